@@ -1,0 +1,230 @@
+import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import type { YamlSource } from '../load/yaml-document.js';
+import type { RawEvent, RawField, RawSchema } from '../model/raw-schema.js';
+import { namesOf, RESERVED_WORDS } from '../model/names.js';
+import { enumWidth, ringBytes } from '../model/model.js';
+
+/** Type names the generated TypeScript module declares itself; an enum or flags set may not take one. */
+const GENERATED_TYPE_NAMES = new Set(['TraceEventType', 'TraceRecord', 'TraceEventName', 'UnknownRecord', 'EventMask']);
+
+/** Largest ring image a SharedArrayBuffer holds on every supported Node. */
+const MAX_IMAGE_BYTES = 2 ** 31 - 1;
+
+type Path = (string | number)[];
+
+/**
+ * Checks what the JSON Schema cannot express: uniqueness, references, bit ranges, case
+ * collisions. Runs only on a structurally valid schema, and reports every problem it finds.
+ */
+export function checkSemantics(schema: RawSchema, src: YamlSource, sink: DiagnosticSink): void {
+  const err = (code: Parameters<DiagnosticSink['error']>[0], path: Path, message: string, at: 'key' | 'value' = 'value') =>
+    sink.error(code, at === 'key' ? src.keySpan(path) : src.valueSpan(path), message);
+
+  checkLayout(schema, err);
+  const typeNames = checkTypes(schema, err);
+  checkReserved(schema, err);
+  checkEvents(schema, typeNames, err);
+  checkSpans(schema, err);
+
+  if (schema.events.length === 0) sink.warn('no-events', src.keySpan(['events']), 'the schema declares no events');
+  schema.events.forEach((e, i) => {
+    if (e.doc === undefined || e.doc.trim() === '') {
+      sink.warn('missing-doc', src.valueSpan(['events', i, 'name']), `event '${e.name}' has no doc; it becomes the helper's documentation`);
+    }
+  });
+}
+
+type Report = (code: Parameters<DiagnosticSink['error']>[0], path: Path, message: string, at?: 'key' | 'value') => void;
+
+function checkLayout(schema: RawSchema, err: Report): void {
+  const { ring_size, rings } = schema.layout;
+  if ((ring_size & (ring_size - 1)) !== 0) {
+    err('ring-size-not-power-of-two', ['layout', 'ring_size'], `ring_size ${ring_size} is not a power of two (the slot is write_idx % ring_size)`);
+  } else if (rings * ringBytes(ring_size) > MAX_IMAGE_BYTES) {
+    err('image-too-large', ['layout'], `${rings} rings of ${ring_size} records need ${rings * ringBytes(ring_size)} bytes; at most ${MAX_IMAGE_BYTES} fit one buffer`, 'key');
+  }
+}
+
+interface DeclaredType {
+  readonly kind: 'enum' | 'flags';
+  /** Bits its values need. */
+  readonly width: number;
+}
+
+/** Checks enums and flags; returns them by name for field type lookups. */
+function checkTypes(schema: RawSchema, err: Report): Map<string, DeclaredType> {
+  const names = new Map<string, DeclaredType>();
+  const pascals = new Map<string, string>();
+  const declare = (kind: 'enum' | 'flags', name: string, width: number) => {
+    const path = [kind === 'enum' ? 'enums' : 'flags', name];
+    if (names.has(name)) {
+      err('enum-flags-clash', path, `'${name}' is declared both as an enum and as a flags set`, 'key');
+      return;
+    }
+    if (/^([ui]\d+|bool)$/.test(name)) {
+      err('type-name-clash', path, `'${name}' is a built-in type name`, 'key');
+      return;
+    }
+    const pascal = namesOf(name).pascal;
+    if (GENERATED_TYPE_NAMES.has(pascal)) err('type-name-clash', path, `'${name}' becomes ${pascal}, a name the generated module declares`, 'key');
+    const other = pascals.get(pascal);
+    if (other !== undefined) err('case-collision', path, `'${name}' and '${other}' both become ${pascal}`, 'key');
+    pascals.set(pascal, name);
+    names.set(name, { kind, width });
+  };
+
+  for (const [name, e] of Object.entries(schema.enums ?? {})) {
+    declare('enum', name, enumWidth(Object.keys(e.values).map(Number)));
+    checkLabels(Object.entries(e.values), ['enums', name, 'values'], 'value', err);
+    for (const v of Object.keys(e.values)) {
+      if (!Number.isSafeInteger(Number(v))) err('out-of-range', ['enums', name, 'values', v], `enum value ${v} is above 2^53 - 1`, 'key');
+    }
+  }
+  for (const [name, f] of Object.entries(schema.flags ?? {})) {
+    declare('flags', name, Math.max(...Object.keys(f.bits).map(Number)) + 1);
+    checkLabels(Object.entries(f.bits), ['flags', name, 'bits'], 'bit', err);
+  }
+  return names;
+}
+
+function checkLabels(entries: [string, string][], path: Path, what: string, err: Report): void {
+  const byName = new Map<string, string>();
+  const byPascal = new Map<string, string>();
+  for (const [key, label] of entries) {
+    const prev = byName.get(label);
+    if (prev !== undefined) {
+      err('duplicate-enum-name', [...path, key], `'${label}' names both ${what} ${prev} and ${what} ${key}`);
+      continue;
+    }
+    const pascal = namesOf(label).pascal;
+    const clash = byPascal.get(pascal);
+    if (clash !== undefined) err('case-collision', [...path, key], `'${label}' and '${clash}' both become ${pascal}`);
+    byName.set(label, key);
+    byPascal.set(pascal, label);
+  }
+}
+
+function checkReserved(schema: RawSchema, err: Report): void {
+  const seen = new Set<number>();
+  (schema.reserved ?? []).forEach((id, i) => {
+    if (seen.has(id)) err('duplicate-reserved', ['reserved', i], `id ${id} is listed twice in reserved`);
+    seen.add(id);
+  });
+}
+
+function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, err: Report): void {
+  const reserved = new Set(schema.reserved ?? []);
+  const ids = new Map<number, string>();
+  const names = new Map<string, number>();
+  const pascals = new Map<string, string>();
+  const variants = new Map<string, string>();
+
+  schema.events.forEach((event, i) => {
+    const at = (...rest: Path): Path => ['events', i, ...rest];
+    const prevId = ids.get(event.id);
+    if (prevId !== undefined) err('duplicate-id', at('id'), `id ${event.id} is already used by '${prevId}'`);
+    else ids.set(event.id, event.name);
+    if (reserved.has(event.id)) err('reserved-id', at('id'), `id ${event.id} is reserved (retired): pick an unused id`);
+
+    if (names.has(event.name)) err('duplicate-name', at('name'), `event name '${event.name}' is already used by id ${names.get(event.name)}`);
+    else {
+      names.set(event.name, event.id);
+      const pascal = namesOf(event.name).pascal;
+      const clash = pascals.get(pascal);
+      if (clash !== undefined) err('case-collision', at('name'), `'${event.name}' and '${clash}' both become ${pascal}`);
+      else pascals.set(pascal, event.name);
+    }
+    const variant = event.variant ?? namesOf(event.name).pascal;
+    const otherVariant = variants.get(variant);
+    if (otherVariant !== undefined) {
+      err('case-collision', event.variant !== undefined ? at('variant') : at('name'), `variant ${variant} is already the variant of '${otherVariant}'`);
+    } else variants.set(variant, event.name);
+
+    checkFields(event, typeNames, at, err);
+  });
+}
+
+function fieldWidth(field: RawField, declared: Map<string, DeclaredType>): number | undefined {
+  const m = /^([ui])(\d+)$/.exec(field.type);
+  if (m) return Number(m[2]);
+  if (field.type === 'bool') return 1;
+  return declared.get(field.type)?.width;
+}
+
+function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: (...rest: Path) => Path, err: Report): void {
+  const fields = event.fields ?? [];
+  const names = new Map<string, number>();
+  const camels = new Map<string, string>();
+  const occupied: { word: string; lo: number; hi: number; name: string }[] = [];
+
+  fields.forEach((field, j) => {
+    const path = (...rest: Path) => at('fields', j, ...rest);
+    if (RESERVED_WORDS.has(field.name)) {
+      err('reserved-word', path('name'), `field name '${field.name}' is a reserved word in a generated language or a key of the decoded record`);
+    }
+    if (names.has(field.name)) err('duplicate-field', path('name'), `field '${field.name}' is already declared in '${event.name}'`);
+    else {
+      names.set(field.name, j);
+      const camel = namesOf(field.name).camel;
+      const clash = camels.get(camel);
+      if (clash !== undefined) err('case-collision', path('name'), `fields '${field.name}' and '${clash}' both become ${camel}`);
+      else camels.set(camel, field.name);
+    }
+
+    const [lo, hi] = field.bits ?? [0, 63];
+    if (lo > hi) {
+      err('bad-bit-range', path('bits'), `bit range [${lo}, ${hi}] is reversed: write [low, high]`);
+      return;
+    }
+    const range = hi - lo + 1;
+
+    const width = fieldWidth(field, typeNames);
+    if (width === undefined) {
+      err('unknown-type', path('type'), `unknown type '${field.type}': not u1..u64, i1..i64, bool, or a declared enum or flags set`);
+    } else {
+      if (width > range) {
+        err('type-too-wide', path('type'), `type ${field.type} needs ${width} bits but the field has ${range} (bits [${lo}, ${hi}])`);
+      }
+      const kind = /^[ui]\d+$/.test(field.type) ? 'int' : field.type === 'bool' ? 'bool' : typeNames.get(field.type)?.kind;
+      if (field.format !== undefined && kind !== 'int') {
+        err('format-mismatch', path('format'), `format '${field.format}' applies to integer types only; ${field.type} has its own display`);
+      }
+    }
+
+    for (const other of occupied) {
+      if (other.word === field.word && lo <= other.hi && other.lo <= hi) {
+        err(
+          'bits-overlap',
+          field.bits ? path('bits') : path('word'),
+          `field '${field.name}' (bits [${lo}, ${hi}] of ${field.word}) overlaps '${other.name}' (bits [${other.lo}, ${other.hi}])`,
+        );
+        break;
+      }
+    }
+    occupied.push({ word: field.word, lo, hi, name: field.name });
+  });
+
+}
+
+function checkSpans(schema: RawSchema, err: Report): void {
+  const byName = new Map(schema.events.map((e) => [e.name, e]));
+  const spanNames = new Set<string>();
+  (schema.spans ?? []).forEach((span, i) => {
+    const at = (...rest: Path): Path => ['spans', i, ...rest];
+    if (spanNames.has(span.name)) err('duplicate-span', at('name'), `span '${span.name}' is declared twice`);
+    spanNames.add(span.name);
+    const begin = byName.get(span.begin);
+    const end = byName.get(span.end);
+    if (!begin) err('span-unknown-event', at('begin'), `span '${span.name}' begins with '${span.begin}', which is not an event`);
+    if (!end) err('span-unknown-event', at('end'), `span '${span.name}' ends with '${span.end}', which is not an event`);
+    if (!begin || !end || span.match === undefined) return;
+    const bf = begin.fields?.find((f) => f.name === span.match);
+    const ef = end.fields?.find((f) => f.name === span.match);
+    if (!bf || !ef) {
+      const missing = [!bf ? span.begin : undefined, !ef ? span.end : undefined].filter(Boolean).join(' and ');
+      err('span-unknown-field', at('match'), `span '${span.name}' matches on '${span.match}', which ${missing} lack${!bf && !ef ? '' : 's'}`);
+    } else if (bf.type !== ef.type) {
+      err('span-field-mismatch', at('match'), `'${span.match}' is ${bf.type} in '${span.begin}' but ${ef.type} in '${span.end}'`);
+    }
+  });
+}

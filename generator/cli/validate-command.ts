@@ -1,0 +1,61 @@
+import { renderDiagnostics, type DiagnosticFormat } from '../diagnostics/render.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { loadSchemaFile } from '../load/load-schema.js';
+import { UnreadableFileError } from '../load/read-source.js';
+import { flag, oneOf, parseCommandArgs, str } from './args.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+
+const HELP = `usage: tracegen validate <schema.yaml>... [--format text|json|github] [--strict]
+
+Checks each schema's structure and meaning and prints every problem as
+FILE:LINE:COL: error[CODE]: message. Exit 0 valid, 1 invalid, 2 usage error
+(bad options, a missing file or a directory).
+`;
+
+/**
+ * `tracegen validate`: checks schemas, prints diagnostics, returns 0, 1 or 2.
+ *
+ * @example
+ * await cli(['validate', '--format', 'github', 'schema/veridian.yaml'], io);
+ */
+export function validateCommand(argv: readonly string[], io: CliIo): number {
+  const args = parseCommandArgs(argv, {
+    format: { type: 'string' },
+    strict: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const positionals = args.positionals;
+  if (flag(args, 'help')) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const format = oneOf<DiagnosticFormat>('--format', str(args, 'format'), ['text', 'json', 'github'], 'text');
+  if (positionals.length === 0) throw new UsageError('validate needs at least one schema file');
+
+  const all: Diagnostic[] = [];
+  const texts = new Map<string, string>();
+  let unreadable = false;
+  for (const file of positionals) {
+    try {
+      const result = loadSchemaFile(file);
+      if (result.text !== undefined) texts.set(file, result.text);
+      all.push(...result.diagnostics);
+      if (format === 'text' && result.model && !result.diagnostics.some((d) => d.severity === 'error')) {
+        const warnings = result.diagnostics.length;
+        io.stderr.write(`${file}: ok (${result.model.events.length} events${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''})\n`);
+      }
+    } catch (e) {
+      if (!(e instanceof UnreadableFileError)) throw e;
+      io.stderr.write(`tracegen: cannot read ${e.message}\n`);
+      unreadable = true;
+    }
+  }
+
+  const out = renderDiagnostics(all, format, (f) => texts.get(f));
+  if (format === 'text') io.stderr.write(out);
+  else io.stdout.write(out);
+
+  if (unreadable) return EXIT_USAGE;
+  const failing = all.some((d) => d.severity === 'error' || (flag(args, 'strict') && d.severity === 'warning'));
+  return failing ? EXIT_INVALID : EXIT_OK;
+}
