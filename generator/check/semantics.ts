@@ -126,7 +126,8 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
     else ids.set(event.id, event.name);
     if (reserved.has(event.id)) err('reserved-id', at('id'), `id ${event.id} is reserved (retired): pick an unused id`);
 
-    if (names.has(event.name)) err('duplicate-name', at('name'), `event name '${event.name}' is already used by id ${names.get(event.name)}`);
+    const duplicateName = names.has(event.name);
+    if (duplicateName) err('duplicate-name', at('name'), `event name '${event.name}' is already used by id ${names.get(event.name)}`);
     else {
       names.set(event.name, event.id);
       const pascal = namesOf(event.name).pascal;
@@ -136,7 +137,7 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
     }
     const variant = event.variant ?? namesOf(event.name).pascal;
     const otherVariant = variants.get(variant);
-    if (otherVariant !== undefined) {
+    if (otherVariant !== undefined && !duplicateName) {
       err('case-collision', event.variant !== undefined ? at('variant') : at('name'), `variant ${variant} is already the variant of '${otherVariant}'`);
     } else variants.set(variant, event.name);
 
@@ -146,7 +147,7 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
 
 function fieldWidth(field: RawField, declared: Map<string, DeclaredType>): number | undefined {
   const m = /^([ui])(\d+)$/.exec(field.type);
-  if (m) return Number(m[2]);
+  if (m) return Number(m[2]) >= 1 && Number(m[2]) <= 64 ? Number(m[2]) : undefined;
   if (field.type === 'bool') return 1;
   return declared.get(field.type)?.width;
 }

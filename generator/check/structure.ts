@@ -49,6 +49,7 @@ export function structuralCode(err: ErrorObject): DiagnosticCode | undefined {
     case 'enum':
       return 'bad-value';
     case 'pattern':
+      if ((err as { propertyName?: string }).propertyName !== undefined && /\/(values|bits)$/.test(err.instancePath)) return 'bad-value';
       return err.instancePath.endsWith('/type') ? 'unknown-type' : 'bad-identifier';
     case 'minimum':
     case 'maximum':
@@ -103,7 +104,7 @@ function toDiagnostic(err: ErrorObject, source: YamlSource) {
       if (propertyName !== undefined) {
         const keyPath = [...path, propertyName];
         const what = path[path.length - 1] === 'values' ? 'an enum value (a decimal integer)' : path[path.length - 1] === 'bits' ? 'a bit number (0-63)' : 'a snake_case identifier';
-        return { code: keyPath.includes('values') || keyPath.includes('bits') ? ('bad-value' as const) : code, span: source.keySpan(keyPath), message: `key '${propertyName}' in ${where} must be ${what}` };
+        return { code, span: source.keySpan(keyPath), message: `key '${propertyName}' in ${where} must be ${what}` };
       }
       const value = JSON.stringify(source.node(path)?.toJSON?.() ?? '');
       if (code === 'unknown-type') {
