@@ -1,0 +1,29 @@
+/**
+ * tracegen's ring-buffer runtime. Generated modules bind it to their schema; applications
+ * normally import the generated module, not this one.
+ *
+ * @example
+ * import { Tracer } from 'tracegen/runtime';
+ * const tracer = new Tracer({ layout: { ringSize: 4096, rings: 16 }, eventName: () => 'x', schemaText, schemaHash });
+ * tracer.enable();
+ * if (tracer.mask[0]! & 1) tracer.write(0, 42, 0, 7, 0);
+ */
+export { Tracer, TracingError, type RingStats, type TracerConfig, type TracerOptions } from './tracer.js';
+export { type ClockKind, type ClockUnitName, CLOCK_CODES, clockName } from './clock.js';
+export * from './layout.js';
+export {
+  TraceFileReader,
+  TraceFileError,
+  readTraceFile,
+  isTraceFile,
+  encodeHeader,
+  writeChunkHeader,
+  TRACE_FILE_VERSION,
+  CHUNK_HEADER_BYTES,
+  type TraceHeader,
+  type TraceChunk,
+} from './trace-file.js';
+export { formatDump, dumpLine, hex016, DUMP_TITLE, DUMP_COLUMNS, DUMP_TOTAL, type DumpOptions } from './dump.js';
+export { copyRing, loadWriteIndex, type RingCopy } from './ring-reader.js';
+export * from './bits.js';
+export { appendRecord, readRawRecord, type RawRecord } from './image-writer.js';

@@ -1,0 +1,78 @@
+/**
+ * Copies records out of rings while their writers keep writing, seqlock style: read the write
+ * index, copy, read it again. A writer that has published index `w` may already be writing
+ * record `w`, which lands in the slot of record `w - ring_size`; so after the copy every record
+ * with index `<= w_after - ring_size` may be torn, and is dropped and counted, never returned.
+ */
+import { RECORD_BYTES, ringOffset, writeIndexOffset, type Layout } from './layout.js';
+
+const TWO_32 = 4294967296;
+
+/** Reads a ring's write index (a u64 the writer stores as two u32 words, low word atomically). */
+export function loadWriteIndex(i32: Int32Array, layout: Layout, ring: number): number {
+  const w = writeIndexOffset(layout, ring) >> 2;
+  for (;;) {
+    const hi = Atomics.load(i32, w + 1);
+    const lo = Atomics.load(i32, w) >>> 0;
+    if (Atomics.load(i32, w + 1) === hi) return (hi >>> 0) * TWO_32 + lo;
+  }
+}
+
+export interface RingCopy {
+  readonly ring: number;
+  /** Index of the first record copied. */
+  readonly firstIndex: number;
+  readonly count: number;
+  /** Events between `from` and the first record that the ring no longer held. */
+  readonly overwritten: number;
+  /** Records overwritten during the copy, left out. */
+  readonly dropped: number;
+  /** The write index seen before the copy: where the next copy starts. */
+  readonly next: number;
+}
+
+/**
+ * Copies the records of `ring` with index `>= from` into `out` at `outOffset` (room for
+ * `ringSize` records is enough) and says what it copied. `fence` is an atomic location used to
+ * order the copy between the two reads of the write index.
+ */
+export function copyRing(
+  image: Uint8Array,
+  i32: Int32Array,
+  layout: Layout,
+  ring: number,
+  from: number,
+  out: Uint8Array,
+  outOffset: number,
+  fence: number,
+): RingCopy {
+  const size = layout.ringSize;
+  const before = loadWriteIndex(i32, layout, ring);
+  const start = Math.max(from, before - size);
+  const base = ringOffset(layout, ring);
+  const copyRange = (a: number, b: number, dst: number) => {
+    // at most two pieces: up to the ring's end, then from its start
+    const sa = a % size;
+    const n = b - a;
+    const first = Math.min(n, size - sa);
+    out.set(image.subarray(base + sa * RECORD_BYTES, base + (sa + first) * RECORD_BYTES), dst);
+    if (n > first) out.set(image.subarray(base, base + (n - first) * RECORD_BYTES), dst + first * RECORD_BYTES);
+  };
+  if (before > start) copyRange(start, before, outOffset);
+  Atomics.add(i32, fence, 0);
+  const after = loadWriteIndex(i32, layout, ring);
+  // records with index <= after - size may have been overwritten while copied
+  const firstSafe = Math.max(start, after - size + 1);
+  const dropped = Math.max(0, Math.min(before, firstSafe) - start);
+  if (dropped > 0 && before > firstSafe) {
+    out.copyWithin(outOffset, outOffset + dropped * RECORD_BYTES, outOffset + (before - start) * RECORD_BYTES);
+  }
+  return {
+    ring,
+    firstIndex: start + dropped,
+    count: Math.max(0, before - start - dropped),
+    overwritten: Math.max(0, start - from),
+    dropped,
+    next: before,
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * The trace file: self-describing and appendable (docs/trace-file.md has it byte by byte).
+ *
+ *   header  "TRACEGEN", version, layout, clock, wall-clock zero, schema hash and text
+ *   chunk*  "CHNK", ring, record count, first record index, overwritten and dropped counts,
+ *           then the records, 32 bytes each, exactly as the rings hold them
+ *
+ * All integers are little-endian; u64 counts are kept below 2^53 and read as numbers. A capture
+ * is the first `drain()`'s bytes (a header and chunks) followed by later drains' bytes (chunks
+ * only), so appending drains to one file makes one valid trace. A header may also appear again
+ * later (two captures concatenated), provided it describes the same schema and layout.
+ */
+import { RECORD_BYTES, readU64, writeU64, type Layout } from './layout.js';
+import { CLOCK_CODES, clockName, type ClockUnitName } from './clock.js';
+
+export const TRACE_FILE_VERSION = 1;
+export const HEADER_MAGIC = 'TRACEGEN';
+export const CHUNK_MAGIC = 'CHNK';
+export const HEADER_FIXED_BYTES = 88;
+export const CHUNK_HEADER_BYTES = 40;
+
+export interface TraceHeader {
+  readonly version: number;
+  readonly layout: Layout;
+  readonly clock: ClockUnitName | 'unknown';
+  /** Clock counts per second; 0 when unknown. */
+  readonly frequency: number;
+  /** Wall-clock time of timestamp 0, in ms since the Unix epoch; 0 when unknown. */
+  readonly wallClockZeroMs: number;
+  /** SHA-256 of the schema text, lower-case hex. */
+  readonly schemaHash: string;
+  readonly schemaText: string;
+  /** Bytes the header takes in the file. */
+  readonly byteLength: number;
+}
+
+export interface TraceChunk {
+  readonly ring: number;
+  /** Index (in the ring's count of events ever written) of the first record here. */
+  readonly firstIndex: number;
+  /** Events lost to overwriting before the first record, since the previous chunk of this ring. */
+  readonly overwritten: number;
+  /** Records overwritten while they were being copied, so left out. */
+  readonly dropped: number;
+  /** `count * 32` bytes of records. */
+  readonly records: Uint8Array;
+  readonly count: number;
+}
+
+/** A trace file that cannot be read: the message says where and why. */
+export class TraceFileError extends Error {
+  override readonly name = 'TraceFileError';
+}
+
+const encoder = new TextEncoder();
+
+/** Builds a trace file header. */
+export function encodeHeader(h: Omit<TraceHeader, 'byteLength' | 'version'>): Uint8Array {
+  const text = encoder.encode(h.schemaText);
+  const byteLength = HEADER_FIXED_BYTES + align8(text.length);
+  const out = new Uint8Array(byteLength);
+  const view = new DataView(out.buffer);
+  out.set(encoder.encode(HEADER_MAGIC), 0);
+  view.setUint16(8, TRACE_FILE_VERSION, true);
+  view.setUint16(10, 0, true);
+  view.setUint32(12, byteLength, true);
+  view.setUint32(16, h.layout.ringSize, true);
+  view.setUint32(20, h.layout.rings, true);
+  view.setUint8(24, h.clock === 'unknown' ? 255 : CLOCK_CODES[h.clock]);
+  view.setFloat64(32, h.frequency, true);
+  view.setFloat64(40, h.wallClockZeroMs, true);
+  out.set(hexToBytes(h.schemaHash), 48);
+  view.setUint32(80, text.length, true);
+  out.set(text, HEADER_FIXED_BYTES);
+  return out;
+}
+
+/** Writes a chunk header at `offset` of `out`; the caller puts `count` records after it. */
+export function writeChunkHeader(
+  out: Uint8Array,
+  offset: number,
+  c: { ring: number; count: number; firstIndex: number; overwritten: number; dropped: number },
+): void {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out.set(CHUNK_MAGIC_BYTES, offset);
+  view.setUint16(offset + 4, c.ring, true);
+  view.setUint16(offset + 6, 0, true);
+  view.setUint32(offset + 8, c.count, true);
+  view.setUint32(offset + 12, 0, true);
+  writeU64(view, offset + 16, c.firstIndex);
+  writeU64(view, offset + 24, c.overwritten);
+  writeU64(view, offset + 32, c.dropped);
+}
+
+const CHUNK_MAGIC_BYTES = encoder.encode(CHUNK_MAGIC);
+const HEADER_MAGIC_BYTES = encoder.encode(HEADER_MAGIC);
+
+/** True when `bytes` start like a trace file. */
+export function isTraceFile(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && startsWith(bytes, 0, HEADER_MAGIC_BYTES);
+}
+
+/**
+ * Reads a trace file fed in pieces of any size, so a capture of gigabytes streams through a
+ * fixed amount of memory. Feed bytes, take chunks, then call `finish()`, which throws if the
+ * file stopped in the middle of something.
+ *
+ * @example
+ * const reader = new TraceFileReader();
+ * reader.feed(bytes);
+ * for (const chunk of reader.chunks()) console.log(chunk.ring, chunk.count);
+ * reader.finish();
+ */
+export class TraceFileReader {
+  #buf: Uint8Array = new Uint8Array(0);
+  #start = 0;
+  #end = 0;
+  /** Bytes consumed before `#buf[#start]`: for error positions. */
+  #consumed = 0;
+  #header: TraceHeader | undefined;
+  #chunks = 0;
+
+  /** The first header, once it has been read. */
+  get header(): TraceHeader | undefined {
+    return this.#header;
+  }
+
+  /** Appends bytes to what is still to parse. */
+  feed(bytes: Uint8Array): void {
+    const pending = this.#end - this.#start;
+    if (pending === 0) {
+      this.#consumed += this.#start;
+      // Keep a reference instead of copying: most callers feed whole blocks.
+      this.#buf = bytes;
+      this.#start = 0;
+      this.#end = bytes.length;
+      return;
+    }
+    const next = new Uint8Array(pending + bytes.length);
+    next.set(this.#buf.subarray(this.#start, this.#end), 0);
+    next.set(bytes, pending);
+    this.#consumed += this.#start;
+    this.#buf = next;
+    this.#start = 0;
+    this.#end = next.length;
+  }
+
+  /** Yields every complete chunk fed so far. Record views stay valid until the next `feed`. */
+  *chunks(): Generator<TraceChunk> {
+    for (;;) {
+      const avail = this.#end - this.#start;
+      if (avail < 8) return;
+      const at = this.#start;
+      if (startsWith(this.#buf, at, HEADER_MAGIC_BYTES)) {
+        if (avail < HEADER_FIXED_BYTES) return;
+        const total = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, 16).getUint32(12, true);
+        if (avail < total) return;
+        const header = decodeHeader(this.#buf.subarray(at, at + total), this.#consumed + at);
+        if (this.#header && (header.schemaHash !== this.#header.schemaHash || header.layout.ringSize !== this.#header.layout.ringSize || header.layout.rings !== this.#header.layout.rings)) {
+          throw new TraceFileError(`at byte ${this.#consumed + at}: a second capture of a different schema or layout follows; split the file`);
+        }
+        this.#header ??= header;
+        this.#start += total;
+        continue;
+      }
+      if (!this.#header) throw new TraceFileError('not a tracegen trace file (no TRACEGEN header)');
+      if (!startsWith(this.#buf, at, CHUNK_MAGIC_BYTES)) {
+        throw new TraceFileError(`at byte ${this.#consumed + at}: expected a chunk (CHNK), found other bytes: the file is damaged`);
+      }
+      if (avail < CHUNK_HEADER_BYTES) return;
+      const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, CHUNK_HEADER_BYTES);
+      const ring = view.getUint16(4, true);
+      const count = view.getUint32(8, true);
+      if (ring >= this.#header.layout.rings) {
+        throw new TraceFileError(`at byte ${this.#consumed + at}: chunk for ring ${ring}, but the trace has ${this.#header.layout.rings} rings`);
+      }
+      const size = CHUNK_HEADER_BYTES + count * RECORD_BYTES;
+      if (avail < size) return;
+      this.#start += size;
+      this.#chunks++;
+      yield {
+        ring,
+        count,
+        firstIndex: readU64(view, 16),
+        overwritten: readU64(view, 24),
+        dropped: readU64(view, 32),
+        records: this.#buf.subarray(at + CHUNK_HEADER_BYTES, at + size),
+      };
+    }
+  }
+
+  /** Throws if bytes are left that do not make a whole header or chunk. */
+  finish(): void {
+    const left = this.#end - this.#start;
+    if (!this.#header) {
+      throw new TraceFileError(left === 0 && this.#consumed === 0 ? 'empty trace file' : 'not a tracegen trace file, or its header is cut off');
+    }
+    if (left > 0) {
+      throw new TraceFileError(`cut off at byte ${this.#consumed + this.#end}: ${left} bytes of an incomplete chunk after ${this.#chunks} whole chunks`);
+    }
+  }
+}
+
+/** Reads a whole trace file held in memory. */
+export function readTraceFile(bytes: Uint8Array): { header: TraceHeader; chunks: TraceChunk[] } {
+  const reader = new TraceFileReader();
+  reader.feed(bytes);
+  const chunks = [...reader.chunks()];
+  reader.finish();
+  return { header: reader.header!, chunks };
+}
+
+function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint16(8, true);
+  if (version !== TRACE_FILE_VERSION) {
+    throw new TraceFileError(`at byte ${at}: trace file format version ${version}; this tracegen reads version ${TRACE_FILE_VERSION}`);
+  }
+  const textLength = view.getUint32(80, true);
+  if (HEADER_FIXED_BYTES + textLength > bytes.length) throw new TraceFileError(`at byte ${at}: header is damaged (schema text overruns it)`);
+  const layout = { ringSize: view.getUint32(16, true), rings: view.getUint32(20, true) };
+  if (layout.ringSize === 0 || (layout.ringSize & (layout.ringSize - 1)) !== 0 || layout.rings < 1 || layout.rings > 256) {
+    throw new TraceFileError(`at byte ${at}: header is damaged (layout ${layout.ringSize} x ${layout.rings})`);
+  }
+  let schemaText: string;
+  try {
+    schemaText = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER_FIXED_BYTES, HEADER_FIXED_BYTES + textLength));
+  } catch {
+    throw new TraceFileError(`at byte ${at}: header is damaged (schema text is not UTF-8)`);
+  }
+  return {
+    version,
+    layout,
+    clock: clockName(view.getUint8(24)),
+    frequency: view.getFloat64(32, true),
+    wallClockZeroMs: view.getFloat64(40, true),
+    schemaHash: bytesToHex(bytes.subarray(48, 80)),
+    schemaText,
+    byteLength: bytes.length,
+  };
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+function startsWith(bytes: Uint8Array, at: number, magic: Uint8Array): boolean {
+  for (let i = 0; i < magic.length; i++) if (bytes[at + i] !== magic[i]) return false;
+  return true;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32 && i * 2 < hex.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function bytesToHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}

@@ -1,0 +1,412 @@
+/**
+ * The ring-buffer runtime: per-thread rings in the kernel's own memory layout.
+ *
+ * How it works. One SharedArrayBuffer holds the image (`imageBytes(layout)`, byte for byte what
+ * the kernel's `TRACE_RINGS` holds) and, after it, a control area the kernel does not have:
+ * the enable flag, the event masks, the sequence clock, the timeline's zero and one claim word
+ * per ring. Each thread that traces claims a ring of its own with a compare-and-swap, so a ring
+ * has exactly one writer; its index is the cpu byte of its records. The main thread (or the first
+ * thread to trace) takes ring 0.
+ *
+ * Invariants:
+ * - Only the ring's owner writes its records and write index; readers only read.
+ * - The write index is published (Atomics.store) after the record's bytes are written, so a
+ *   reader that sees index w sees records < w whole unless they were overwritten since.
+ * - `mask` is the effective mask: all zeros while tracing is disabled, else the user's mask.
+ *   A tracepoint therefore tests one word: disabled and masked-off cost the same.
+ */
+import { CLOCK_CODES, type ClockKind } from './clock.js';
+import { copyRing, loadWriteIndex } from './ring-reader.js';
+import { formatDump, type DumpOptions } from './dump.js';
+import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from './trace-file.js';
+import { checkLayout, imageBytes, LITTLE_ENDIAN, RECORD_BYTES, RECORD_WORDS, ringOffset, writeIndexOffset, type Layout } from './layout.js';
+
+/** Control area, in 32-bit words from its start (which follows the image). */
+const C_MAGIC = 0;
+const C_ENABLED = 1;
+const C_MASK = 2; // 8 words: effective mask
+const C_USER_MASK = 10; // 8 words
+const C_SEQ = 18; // sequence clock, low word; 19: high word
+const C_CLOCK = 20; // 0 ns, 1 sequence
+const C_FENCE = 21;
+const C_ORIGIN = 22; // f64 over words 22-23: the timeline's zero, ms since the epoch
+const C_CLAIMS = 24; // one word per ring: 0 free, 1 claimed
+const CONTROL_WORDS = C_CLAIMS + 256;
+const CONTROL_MAGIC = 0x54524731; // "TRG1"
+
+const TWO_32 = 4294967296;
+const NO_MASK = new Int32Array(8);
+const NO_U32 = new Uint32Array(0);
+const NO_U64 = new BigUint64Array(0);
+
+/** What a generated module tells the runtime about its schema. */
+export interface TracerConfig {
+  readonly layout: Layout;
+  /** Printed name of an event id, `'unknown'` for others (the seed's `event_type_name`). */
+  readonly eventName: (id: number) => string;
+  /** The schema's text and SHA-256, carried by every trace file so it decodes alone. */
+  readonly schemaText: string;
+  readonly schemaHash: string;
+}
+
+export interface TracerOptions {
+  /** `ns` (default): nanoseconds on one timeline. `sequence`: a shared counter, cheaper, orders events totally. */
+  readonly clock?: ClockKind;
+}
+
+/** Per-ring counts, which the kernel's dump never tells. */
+export interface RingStats {
+  readonly ring: number;
+  /** Events ever written to the ring (its write index). */
+  readonly written: number;
+  /** Events the ring holds now. */
+  readonly held: number;
+  /** Events overwritten by newer ones. */
+  readonly overwritten: number;
+  /** Records dropped because they were overwritten while a snapshot or drain copied them. */
+  readonly dropped: number;
+  readonly claimed: boolean;
+}
+
+/** Attaching failed: every ring is taken, or the buffer is not a tracing buffer. */
+export class TracingError extends Error {
+  override readonly name = 'TracingError';
+}
+
+export class Tracer {
+  /** Effective event mask: tracepoints test `mask[id >> 5] & (1 << (id & 31))`. */
+  mask: Int32Array = NO_MASK;
+  /** The image as 32-bit words (internal: generated helpers write through it). */
+  u32: Uint32Array = NO_U32;
+  /** The image as 64-bit words (internal: generated helpers store bigint words through it). */
+  u64: BigUint64Array = NO_U64;
+
+  readonly layout: Layout;
+  readonly config: TracerConfig;
+  #buffer: SharedArrayBuffer | undefined;
+  #i32: Int32Array = new Int32Array(0);
+  #ctl = 0; // word index of the control area
+  #ring = -1;
+  #base = 0; // u32 index of our ring's first record
+  #slotMask = 0;
+  #count = 0; // events written to our ring: the write index, kept locally by its only writer
+  #indexWord = 0; // i32 index of our ring's write index (low word)
+  #cpuBits = 0; // ring << 8, or'ed with the id into the record's third word
+  #originMs = 0; // added to performance.now() to land on the shared timeline
+  #sequence = false;
+  // reader-side state, per thread: drain position and counts per ring
+  #drainNext: number[] | undefined;
+  #dropped: number[];
+
+  constructor(config: TracerConfig) {
+    checkLayout(config.layout);
+    if (!LITTLE_ENDIAN) throw new TracingError('the trace format is little-endian; this platform is not');
+    this.config = config;
+    this.layout = config.layout;
+    this.#dropped = new Array<number>(config.layout.rings).fill(0);
+  }
+
+  /** The ring this thread writes, or -1 before it has one. */
+  get ring(): number {
+    return this.#ring;
+  }
+
+  /** Creates the shared buffer if this thread has none yet, taking ring 0. */
+  #ensure(): SharedArrayBuffer {
+    if (this.#buffer) return this.#buffer;
+    const sab = new SharedArrayBuffer(imageBytes(this.layout) + CONTROL_WORDS * 4);
+    const i32 = new Int32Array(sab);
+    const ctl = imageBytes(this.layout) >> 2;
+    i32[ctl + C_MAGIC] = CONTROL_MAGIC;
+    new Float64Array(sab, (ctl + C_ORIGIN) * 4, 1)[0] = performance.timeOrigin;
+    i32.fill(-1, ctl + C_USER_MASK, ctl + C_USER_MASK + 8);
+    i32[ctl + C_SEQ] = 1; // timestamp 0 means "no counter" to dump_trace: start at 1
+    this.#bind(sab, 0);
+    return sab;
+  }
+
+  #bind(sab: SharedArrayBuffer, ring: number): void {
+    this.#buffer = sab;
+    this.#i32 = new Int32Array(sab);
+    this.#ctl = imageBytes(this.layout) >> 2;
+    Atomics.store(this.#i32, this.#ctl + C_CLAIMS + ring, 1);
+    this.#ring = ring;
+    this.#base = ringOffset(this.layout, ring) >> 2;
+    this.#slotMask = this.layout.ringSize - 1;
+    this.#indexWord = writeIndexOffset(this.layout, ring) >> 2;
+    this.#count = loadWriteIndex(this.#i32, this.layout, ring);
+    this.#cpuBits = ring << 8;
+    const zero = new Float64Array(sab, (this.#ctl + C_ORIGIN) * 4, 1)[0]!;
+    this.#originMs = performance.timeOrigin - zero;
+    this.#sequence = Atomics.load(this.#i32, this.#ctl + C_CLOCK) === 1;
+    this.u32 = new Uint32Array(sab, 0, imageBytes(this.layout) >> 2);
+    this.u64 = new BigUint64Array(sab, 0, imageBytes(this.layout) >> 3);
+    this.mask = new Int32Array(sab, (this.#ctl + C_MASK) * 4, 8);
+  }
+
+  /** The shared buffer to hand to workers (`postMessage(tracingBuffer())`). */
+  tracingBuffer(): SharedArrayBuffer {
+    return this.#ensure();
+  }
+
+  /**
+   * Joins the tracing of the thread that made `buffer`: claims a free ring atomically; its
+   * index becomes the cpu byte of this thread's records. Throws `TracingError` when every ring
+   * is taken. Returns the ring.
+   */
+  attach(buffer: SharedArrayBuffer): number {
+    if (this.#buffer === buffer) return this.#ring;
+    if (this.#buffer) throw new TracingError(`this thread already writes ring ${this.#ring} of another buffer`);
+    const expected = imageBytes(this.layout) + CONTROL_WORDS * 4;
+    if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength !== expected) {
+      throw new TracingError(`not a tracing buffer of this schema's layout (${this.layout.ringSize} x ${this.layout.rings}): expected a SharedArrayBuffer of ${expected} bytes`);
+    }
+    const i32 = new Int32Array(buffer);
+    const ctl = imageBytes(this.layout) >> 2;
+    if (Atomics.load(i32, ctl + C_MAGIC) !== CONTROL_MAGIC) throw new TracingError('not a tracing buffer (bad control magic)');
+    for (let ring = 0; ring < this.layout.rings; ring++) {
+      if (Atomics.compareExchange(i32, ctl + C_CLAIMS + ring, 0, 1) === 0) {
+        this.#bind(buffer, ring);
+        return ring;
+      }
+    }
+    throw new TracingError(`all ${this.layout.rings} rings are claimed: no ring left for this thread (layout.rings in the schema sets how many)`);
+  }
+
+  /**
+   * Gives this thread's ring back: later tracepoints here do nothing, and another thread may
+   * claim the ring and continue its write index. Its records stay readable until overwritten.
+   */
+  detach(): void {
+    if (!this.#buffer) return;
+    Atomics.store(this.#i32, this.#ctl + C_CLAIMS + this.#ring, 0);
+    this.#buffer = undefined;
+    this.mask = NO_MASK;
+    this.u32 = NO_U32;
+    this.u64 = NO_U64;
+    this.#ring = -1;
+  }
+
+  /** Turns tracing on for every thread sharing the buffer. */
+  enable(): void {
+    this.#ensure();
+    Atomics.store(this.#i32, this.#ctl + C_ENABLED, 1);
+    this.#applyMask();
+  }
+
+  /** Turns tracing off for every thread: tracepoints cost one load and one branch. */
+  disable(): void {
+    this.#ensure();
+    Atomics.store(this.#i32, this.#ctl + C_ENABLED, 0);
+    this.#applyMask();
+  }
+
+  isEnabled(): boolean {
+    return this.#buffer !== undefined && Atomics.load(this.#i32, this.#ctl + C_ENABLED) === 1;
+  }
+
+  /** Traces only the given event ids (all threads). */
+  setEventMask(ids: Iterable<number>): void {
+    this.#ensure();
+    const words = new Int32Array(8);
+    for (const id of ids) {
+      if (!Number.isInteger(id) || id < 0 || id > 255) throw new RangeError(`event id ${id} is not 0-255`);
+      words[id >> 5]! |= 1 << (id & 31);
+    }
+    for (let i = 0; i < 8; i++) Atomics.store(this.#i32, this.#ctl + C_USER_MASK + i, words[i]!);
+    this.#applyMask();
+  }
+
+  /** Turns one event on or off in the user mask. */
+  setEventEnabled(id: number, on: boolean): void {
+    this.#ensure();
+    const w = this.#ctl + C_USER_MASK + (id >> 5);
+    if (on) Atomics.or(this.#i32, w, 1 << (id & 31));
+    else Atomics.and(this.#i32, w, ~(1 << (id & 31)));
+    this.#applyMask();
+  }
+
+  /** True when the event is in the user mask (whether or not tracing is enabled). */
+  isEventEnabled(id: number): boolean {
+    this.#ensure();
+    return (Atomics.load(this.#i32, this.#ctl + C_USER_MASK + (id >> 5)) & (1 << (id & 31))) !== 0;
+  }
+
+  #applyMask(): void {
+    const on = Atomics.load(this.#i32, this.#ctl + C_ENABLED) === 1;
+    for (let i = 0; i < 8; i++) {
+      Atomics.store(this.#i32, this.#ctl + C_MASK + i, on ? Atomics.load(this.#i32, this.#ctl + C_USER_MASK + i) : 0);
+    }
+  }
+
+  /** Chooses the clock for every thread. Set it before tracing starts: one trace has one clock. */
+  setClock(kind: ClockKind): void {
+    this.#ensure();
+    Atomics.store(this.#i32, this.#ctl + C_CLOCK, kind === 'sequence' ? 1 : 0);
+    this.#sequence = kind === 'sequence';
+  }
+
+  get clock(): ClockKind {
+    return this.#sequence ? 'sequence' : 'ns';
+  }
+
+  /**
+   * Writes one record with its data words as 32-bit halves. Call only after testing `mask`.
+   * No allocation, no BigInt: the hot path of every all-number event.
+   */
+  write(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number): void {
+    const u32 = this.u32;
+    const n = this.#count;
+    const i = this.#base + ((n & this.#slotMask) << 3);
+    this.#stamp(u32, i);
+    u32[i + 2] = id | this.#cpuBits;
+    u32[i + 3] = 0;
+    u32[i + 4] = d0lo;
+    u32[i + 5] = d0hi;
+    u32[i + 6] = d1lo;
+    u32[i + 7] = d1hi;
+    this.#publish(n + 1);
+  }
+
+  /**
+   * Starts a record whose data words the caller stores itself (through `u32` or `u64`, at the
+   * returned u32 index + 4..7), then `commit()`s. For events with bigint fields.
+   */
+  begin(id: number): number {
+    const i = this.#base + ((this.#count & this.#slotMask) << 3);
+    this.#stamp(this.u32, i);
+    this.u32[i + 2] = id | this.#cpuBits;
+    this.u32[i + 3] = 0;
+    return i;
+  }
+
+  /** Publishes the record started by `begin`. */
+  commit(): void {
+    this.#publish(this.#count + 1);
+  }
+
+  #stamp(u32: Uint32Array, i: number): void {
+    if (this.#sequence) {
+      const seq = Atomics.add(this.#i32, this.#ctl + C_SEQ, 1) >>> 0;
+      u32[i] = seq;
+      u32[i + 1] = Atomics.load(this.#i32, this.#ctl + C_SEQ + 1);
+      if (seq === 0xffffffff) Atomics.add(this.#i32, this.#ctl + C_SEQ + 1, 1);
+    } else {
+      const ns = (performance.now() + this.#originMs) * 1e6;
+      u32[i] = ns >>> 0;
+      u32[i + 1] = (ns / TWO_32) >>> 0;
+    }
+  }
+
+  #publish(n: number): void {
+    this.#count = n;
+    Atomics.store(this.#i32, this.#indexWord, n | 0);
+    // the high word changes once every 2^32 events
+    if ((n | 0) === 0) Atomics.store(this.#i32, this.#indexWord + 1, (n / TWO_32) | 0);
+  }
+
+  /** Events written to all rings since tracing began (the seed's `total_events`). */
+  totalEvents(): number {
+    if (!this.#buffer) return 0;
+    let total = 0;
+    for (let r = 0; r < this.layout.rings; r++) total += loadWriteIndex(this.#i32, this.layout, r);
+    return total;
+  }
+
+  /** Per-ring written, held, overwritten and dropped counts. */
+  ringStats(): RingStats[] {
+    return Array.from({ length: this.layout.rings }, (_, ring) => {
+      const written = this.#buffer ? loadWriteIndex(this.#i32, this.layout, ring) : 0;
+      const held = Math.min(written, this.layout.ringSize);
+      return {
+        ring,
+        written,
+        held,
+        overwritten: written - held,
+        dropped: this.#dropped[ring]!,
+        claimed: this.#buffer !== undefined && Atomics.load(this.#i32, this.#ctl + C_CLAIMS + ring) === 1,
+      };
+    });
+  }
+
+  /** The live image: exactly the kernel's `TRACE_RINGS` bytes for the same events. */
+  image(): Uint8Array {
+    return new Uint8Array(this.#ensure(), 0, imageBytes(this.layout));
+  }
+
+  /**
+   * A trace file of everything the rings hold, taken while writers run. A record overwritten
+   * while it was copied is dropped and counted in its chunk, never returned torn.
+   */
+  snapshot(): Uint8Array {
+    return this.#capture(new Array<number>(this.layout.rings).fill(0), true);
+  }
+
+  /**
+   * Bytes to append to a capture file: the first call's start with the header, later calls hold
+   * only what was written since the previous call, with events lost to overwriting counted.
+   *
+   * @example
+   * setInterval(() => fs.appendFileSync('app.trace', drain()), 100);
+   */
+  drain(): Uint8Array {
+    const first = this.#drainNext === undefined;
+    this.#drainNext ??= new Array<number>(this.layout.rings).fill(0);
+    return this.#capture(this.#drainNext, first);
+  }
+
+  #capture(from: number[], withHeader: boolean): Uint8Array {
+    this.#ensure();
+    const header = withHeader ? this.#header() : new Uint8Array(0);
+    const image = this.image();
+    const rings = this.layout.rings;
+    // worst case: every ring full; trimmed to what was copied
+    const room = header.length + rings * (CHUNK_HEADER_BYTES + this.layout.ringSize * RECORD_BYTES);
+    const out = new Uint8Array(room);
+    out.set(header, 0);
+    let at = header.length;
+    for (let ring = 0; ring < rings; ring++) {
+      const copy = copyRing(image, this.#i32, this.layout, ring, from[ring]!, out, at + CHUNK_HEADER_BYTES, this.#ctl + C_FENCE);
+      from[ring] = copy.next;
+      this.#dropped[ring]! += copy.dropped;
+      if (copy.count === 0 && copy.overwritten === 0 && copy.dropped === 0) continue;
+      writeChunkHeader(out, at, copy);
+      at += CHUNK_HEADER_BYTES + copy.count * RECORD_BYTES;
+    }
+    return out.slice(0, at);
+  }
+
+  #header(): Uint8Array {
+    const zero = new Float64Array(this.#ensure(), (this.#ctl + C_ORIGIN) * 4, 1)[0]!;
+    return encodeHeader({
+      layout: this.layout,
+      clock: this.#sequence ? 'sequence' : 'ns',
+      frequency: this.#sequence ? 0 : 1e9,
+      wallClockZeroMs: zero,
+      schemaHash: this.config.schemaHash,
+      schemaText: this.config.schemaText,
+    });
+  }
+
+  /**
+   * Prints the most recent `count` events of each ring in the kernel's serial format
+   * (`dump_trace`), then a total and, unlike the kernel, what each ring lost. Like the kernel,
+   * tracing is paused while it reads. `write` takes one line without its newline.
+   */
+  dumpTrace(count = 20, write: (line: string) => void = (line) => process.stdout.write(line + '\n'), options: DumpOptions = {}): void {
+    const wasEnabled = this.isEnabled();
+    if (wasEnabled) this.disable();
+    try {
+      for (const line of formatDump(this.image(), this.layout, count, this.config.eventName)) write(line);
+      if (options.lossReport !== false) {
+        for (const s of this.ringStats()) {
+          if (s.overwritten > 0 || s.dropped > 0) write(`=== Ring ${s.ring}: ${s.overwritten} overwritten, ${s.dropped} dropped ===`);
+        }
+      }
+    } finally {
+      if (wasEnabled) this.enable();
+    }
+  }
+}
+
+export { CLOCK_CODES, RECORD_WORDS };
