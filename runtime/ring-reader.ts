@@ -3,6 +3,8 @@
  * index, copy, read it again. A writer that has published index `w` may already be writing
  * record `w`, which lands in the slot of record `w - ring_size`; so after the copy every record
  * with index `<= w_after - ring_size` may be torn, and is dropped and counted, never returned.
+ * A ring with no writer that could be running (the reader's own, or one nobody has claimed)
+ * has nothing in flight, so there the copy keeps every record it read.
  */
 import { RECORD_BYTES, ringOffset, writeIndexOffset, type Layout } from './layout.js';
 
@@ -45,6 +47,7 @@ export function copyRing(
   out: Uint8Array,
   outOffset: number,
   fence: number,
+  quiescent: boolean,
 ): RingCopy {
   const size = layout.ringSize;
   const before = loadWriteIndex(i32, layout, ring);
@@ -61,8 +64,9 @@ export function copyRing(
   if (before > start) copyRange(start, before, outOffset);
   Atomics.add(i32, fence, 0);
   const after = loadWriteIndex(i32, layout, ring);
-  // records with index <= after - size may have been overwritten while copied
-  const firstSafe = Math.max(start, after - size + 1);
+  // records with index < after - size were overwritten while copied; the one at after - size
+  // too, if a writer is part-way through record `after`
+  const firstSafe = Math.max(start, after - size + (quiescent ? 0 : 1));
   const dropped = Math.max(0, Math.min(before, firstSafe) - start);
   if (dropped > 0 && before > firstSafe) {
     out.copyWithin(outOffset, outOffset + dropped * RECORD_BYTES, outOffset + (before - start) * RECORD_BYTES);

@@ -366,7 +366,8 @@ export class Tracer {
     out.set(header, 0);
     let at = header.length;
     for (let ring = 0; ring < rings; ring++) {
-      const copy = copyRing(image, this.#i32, this.layout, ring, from[ring]!, out, at + CHUNK_HEADER_BYTES, this.#ctl + C_FENCE);
+      const quiescent = ring === this.#ring || Atomics.load(this.#i32, this.#ctl + C_CLAIMS + ring) === 0;
+      const copy = copyRing(image, this.#i32, this.layout, ring, from[ring]!, out, at + CHUNK_HEADER_BYTES, this.#ctl + C_FENCE, quiescent);
       from[ring] = copy.next;
       this.#dropped[ring]! += copy.dropped;
       if (copy.count === 0 && copy.overwritten === 0 && copy.dropped === 0) continue;
