@@ -103,3 +103,72 @@ export function flagsText(v: number | bigint, names: readonly (readonly [number,
   if (rest !== 0n) parts.push('0x' + rest.toString(16));
   return parts.join('|');
 }
+
+/**
+ * The low u32 of a number field's contribution to its word: `v` (two's complement when
+ * negative, |v| < 2^53) masked to `range` bits and shifted to bit `start`. For fields whose range
+ * crosses the word's halves; simpler ranges are packed inline by generated helpers.
+ */
+export function packLo(v: number, start: number, range: number): number {
+  const lo = maskedLo(v, range);
+  return start >= 32 ? 0 : (lo << start) >>> 0;
+}
+
+/** The high u32 of a number field's contribution to its word (see `packLo`). */
+export function packHi(v: number, start: number, range: number): number {
+  const lo = maskedLo(v, range);
+  const hi = maskedHi(v, range);
+  if (start === 0) return hi;
+  if (start >= 32) return (lo << (start - 32)) >>> 0;
+  return ((hi << start) | (lo >>> (32 - start))) >>> 0;
+}
+
+function maskedLo(v: number, range: number): number {
+  const lo = v >>> 0;
+  return range >= 32 ? lo : (lo & ((1 << range) - 1)) >>> 0;
+}
+
+function maskedHi(v: number, range: number): number {
+  if (range <= 32) return 0;
+  const hi = Math.floor(v / TWO_32) >>> 0;
+  return range >= 64 ? hi : (hi & (2 ** (range - 32) - 1)) >>> 0;
+}
+
+/** A field whose stored value did not fit its type, or an enum value with no name. */
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The two data words of a record, for records whose fields could not all be decoded. */
+export interface RawWords {
+  readonly data0: bigint;
+  readonly data1: bigint;
+}
+
+/** Appends an issue, creating the list on first use (most records have none). */
+export function addIssue(issues: FieldIssue[] | undefined, field: string, message: string): FieldIssue[] {
+  const list = issues ?? [];
+  list.push({ field, message });
+  return list;
+}
+
+/** The raw words of the record at byte `o` of `view`. */
+export function rawWords(view: DataView, o: number): RawWords {
+  return { data0: view.getBigUint64(o + 16, true), data1: view.getBigUint64(o + 24, true) };
+}
+
+/** The bits of a field's range, in hex: what an issue shows of a value that did not fit. */
+export function rangeHex(view: DataView, o: number, word: number, start: number, range: number): string {
+  return hexOf(BigInt.asUintN(range, view.getBigUint64(o + 16 + word * 8, true) >> BigInt(start)));
+}
+
+/** Shows an unsigned value of `width` bits as signed (display format `signed`). */
+export function signedText(v: number | bigint, width: number): string {
+  return BigInt.asIntN(width, typeof v === 'bigint' ? v : BigInt(v)).toString();
+}
+
+/** An enum value's name, or `unknown(N)`. */
+export function enumText(v: number, names: Readonly<Record<number, string>>): string {
+  return names[v] ?? `unknown(${v})`;
+}

@@ -1,5 +1,130 @@
-import type { CliIo } from './io.js';
-export function generateCommand(_argv: readonly string[], io: CliIo): number {
-  io.stderr.write('tracegen: generate is not built yet\n');
-  return 2;
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderDiagnostics } from '../diagnostics/render.js';
+import { loadSchemaFile } from '../load/load-schema.js';
+import { UnreadableFileError } from '../load/read-source.js';
+import { emitTarget, TARGETS, type Target } from '../emit/targets.js';
+import type { GeneratedFile } from '../emit/generated-file.js';
+import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
+import { flag, parseCommandArgs, str, strs } from './args.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+
+const HELP = `usage: tracegen generate <schema.yaml>... [--out DIR] [--target ts|rust|c|md ...]
+                         [--templates DIR] [--check]
+
+Validates each schema (an invalid one writes nothing), then writes its code to
+generated/<name>/ (or --out DIR, for one schema). Files are written atomically;
+unchanged files are left alone; generated files the run no longer produces are
+removed. --check writes nothing and exits 1 when anything is out of date.
+
+  --target T          ts (default), rust, c, md; repeatable
+  --templates DIR     also emit every *.hbs template in DIR (see docs/templates.md)
+  --rust-visibility V Rust item visibility (default pub(crate))
+  --rust-trace-fn P   Rust path of the kernel's trace function (default trace_event)
+  --runtime SPEC      import path of the runtime (default: relative to this package)
+`;
+
+/**
+ * `tracegen generate`: validate, emit, then write (or with `--check`, compare).
+ *
+ * @example
+ * await cli(['generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'rust'], io);
+ */
+export async function generateCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(argv, {
+    out: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    templates: { type: 'string' },
+    check: { type: 'boolean' },
+    runtime: { type: 'string' },
+    'rust-visibility': { type: 'string' },
+    'rust-trace-fn': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flag(args, 'help')) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const schemas = args.positionals;
+  if (schemas.length === 0) throw new UsageError('generate needs at least one schema file');
+  const out = str(args, 'out');
+  if (out !== undefined && schemas.length > 1) throw new UsageError('--out takes one schema; without it each goes to generated/<name>/');
+  const targets = strs(args, 'target');
+  for (const t of targets) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${t}'`);
+  const wanted: Target[] = targets.length ? [...new Set(targets as Target[])] : str(args, 'templates') ? [] : ['ts'];
+  const check = flag(args, 'check');
+
+  let failed = false;
+  for (const schema of schemas) {
+    let result;
+    try {
+      result = loadSchemaFile(schema);
+    } catch (e) {
+      if (!(e instanceof UnreadableFileError)) throw e;
+      io.stderr.write(`tracegen: cannot read ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(renderDiagnostics(result.diagnostics, 'text', () => result.text));
+    const model = result.model;
+    if (!model) {
+      io.stderr.write(`tracegen: ${schema} is invalid; nothing written\n`);
+      failed = true;
+      continue;
+    }
+    const schemaPath = toPosix(relative(process.cwd(), resolve(schema)));
+    const outDir = out ?? posix.join('generated', model.name);
+    const options = {
+      outDir,
+      runtimeSpecifier: str(args, 'runtime') ?? runtimeSpecifierFor(outDir),
+      rustVisibility: str(args, 'rust-visibility') ?? 'pub(crate)',
+      rustTraceFn: str(args, 'rust-trace-fn') ?? 'trace_event',
+    };
+    const withPath = { ...model, sourcePath: schemaPath };
+    const files: GeneratedFile[] = [];
+    for (const t of wanted) files.push(...(await emitTarget(t, withPath, options)));
+    const templates = str(args, 'templates');
+    if (templates !== undefined) {
+      const { emitUserTemplates } = await import('../emit/templates/emit-templates.js');
+      files.push(...emitUserTemplates(templates, withPath, options));
+    }
+    const changes = planChanges(outDir, files, schemaPath);
+    if (check) {
+      if (!reportCheck(changes, schema, io)) failed = true;
+    } else {
+      applyChanges(changes);
+      for (const c of changes) io.stderr.write(`${c.kind === 'unchanged' ? 'unchanged' : c.kind === 'removed' ? 'removed  ' : 'wrote    '} ${toPosix(c.path)}\n`);
+    }
+  }
+  return failed ? EXIT_INVALID : EXIT_OK;
+}
+
+function reportCheck(changes: readonly FileChange[], schema: string, io: CliIo): boolean {
+  const stale = changes.filter((c) => c.kind !== 'unchanged');
+  if (stale.length === 0) {
+    io.stderr.write(`${schema}: generated code is up to date (${changes.length} file${changes.length === 1 ? '' : 's'})\n`);
+    return true;
+  }
+  for (const c of stale) {
+    const what = c.kind === 'created' ? 'missing' : c.kind === 'removed' ? 'no longer generated' : 'out of date';
+    io.stderr.write(`tracegen: ${toPosix(c.path)} is ${what}\n`);
+    if (c.kind === 'updated') io.stderr.write(shortDiff(c.before!, c.after!));
+  }
+  io.stderr.write(`Regenerate with: npx tracegen generate ${schema}  (or npm run generate)\n`);
+  return false;
+}
+
+/**
+ * How generated TypeScript imports the runtime: by relative path when the output lies inside
+ * this package (so `dist/` mirrors the tree), else through the package export `tracegen/runtime`.
+ */
+function runtimeSpecifierFor(outDir: string): string {
+  let root = fileURLToPath(new URL('../../', import.meta.url));
+  if (basename(root) === 'dist') root = dirname(root);
+  const fromPackage = relative(root, resolve(outDir));
+  if (fromPackage.startsWith('..') || isAbsolute(fromPackage)) return 'tracegen/runtime';
+  return `${toPosix(relative(resolve(outDir), join(root, 'runtime')))}/index.js`;
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
 }

@@ -1,0 +1,32 @@
+import type { SchemaModel } from '../model/model.js';
+import type { GeneratedFile } from './generated-file.js';
+
+/** The languages `generate` emits. */
+export const TARGETS = ['ts', 'rust', 'c', 'md'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export interface EmitOptions {
+  /** Output folder, relative to where the command runs (for the TS target's runtime import). */
+  readonly outDir: string;
+  /** Import path of the runtime from the generated TypeScript module. */
+  readonly runtimeSpecifier: string;
+  /** Rust: visibility of generated items (`pub(crate)` like the seed). */
+  readonly rustVisibility: string;
+  /** Rust: path of the kernel's trace function the helpers call. */
+  readonly rustTraceFn: string;
+}
+
+/**
+ * Emits one target. Each emitter is imported when asked for, so a run that only validates or
+ * decodes never loads ts-morph or handlebars.
+ */
+export async function emitTarget(target: Target, model: SchemaModel, options: EmitOptions): Promise<GeneratedFile[]> {
+  switch (target) {
+    case 'ts':
+      return (await import('./ts/emit-ts.js')).emitTypeScript(model, options.runtimeSpecifier);
+    case 'rust':
+    case 'c':
+    case 'md':
+      return (await import('./templates/emit-templates.js')).emitBuiltinTemplates(target, model, options);
+  }
+}

@@ -1,0 +1,74 @@
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
+import type { SchemaModel } from '../../model/model.js';
+
+/**
+ * The runtime's controls bound to this schema: one `Tracer` per thread, made when the module is
+ * first imported (cheap: its buffer is allocated on first use), and thin wrappers around it.
+ */
+export function runtimeControls(m: SchemaModel): StatementStructures[] {
+  const fn = (name: string, description: string, parameters: { name: string; type: string; hasQuestionToken?: boolean; initializer?: string }[], returnType: string, statement: string, example?: string): StatementStructures => ({
+    kind: StructureKind.Function,
+    isExported: true,
+    name,
+    docs: [example ? { description, tags: [{ tagName: 'example', text: example }] } : description],
+    parameters,
+    returnType,
+    statements: [statement],
+  });
+  const eventArg = { name: 'event', type: 'TraceEventType | TraceEventName' };
+  const first = m.events[0]?.names.snake ?? 'event';
+  return [
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: '$tracer',
+          initializer: `new $Tracer({ layout: { ringSize: RING_SIZE, rings: RING_COUNT }, eventName: eventTypeName, schemaText: SCHEMA_TEXT, schemaHash: SCHEMA_HASH })`,
+        },
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      name: '$idOf',
+      parameters: [eventArg],
+      returnType: 'number',
+      statements: [
+        "if (typeof event === 'number') return event;",
+        'const id = eventTypeId(event);',
+        "if (id === undefined) throw new RangeError(`unknown event '${event}'`);",
+        'return id;',
+      ],
+    },
+    fn('enable', 'Turns tracing on, for every thread sharing the buffer.', [], 'void', '$tracer.enable();', 'enable();'),
+    fn('disable', 'Turns tracing off: each tracepoint then costs one load and one branch.', [], 'void', '$tracer.disable();'),
+    fn('isEnabled', 'True while tracing is on.', [], 'boolean', 'return $tracer.isEnabled();'),
+    fn('totalEvents', 'Events written to all rings since tracing began.', [], 'number', 'return $tracer.totalEvents();'),
+    fn('ringStats', 'Per ring: events written, held, overwritten, and dropped by readers.', [], '$RingStats[]', 'return $tracer.ringStats();'),
+    fn(
+      'dumpTrace',
+      "Prints the most recent `count` events of each ring in the kernel's serial format, then a total and what each ring lost. `write` takes one line without its newline (default: stdout).",
+      [{ name: 'count', type: 'number', initializer: '20' }, { name: 'write', type: '(line: string) => void', hasQuestionToken: true }],
+      'void',
+      'if (write) $tracer.dumpTrace(count, write); else $tracer.dumpTrace(count);',
+      'dumpTrace(64, (line) => console.error(line));',
+    ),
+    fn('snapshot', 'A trace file of everything the rings hold, taken without stopping writers; torn records are dropped and counted.', [], 'Uint8Array', 'return $tracer.snapshot();', "writeFileSync('app.trace', snapshot());"),
+    fn('drain', 'Bytes to append to a capture file: the header on the first call, then only what was written since the previous call.', [], 'Uint8Array', 'return $tracer.drain();', "setInterval(() => appendFileSync('app.trace', drain()), 100);"),
+    fn('tracingBuffer', 'The shared buffer to pass to workers, which call `attachTracing` with it.', [], 'SharedArrayBuffer', 'return $tracer.tracingBuffer();', 'new Worker(url, { workerData: tracingBuffer() });'),
+    fn(
+      'attachTracing',
+      'In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this thread\'s records. Throws `TracingError` when every ring is taken.',
+      [{ name: 'buffer', type: 'SharedArrayBuffer' }],
+      'number',
+      'return $tracer.attach(buffer);',
+      'attachTracing(workerData);',
+    ),
+    fn('detachTracing', "Gives this thread's ring back; its records stay readable until overwritten.", [], 'void', '$tracer.detach();'),
+    fn('setClock', "Chooses the timestamp clock for all threads: 'ns' (default) or 'sequence' (cheaper; orders events, measures nothing). Set it before tracing.", [{ name: 'clock', type: '$ClockKind' }], 'void', '$tracer.setClock(clock);'),
+    fn('setEventMask', 'Traces only these events (by id or printed name).', [{ name: 'events', type: 'Iterable<TraceEventType | TraceEventName>' }], 'void', '$tracer.setEventMask([...events].map($idOf));', `setEventMask([${JSON.stringify(first).replace(/"/g, "'")}]);`),
+    fn('enableEvent', 'Adds one event to the mask.', [eventArg], 'void', '$tracer.setEventEnabled($idOf(event), true);'),
+    fn('disableEvent', 'Removes one event from the mask: its tracepoint then costs what a disabled one does.', [eventArg], 'void', '$tracer.setEventEnabled($idOf(event), false);'),
+    fn('isEventEnabled', 'True when the event is in the mask.', [eventArg], 'boolean', 'return $tracer.isEventEnabled($idOf(event));'),
+  ];
+}

@@ -1,0 +1,289 @@
+import {
+  IndentationText,
+  NewLineKind,
+  Project,
+  QuoteKind,
+  StructureKind,
+  VariableDeclarationKind,
+  type StatementStructures,
+} from 'ts-morph';
+import type { EventModel, SchemaModel } from '../../model/model.js';
+import { preamble, type GeneratedFile } from '../generated-file.js';
+import { decodeStatements } from './decoders.js';
+import { jsDocText, tsString } from './escape.js';
+import { formatCase } from './format.js';
+import { traceHelper } from './helpers.js';
+import { runtimeControls } from './controls.js';
+import { fieldTsType, labelTableName } from './types.js';
+
+/** Runtime names the generated module uses, imported under `$` aliases so no field can shadow them. */
+const RUNTIME_IMPORTS = [
+  'Tracer', 'TraceFileReader', 'TraceFileError', 'addIssue', 'bigSignedField', 'bigUnsignedField', 'boolField', 'enumText',
+  'flagsText', 'hexOf', 'packHi', 'packLo', 'rangeHex', 'rawWords', 'signedField', 'signedText', 'unsignedField',
+];
+const RUNTIME_TYPES = ['ClockKind', 'FieldIssue', 'RawWords', 'RingStats', 'TraceHeader'];
+
+/**
+ * Emits `index.ts` for a schema: the typed enum, name table, trace helpers, decoders and the
+ * runtime's controls, built as ts-morph structures and printed in one call.
+ *
+ * @example
+ * const [file] = emitTypeScript(model, '../../runtime/index.js');
+ */
+export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): GeneratedFile[] {
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, newLineKind: NewLineKind.LineFeed },
+  });
+  const body: StatementStructures[] = [
+    ...schemaConstants(model),
+    ...labelTables(model),
+    ...eventTypes(model),
+    ...recordTypes(model),
+    ...runtimeControls(model),
+    ...model.events.map(traceHelper),
+    ...decoders(model),
+  ];
+  // import exactly what the body uses, so `noUnusedLocals` holds for every schema
+  const used = JSON.stringify(body);
+  const uses = (name: string) => new RegExp(`\\$${name}\\b`).test(used);
+  const statements: StatementStructures[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: runtimeSpecifier,
+      namedImports: [
+        ...RUNTIME_IMPORTS.filter(uses).map((name) => ({ name, alias: `$${name}` })),
+        ...RUNTIME_TYPES.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: true })),
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+    },
+    ...body,
+  ];
+  const file = project.createSourceFile('/index.ts', { leadingTrivia: preamble(model.sourcePath, '//') + '\n', statements });
+  return [{ path: 'index.ts', content: file.getFullText() }];
+}
+
+const constant = (name: string, initializer: string, doc: string, type?: string): StatementStructures => ({
+  kind: StructureKind.VariableStatement,
+  isExported: true,
+  declarationKind: VariableDeclarationKind.Const,
+  docs: [jsDocText(doc)],
+  declarations: [{ name, initializer, ...(type ? { type } : {}) }],
+});
+
+function schemaConstants(m: SchemaModel): StatementStructures[] {
+  return [
+    constant('SCHEMA_NAME', tsString(m.name), m.doc || `The ${m.name} trace schema.`),
+    constant('SCHEMA_HASH', tsString(m.hash), 'SHA-256 of the schema text: trace files carry it, decoders compare it.'),
+    constant('SCHEMA_TEXT', tsString(m.text), 'The schema itself, embedded in every trace file so that it decodes alone.'),
+    constant('RING_SIZE', String(m.layout.ringSize), 'Records per ring (a power of two).'),
+    constant('RING_COUNT', String(m.layout.rings), 'Rings: one per CPU in the kernel, one per thread in the runtime.'),
+    constant('RECORD_BYTES', '32', "Bytes of one record: the kernel's TraceEvent."),
+    constant('IMAGE_BYTES', String(m.layout.rings * (m.layout.ringSize * 32 + 8)), 'Bytes of the whole ring image (the kernel\'s TRACE_RINGS).'),
+    constant(
+      'KERNEL_CLOCK',
+      `{ unit: ${tsString(m.clock.unit)}, frequency: ${m.clock.frequency ?? 'undefined'} } as const`,
+      `What the kernel's timestamps count. ${m.clock.doc}`,
+    ),
+  ];
+}
+
+function labelTables(m: SchemaModel): StatementStructures[] {
+  const out: StatementStructures[] = [];
+  for (const e of m.enums) {
+    out.push(constant(e.names.pascal, `{ ${e.values.map((v) => `${v.names.pascal}: ${v.value}`).join(', ')} } as const`, e.doc || `The ${e.names.snake} enum.`));
+    out.push({ kind: StructureKind.TypeAlias, isExported: true, name: e.names.pascal, type: `(typeof ${e.names.pascal})[keyof typeof ${e.names.pascal}]` });
+    out.push(constant(labelTableName(e), `{ ${e.values.map((v) => `${v.value}: ${tsString(v.names.snake)}`).join(', ')} }`, `Printed names of ${e.names.pascal} values.`, 'Readonly<Record<number, string>>'));
+  }
+  for (const f of m.flags) {
+    const big = f.width > 53;
+    out.push(constant(f.names.pascal, `{ ${f.bits.map((b) => `${b.names.pascal}: ${big ? `${(1n << BigInt(b.bit)).toString()}n` : String(2 ** b.bit)}`).join(', ')} } as const`, `${f.doc || `The ${f.names.snake} flags.`}\n\nCombine with \`|\`.`));
+    out.push(constant(labelTableName(f), `[${f.bits.map((b) => `[${b.bit}, ${tsString(b.names.snake)}]`).join(', ')}]`, `Bit numbers and printed names of ${f.names.pascal} flags.`, 'ReadonlyArray<readonly [number, string]>'));
+  }
+  return out;
+}
+
+function eventTypes(m: SchemaModel): StatementStructures[] {
+  const maxId = Math.max(-1, ...m.events.map((e) => e.id));
+  const table = Array.from({ length: maxId + 1 }, (_, id) => {
+    const e = m.events.find((x) => x.id === id);
+    return e ? tsString(e.names.snake) : 'undefined';
+  });
+  return [
+    constant('TraceEventType', `{ ${m.events.map((e) => `${e.variant}: ${e.id}`).join(', ')} } as const`, 'Event ids by kernel variant name: `TraceEventType.SyscallEntry === 0`.'),
+    { kind: StructureKind.TypeAlias, isExported: true, name: 'TraceEventType', type: m.events.length ? '(typeof TraceEventType)[keyof typeof TraceEventType]' : 'never' },
+    constant('EVENT_NAMES', `{ ${m.events.map((e) => `${e.id}: ${tsString(e.names.snake)}`).join(', ')} } as const`, 'Printed names by id: what dumps print.'),
+    { kind: StructureKind.TypeAlias, isExported: true, name: 'TraceEventName', type: m.events.length ? '(typeof EVENT_NAMES)[keyof typeof EVENT_NAMES]' : 'never' },
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: '$NAME_BY_ID', type: 'ReadonlyArray<TraceEventName | undefined>', initializer: `[${table.join(', ')}]` }],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'eventTypeName',
+      docs: [{ description: "The printed name of an event id, or `'unknown'` for any other id (the kernel's `event_type_name`).", tags: [{ tagName: 'example', text: `eventTypeName(${m.events[0]?.id ?? 0}); // ${tsString(m.events[0]?.names.snake ?? 'unknown')}` }] }],
+      parameters: [{ name: 'id', type: 'number' }],
+      returnType: "TraceEventName | 'unknown'",
+      statements: ["return $NAME_BY_ID[id] ?? 'unknown';"],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'eventTypeId',
+      docs: ['The id of a printed name, or undefined.'],
+      parameters: [{ name: 'name', type: 'string' }],
+      returnType: 'TraceEventType | undefined',
+      statements: ['const id = $NAME_BY_ID.indexOf(name as TraceEventName);', 'return id < 0 ? undefined : (id as TraceEventType);'],
+    },
+  ];
+}
+
+function recordTypes(m: SchemaModel): StatementStructures[] {
+  const common = [
+    { name: 'ts', type: 'bigint', isReadonly: true, docs: ['Timestamp: nanoseconds on the runtime timeline, or the kernel clock for kernel traces.'] },
+    { name: 'cpu', type: 'number', isReadonly: true, docs: ['The ring (CPU or thread) that recorded it.'] },
+    { name: 'issues', type: 'readonly $FieldIssue[]', isReadonly: true, hasQuestionToken: true, docs: ['Fields whose stored value did not fit their type (the value is then NaN or the raw bits).'] },
+    { name: 'raw', type: '$RawWords', isReadonly: true, hasQuestionToken: true, docs: ['The raw data words, present when there are issues.'] },
+  ];
+  const out: StatementStructures[] = m.events.map((e) => ({
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: `${e.names.pascal}Record`,
+    docs: [jsDocText(`A decoded \`${e.names.snake}\` record (id ${e.id}). ${e.doc}`)],
+    properties: [
+      { name: 'event', type: tsString(e.names.snake).replace(/^"|"$/g, "'"), isReadonly: true },
+      { name: 'id', type: String(e.id), isReadonly: true },
+      ...common,
+      ...e.fields.map((f) => ({ name: f.names.camel, type: fieldTsType(f), isReadonly: true, docs: [jsDocText(f.doc || f.names.snake)] })),
+    ],
+  }));
+  out.push({
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: 'UnknownRecord',
+    docs: ['A record whose id the schema does not define: its words are kept as they are.'],
+    properties: [
+      { name: 'event', type: "'unknown'", isReadonly: true },
+      { name: 'id', type: 'number', isReadonly: true },
+      ...common.slice(0, 3),
+      { name: 'raw', type: '$RawWords', isReadonly: true },
+    ],
+  });
+  out.push({
+    kind: StructureKind.TypeAlias,
+    isExported: true,
+    name: 'TraceRecord',
+    docs: ['Every decoded record: switch on `event` to narrow.'],
+    type: [...m.events.map((e) => `${e.names.pascal}Record`), 'UnknownRecord'].join(' | '),
+  });
+  return out;
+}
+
+function decoders(m: SchemaModel): StatementStructures[] {
+  const perEvent: StatementStructures[] = m.events.map((e: EventModel) => {
+    const fields = e.fields.map((f) => f.names.camel);
+    const base = `event: ${tsString(e.names.snake)}, id: ${e.id}, ts: $ts, cpu: $cpu${fields.map((f) => `, ${f}`).join('')}`;
+    const hasIssues = decodeStatements(e).some((s) => s.includes('$issues'));
+    return {
+      kind: StructureKind.Function,
+      name: `$decode${e.names.pascal}`,
+      parameters: [
+        { name: '$view', type: 'DataView' },
+        { name: '$o', type: 'number' },
+        { name: '$ts', type: 'bigint' },
+        { name: '$cpu', type: 'number' },
+      ],
+      returnType: `${e.names.pascal}Record`,
+      statements: [
+        ...decodeStatements(e),
+        hasIssues ? `return $issues ? { ${base}, issues: $issues, raw: $rawWords($view, $o) } : { ${base} };` : `return { ${base} };`,
+      ],
+    };
+  });
+  const cases = m.events.map((e) => `case ${e.id}: return $decode${e.names.pascal}(view, offset, ts, cpu);`);
+  return [
+    ...perEvent,
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'decodeRecordAt',
+      docs: ['Decodes the 32-byte record at byte `offset` of `view` (the hot loop of `decodeTrace`).'],
+      parameters: [{ name: 'view', type: 'DataView' }, { name: 'offset', type: 'number' }],
+      returnType: 'TraceRecord',
+      statements: [
+        'const ts = view.getBigUint64(offset, true);',
+        'const id = view.getUint8(offset + 8);',
+        'const cpu = view.getUint8(offset + 9);',
+        `switch (id) {`,
+        ...cases.map((c) => `  ${c}`),
+        `  default: return { event: 'unknown', id, ts, cpu, raw: $rawWords(view, offset) };`,
+        '}',
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'decodeRecord',
+      docs: [{ description: 'Decodes the 32-byte record at byte `offset` of `bytes` (a ring image, a chunk of a trace file).', tags: [{ tagName: 'example', text: "const record = decodeRecord(image, 0);\nif (record.event === 'unknown') console.log(record.raw);" }] }],
+      parameters: [{ name: 'bytes', type: 'Uint8Array' }, { name: 'offset', type: 'number', initializer: '0' }],
+      returnType: 'TraceRecord',
+      statements: [
+        "if (offset < 0 || offset + 32 > bytes.length) throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);",
+        'return decodeRecordAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);',
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      isGenerator: true,
+      name: 'decodeTrace',
+      docs: [
+        {
+          description:
+            "Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order.\nThrows `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.",
+          tags: [{ tagName: 'example', text: "for (const r of decodeTrace(readFileSync('app.trace'))) console.log(formatRecord(r));" }],
+        },
+      ],
+      parameters: [{ name: 'fileBytes', type: 'Uint8Array' }, { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' }],
+      returnType: 'Generator<TraceRecord, $TraceHeader>',
+      statements: [
+        'const reader = new $TraceFileReader();',
+        'reader.feed(fileBytes);',
+        'for (const chunk of reader.chunks()) {',
+        '  const header = reader.header!;',
+        '  if (header.schemaHash !== SCHEMA_HASH && options.allowSchemaMismatch !== true) {',
+        "    throw new $TraceFileError(`trace written with schema ${header.schemaHash.slice(0, 12)}, this module is ${SCHEMA_HASH.slice(0, 12)} (${SCHEMA_NAME}): decode it with 'tracegen decode', which reads the schema inside the file`);",
+        '  }',
+        '  const view = new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);',
+        '  for (let o = 0; o < chunk.records.byteLength; o += 32) yield decodeRecordAt(view, o);',
+        '}',
+        'reader.finish();',
+        'return reader.header!;',
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'formatRecord',
+      docs: [{ description: 'Renders a record\'s event and fields with their display formats: hex, signed, enum names, flag sets like `write|user`.', tags: [{ tagName: 'example', text: `formatRecord(record); // ${tsString(exampleFormat(m))}` }] }],
+      parameters: [{ name: 'r', type: 'TraceRecord' }],
+      returnType: 'string',
+      statements: [
+        'let text: string;',
+        'switch (r.event) {',
+        ...m.events.map((e) => `  case ${tsString(e.names.snake)}: text = ${formatCase(e)}; break;`),
+        "  default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;",
+        '}',
+        "if (r.issues) for (const issue of r.issues) text += ` !${issue.field}: ${issue.message}`;",
+        'return text;',
+      ],
+    },
+  ];
+}
+
+function exampleFormat(m: SchemaModel): string {
+  const e = m.events.find((x) => x.fields.length > 0) ?? m.events[0];
+  if (!e) return 'unknown(0) data0=0x0 data1=0x0';
+  return [e.names.snake, ...e.fields.map((f) => `${f.names.snake}=${f.format === 'hex' ? '0x1' : '1'}`)].join(' ');
+}

@@ -1,0 +1,28 @@
+import type { EventModel, FieldModel } from '../../model/model.js';
+import { tsString } from './escape.js';
+import { labelTableName } from './types.js';
+
+/** The expression `formatRecord` uses to show one field of record `r`. */
+export function formatExpression(f: FieldModel): string {
+  const v = `r.${f.names.camel}`;
+  const unit = f.unit ? ` + ${tsString(f.unit)}` : '';
+  switch (f.type.kind) {
+    case 'bool':
+      return `String(${v})`;
+    case 'enum':
+      return `$enumText(${v}, ${labelTableName(f.type.ref)})`;
+    case 'flags':
+      return `$flagsText(${v}, ${labelTableName(f.type.ref)})`;
+    default:
+      if (f.format === 'hex') return `$hexOf(${v}, ${f.type.width})${unit}`;
+      if (f.format === 'signed' && f.type.kind === 'uint') return `$signedText(${v}, ${f.type.width})${unit}`;
+      return `String(${v})${unit}`;
+  }
+}
+
+/** `event field=value ...` for one event, as a template-free concatenation. */
+export function formatCase(event: EventModel): string {
+  const parts = [tsString(event.names.snake)];
+  for (const f of event.fields) parts.push(`${tsString(` ${f.names.snake}=`)} + ${formatExpression(f)}`);
+  return parts.join(' + ');
+}

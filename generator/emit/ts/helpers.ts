@@ -1,0 +1,62 @@
+import { StructureKind, type FunctionDeclarationStructure } from 'ts-morph';
+import type { EventModel, FieldModel } from '../../model/model.js';
+import { jsDocText } from './escape.js';
+import { planWords } from './packing.js';
+import { fieldPlace, fieldTsType } from './types.js';
+
+/**
+ * `trace<Event>(...)`: one helper per event. Disabled or masked off, it costs one load and one
+ * branch (the effective mask word); enabled, it packs its parameters into the data words and
+ * writes one record.
+ */
+export function traceHelper(event: EventModel): FunctionDeclarationStructure {
+  const word = event.id >> 5;
+  const bit = `0x${(1 << (event.id & 31) >>> 0).toString(16)}`;
+  const [w0, w1] = planWords(event);
+  const body: string[] = [`if (($tracer.mask[${word}]! & ${bit}) === 0) return;`];
+  if (!w0.big && !w1.big) {
+    body.push(`$tracer.write(${event.id}, ${w0.lo}, ${w0.hi}, ${w1.lo}, ${w1.hi});`);
+  } else {
+    body.push(`const $i = $tracer.begin(${event.id});`);
+    for (const [n, w] of [w0, w1].entries()) {
+      if (w.big) body.push(`$tracer.u64[($i >>> 1) + ${2 + n}] = ${w.whole};`);
+      else body.push(`$tracer.u32[$i + ${4 + n * 2}] = ${w.lo};`, `$tracer.u32[$i + ${5 + n * 2}] = ${w.hi};`);
+    }
+    body.push('$tracer.commit();');
+  }
+  return {
+    kind: StructureKind.Function,
+    isExported: true,
+    name: `trace${event.names.pascal}`,
+    docs: [
+      {
+        description: jsDocText(`${event.doc || `The ${event.names.snake} event.`}\n\nRecords event ${event.id} (\`${event.names.snake}\`) when tracing is enabled and the event is in the mask.`),
+        tags: [
+          ...event.fields.map((f) => ({ tagName: 'param', text: jsDocText(`${f.names.camel} ${paramDoc(f)}`) })),
+          { tagName: 'example', text: `trace${event.names.pascal}(${event.fields.map(exampleValue).join(', ')});` },
+        ],
+      },
+    ],
+    parameters: event.fields.map((f) => ({ name: f.names.camel, type: fieldTsType(f) })),
+    returnType: 'void',
+    statements: body,
+  };
+}
+
+function paramDoc(f: FieldModel): string {
+  const doc = f.doc ? `${f.doc} ` : '';
+  return `${doc}(${fieldPlace(f)}${f.unit ? `, in ${f.unit}` : ''})`;
+}
+
+function exampleValue(f: FieldModel): string {
+  switch (f.type.kind) {
+    case 'bool':
+      return 'true';
+    case 'enum':
+      return `${f.type.ref.names.pascal}.${f.type.ref.values[0]!.names.pascal}`;
+    case 'flags':
+      return `${f.type.ref.names.pascal}.${f.type.ref.bits[0]!.names.pascal}${f.big ? '' : ''}`;
+    default:
+      return f.big ? '1n' : '1';
+  }
+}

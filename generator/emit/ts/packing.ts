@@ -1,0 +1,83 @@
+import type { EventModel, FieldModel } from '../../model/model.js';
+
+/**
+ * How a trace helper turns its typed parameters into the record's two data words. Words with
+ * only number fields become two u32 halves computed with 32-bit integer operations (no BigInt,
+ * no allocation); a word with a bigint field is built as one bigint and stored through a 64-bit
+ * view.
+ */
+export interface WordPlan {
+  readonly big: boolean;
+  /** For number words: expressions of the low and high u32 halves. */
+  readonly lo: string;
+  readonly hi: string;
+  /** For bigint words: an expression of the whole u64. */
+  readonly whole: string;
+}
+
+export function planWords(event: EventModel): [WordPlan, WordPlan] {
+  return [planWord(event.fields.filter((f) => f.word === 0)), planWord(event.fields.filter((f) => f.word === 1))];
+}
+
+function planWord(fields: readonly FieldModel[]): WordPlan {
+  if (fields.some((f) => f.big)) {
+    const parts = fields.map(bigPart);
+    const whole = parts.length === 1 && isWholeWord(fields[0]!) ? parts[0]! : `BigInt.asUintN(64, ${parts.join(' | ')})`;
+    return { big: true, lo: '0', hi: '0', whole };
+  }
+  const lo: string[] = [];
+  const hi: string[] = [];
+  for (const f of fields) {
+    const [l, h] = numberParts(f);
+    if (l !== undefined) lo.push(l);
+    if (h !== undefined) hi.push(h);
+  }
+  return { big: false, lo: join(lo), hi: join(hi), whole: '' };
+}
+
+function join(parts: string[]): string {
+  return parts.length === 0 ? '0' : parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' | ');
+}
+
+function isWholeWord(f: FieldModel): boolean {
+  return f.lo === 0 && f.range === 64;
+}
+
+/** The parameter's value as a number, whatever its type. */
+function numeric(f: FieldModel): string {
+  return f.type.kind === 'bool' ? `(${f.names.camel} ? 1 : 0)` : f.names.camel;
+}
+
+/** Low and high u32 contributions of a number field (undefined: contributes nothing there). */
+function numberParts(f: FieldModel): [string | undefined, string | undefined] {
+  const v = numeric(f);
+  const signed = f.type.kind === 'int';
+  const width = f.type.width;
+  if (isWholeWord(f)) {
+    if (width <= 32) return [`${v} >>> 0`, signed ? `${v} >> 31` : undefined];
+    return [`${v} >>> 0`, `Math.floor(${v} / 4294967296) >>> 0`];
+  }
+  const s = f.lo;
+  const r = f.range;
+  if (s + r <= 32) {
+    const masked = r === 32 ? `${v}` : `${v} & ${mask(r)}`;
+    return [s === 0 ? masked : `(${masked}) << ${s}`, undefined];
+  }
+  if (s >= 32) {
+    const masked = r === 32 ? `${v}` : `${v} & ${mask(r)}`;
+    return [undefined, s === 32 ? masked : `(${masked}) << ${s - 32}`];
+  }
+  // the range crosses the halves or is wider than 32 bits: the runtime's packers handle every case
+  return [`packLo(${v}, ${s}, ${r})`, `packHi(${v}, ${s}, ${r})`];
+}
+
+function mask(bits: number): string {
+  return '0x' + (2 ** bits - 1).toString(16);
+}
+
+function bigPart(f: FieldModel): string {
+  const v = f.big ? f.names.camel : `BigInt(${numeric(f)})`;
+  if (isWholeWord(f)) return v;
+  const masked = `BigInt.asUintN(${f.range}, ${v})`;
+  return f.lo === 0 ? masked : `(${masked} << ${f.lo}n)`;
+}
