@@ -68,22 +68,67 @@ function readHead(path: string): string {
   }
 }
 
-/** A short line diff of two texts: the first differing lines with a little context. */
-export function shortDiff(before: string, after: string, maxLines = 12): string {
+/**
+ * A short line diff of two texts: the changed lines of the first few hunks, each with the line
+ * number where it starts. Enough to see what a regeneration would change.
+ */
+export function shortDiff(before: string, after: string, maxLines = 16): string {
   const a = before.split('\n');
   const b = after.split('\n');
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length - 1;
-  let endB = b.length - 1;
-  while (endA >= start && endB >= start && a[endA] === b[endB]) {
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
     endA--;
     endB--;
   }
-  const out = [`@@ line ${start + 1} @@`];
-  if (start > 0) out.push(`  ${a[start - 1]}`);
-  const removed = a.slice(start, endA + 1).map((l) => `- ${l}`);
-  const added = b.slice(start, endB + 1).map((l) => `+ ${l}`);
-  const body = [...removed.slice(0, maxLines / 2), ...(removed.length > maxLines / 2 ? [`  ... ${removed.length - maxLines / 2} more removed`] : []), ...added.slice(0, maxLines / 2), ...(added.length > maxLines / 2 ? [`  ... ${added.length - maxLines / 2} more added`] : [])];
-  return [...out, ...body].map((l) => (l.length > 160 ? l.slice(0, 157) + '...' : l)).join('\n') + '\n';
+  const ops = lineOps(a.slice(start, endA), b.slice(start, endB));
+  const out: string[] = [];
+  let line = start + 1;
+  let lastWasChange = false;
+  for (const op of ops) {
+    if (op.kind === ' ') {
+      line++;
+      lastWasChange = false;
+      continue;
+    }
+    if (!lastWasChange) out.push(`@@ line ${line} @@`);
+    out.push(`${op.kind} ${op.text.length > 150 ? op.text.slice(0, 147) + '...' : op.text}`);
+    if (op.kind === '-') line++;
+    lastWasChange = true;
+    if (out.length >= maxLines) {
+      out.push('  ...');
+      break;
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+type Op = { kind: ' ' | '-' | '+'; text: string };
+
+/** Line edits by longest common subsequence; a huge middle falls back to remove-all/add-all. */
+function lineOps(a: string[], b: string[]): Op[] {
+  if (a.length * b.length > 4_000_000) return [...a.map((text) => ({ kind: '-' as const, text })), ...b.map((text) => ({ kind: '+' as const, text }))];
+  const w = b.length + 1;
+  const lcs = new Uint32Array((a.length + 1) * w);
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+    }
+  }
+  const ops: Op[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push({ kind: ' ', text: a[i++]! });
+      j++;
+    } else if (i < a.length && (j === b.length || lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) {
+      ops.push({ kind: '-', text: a[i++]! });
+    } else {
+      ops.push({ kind: '+', text: b[j++]! });
+    }
+  }
+  return ops;
 }

@@ -68,7 +68,7 @@ function numberParts(f: FieldModel): [string | undefined, string | undefined] {
     return [undefined, s === 32 ? masked : `(${masked}) << ${s - 32}`];
   }
   // the range crosses the halves or is wider than 32 bits: the runtime's packers handle every case
-  return [`packLo(${v}, ${s}, ${r})`, `packHi(${v}, ${s}, ${r})`];
+  return [`$packLo(${v}, ${s}, ${r})`, `$packHi(${v}, ${s}, ${r})`];
 }
 
 function mask(bits: number): string {

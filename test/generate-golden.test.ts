@@ -1,0 +1,140 @@
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as packed from './golden/packed/expected/index.js';
+import * as many from './golden/many/expected/index.js';
+import { runCli } from './helpers/run-cli.js';
+
+const TMP = 'test/tmp/generate';
+
+describe('golden cases', () => {
+  it.each(['packed', 'many'])('%s: the committed output is what generate writes', async (name) => {
+    const r = await runCli(['generate', '--check', `test/golden/${name}/schema.yaml`, '--out', `test/golden/${name}/expected`]);
+    expect(r.stderr).toBe(`test/golden/${name}/schema.yaml: generated code is up to date (1 file)\n`);
+    expect(r.code).toBe(0);
+  });
+
+  it('packed: bit-packed, signed, enum, flags, bool, 64-bit, bigint and empty events round-trip', () => {
+    packed.enable();
+    packed.tracePacked(packed.IrqKind.Ipi, true, -1234, 0xab, packed.Perms.Read | packed.Perms.Sticky, -128, 0xff_1234_5678, -2048);
+    packed.tracePacked(packed.IrqKind.Net, false, 32767, 0, 0, 127, 0, 2047);
+    packed.traceEmpty();
+    packed.traceWide(0xffff_ffff_ffff_ffffn, -(2n ** 63n));
+    packed.traceMixed(2n ** 60n - 1n, 0xf, 2 ** 53 - 1);
+    packed.traceSignedWhole(-2147483648, packed.WideSet.High | packed.WideSet.Low);
+    packed.traceLast(0xffffffff);
+    const records = [...packed.decodeTrace(packed.snapshot())].map(({ ts: _ts, cpu: _cpu, ...r }) => r);
+    expect(records).toEqual([
+      { event: 'packed', id: 0, kind: 7, valid: true, delta: -1234, vector: 0xab, rights: 0x80000001, smallNeg: -128, straddle: 0xff_1234_5678, crossingSigned: -2048 },
+      { event: 'packed', id: 0, kind: 1, valid: false, delta: 32767, vector: 0, rights: 0, smallNeg: 127, straddle: 0, crossingSigned: 2047 },
+      { event: 'empty', id: 1 },
+      { event: 'wide', id: 2, address: 0xffff_ffff_ffff_ffffn, offset: -(2n ** 63n) },
+      { event: 'mixed', id: 3, big: 2n ** 60n - 1n, tag: 15, count: 2 ** 53 - 1 },
+      { event: 'signed_whole', id: 4, ret: -2147483648, mask: (1n << 60n) | 1n },
+      { event: 'last', id: 255, value: 0xffffffff },
+    ]);
+    const formatted = [...packed.decodeTrace(packed.snapshot())].map(packed.formatRecord);
+    expect(formatted).toEqual([
+      'packed kind=ipi valid=true delta=-1234ns vector=0xab rights=read|sticky small_neg=-128 straddle=0xff12345678 crossing_signed=-2048',
+      'packed kind=net valid=false delta=32767ns vector=0x0 rights=0 small_neg=127 straddle=0x0 crossing_signed=2047',
+      'empty',
+      'wide address=0xffffffffffffffff offset=-9223372036854775808',
+      'mixed big=0xfffffffffffffff tag=15 count=9007199254740991',
+      'signed_whole ret=-2147483648 mask=low|high',
+      'last value=-1',
+    ]);
+    // the packed words are laid out bit for bit as the schema says
+    const first = packed.snapshot();
+    const { RECORD_BYTES } = packed;
+    const recordAt = first.length - 7 * RECORD_BYTES;
+    const view = new DataView(first.buffer, first.byteOffset + recordAt);
+    const d0 = view.getBigUint64(16, true);
+    expect(d0 & 0x7n).toBe(7n);
+    expect((d0 >> 3n) & 1n).toBe(1n);
+    expect((d0 >> 4n) & 0xffffn).toBe(BigInt.asUintN(16, -1234n));
+    expect((d0 >> 24n) & 0xffn).toBe(0xabn);
+    expect(d0 >> 32n).toBe(0x80000001n);
+    const d1 = view.getBigUint64(24, true);
+    expect(d1 & 0xffn).toBe(0x80n);
+    expect((d1 >> 8n) & 0xfffn).toBe(0x800n);
+    expect((d1 >> 20n) & 0xff_ffff_ffffn).toBe(0xff_1234_5678n);
+    expect(d1 >> 60n).toBe(0n);
+  });
+
+  it('an enum value with no name is reported', () => {
+    const bytes = new Uint8Array(32);
+    bytes[0] = 1;
+    bytes[16] = 3; // kind = 3: not a value of IrqKind
+    const r = packed.decodeRecord(bytes);
+    expect(r.issues).toEqual([{ field: 'kind', message: '3 is not a value of IrqKind' }]);
+    expect(packed.formatRecord(r)).toContain('kind=unknown(3)');
+  });
+
+  it('many: 256 events, every id named, helpers for all', () => {
+    expect(Object.keys(many.EVENT_NAMES)).toHaveLength(256);
+    expect(many.eventTypeName(255)).toBe('event_255');
+    expect(typeof many.traceEvent255).toBe('function');
+    many.enable();
+    many.traceEvent1(1, -1n);
+    many.traceEvent2(0xbeef, -2);
+    many.traceEvent255();
+    const records = [...many.decodeTrace(many.snapshot())].map(({ ts: _t, cpu: _c, ...r }) => r);
+    expect(records).toEqual([
+      { event: 'event_1', id: 1, value: 1, other: -1n },
+      { event: 'event_2', id: 2, low: 0xbeef, high: -2 },
+      { event: 'event_255', id: 255 },
+    ]);
+  });
+});
+
+describe('tracegen generate', () => {
+  it('is deterministic, leaves unchanged files alone, and --check catches a schema edit', async () => {
+    rmSync(TMP, { recursive: true, force: true });
+    mkdirSync(TMP, { recursive: true });
+    cpSync('test/golden/packed/schema.yaml', join(TMP, 'schema.yaml'));
+    const out = join(TMP, 'out');
+    const first = await runCli(['generate', join(TMP, 'schema.yaml'), '--out', out]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe(`wrote     ${out}/index.ts\n`);
+    const bytes1 = readFileSync(join(out, 'index.ts'));
+    const second = await runCli(['generate', join(TMP, 'schema.yaml'), '--out', out]);
+    expect(second.stderr).toBe(`unchanged ${out}/index.ts\n`);
+    expect(readFileSync(join(out, 'index.ts')).equals(bytes1)).toBe(true);
+    expect((await runCli(['generate', '--check', join(TMP, 'schema.yaml'), '--out', out])).code).toBe(0);
+
+    writeFileSync(join(TMP, 'schema.yaml'), readFileSync(join(TMP, 'schema.yaml'), 'utf8').replace('doc: The highest id.', 'doc: The very highest id.'));
+    const check = await runCli(['generate', '--check', join(TMP, 'schema.yaml'), '--out', out]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(`tracegen: ${out}/index.ts is out of date`);
+    expect(check.stderr).toContain('+  * The very highest id.');
+    expect(check.stderr).toContain(`Regenerate with: npx tracegen generate ${TMP}/schema.yaml`);
+    expect(readFileSync(join(out, 'index.ts')).equals(bytes1)).toBe(true);
+  });
+
+  it('an invalid schema writes nothing, with the validator\'s messages', async () => {
+    rmSync(TMP + '-bad', { recursive: true, force: true });
+    mkdirSync(TMP + '-bad', { recursive: true });
+    const schema = join(TMP + '-bad', 'schema.yaml');
+    writeFileSync(schema, 'tracegen: 1\nname: bad\nclock: {unit: ns}\nlayout: {ring_size: 3, rings: 1}\nevents: []\n');
+    const r = await runCli(['generate', schema, '--out', join(TMP + '-bad', 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${schema}:4:21: error[ring-size-not-power-of-two]`);
+    expect(r.stderr).toContain('nothing written');
+    expect(() => readFileSync(join(TMP + '-bad', 'out', 'index.ts'))).toThrow();
+  });
+
+  it('removes a generated file it no longer produces, never a file of the user\'s', async () => {
+    const out = join(TMP, 'out');
+    writeFileSync(join(out, 'stale.ts'), `// @generated by tracegen from ${TMP}/schema.yaml. DO NOT EDIT.\n`);
+    writeFileSync(join(out, 'mine.ts'), '// my own file\n');
+    const r = await runCli(['generate', join(TMP, 'schema.yaml'), '--out', out]);
+    expect(r.stderr).toContain(`removed   ${out}/stale.ts`);
+    expect(() => readFileSync(join(out, 'stale.ts'))).toThrow();
+    expect(readFileSync(join(out, 'mine.ts'), 'utf8')).toBe('// my own file\n');
+  });
+
+  it('the committed generated/veridian is up to date', async () => {
+    const r = await runCli(['generate', '--check', 'schema/veridian.yaml']);
+    expect(r.code).toBe(0);
+  });
+});
