@@ -19,13 +19,18 @@ export function tsString(text: string): string {
 }
 
 /**
- * Text for a JSDoc comment: nothing can close the comment early (`*\/`), and line breaks of any
- * kind become plain newlines that ts-morph prefixes with ` * `.
+ * Text for a JSDoc comment. Nothing can close the comment early (`*\/`), open a nested one
+ * (`/\*`, which also confuses the printer's comment tracking), or start a tag at a line's
+ * beginning; line breaks of any kind become plain newlines that the printer prefixes with
+ * ` * `; other control characters are shown as `\uXXXX`.
  */
 export function jsDocText(text: string): string {
   return text
     .replace(/\r\n?|\u2028|\u2029/g, '\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\*\//g, '*\\/')
-    .replace(/@/g, '\\@')
+    .replace(/\/\*/g, '/\\*')
+    .replace(/^(\s*)@/gm, '$1\\@')
+    .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
