@@ -1,9 +1,9 @@
-import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile } from '../load/load-schema.js';
 import { UnreadableFileError } from '../load/read-source.js';
-import { emitTarget, TARGETS, type Target } from '../emit/targets.js';
+import { emitTarget, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
 import type { GeneratedFile } from '../emit/generated-file.js';
 import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
 import { flag, parseCommandArgs, str, strs } from './args.js';
@@ -84,10 +84,18 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     for (const t of wanted) files.push(...(await emitTarget(t, withPath, options)));
     const templates = str(args, 'templates');
     if (templates !== undefined) {
-      const { emitUserTemplates } = await import('../emit/templates/emit-templates.js');
-      files.push(...emitUserTemplates(templates, withPath, options));
+      const { emitUserTemplates, TemplateError } = await import('../emit/templates/emit-templates.js');
+      try {
+        files.push(...emitUserTemplates(templates, withPath, options));
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        io.stderr.write(`tracegen: ${e.message}; nothing written\n`);
+        failed = true;
+        continue;
+      }
     }
-    const changes = planChanges(outDir, files, schemaPath);
+    const extensions = new Set([...wanted.map((t) => TARGET_EXTENSIONS[t]), ...files.map((f) => extname(f.path))]);
+    const changes = planChanges(outDir, files, schemaPath, (path) => extensions.has(extname(path)));
     if (check) {
       if (!reportCheck(changes, schema, io)) failed = true;
     } else {

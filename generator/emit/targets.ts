@@ -5,6 +5,9 @@ import type { GeneratedFile } from './generated-file.js';
 export const TARGETS = ['ts', 'rust', 'c', 'md'] as const;
 export type Target = (typeof TARGETS)[number];
 
+/** The kind of file each target writes: only such files are ever removed as stale for it. */
+export const TARGET_EXTENSIONS: Record<Target, string> = { ts: '.ts', rust: '.rs', c: '.h', md: '.md' };
+
 export interface EmitOptions {
   /** Output folder, relative to where the command runs (for the TS target's runtime import). */
   readonly outDir: string;

@@ -6,10 +6,11 @@ export type FileChange = { readonly path: string; readonly kind: 'created' | 'up
 
 /**
  * Compares generated files with what `outDir` holds: which would be created, updated, left
- * alone, or removed (a file carrying the generated marker for this schema that the run no longer
- * produces). `owned` limits removal to the files a target writes.
+ * alone, or removed. A file is removed only when it carries the generated marker for this
+ * schema, the run no longer produces it, and `owns` says it is the kind of file the requested
+ * targets write (so `--target ts` never removes the Rust output of an earlier run).
  */
-export function planChanges(outDir: string, files: readonly GeneratedFile[], schemaPath: string): FileChange[] {
+export function planChanges(outDir: string, files: readonly GeneratedFile[], schemaPath: string, owns: (path: string) => boolean): FileChange[] {
   const changes: FileChange[] = [];
   const wanted = new Set(files.map((f) => f.path));
   for (const f of files) {
@@ -19,7 +20,7 @@ export function planChanges(outDir: string, files: readonly GeneratedFile[], sch
   }
   for (const path of listFiles(outDir)) {
     const rel = relative(outDir, path).split('\\').join('/');
-    if (wanted.has(rel)) continue;
+    if (wanted.has(rel) || !owns(rel)) continue;
     const text = readHead(path);
     if (text.includes(`${GENERATED_MARKER} from ${schemaPath}.`)) changes.push({ path, kind: 'removed', before: readFileSync(path, 'utf8') });
   }

@@ -1,11 +1,96 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
 import type { SchemaModel } from '../../model/model.js';
-import type { GeneratedFile } from '../generated-file.js';
+import { preamble, type GeneratedFile } from '../generated-file.js';
 import type { EmitOptions } from '../targets.js';
+import { cDoc, cString, cTraceHelper, cType } from './c-helpers.js';
+import { mdCell, mdText } from './md-helpers.js';
+import { intType, rustDoc, rustFieldDoc, rustString, rustTraceHelper, rustType } from './rust-helpers.js';
+import { templateContext, type TemplateContext, type TemplateField } from './template-model.js';
 
-export function emitBuiltinTemplates(_target: 'rust' | 'c' | 'md', _model: SchemaModel, _options: EmitOptions): GeneratedFile[] {
-  throw new Error('not yet');
+/** Built-in templates, by target: `<file>.hbs` renders `<file>`. */
+const BUILTIN: Record<'rust' | 'c' | 'md', string[]> = {
+  rust: ['trace_events.rs.hbs'],
+  c: ['trace_events.h.hbs'],
+  md: ['EVENTS.md.hbs'],
+};
+
+/** The package's root: where `generator/` lives, whether running from source or `dist/`. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
 
-export function emitUserTemplates(_dir: string, _model: SchemaModel, _options: EmitOptions): GeneratedFile[] {
-  throw new Error('not yet');
+const BUILTIN_DIR = () => join(packageRoot(), 'generator', 'emit', 'templates');
+
+/**
+ * A handlebars instance with tracegen's helpers. Templates compile with `noEscape` (this is
+ * code, not HTML) and `strict` (a misspelt name is an error, not an empty string); escaping is
+ * done per language by the helpers.
+ */
+function engine(ctx: TemplateContext, schemaPath: string): typeof Handlebars {
+  const hb = Handlebars.create();
+  const prefix = ctx.schema.name;
+  const helpers: Record<string, (...args: never[]) => unknown> = {
+    preamble: (linePrefix: string) => preamble(schemaPath, typeof linePrefix === 'string' ? linePrefix : '//').trimEnd(),
+    or: (...args: unknown[]) => args.slice(0, -1).find((a) => a !== '' && a !== undefined && a !== null) ?? '',
+    eq: (a: unknown, b: unknown) => a === b,
+    concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
+    paragraphs: (...args: unknown[]) => args.slice(0, -1).map(String).filter((s) => s !== '').join('\n\n'),
+    upper: (s: string) => String(s).toUpperCase(),
+    hex: (n: number) => '0x' + Number(n).toString(16),
+    rustFieldDoc: (f: TemplateField) => rustFieldDoc(f),
+    vis: () => (ctx.options.rustVisibility ? `${ctx.options.rustVisibility} ` : ''),
+    rustDoc: (text: string, indent: unknown) => rustDoc(String(text ?? ''), typeof indent === 'string' ? indent : ''),
+    rustType: (f: TemplateField) => rustType(f),
+    rustUint: (width: number) => intType(Number(width), false),
+    rustString: (s: string) => rustString(String(s)),
+    rustTraceHelper: (e: TemplateContext['events'][number]) => rustTraceHelper(e, ctx.options.rustVisibility, ctx.options.rustTraceFn),
+    cDoc: (text: string, indent: unknown) => cDoc(String(text ?? ''), typeof indent === 'string' ? indent : ''),
+    cType: (f: TemplateField) => cType(f, prefix),
+    cString: (s: string) => cString(String(s)),
+    cFlagDefines: (f: TemplateContext['flags'][number]) =>
+      f.bits.map((b) => `#define ${prefix.toUpperCase()}_${f.names.upper}_${b.names.upper} ${b.value}ULL`).join('\n'),
+    cTraceHelper: (e: TemplateContext['events'][number]) => cTraceHelper(e, prefix),
+    mdCell: (s: unknown) => mdCell(String(s ?? '')),
+    mdText: (s: unknown) => mdText(String(s ?? '')),
+  };
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+  return hb;
+}
+
+function render(dir: string, file: string, ctx: TemplateContext, schemaPath: string): GeneratedFile {
+  const source = readFileSync(join(dir, file), 'utf8');
+  const template = engine(ctx, schemaPath).compile(source, { noEscape: true, strict: true });
+  const text = template(ctx).replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n');
+  return { path: file.replace(/\.hbs$/, ''), content: text.endsWith('\n') ? text : text + '\n' };
+}
+
+/** Emits a built-in non-TypeScript target (Rust, C or Markdown). */
+export function emitBuiltinTemplates(target: 'rust' | 'c' | 'md', model: SchemaModel, options: EmitOptions): GeneratedFile[] {
+  const ctx = templateContext(model, options);
+  return BUILTIN[target].map((file) => render(join(BUILTIN_DIR(), target), file, ctx, model.sourcePath));
+}
+
+/** Emits every `*.hbs` template in a user's folder, with the same context and helpers. */
+export function emitUserTemplates(dir: string, model: SchemaModel, options: EmitOptions): GeneratedFile[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new TemplateError(`--templates ${dir}: not a folder`);
+  const ctx = templateContext(model, options);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.hbs')).sort();
+  if (files.length === 0) throw new TemplateError(`--templates ${dir}: no *.hbs templates in it`);
+  return files.map((f) => {
+    try {
+      return render(dir, f, ctx, model.sourcePath);
+    } catch (e) {
+      throw new TemplateError(`${join(dir, basename(f))}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
+  });
+}
+
+/** A user template that cannot be read or rendered. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
 }
