@@ -1,5 +1,369 @@
-import type { CliIo } from './io.js';
-export async function decodeCommand(_argv: readonly string[], io: CliIo): Promise<number> {
-  io.stderr.write('tracegen: decode is not built yet\n');
-  return 2;
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TraceHeader } from '../../runtime/index.js';
+import { renderDiagnostics } from '../diagnostics/render.js';
+import { loadSchemaFile, loadSchemaText } from '../load/load-schema.js';
+import { UnreadableFileError } from '../load/read-source.js';
+import type { SchemaModel } from '../model/model.js';
+import { dumpLines, jsonLine, tableHeader, tableLine, type OutputFormat } from '../decode/formats.js';
+import { DecodeError, Input, InputOpenError } from '../decode/input.js';
+import { LastPerRing, TimeMerger } from '../decode/pipeline.js';
+import { u64Big, type DecodedRecord } from '../decode/record.js';
+import { SchemaDecoder } from '../decode/schema-decoder.js';
+import { Sink } from '../decode/sink.js';
+import { detectFormat, ringImageBatch, serialBatch, traceFileBatches, type InputFormat, type RecordBatch } from '../decode/sources.js';
+import { flag, oneOf, parseCommandArgs, str, strs } from './args.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+
+const HELP = `usage: tracegen decode <input|-> [options]
+
+Decodes a trace file or capture from the runtime, a raw memory image of the
+kernel's rings, or a serial log holding dump_trace output (recognised by content).
+
+  --schema S              the schema (trace files carry their own; for images and
+                          serial logs the default is the one schema in ./schema/)
+  --format F              table (default), jsonl, or dump (the kernel's dump_trace)
+  -o, --output FILE       write here (atomically) instead of stdout
+  --input-format F        trace, rings or serial: skip detection
+  --order O               time (default: all CPUs merged by timestamp) or ring
+  --last N                the most recent N events of each CPU
+  --cpu N                 only this CPU (repeatable)
+  --event NAME            only this event (repeatable)
+  --from TS, --to TS      timestamp range [from, to); a suffix s, ms, us or ns
+                          converts from time with the clock frequency
+  --frequency HZ          the clock's frequency, when the schema does not give it
+  --force-schema          decode a trace file with --schema even if it carries another
+
+Exit 0 on success, 1 for input that cannot be decoded (what was decoded before
+the damage is still written), 2 for usage errors.
+`;
+
+interface Options {
+  format: OutputFormat;
+  order: 'time' | 'ring';
+  last: number | undefined;
+  cpus: Set<number> | undefined;
+  events: string[];
+  from: string | undefined;
+  to: string | undefined;
+  frequency: number | undefined;
+}
+
+/**
+ * `tracegen decode`: read any trace users hold and print it.
+ *
+ * @example
+ * await cli(['decode', 'rings.bin', '--format', 'dump', '--last', '64'], io);
+ */
+export async function decodeCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(argv, {
+    schema: { type: 'string' },
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'input-format': { type: 'string' },
+    order: { type: 'string' },
+    last: { type: 'string' },
+    cpu: { type: 'string', multiple: true },
+    event: { type: 'string', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    frequency: { type: 'string' },
+    'force-schema': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flag(args, 'help')) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'decode takes one input' : 'decode needs an input file (or - for stdin)');
+  const options: Options = {
+    format: oneOf<OutputFormat>('--format', str(args, 'format'), ['table', 'jsonl', 'dump'], 'table'),
+    order: oneOf('--order', str(args, 'order'), ['time', 'ring'] as const, 'time'),
+    last: positiveInt('--last', str(args, 'last')),
+    cpus: strs(args, 'cpu').length ? new Set(strs(args, 'cpu').map((c) => intIn('--cpu', c, 0, 255))) : undefined,
+    events: strs(args, 'event'),
+    from: str(args, 'from'),
+    to: str(args, 'to'),
+    frequency: str(args, 'frequency') === undefined ? undefined : positiveNumber('--frequency', str(args, 'frequency')!),
+  };
+  const forced = str(args, 'input-format');
+  const inputFormat = forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace');
+  const schemaPath = str(args, 'schema');
+
+  let input: Input;
+  try {
+    input = new Input(args.positionals[0]!);
+  } catch (e) {
+    if (e instanceof InputOpenError) {
+      io.stderr.write(`tracegen: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+
+  let given: SchemaModel | undefined;
+  if (schemaPath !== undefined) {
+    const loaded = loadSchemaOrReport(schemaPath, io);
+    if (typeof loaded === 'number') return loaded;
+    given = loaded;
+  }
+
+  const sink = new Sink(io, str(args, 'output'));
+  try {
+    const head = input.peek();
+    if (head.length === 0) throw new DecodeError(`${input.name}: empty input`);
+    const format = inputFormat ?? detectFormat(head);
+    const run = new DecodeRun(options, sink, io, input);
+    if (format === 'trace') {
+      run.decodeTrace(given, flag(args, 'force-schema'), schemaPath);
+    } else {
+      const model = given ?? defaultSchema(io);
+      if (typeof model === 'number') {
+        sink.abort();
+        return model;
+      }
+      if (format === 'rings') run.decodeImage(model);
+      else run.decodeSerial(model);
+    }
+    sink.close();
+    run.report();
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      sink.close();
+      io.stderr.write(`tracegen: ${e.message}\n`);
+      return EXIT_INVALID;
+    }
+    sink.abort();
+    if (e instanceof UsageError) throw e;
+    throw e;
+  } finally {
+    input.close();
+  }
+}
+
+function loadSchemaOrReport(path: string, io: CliIo): SchemaModel | number {
+  try {
+    const r = loadSchemaFile(path);
+    if (!r.model) {
+      io.stderr.write(renderDiagnostics(r.diagnostics, 'text', () => r.text));
+      io.stderr.write(`tracegen: ${path} is not a valid schema\n`);
+      return EXIT_INVALID;
+    }
+    return r.model;
+  } catch (e) {
+    if (e instanceof UnreadableFileError) {
+      io.stderr.write(`tracegen: cannot read ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+/** Images and serial logs carry no schema: use the project's, when it has exactly one. */
+function defaultSchema(io: CliIo): SchemaModel | number {
+  const dir = 'schema';
+  const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')) : [];
+  if (found.length !== 1) {
+    throw new UsageError(`raw ring images and serial logs carry no schema: pass --schema${found.length > 1 ? ` (./schema/ has ${found.length})` : ''}`);
+  }
+  return loadSchemaOrReport(join(dir, found[0]!), io);
+}
+
+/** One decode: filters, ordering, output and the counts reported at the end. */
+class DecodeRun {
+  readonly #o: Options;
+  readonly #sink: Sink;
+  readonly #io: CliIo;
+  readonly #input: Input;
+  #decoder!: SchemaDecoder;
+  #frequency = 0;
+  #unknown = 0;
+  #skipped = 0;
+  #events = 0;
+  #lost = new Map<number, { overwritten: number; dropped: number }>();
+  #filter!: (r: DecodedRecord) => boolean;
+  #lastProgress = Date.now();
+
+  constructor(o: Options, sink: Sink, io: CliIo, input: Input) {
+    this.#o = o;
+    this.#sink = sink;
+    this.#io = io;
+    this.#input = input;
+  }
+
+  #setSchema(model: SchemaModel, clockFrequency: number): void {
+    this.#decoder = new SchemaDecoder(model);
+    this.#frequency = this.#o.frequency ?? clockFrequency;
+    const ids = new Set<number>();
+    for (const name of this.#o.events) {
+      const e = this.#decoder.eventByName(name);
+      if (!e) throw new UsageError(`--event ${name}: no such event in schema ${model.name} (it has ${model.events.map((x) => x.names.snake).join(', ')})`);
+      ids.add(e.id);
+    }
+    const from = this.#o.from === undefined ? undefined : this.#bound('--from', this.#o.from);
+    const to = this.#o.to === undefined ? undefined : this.#bound('--to', this.#o.to);
+    const cpus = this.#o.cpus;
+    this.#filter = (r) => {
+      if (cpus && !cpus.has(r.cpu)) return false;
+      if (ids.size && !ids.has(r.id)) return false;
+      if (from !== undefined || to !== undefined) {
+        const ts = u64Big(r.tsHi, r.tsLo);
+        if (from !== undefined && ts < from) return false;
+        if (to !== undefined && ts >= to) return false;
+      }
+      return true;
+    };
+  }
+
+  /** A timestamp bound: raw counts, or a time with a unit turned into counts by the frequency. */
+  #bound(flagName: string, text: string): bigint {
+    const m = /^(\d+(?:\.\d+)?)(s|ms|us|ns)?$/.exec(text.trim());
+    if (!m) throw new UsageError(`${flagName} must be a timestamp or a time like 1.5s, 200ms, 10us, not '${text}'`);
+    if (!m[2]) {
+      if (m[1]!.includes('.')) throw new UsageError(`${flagName}: a raw timestamp is a whole number`);
+      return BigInt(m[1]!);
+    }
+    if (!this.#frequency) throw new UsageError(`${flagName} ${text}: the clock's frequency is not known; give --frequency or a raw timestamp`);
+    const seconds = Number(m[1]) / { s: 1, ms: 1e3, us: 1e6, ns: 1e9 }[m[2] as 's' | 'ms' | 'us' | 'ns'];
+    return BigInt(Math.round(seconds * this.#frequency));
+  }
+
+  decodeTrace(given: SchemaModel | undefined, force: boolean, schemaPath: string | undefined): void {
+    const merger = new TimeMerger();
+    const last = this.#lastKeeper();
+    const written = new Map<number, number>();
+    const onHeader = (h: TraceHeader) => {
+      const embedded = loadSchemaText(h.schemaText, `${this.#input.name} (its schema)`);
+      if (!embedded.model) throw new DecodeError(`${this.#input.name}: the schema inside the trace is not valid (${embedded.diagnostics[0]?.message ?? 'unknown error'})`);
+      let model = embedded.model;
+      if (given && given.hash !== h.schemaHash) {
+        if (force) model = given;
+        else {
+          this.#io.stderr.write(
+            `tracegen: note: ${this.#input.name} was written with schema '${embedded.model.name}' (${h.schemaHash.slice(0, 12)}), not ${schemaPath} (${given.hash.slice(0, 12)}); decoding with the schema inside the trace. Pass --force-schema to use ${schemaPath}.\n`,
+          );
+        }
+      }
+      this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0));
+      this.#header();
+    };
+    for (const batch of traceFileBatches(this.#input, onHeader)) {
+      for (const [ring, n] of batch.written ?? []) written.set(ring, n);
+      for (const [ring, l] of batch.lost ?? []) {
+        const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };
+        this.#lost.set(ring, { overwritten: prev.overwritten + l.overwritten, dropped: prev.dropped + l.dropped });
+      }
+      const records = batch.records.filter(this.#filter);
+      if (last) last.push(records);
+      else if (this.#o.order === 'time') this.#emitAll(merger.push(records));
+      else this.#emitAll(records);
+      this.#progress();
+    }
+    if (last) this.#finishLast(last, [...written.values()].reduce((a, b) => a + b, 0));
+    else this.#emitAll(merger.end());
+  }
+
+  decodeImage(model: SchemaModel): void {
+    this.#setSchema(model, model.clock.frequency ?? 0);
+    this.#header();
+    const bytes = this.#input.readAll();
+    const batch = ringImageBatch(bytes, model.layout, this.#input.name);
+    const total = [...batch.written!.values()].reduce((a, b) => a + b, 0);
+    this.#whole(batch, total, undefined);
+  }
+
+  decodeSerial(model: SchemaModel): void {
+    this.#setSchema(model, model.clock.frequency ?? 0);
+    this.#header();
+    const bytes = this.#input.readAll();
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const result = serialBatch(text, (name) => this.#decoder.eventByName(name)?.id ?? -1, model.layout.rings, this.#input.name);
+    this.#skipped = result.skipped;
+    this.#whole(result, result.total ?? result.records.length, result.count);
+  }
+
+  /** Small inputs (an image, a dump): filter, keep the last N, order, print. */
+  #whole(batch: RecordBatch, total: number, dumpCount: number | undefined): void {
+    const records = batch.records.filter(this.#filter);
+    const last = this.#lastKeeper(dumpCount);
+    if (last) {
+      last.push(records);
+      this.#finishLast(last, total, dumpCount);
+      return;
+    }
+    if (this.#o.order === 'time') records.sort((a, b) => a.tsHi - b.tsHi || a.tsLo - b.tsLo);
+    this.#emitAll(records);
+  }
+
+  #lastKeeper(dumpCount?: number): LastPerRing | undefined {
+    const n = this.#o.last ?? (this.#o.format === 'dump' ? (dumpCount ?? this.#decoder?.model.layout.ringSize ?? 1 << 30) : undefined);
+    return n === undefined ? undefined : new LastPerRing(n);
+  }
+
+  #finishLast(last: LastPerRing, total: number, dumpCount?: number): void {
+    const byRing = last.byRing();
+    if (this.#o.format === 'dump') {
+      for (const list of byRing.values()) this.#count(list);
+      this.#sink.write(dumpLines(byRing, this.#o.last ?? dumpCount ?? this.#decoder.model.layout.ringSize, total, this.#decoder));
+      return;
+    }
+    const all = [...byRing.keys()].sort((a, b) => a - b).flatMap((ring) => byRing.get(ring)!);
+    if (this.#o.order === 'time') all.sort((a, b) => a.tsHi - b.tsHi || a.tsLo - b.tsLo);
+    this.#emitAll(all);
+  }
+
+  #header(): void {
+    if (this.#o.format === 'table') this.#sink.write(tableHeader(this.#frequency > 0));
+  }
+
+  #count(records: readonly DecodedRecord[]): void {
+    for (const r of records) if (!this.#decoder.event(r.id)) this.#unknown++;
+    this.#events += records.length;
+  }
+
+  #emitAll(records: readonly DecodedRecord[]): void {
+    if (this.#o.format === 'dump') return;
+    this.#count(records);
+    const d = this.#decoder;
+    if (this.#o.format === 'jsonl') for (const r of records) this.#sink.write(jsonLine(r, d));
+    else for (const r of records) this.#sink.write(tableLine(r, d, this.#frequency));
+  }
+
+  /** On a terminal, long inputs show how far they are. */
+  #progress(): void {
+    if (!this.#io.stderr.isTTY || !this.#input.size || this.#input.size < 64 << 20) return;
+    const now = Date.now();
+    if (now - this.#lastProgress < 500) return;
+    this.#lastProgress = now;
+    const pct = Math.floor((this.#input.position / this.#input.size) * 100);
+    this.#io.stderr.write(`\rdecode: ${pct}% (${(this.#input.position / 2 ** 20).toFixed(0)} of ${(this.#input.size / 2 ** 20).toFixed(0)} MiB, ${this.#events} events)`);
+  }
+
+  /** What the user should know beside the output: unknown ids, skipped lines, losses. */
+  report(): void {
+    if (this.#io.stderr.isTTY && this.#input.size && this.#input.size >= 64 << 20) this.#io.stderr.write('\r\x1b[K');
+    if (this.#unknown) this.#io.stderr.write(`tracegen: ${this.#unknown} event${this.#unknown > 1 ? 's' : ''} with ids the schema does not define (decoded as unknown)\n`);
+    if (this.#skipped) this.#io.stderr.write(`tracegen: skipped ${this.#skipped} line${this.#skipped > 1 ? 's' : ''} inside dumps that are not dump rows\n`);
+    const overwritten = [...this.#lost.values()].reduce((n, l) => n + l.overwritten, 0);
+    const dropped = [...this.#lost.values()].reduce((n, l) => n + l.dropped, 0);
+    if (overwritten || dropped) this.#io.stderr.write(`tracegen: the capture lost ${overwritten} events to overwriting and dropped ${dropped} torn records\n`);
+  }
+}
+
+function positiveInt(flagName: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flagName} must be a positive whole number, not '${v}'`);
+  return Number(v);
+}
+
+function intIn(flagName: string, v: string, lo: number, hi: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < lo || Number(v) > hi) throw new UsageError(`${flagName} must be a whole number from ${lo} to ${hi}, not '${v}'`);
+  return Number(v);
+}
+
+function positiveNumber(flagName: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flagName} must be a positive number, not '${v}'`);
+  return n;
 }

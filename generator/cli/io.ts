@@ -1,3 +1,5 @@
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 /** What the CLI touches of the outside world, so tests can run it with fake streams. */
 export interface CliIo {
   readonly stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
@@ -16,6 +18,34 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** Thrown when the reader of standard output went away (`tracegen decode big.trace | head`). */
+export class OutputClosedError extends Error {
+  override readonly name = 'OutputClosedError';
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `chunk` to a file descriptor, synchronously: large outputs stay in order and memory stays flat. */
+function writeFd(fd: number, chunk: string | Uint8Array): void {
+  let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  while (bytes.length > 0) {
+    try {
+      const n = writeSync(fd, bytes);
+      bytes = bytes.subarray(n);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+      else if (code === 'EPIPE') throw new OutputClosedError('output closed');
+      else throw e;
+    }
+  }
+}
+
+/** The real process's streams, written synchronously. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  return {
+    stdout: { write: (c: string | Uint8Array) => writeFd(1, c), isTTY: isatty(1) },
+    stderr: { write: (c: string) => writeFd(2, c), isTTY: isatty(2) },
+    stdin: process.stdin,
+  };
 }

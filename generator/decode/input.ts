@@ -1,0 +1,112 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { describeFsError } from '../load/read-source.js';
+
+/** Thrown for input that cannot be decoded: the CLI prints the message on one line and exits 1. */
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+}
+
+/** Thrown for a path that cannot be opened: a usage error (exit 2). */
+export class InputOpenError extends Error {
+  override readonly name = 'InputOpenError';
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Reads a file or standard input block by block, synchronously, so a decoder of any size input
+ * holds one block at a time.
+ */
+export class Input {
+  readonly name: string;
+  /** Size in bytes when known (a regular file), else undefined. */
+  readonly size: number | undefined;
+  #fd: number;
+  #peeked: Uint8Array | undefined;
+  #position = 0;
+  #closeFd: boolean;
+
+  constructor(path: string) {
+    this.name = path === '-' ? 'stdin' : path;
+    if (path === '-') {
+      this.#fd = 0;
+      this.#closeFd = false;
+    } else {
+      try {
+        this.#fd = openSync(path, 'r');
+      } catch (e) {
+        throw new InputOpenError(`cannot read ${path}: ${describeFsError(e)}`);
+      }
+      this.#closeFd = true;
+    }
+    const st = fstatSync(this.#fd);
+    if (st.isDirectory()) throw new InputOpenError(`cannot read ${path}: is a directory`);
+    this.size = st.isFile() ? st.size : undefined;
+  }
+
+  /** Bytes read so far. */
+  get position(): number {
+    return this.#position;
+  }
+
+  /** The first bytes, without consuming them. */
+  peek(max = 1 << 20): Uint8Array {
+    this.#peeked ??= this.#readRaw(max);
+    return this.#peeked;
+  }
+
+  /** The next block, or undefined at the end. */
+  read(max = 4 << 20): Uint8Array | undefined {
+    if (this.#peeked) {
+      const p = this.#peeked;
+      this.#peeked = undefined;
+      return p.length ? p : undefined;
+    }
+    const b = this.#readRaw(max);
+    return b.length ? b : undefined;
+  }
+
+  /** Everything left. */
+  readAll(): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let b = this.read(); b; b = this.read()) {
+      parts.push(b);
+      total += b.length;
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  #readRaw(max: number): Uint8Array {
+    const buf = new Uint8Array(max);
+    let n = 0;
+    while (n < max) {
+      let got: number;
+      try {
+        got = readSync(this.#fd, buf, n, max - n, null);
+      } catch (e) {
+        // a non-blocking stdin has nothing yet: wait a little and try again
+        if ((e as { code?: string }).code === 'EAGAIN') {
+          Atomics.wait(sleeper, 0, 0, 2);
+          continue;
+        }
+        if ((e as { code?: string }).code === 'EOF') break;
+        throw new DecodeError(`reading ${this.name}: ${describeFsError(e)}`);
+      }
+      if (got === 0) break;
+      n += got;
+    }
+    this.#position += n;
+    return buf.subarray(0, n);
+  }
+
+  close(): void {
+    if (this.#closeFd) closeSync(this.#fd);
+  }
+}

@@ -1,0 +1,119 @@
+import {
+  bigSignedField,
+  bigUnsignedField,
+  boolField,
+  enumText,
+  flagsText,
+  hexOf,
+  signedField,
+  signedText,
+  unsignedField,
+} from '../../runtime/index.js';
+import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
+import { u64Big, type DecodedRecord } from './record.js';
+
+/** A field's value as decode prints it: a number, a bigint, a boolean, or a label. */
+export type FieldValue = number | bigint | boolean | string;
+
+export interface DecodedField {
+  readonly name: string;
+  readonly value: FieldValue;
+  /** The value as the table shows it (hex, signed, names). */
+  readonly text: string;
+  /** Set when the stored bits do not fit the field's type (value is then the raw range bits). */
+  readonly issue?: string;
+}
+
+/**
+ * The decoder driven by a schema at run time: the same reading of the bytes as the generated
+ * decoders (both use the runtime's field readers), for schemas known only when `decode` runs,
+ * such as the one a trace file carries.
+ */
+export class SchemaDecoder {
+  readonly model: SchemaModel;
+  readonly #byId: (EventModel | undefined)[] = new Array(256);
+  readonly #byName = new Map<string, EventModel>();
+  readonly #labels = new Map<FieldModel, Readonly<Record<number, string>> | readonly (readonly [number, string])[]>();
+
+  constructor(model: SchemaModel) {
+    this.model = model;
+    for (const e of model.events) {
+      this.#byId[e.id] = e;
+      this.#byName.set(e.names.snake, e);
+      for (const f of e.fields) {
+        if (f.type.kind === 'enum') this.#labels.set(f, Object.fromEntries(f.type.ref.values.map((v) => [v.value, v.names.snake])));
+        if (f.type.kind === 'flags') this.#labels.set(f, f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const));
+      }
+    }
+  }
+
+  event(id: number): EventModel | undefined {
+    return id >= 0 ? this.#byId[id] : undefined;
+  }
+
+  eventByName(name: string): EventModel | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** The printed name of a record's event, `unknown` for ids the schema lacks. */
+  nameOf(r: DecodedRecord): string {
+    return this.event(r.id)?.names.snake ?? 'unknown';
+  }
+
+  /** Decodes every field of a record (none for an unknown id). */
+  fields(r: DecodedRecord): DecodedField[] {
+    const event = this.event(r.id);
+    if (!event) return [];
+    return event.fields.map((f) => this.#field(f, r));
+  }
+
+  #field(f: FieldModel, r: DecodedRecord): DecodedField {
+    const lo = f.word === 0 ? r.d0lo : r.d1lo;
+    const hi = f.word === 0 ? r.d0hi : r.d1hi;
+    const name = f.names.snake;
+    const width = f.type.width;
+    const rawBits = () => BigInt.asUintN(f.range, u64Big(hi, lo) >> BigInt(f.lo));
+    const misfit = (): DecodedField => {
+      const raw = rawBits();
+      return { name, value: raw <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(raw) : raw, text: hexOf(raw), issue: `does not fit ${f.type.kind === 'int' ? 'i' : 'u'}${width}: ${hexOf(raw)}` };
+    };
+    if (f.big) {
+      const word = u64Big(hi, lo);
+      const v = f.type.kind === 'int' ? bigSignedField(word, f.lo, f.range, width) : bigUnsignedField(word, f.lo, f.range, width);
+      if (v === undefined) return misfit();
+      if (f.type.kind === 'flags') return { name, value: flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]), text: flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]) };
+      return { name, value: v, text: this.#numberText(f, v) };
+    }
+    switch (f.type.kind) {
+      case 'bool': {
+        const b = boolField(lo, hi, f.lo, f.range);
+        return b === undefined ? misfit() : { name, value: b, text: String(b) };
+      }
+      case 'int': {
+        const v = signedField(lo, hi, f.lo, f.range, width);
+        return Number.isNaN(v) ? misfit() : { name, value: v, text: this.#numberText(f, v) };
+      }
+      default: {
+        const v = unsignedField(lo, hi, f.lo, f.range, width);
+        if (v === -1) return misfit();
+        if (f.type.kind === 'enum') {
+          const labels = this.#labels.get(f) as Readonly<Record<number, string>>;
+          const text = enumText(v, labels);
+          return labels[v] === undefined ? { name, value: v, text, issue: `${v} is not a value of ${f.type.ref.names.snake}` } : { name, value: text, text };
+        }
+        if (f.type.kind === 'flags') {
+          const text = flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]);
+          return { name, value: text, text };
+        }
+        return { name, value: v, text: this.#numberText(f, v) };
+      }
+    }
+  }
+
+  #numberText(f: FieldModel, v: number | bigint): string {
+    const unit = f.unit ?? '';
+    if (f.format === 'hex') return hexOf(v, f.type.width) + unit;
+    if (f.format === 'signed' && f.type.kind === 'uint') return signedText(v, f.type.width) + unit;
+    return String(v) + unit;
+  }
+}

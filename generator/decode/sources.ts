@@ -1,0 +1,177 @@
+import { imageBytes, ringOffset, TraceFileError, TraceFileReader, writeIndexOffset, type Layout, type TraceHeader } from '../../runtime/index.js';
+import { DecodeError, type Input } from './input.js';
+import { halves, readRecord, type DecodedRecord } from './record.js';
+
+/**
+ * A batch of records from an input. Records within one ring are in write order; a trace file
+ * yields a batch per drain (its chunks, one per ring), an image or a serial dump one batch.
+ */
+export interface RecordBatch {
+  readonly records: DecodedRecord[];
+  /** Per ring, events ever written when known (the write index), for totals and dumps. */
+  readonly written?: ReadonlyMap<number, number>;
+  /** Per ring, events lost to overwriting and records dropped as torn, as the file says. */
+  readonly lost?: ReadonlyMap<number, { overwritten: number; dropped: number }>;
+}
+
+export type InputFormat = 'trace' | 'rings' | 'serial';
+
+const HEADER_MAGIC = [0x54, 0x52, 0x41, 0x43, 0x45, 0x47, 0x45, 0x4e]; // TRACEGEN
+
+/** Recognises an input by its content: a trace file's magic, dump text, or else a raw image. */
+export function detectFormat(head: Uint8Array): InputFormat {
+  if (head.length >= 8 && HEADER_MAGIC.every((b, i) => head[i] === b)) return 'trace';
+  const sample = head.subarray(0, 65536);
+  if (!sample.includes(0) && new TextDecoder().decode(sample).includes('=== Trace Dump')) return 'serial';
+  if (!sample.includes(0) && isMostlyText(sample)) return 'serial';
+  return 'rings';
+}
+
+function isMostlyText(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  let printable = 0;
+  for (const b of bytes) if (b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128) printable++;
+  return printable / bytes.length > 0.95;
+}
+
+/**
+ * Streams the records of a trace file, one batch per drain: a batch ends where a chunk's ring is
+ * not above the previous chunk's. Throws `DecodeError` if the file is cut off or damaged, after
+ * the batches before the damage.
+ */
+export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => void): Generator<RecordBatch> {
+  const reader = new TraceFileReader();
+  let batch: DecodedRecord[] = [];
+  let written = new Map<number, number>();
+  let lost = new Map<number, { overwritten: number; dropped: number }>();
+  let lastRing = -1;
+  let announced = false;
+  try {
+    for (let block = input.read(); block; block = input.read()) {
+      reader.feed(block);
+      for (const chunk of reader.chunks()) {
+        if (!announced) {
+          onHeader(reader.header!);
+          announced = true;
+        }
+        if (chunk.ring <= lastRing) {
+          yield { records: batch, written, lost };
+          batch = [];
+          written = new Map();
+          lost = new Map();
+        }
+        lastRing = chunk.ring;
+        const view = new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);
+        for (let o = 0; o < chunk.records.byteLength; o += 32) batch.push(readRecord(view, o, chunk.ring));
+        written.set(chunk.ring, chunk.firstIndex + chunk.count);
+        const l = lost.get(chunk.ring) ?? { overwritten: 0, dropped: 0 };
+        lost.set(chunk.ring, { overwritten: l.overwritten + chunk.overwritten, dropped: l.dropped + chunk.dropped });
+      }
+    }
+    if (!announced && reader.header) onHeader(reader.header);
+    reader.finish();
+  } catch (e) {
+    if (batch.length) yield { records: batch, written, lost };
+    batch = [];
+    if (e instanceof TraceFileError) throw new DecodeError(`${input.name}: ${e.message}`);
+    throw e;
+  }
+  if (batch.length || written.size) yield { records: batch, written, lost };
+}
+
+/**
+ * The records of a raw ring image (a debugger's dump of the kernel's rings): each ring's write
+ * index says which slots hold events and in what order, oldest first.
+ */
+export function ringImageBatch(bytes: Uint8Array, layout: Layout, name: string): RecordBatch {
+  const expected = imageBytes(layout);
+  if (bytes.length !== expected) {
+    throw new DecodeError(
+      `${name}: ${bytes.length} bytes is not a ring image of this schema's layout: expected ${expected} (${layout.rings} rings x (${layout.ringSize} x 32 + 8))`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const records: DecodedRecord[] = [];
+  const written = new Map<number, number>();
+  for (let ring = 0; ring < layout.rings; ring++) {
+    const idxHi = view.getUint32(writeIndexOffset(layout, ring) + 4, true);
+    const idxLo = view.getUint32(writeIndexOffset(layout, ring), true);
+    if (idxHi >= 0x200000) throw new DecodeError(`${name}: ring ${ring}'s write index is implausible (${idxHi} x 2^32): not a ring image`);
+    const total = idxHi * 4294967296 + idxLo;
+    written.set(ring, total);
+    const held = Math.min(total, layout.ringSize);
+    const base = ringOffset(layout, ring);
+    for (let i = total - held; i < total; i++) records.push(readRecord(view, base + (i % layout.ringSize) * 32, ring));
+  }
+  return { records, written };
+}
+
+/** The result of reading dumps out of a serial log. */
+export interface SerialResult extends RecordBatch {
+  /** Lines inside a dump that are not dump rows. */
+  readonly skipped: number;
+  readonly dumps: number;
+  /** The N of the last dump's title (`most recent N per CPU`). */
+  readonly count: number | undefined;
+  /** The total the last dump printed. */
+  readonly total: number | undefined;
+}
+
+const ROW = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s*$/;
+const TITLE = /=== Trace Dump \(most recent (\d+) per CPU\) ===/;
+const TOTAL = /=== Total events recorded: (\d+) ===/;
+const COLUMNS = /^\s*TIMESTAMP\s+CPU\s+EVENT\s+DATA0\s+DATA1\s*$/;
+
+/**
+ * The rows of `dump_trace` output found in a serial capture (`\r\n` or `\n`, other kernel lines
+ * around and between dumps). With several dumps, the last one is decoded: each dump shows the
+ * rings at its moment. `idOf` maps printed names back to ids.
+ */
+export function serialBatch(text: string, idOf: (name: string) => number, rings: number, name: string): SerialResult {
+  let dumps = 0;
+  let inDump = false;
+  let rows: DecodedRecord[] = [];
+  let skipped = 0;
+  let count: number | undefined;
+  let total: number | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const title = TITLE.exec(line);
+    if (title) {
+      dumps++;
+      inDump = true;
+      rows = [];
+      skipped = 0;
+      count = Number(title[1]);
+      continue;
+    }
+    if (!inDump) continue;
+    const end = TOTAL.exec(line);
+    if (end) {
+      total = Number(end[1]);
+      inDump = false;
+      continue;
+    }
+    if (COLUMNS.test(line)) continue;
+    const m = ROW.exec(line);
+    if (!m) {
+      if (line.trim() !== '') skipped++;
+      continue;
+    }
+    const ts = BigInt(m[1]!);
+    const d0 = BigInt('0x' + m[4]!);
+    const d1 = BigInt('0x' + m[5]!);
+    if (ts >> 64n !== 0n || d0 >> 64n !== 0n || d1 >> 64n !== 0n || Number(m[2]) > 255) {
+      skipped++;
+      continue;
+    }
+    const [tsHi, tsLo] = halves(ts);
+    const [d0hi, d0lo] = halves(d0);
+    const [d1hi, d1lo] = halves(d1);
+    const cpu = Number(m[2]);
+    // the kernel prints ring by ring, and puts CPU 16+ in its last ring
+    rows.push({ tsHi, tsLo, id: idOf(m[3]!), cpu, ring: Math.min(cpu, rings - 1), d0lo, d0hi, d1lo, d1hi, name: m[3]! });
+  }
+  if (dumps === 0) throw new DecodeError(`${name}: no dump_trace output in it (no "=== Trace Dump" line)`);
+  return { records: rows, skipped, dumps, count, total };
+}
