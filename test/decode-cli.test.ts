@@ -1,0 +1,244 @@
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as v from '../generated/veridian/index.js';
+import { readEvents } from './helpers/fixtures.js';
+import { hasStackTrace, runBin, runCli } from './helpers/run-cli.js';
+
+const TMP = 'test/tmp/decode';
+mkdirSync(TMP, { recursive: true });
+const fixture = (set: string, file: string) => `test/fixtures/${set}/${file}`;
+const SETS = [
+  { set: 'veridian-seed', last: 64 },
+  { set: 'veridian-seed-42', last: 10 },
+];
+
+interface JsonRecord {
+  ts: string;
+  cpu: number;
+  id: number | null;
+  event: string;
+  data0: string;
+  data1: string;
+  args: Record<string, unknown>;
+  issues?: { field: string; message: string }[];
+}
+const jsonl = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as JsonRecord);
+
+/** The rows of a kernel dump as the fields the jsonl output carries. */
+function dumpRows(text: string) {
+  return text
+    .split('\n')
+    .filter((l) => /^\s*\d+\s+\d+\s+\S+\s+0x/.test(l))
+    .map((l) => {
+      const [ts, cpu, event, d0, d1] = l.trim().split(/\s+/) as [string, string, string, string, string];
+      return { ts, cpu: Number(cpu), event, data0: BigInt(d0).toString(), data1: BigInt(d1).toString() };
+    });
+}
+
+describe.each(SETS)('kernel data $set', ({ set, last }) => {
+  it('rings.bin decodes to exactly the events of truth.jsonl', async () => {
+    const r = await runCli(['decode', fixture(set, 'rings.bin'), '--format', 'jsonl', '--order', 'ring']);
+    expect(r.code).toBe(0);
+    const got = jsonl(r.stdout).map((e) => ({ ts: e.ts, type: e.id, cpu: e.cpu, data0: e.data0, data1: e.data1 }));
+    const truth = readEvents(fixture(set, 'truth.jsonl')).map((e) => ({ ts: e.timestamp.toString(), type: e.id, cpu: e.cpu, data0: e.data0.toString(), data1: e.data1.toString() }));
+    expect(got).toEqual(truth);
+  });
+
+  it('by default all CPUs are merged by timestamp', async () => {
+    const r = await runCli(['decode', fixture(set, 'rings.bin'), '--format', 'jsonl']);
+    const ts = jsonl(r.stdout).map((e) => BigInt(e.ts));
+    for (let i = 1; i < ts.length; i++) expect(ts[i]! >= ts[i - 1]!).toBe(true);
+    expect(ts).toHaveLength(readEvents(fixture(set, 'truth.jsonl')).length);
+  });
+
+  it(`--format dump --last ${last} reproduces dump.txt byte for byte`, async () => {
+    const r = await runCli(['decode', fixture(set, 'rings.bin'), '--format', 'dump', '--last', String(last)]);
+    expect(r.stdout).toBe(readFileSync(fixture(set, 'dump.txt'), 'utf8'));
+  });
+
+  it('dump.txt wrapped in other console lines with \\r\\n decodes to exactly its rows', async () => {
+    const dump = readFileSync(fixture(set, 'dump.txt'), 'utf8');
+    const serial = join(TMP, `${set}-serial.log`);
+    writeFileSync(serial, ['[    0.000] VeridianOS booting', 'veridian> profiler report 64', ...dump.trimEnd().split('\n'), 'veridian> '].join('\r\n') + '\r\n');
+    const r = await runCli(['decode', serial, '--format', 'jsonl', '--order', 'ring']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(jsonl(r.stdout).map(({ ts, cpu, event, data0, data1 }) => ({ ts, cpu, event, data0, data1 }))).toEqual(dumpRows(dump));
+    // and printing it as a dump again gives the same text
+    expect((await runCli(['decode', serial, '--format', 'dump'])).stdout).toBe(dump);
+  });
+
+  it('the schema-driven decoder and the generated decoders agree on every record', async () => {
+    const image = readFileSync(fixture(set, 'rings.bin'));
+    const r = await runCli(['decode', fixture(set, 'rings.bin'), '--format', 'jsonl', '--order', 'ring']);
+    const cli = jsonl(r.stdout);
+    const generated: v.TraceRecord[] = [];
+    for (let ring = 0; ring < v.RING_COUNT; ring++) {
+      const base = ring * (v.RING_SIZE * 32 + 8);
+      const written = Number(image.readBigUInt64LE(base + v.RING_SIZE * 32));
+      for (let i = Math.max(0, written - v.RING_SIZE); i < written; i++) generated.push(v.decodeRecord(image, base + (i % v.RING_SIZE) * 32));
+    }
+    expect(generated).toHaveLength(cli.length);
+    let compared = 0;
+    for (const [i, g] of generated.entries()) {
+      const c = cli[i]!;
+      expect([c.id, c.cpu, c.ts]).toEqual([g.id, g.cpu, g.ts.toString()]);
+      expect(c.event).toBe(g.event);
+      if (g.event === 'unknown') continue;
+      const event = v.TraceEventType[Object.keys(v.TraceEventType).find((k) => v.TraceEventType[k as keyof typeof v.TraceEventType] === g.id) as keyof typeof v.TraceEventType];
+      expect(event).toBe(g.id);
+      // same fields, same values; the same ones flagged as not fitting
+      expect((c.issues ?? []).map((x) => x.field)).toEqual((g.issues ?? []).map((x) => x.field));
+      for (const [snake, value] of Object.entries(c.args)) {
+        const camel = snake.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+        const gv = (g as unknown as Record<string, unknown>)[camel];
+        if ((g.issues ?? []).some((x) => x.field === snake)) continue;
+        if (g.event === 'page_fault' && snake === 'error_code') expect(value).toBe(v.formatRecord(g).split('error_code=')[1]);
+        else expect(typeof gv === 'bigint' ? BigInt(value as number | string) : value).toEqual(gv);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(cli.length);
+  });
+});
+
+describe('trace files from the runtime', () => {
+  it('a snapshot decodes with the schema it carries, values intact', async () => {
+    v.enable();
+    v.traceSyscallExit(60, -14n);
+    v.tracePageFault(0xdead_b000n, v.PageFaultError.Write | v.PageFaultError.User);
+    const file = join(TMP, 'snap.trace');
+    writeFileSync(file, v.snapshot());
+    const r = await runCli(['decode', file, '--format', 'jsonl', '--event', 'syscall_exit', '--event', 'page_fault']);
+    expect(r.code).toBe(0);
+    const records = jsonl(r.stdout).slice(-2);
+    expect(records.map((x) => [x.event, x.args])).toEqual([
+      ['syscall_exit', { syscall_nr: 60, ret: -14 }],
+      ['page_fault', { addr: 0xdeadb000, error_code: 'write|user' }],
+    ]);
+    expect(records[0]!.data1).toBe('18446744073709551602');
+    const table = await runCli(['decode', file, '--event', 'page_fault']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ +TIME \(s\)  CPU EVENT +FIELDS$/);
+    expect(table.stdout).toMatch(/\d+\.\d{9} +0 page_fault +addr=0xdeadb000 error_code=write\|user\n$/);
+  });
+
+  it('a capture of appended drains decodes every event once, in time order, from stdin too', async () => {
+    const file = join(TMP, 'capture.trace');
+    rmSync(file, { force: true });
+    v.enable();
+    const parts: Uint8Array[] = [v.drain()];
+    for (let i = 0; i < 5000; i++) {
+      v.traceSchedSwitchIn(i, i + 1);
+      if (i % 1000 === 999) parts.push(v.drain());
+    }
+    parts.push(v.drain());
+    writeFileSync(file, Buffer.concat(parts));
+    const r = runBin(['decode', '-', '--format', 'jsonl', '--event', 'sched_switch_in'], readFileSync(file));
+    expect(r.code).toBe(0);
+    const pids = jsonl(r.stdout).map((x) => x.args['pid']);
+    expect(pids).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+
+  it('says when --schema differs from the schema inside the trace, and how to proceed', async () => {
+    const file = join(TMP, 'snap.trace');
+    const r = await runCli(['decode', file, '--schema', 'test/golden/packed/schema.yaml', '--format', 'jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^tracegen: note: .* was written with schema 'veridian' \([0-9a-f]{12}\), not test\/golden\/packed\/schema\.yaml \([0-9a-f]{12}\); decoding with the schema inside the trace\. Pass --force-schema/);
+  });
+});
+
+describe('filters', () => {
+  const rings = fixture('veridian-seed', 'rings.bin');
+  it('--cpu, --event, --last and a time range', async () => {
+    const cpu = jsonl((await runCli(['decode', rings, '--format', 'jsonl', '--cpu', '20'])).stdout);
+    expect(cpu.length).toBeGreaterThan(0);
+    expect(new Set(cpu.map((x) => x.cpu))).toEqual(new Set([20]));
+    const ev = jsonl((await runCli(['decode', rings, '--format', 'jsonl', '--event', 'page_fault', '--event', 'frame_free'])).stdout);
+    expect(new Set(ev.map((x) => x.event))).toEqual(new Set(['page_fault', 'frame_free']));
+    const last = jsonl((await runCli(['decode', rings, '--format', 'jsonl', '--last', '3', '--order', 'ring'])).stdout);
+    const truth = readEvents(fixture('veridian-seed', 'truth.jsonl'));
+    const expected = [...new Set(truth.map((e) => e.ring))].flatMap((ring) => truth.filter((e) => e.ring === ring).slice(-3));
+    expect(last.map((x) => x.ts)).toEqual(expected.map((e) => e.timestamp.toString()));
+    const range = jsonl((await runCli(['decode', rings, '--format', 'jsonl', '--from', '1100000', '--to', '1100500'])).stdout);
+    expect(range.length).toBeGreaterThan(0);
+    expect(range.every((x) => BigInt(x.ts) >= 1100000n && BigInt(x.ts) < 1100500n)).toBe(true);
+    const t = jsonl((await runCli(['decode', rings, '--format', 'jsonl', '--frequency', '1000000', '--from', '1.1s', '--to', '1100500'])).stdout);
+    expect(t).toEqual(range);
+  });
+});
+
+describe('bad input: one line on stderr, exit 1, never a stack trace', () => {
+  const write = (name: string, data: Uint8Array | string) => {
+    const p = join(TMP, name);
+    writeFileSync(p, data);
+    return p;
+  };
+  const image = readFileSync(fixture('veridian-seed', 'rings.bin'));
+  const cases: [string, () => string, RegExp][] = [
+    ['an empty file', () => write('empty.bin', ''), /^tracegen: .*empty\.bin: empty input$/],
+    ['a truncated image', () => write('short.bin', image.subarray(0, image.length - 100)), /^tracegen: .*short\.bin: 2097180 bytes is not a ring image of this schema's layout: expected 2097280 \(16 rings x \(4096 x 32 \+ 8\)\)$/],
+    ['a wrongly sized image', () => write('long.bin', Buffer.concat([image, Buffer.alloc(8)])), /^tracegen: .*long\.bin: 2097288 bytes is not a ring image/],
+    ['random bytes', () => write('random.bin', Uint8Array.from({ length: 5000 }, (_, i) => (i * 2654435761) >>> 24)), /^tracegen: .*random\.bin: 5000 bytes is not a ring image/],
+    ['text with no dump', () => write('boot.log', 'booting\r\nall fine\r\n'), /^tracegen: .*boot\.log: no dump_trace output in it/],
+  ];
+  it.each(cases)('%s', (_, make, message) => {
+    const r = runBin(['decode', make()]);
+    expect(r.code).toBe(1);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.trimEnd()).toMatch(message);
+  });
+
+  it('a trace file cut off mid-chunk: what came before is decoded, then one line and exit 1', () => {
+    v.enable();
+    v.drain();
+    const first = v.snapshot(); // a header and what the ring holds
+    v.traceSchedSwitchIn(1, 2);
+    const second = v.drain();
+    v.traceSchedSwitchIn(3, 4);
+    const third = v.drain();
+    const cut = write('cut.trace', Buffer.concat([first, second, third.subarray(0, third.length - 10)]));
+    const out = join(TMP, 'cut.jsonl');
+    const r = runBin(['decode', cut, '--format', 'jsonl', '--order', 'ring', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stderr.trimEnd()).toMatch(/^tracegen: .*cut\.trace: cut off at byte \d+: 62 bytes of an incomplete chunk after \d+ whole chunks$/);
+    const decoded = jsonl(readFileSync(out, 'utf8'));
+    expect(decoded.at(-1)!.args).toEqual({ pid: 1, tid: 2 });
+  });
+
+  it('unknown ids decode as unknown with the id and raw words kept, and a count on stderr', async () => {
+    const img = Buffer.from(image);
+    img[8] = 200; // ring 0, slot 0: id 200
+    img[32 + 8] = 77;
+    const r = await runCli(['decode', write('unknown.bin', img), '--format', 'jsonl', '--order', 'ring']);
+    expect(r.code).toBe(0);
+    const [a, b] = jsonl(r.stdout);
+    expect(a).toMatchObject({ id: 200, event: 'unknown', data0: '198128', data1: '0', args: {} });
+    expect(b).toMatchObject({ id: 77, event: 'unknown' });
+    expect(r.stderr).toBe('tracegen: 2 events with ids the schema does not define (decoded as unknown)\n');
+  });
+
+  it('garbage lines inside a serial dump are skipped and counted', async () => {
+    const dump = readFileSync(fixture('veridian-seed-42', 'dump.txt'), 'utf8').split('\n');
+    dump.splice(5, 0, '[  12.5] usb 1-1: new device', '     123    0 broken_row 0xzz 0x1');
+    const r = await runCli(['decode', write('garbage.log', dump.join('\r\n')), '--format', 'jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('tracegen: skipped 2 lines inside dumps that are not dump rows\n');
+    expect(jsonl(r.stdout)).toHaveLength(dumpRows(readFileSync(fixture('veridian-seed-42', 'dump.txt'), 'utf8')).length);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await runCli(['decode'])).code).toBe(2);
+    expect((await runCli(['decode', 'a', 'b'])).code).toBe(2);
+    expect((await runCli(['decode', fixture('veridian-seed', 'rings.bin'), '--format', 'xml'])).code).toBe(2);
+    expect((await runCli(['decode', fixture('veridian-seed', 'rings.bin'), '--last', '0'])).code).toBe(2);
+    expect((await runCli(['decode', fixture('veridian-seed', 'rings.bin'), '--event', 'nope'])).code).toBe(2);
+    expect((await runCli(['decode', fixture('veridian-seed', 'rings.bin'), '--from', '1s'])).code).toBe(2);
+    const missing = await runCli(['decode', join(TMP, 'absent.bin')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`tracegen: cannot read ${join(TMP, 'absent.bin')}: no such file\n`);
+    expect(existsSync(join(TMP, 'absent.bin'))).toBe(false);
+  });
+});
