@@ -97,6 +97,7 @@ export class Tracer {
   // reader-side state, per thread: drain position and counts per ring
   #drainNext: number[] | undefined;
   #dropped: number[];
+  #scratch: Uint8Array | undefined;
 
   constructor(config: TracerConfig) {
     checkLayout(config.layout);
@@ -362,7 +363,9 @@ export class Tracer {
     const rings = this.layout.rings;
     // worst case: every ring full; trimmed to what was copied
     const room = header.length + rings * (CHUNK_HEADER_BYTES + this.layout.ringSize * RECORD_BYTES);
-    const out = new Uint8Array(room);
+    // one worst-case buffer per tracer, reused: a drain loop allocates only what it returns
+    if (!this.#scratch || this.#scratch.length < room) this.#scratch = new Uint8Array(room);
+    const out = this.#scratch;
     out.set(header, 0);
     let at = header.length;
     for (let ring = 0; ring < rings; ring++) {

@@ -5,10 +5,10 @@ import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile, loadSchemaText } from '../load/load-schema.js';
 import { UnreadableFileError } from '../load/read-source.js';
 import type { SchemaModel } from '../model/model.js';
-import { dumpLines, jsonLine, tableHeader, tableLine, type OutputFormat } from '../decode/formats.js';
+import { dumpLines, tableHeader, tableLine, writeJsonAt, writeJsonLine, type OutputFormat } from '../decode/formats.js';
 import { DecodeError, Input, InputOpenError } from '../decode/input.js';
-import { LastPerRing, TimeMerger } from '../decode/pipeline.js';
-import { u64Big, type DecodedRecord } from '../decode/record.js';
+import { ChunkMerger, LastPerRing, type EmitAt } from '../decode/pipeline.js';
+import { compareTs, readRecord, u64Big, type DecodedRecord } from '../decode/record.js';
 import { SchemaDecoder } from '../decode/schema-decoder.js';
 import { Sink } from '../decode/sink.js';
 import { detectFormat, ringImageBatch, serialBatch, traceFileBatches, type InputFormat, type RecordBatch } from '../decode/sources.js';
@@ -230,7 +230,7 @@ class DecodeRun {
   }
 
   decodeTrace(given: SchemaModel | undefined, force: boolean, schemaPath: string | undefined): void {
-    const merger = new TimeMerger();
+    const merger = new ChunkMerger();
     const last = this.#lastKeeper();
     const written = new Map<number, number>();
     const onHeader = (h: TraceHeader) => {
@@ -248,20 +248,39 @@ class DecodeRun {
       this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0));
       this.#header();
     };
+    let emit: EmitAt | undefined;
     for (const batch of traceFileBatches(this.#input, onHeader)) {
-      for (const [ring, n] of batch.written ?? []) written.set(ring, n);
-      for (const [ring, l] of batch.lost ?? []) {
+      emit ??= this.#emitAt(); // the schema is known once the header has been read
+      for (const [ring, n] of batch.written) written.set(ring, n);
+      for (const [ring, l] of batch.lost) {
         const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };
         this.#lost.set(ring, { overwritten: prev.overwritten + l.overwritten, dropped: prev.dropped + l.dropped });
       }
-      const records = batch.records.filter(this.#filter);
-      if (last) last.push(records);
-      else if (this.#o.order === 'time') this.#emitAll(merger.push(records));
-      else this.#emitAll(records);
+      if (last) {
+        const records: DecodedRecord[] = [];
+        for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) records.push(readRecord(c.view, o, c.ring));
+        last.push(records.filter(this.#filter));
+      } else if (this.#o.order === 'time') merger.push(batch.chunks, emit);
+      else for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) emit(c.view, o, c.ring);
       this.#progress();
     }
     if (last) this.#finishLast(last, [...written.values()].reduce((a, b) => a + b, 0));
-    else this.#emitAll(merger.end());
+    else if (emit) merger.end(emit);
+  }
+
+  /** The streaming emitter: filters and prints a record straight from the file's bytes. */
+  #emitAt(): EmitAt {
+    const d = this.#decoder;
+    const w = this.#sink.bytes;
+    const filtering = this.#o.cpus !== undefined || this.#o.events.length > 0 || this.#o.from !== undefined || this.#o.to !== undefined;
+    const jsonl = this.#o.format === 'jsonl';
+    return (view, o, ring) => {
+      if (filtering && !this.#filter(readRecord(view, o, ring))) return;
+      this.#events++;
+      if (d.event(view.getUint8(o + 8)) === undefined) this.#unknown++;
+      if (jsonl) writeJsonAt(view, o, d, w);
+      else this.#sink.write(tableLine(readRecord(view, o, ring), d, this.#frequency));
+    };
   }
 
   decodeImage(model: SchemaModel): void {
@@ -292,7 +311,7 @@ class DecodeRun {
       this.#finishLast(last, total, dumpCount);
       return;
     }
-    if (this.#o.order === 'time') records.sort((a, b) => a.tsHi - b.tsHi || a.tsLo - b.tsLo);
+    if (this.#o.order === 'time') records.sort(compareTs);
     this.#emitAll(records);
   }
 
@@ -309,7 +328,7 @@ class DecodeRun {
       return;
     }
     const all = [...byRing.keys()].sort((a, b) => a - b).flatMap((ring) => byRing.get(ring)!);
-    if (this.#o.order === 'time') all.sort((a, b) => a.tsHi - b.tsHi || a.tsLo - b.tsLo);
+    if (this.#o.order === 'time') all.sort(compareTs);
     this.#emitAll(all);
   }
 
@@ -326,7 +345,10 @@ class DecodeRun {
     if (this.#o.format === 'dump') return;
     this.#count(records);
     const d = this.#decoder;
-    if (this.#o.format === 'jsonl') for (const r of records) this.#sink.write(jsonLine(r, d));
+    if (this.#o.format === 'jsonl') {
+      const w = this.#sink.bytes;
+      for (const r of records) writeJsonLine(r, d, w);
+    }
     else for (const r of records) this.#sink.write(tableLine(r, d, this.#frequency));
   }
 

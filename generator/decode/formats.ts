@@ -1,40 +1,87 @@
 import { dumpLine, DUMP_COLUMNS, DUMP_TITLE, DUMP_TOTAL } from '../../runtime/index.js';
 import { u64Big, u64Text, type DecodedRecord } from './record.js';
+import { fragment, type ByteWriter } from './byte-writer.js';
+import type { JsonArgs } from './json-args.js';
 import type { SchemaDecoder } from './schema-decoder.js';
 
 export type OutputFormat = 'table' | 'jsonl' | 'dump';
 
+const P_TS = fragment('{"ts":"');
+const P_CPU = fragment('","cpu":');
+const P_ID = fragment(',"id":');
+const P_NULL = fragment('null');
+const P_EVENT = fragment(',"event":"');
+const P_DATA0 = fragment('","data0":"');
+const P_DATA1 = fragment('","data1":"');
+const P_ARGS = fragment('","args":');
+const P_ISSUES = fragment(',"issues":[');
+const P_END = fragment('}\n');
+const P_END_ISSUES = fragment(']}\n');
+const issues: JsonArgs = { issues: '' };
+
 /**
  * `jsonl`: one object per event, keys in a fixed order: `ts` (decimal string), `cpu`, `id`,
  * `event`, `data0`, `data1` (raw words, decimal strings), then `args` (numbers when safe
- * integers, else decimal strings; enums and flags by name), and `issues` when a value did not fit.
+ * integers, else decimal strings; enums and flags by name), `issues` when a value did not fit,
+ * and `name` for serial rows whose printed name the schema lacks. Written as bytes.
  */
-export function jsonLine(r: DecodedRecord, decoder: SchemaDecoder): string {
-  const name = r.name !== undefined && r.id < 0 ? 'unknown' : decoder.nameOf(r);
-  let line = `{"ts":"${u64Text(r.tsHi, r.tsLo)}","cpu":${r.cpu},"id":${r.id < 0 ? 'null' : r.id},"event":"${name}","data0":"${u64Text(r.d0hi, r.d0lo)}","data1":"${u64Text(r.d1hi, r.d1lo)}","args":{`;
-  let issues = '';
-  const fields = decoder.fields(r);
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    line += `${i ? ',' : ''}"${f.name}":${jsonValue(f.value)}`;
-    if (f.issue) issues += `${issues ? ',' : ''}{"field":"${f.name}","message":${JSON.stringify(f.issue)}}`;
-  }
-  line += '}';
-  if (r.id < 0 && r.name !== undefined) line += `,"name":${JSON.stringify(r.name)}`;
-  return issues ? `${line},"issues":[${issues}]}\n` : `${line}}\n`;
+export function writeJsonLine(r: DecodedRecord, decoder: SchemaDecoder, w: ByteWriter): void {
+  writeJson(r.tsHi, r.tsLo, r.cpu, r.id, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.name, decoder, w);
 }
 
-function jsonValue(v: number | bigint | boolean | string): string {
-  switch (typeof v) {
-    case 'number':
-      return String(v);
-    case 'bigint':
-      return v >= -9007199254740991n && v <= 9007199254740991n ? v.toString() : `"${v.toString()}"`;
-    case 'boolean':
-      return v ? 'true' : 'false';
-    default:
-      return JSON.stringify(v);
-  }
+/** The same, for the record at byte `o` of `view` (the streaming path: no record object). */
+export function writeJsonAt(view: DataView, o: number, decoder: SchemaDecoder, w: ByteWriter): void {
+  writeJson(
+    view.getUint32(o + 4, true),
+    view.getUint32(o, true),
+    view.getUint8(o + 9),
+    view.getUint8(o + 8),
+    view.getUint32(o + 16, true),
+    view.getUint32(o + 20, true),
+    view.getUint32(o + 24, true),
+    view.getUint32(o + 28, true),
+    undefined,
+    decoder,
+    w,
+  );
+}
+
+function writeJson(
+  tsHi: number,
+  tsLo: number,
+  cpu: number,
+  id: number,
+  d0lo: number,
+  d0hi: number,
+  d1lo: number,
+  d1hi: number,
+  name: string | undefined,
+  decoder: SchemaDecoder,
+  w: ByteWriter,
+): void {
+  w.reserve(4096);
+  w.bytes(P_TS);
+  w.u64(tsHi, tsLo);
+  w.bytes(P_CPU);
+  w.uint(cpu);
+  w.bytes(P_ID);
+  if (id < 0) w.bytes(P_NULL);
+  else w.uint(id);
+  w.bytes(P_EVENT);
+  w.bytes(decoder.nameBytes(id));
+  w.bytes(P_DATA0);
+  w.u64(d0hi, d0lo);
+  w.bytes(P_DATA1);
+  w.u64(d1hi, d1lo);
+  w.bytes(P_ARGS);
+  issues.issues = '';
+  decoder.writeJsonArgs(id, d0lo, d0hi, d1lo, d1hi, w, issues);
+  if (id < 0 && name !== undefined) w.ascii(`,"name":${JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
+  if (issues.issues) {
+    w.bytes(P_ISSUES);
+    w.ascii(issues.issues);
+    w.bytes(P_END_ISSUES);
+  } else w.bytes(P_END);
 }
 
 /** The table's header line. */

@@ -56,7 +56,7 @@ export class Input {
   }
 
   /** The next block, or undefined at the end. */
-  read(max = 4 << 20): Uint8Array | undefined {
+  read(max = 1 << 20): Uint8Array | undefined {
     if (this.#peeked) {
       const p = this.#peeked;
       this.#peeked = undefined;

@@ -10,6 +10,11 @@ import {
   unsignedField,
 } from '../../runtime/index.js';
 import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
+import { fragment, type ByteWriter } from './byte-writer.js';
+import { jsonArgsWriter, type ArgsWriter, type JsonArgs } from './json-args.js';
+
+const EMPTY_OBJECT = fragment('{}');
+const UNKNOWN = fragment('unknown');
 import { u64Big, type DecodedRecord } from './record.js';
 
 /** A field's value as decode prints it: a number, a bigint, a boolean, or a label. */
@@ -33,6 +38,8 @@ export class SchemaDecoder {
   readonly model: SchemaModel;
   readonly #byId: (EventModel | undefined)[] = new Array(256);
   readonly #byName = new Map<string, EventModel>();
+  readonly #json: (ArgsWriter | undefined)[] = new Array(256);
+  readonly #nameBytes: (Uint8Array | undefined)[] = new Array(256);
   readonly #labels = new Map<FieldModel, Readonly<Record<number, string>> | readonly (readonly [number, string])[]>();
 
   constructor(model: SchemaModel) {
@@ -40,11 +47,25 @@ export class SchemaDecoder {
     for (const e of model.events) {
       this.#byId[e.id] = e;
       this.#byName.set(e.names.snake, e);
+      this.#json[e.id] = jsonArgsWriter(e);
+      this.#nameBytes[e.id] = fragment(e.names.snake);
       for (const f of e.fields) {
         if (f.type.kind === 'enum') this.#labels.set(f, Object.fromEntries(f.type.ref.values.map((v) => [v.value, v.names.snake])));
         if (f.type.kind === 'flags') this.#labels.set(f, f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const));
       }
     }
+  }
+
+  /** Writes the record's named fields as a JSON object; issues are appended to `out.issues`. */
+  writeJsonArgs(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number, w: ByteWriter, out: JsonArgs): void {
+    const write = id >= 0 ? this.#json[id] : undefined;
+    if (write) write(d0lo, d0hi, d1lo, d1hi, w, out);
+    else w.bytes(EMPTY_OBJECT);
+  }
+
+  /** The printed name of an id as bytes (`unknown` for ids the schema lacks). */
+  nameBytes(id: number): Uint8Array {
+    return (id >= 0 ? this.#nameBytes[id] : undefined) ?? UNKNOWN;
   }
 
   event(id: number): EventModel | undefined {

@@ -1,20 +1,26 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CliIo } from '../cli/io.js';
+import { ByteWriter } from './byte-writer.js';
+import { FileWriter } from './file-writer.js';
 import { DecodeError } from './input.js';
+
+const BUFFER_BYTES = 1 << 20;
 
 /**
  * Where decoded text goes: standard output, or a file written beside its final name and renamed
  * into place at the end, so a reader never sees half a file and an existing file is replaced
- * whole. Text is gathered into large writes.
+ * whole. Everything passes through one reused 4 MiB buffer.
  */
 export class Sink {
-  #parts: string[] = [];
-  #size = 0;
+  /** Byte-level access for the jsonl writer; `write` is for text. */
+  readonly bytes: ByteWriter;
   #fd: number | undefined;
   #tmp: string | undefined;
   #path: string | undefined;
-  #io: CliIo;
+  readonly #io: CliIo;
+
+  #writer: FileWriter | undefined;
 
   constructor(io: CliIo, path: string | undefined) {
     this.#io = io;
@@ -27,26 +33,48 @@ export class Sink {
         throw new DecodeError(`cannot write ${path}: ${(e as Error).message}`);
       }
     }
+    if (this.#fd !== undefined && FileWriter.available()) {
+      // a file: a writer thread writes full buffers while decoding fills the next
+      const writer = (this.#writer = new FileWriter(this.#fd, BUFFER_BYTES));
+      this.bytes = new ByteWriter(writer.slot(), (b) => this.#submit(b));
+    } else {
+      this.bytes = new ByteWriter(new Uint8Array(BUFFER_BYTES), (b) => this.#out(b));
+    }
+  }
+
+  #submit(b: Uint8Array): Uint8Array {
+    try {
+      return this.#writer!.submit(b.length);
+    } catch (e) {
+      throw new DecodeError(`cannot write ${this.#path}: ${(e as Error).message}`);
+    }
   }
 
   write(text: string): void {
-    this.#parts.push(text);
-    this.#size += text.length;
-    if (this.#size >= 1 << 20) this.flush();
+    this.bytes.text(text);
   }
 
-  flush(): void {
-    if (this.#parts.length === 0) return;
-    const text = this.#parts.join('');
-    this.#parts = [];
-    this.#size = 0;
-    if (this.#fd !== undefined) writeSync(this.#fd, text);
-    else this.#io.stdout.write(text);
+  #out(bytes: Uint8Array): void {
+    if (this.#fd !== undefined) {
+      for (let at = 0; at < bytes.length; ) at += writeSync(this.#fd, bytes, at);
+    } else {
+      // the stream may keep the chunk: hand it a copy, the buffer is reused
+      this.#io.stdout.write(bytes.slice());
+    }
   }
 
   /** Flushes and moves the file into place. */
   close(): void {
-    this.flush();
+    this.bytes.flush();
+    if (this.#writer) {
+      try {
+        this.#writer.close();
+      } catch (e) {
+        throw new DecodeError(`cannot write ${this.#path}: ${(e as Error).message}`);
+      } finally {
+        this.#writer = undefined;
+      }
+    }
     if (this.#fd !== undefined) {
       closeSync(this.#fd);
       this.#fd = undefined;
@@ -56,6 +84,8 @@ export class Sink {
 
   /** Drops a half-written file (for failures before anything useful was decoded). */
   abort(): void {
+    this.#writer?.close();
+    this.#writer = undefined;
     if (this.#fd !== undefined) {
       closeSync(this.#fd);
       this.#fd = undefined;

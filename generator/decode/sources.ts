@@ -1,5 +1,6 @@
 import { imageBytes, ringOffset, TraceFileError, TraceFileReader, writeIndexOffset, type Layout, type TraceHeader } from '../../runtime/index.js';
 import { DecodeError, type Input } from './input.js';
+import type { ChunkView } from './pipeline.js';
 import { halves, readRecord, type DecodedRecord } from './record.js';
 
 /**
@@ -39,9 +40,15 @@ function isMostlyText(bytes: Uint8Array): boolean {
  * not above the previous chunk's. Throws `DecodeError` if the file is cut off or damaged, after
  * the batches before the damage.
  */
-export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => void): Generator<RecordBatch> {
+export interface TraceBatch {
+  readonly chunks: ChunkView[];
+  readonly written: ReadonlyMap<number, number>;
+  readonly lost: ReadonlyMap<number, { overwritten: number; dropped: number }>;
+}
+
+export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => void): Generator<TraceBatch> {
   const reader = new TraceFileReader();
-  let batch: DecodedRecord[] = [];
+  let batch: ChunkView[] = [];
   let written = new Map<number, number>();
   let lost = new Map<number, { overwritten: number; dropped: number }>();
   let lastRing = -1;
@@ -55,14 +62,14 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
           announced = true;
         }
         if (chunk.ring <= lastRing) {
-          yield { records: batch, written, lost };
+          yield { chunks: batch, written, lost };
           batch = [];
           written = new Map();
           lost = new Map();
         }
         lastRing = chunk.ring;
-        const view = new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);
-        for (let o = 0; o < chunk.records.byteLength; o += 32) batch.push(readRecord(view, o, chunk.ring));
+        // views into the blocks read: the reader never reuses a block, so they stay valid
+        batch.push({ ring: chunk.ring, view: new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength), length: chunk.records.byteLength });
         written.set(chunk.ring, chunk.firstIndex + chunk.count);
         const l = lost.get(chunk.ring) ?? { overwritten: 0, dropped: 0 };
         lost.set(chunk.ring, { overwritten: l.overwritten + chunk.overwritten, dropped: l.dropped + chunk.dropped });
@@ -71,12 +78,12 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
     if (!announced && reader.header) onHeader(reader.header);
     reader.finish();
   } catch (e) {
-    if (batch.length) yield { records: batch, written, lost };
+    if (batch.length) yield { chunks: batch, written, lost };
     batch = [];
     if (e instanceof TraceFileError) throw new DecodeError(`${input.name}: ${e.message}`);
     throw e;
   }
-  if (batch.length || written.size) yield { records: batch, written, lost };
+  if (batch.length || written.size) yield { chunks: batch, written, lost };
 }
 
 /**
