@@ -1,12 +1,5 @@
-import {
-  IndentationText,
-  NewLineKind,
-  Project,
-  QuoteKind,
-  StructureKind,
-  VariableDeclarationKind,
-  type StatementStructures,
-} from 'ts-morph';
+import type { StatementStructures } from 'ts-morph';
+import { printStructure, StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { EventModel, SchemaModel } from '../../model/model.js';
 import { preamble, type GeneratedFile } from '../generated-file.js';
 import { decodeStatements } from './decoders.js';
@@ -31,10 +24,6 @@ const RUNTIME_TYPES = ['ClockKind', 'FieldIssue', 'RawWords', 'RingStats', 'Trac
  * const [file] = emitTypeScript(model, '../../runtime/index.js');
  */
 export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): GeneratedFile[] {
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, newLineKind: NewLineKind.LineFeed },
-  });
   const body: StatementStructures[] = [
     ...schemaConstants(model),
     ...labelTables(model),
@@ -58,8 +47,12 @@ export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): Ge
     },
     ...body,
   ];
-  const file = project.createSourceFile('/index.ts', { leadingTrivia: preamble(model.sourcePath, '//') + '\n', statements });
-  return [{ path: 'index.ts', content: file.getFullText() }];
+  // the whole file in one call, printed straight from its structure (no project, no parse)
+  const content = printStructure(
+    { kind: StructureKind.SourceFile, leadingTrivia: preamble(model.sourcePath, '//') + '\n', statements },
+    { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' },
+  );
+  return [{ path: 'index.ts', content }];
 }
 
 const constant = (name: string, initializer: string, doc: string, type?: string): StatementStructures => ({

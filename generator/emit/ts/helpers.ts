@@ -1,4 +1,5 @@
-import { StructureKind, type FunctionDeclarationStructure } from 'ts-morph';
+import type { FunctionDeclarationStructure } from 'ts-morph';
+import { StructureKind } from './ts-morph.js';
 import type { EventModel, FieldModel } from '../../model/model.js';
 import { jsDocText } from './escape.js';
 import { planWords } from './packing.js';

@@ -1,0 +1,252 @@
+/**
+ * What `npm run bench` measures. Each function returns numbers; `run.ts` turns them into one
+ * table of ratios measured in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import { channel } from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { measure } from 'mitata';
+import pino from 'pino';
+import * as v from '../generated/veridian/index.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'dist/generator/cli/bin.js');
+
+/** Calls per measured function: per-call costs are the difference between loops, divided by this. */
+export const LOOP = 1000;
+
+let sink = 0;
+export const consume = () => sink;
+
+/** Average ns per call of `body`, run LOOP times per sample by mitata. */
+async function perCall(fn: () => void, quick: boolean): Promise<number> {
+  const stats = await measure(fn, quick ? { min_cpu_time: 20e6, max_samples: 200 } : { min_cpu_time: 400e6 });
+  return stats.avg / LOOP;
+}
+
+export interface TracepointCosts {
+  loop: number;
+  disabled: number;
+  maskedOff: number;
+  enabledNs: number;
+  enabledSequence: number;
+  clock: number;
+  naive: number;
+  diagnosticsChannel: number;
+  pino: number;
+}
+
+/** The tracepoint, on and off, next to the clock, a naive writer and the peers. */
+export async function tracepointCosts(quick: boolean): Promise<TracepointCosts> {
+  const loop = () => {
+    let acc = 0;
+    for (let i = 0; i < LOOP; i++) acc = (acc + i) | 0;
+    sink = acc;
+  };
+  const traced = () => {
+    let acc = 0;
+    for (let i = 0; i < LOOP; i++) {
+      acc = (acc + i) | 0;
+      v.traceSchedSwitchIn(i, acc);
+    }
+    sink = acc;
+  };
+  const clock = () => {
+    let t = 0;
+    for (let i = 0; i < LOOP; i++) t += performance.now();
+    sink = t;
+  };
+
+  // a naive writer: DataView and BigInt, what one writes without the design
+  const naiveBuf = new DataView(new ArrayBuffer(4096 * 32 + 8));
+  let naiveIdx = 0;
+  const naive = () => {
+    for (let i = 0; i < LOOP; i++) {
+      const at = (naiveIdx++ & 4095) * 32;
+      naiveBuf.setBigUint64(at, BigInt(Math.round(performance.now() * 1e6)), true);
+      naiveBuf.setUint8(at + 8, 3);
+      naiveBuf.setUint8(at + 9, 0);
+      naiveBuf.setBigUint64(at + 16, BigInt(i), true);
+      naiveBuf.setBigUint64(at + 24, BigInt(i), true);
+      naiveBuf.setBigUint64(4096 * 32, BigInt(naiveIdx), true);
+    }
+  };
+
+  const ch = channel('tracegen.bench');
+  let seen: unknown;
+  ch.subscribe((m) => (seen = m));
+  const dc = () => {
+    for (let i = 0; i < LOOP; i++) ch.publish({ pid: i, tid: i });
+    sink = seen === undefined ? 0 : 1;
+  };
+
+  const logger = pino(pino.destination({ dest: '/dev/null', sync: true }));
+  const logged = () => {
+    for (let i = 0; i < LOOP; i++) logger.info({ pid: i, tid: i }, 'sched_switch_in');
+  };
+
+  v.disable();
+  v.setEventMask(Object.values(v.TraceEventType));
+  const r: Partial<TracepointCosts> = {};
+  r.loop = await perCall(loop, quick);
+  r.disabled = await perCall(traced, quick);
+  v.enable();
+  v.disableEvent('sched_switch_in');
+  r.maskedOff = await perCall(traced, quick);
+  v.enableEvent('sched_switch_in');
+  v.setClock('ns');
+  r.enabledNs = await perCall(traced, quick);
+  v.setClock('sequence');
+  r.enabledSequence = await perCall(traced, quick);
+  v.setClock('ns');
+  v.disable();
+  r.clock = await perCall(clock, quick);
+  r.naive = await perCall(naive, quick);
+  r.diagnosticsChannel = await perCall(dc, quick);
+  r.pino = await perCall(logged, quick);
+  return r as TracepointCosts;
+}
+
+/** Aggregate events/s of `threads` workers tracing at once for `ms`. */
+export async function threadThroughput(threads: number, ms: number): Promise<number> {
+  v.enable();
+  const stop = new SharedArrayBuffer(4);
+  const flag = new Int32Array(stop);
+  const workers = await Promise.all(
+    Array.from({ length: threads }, () => {
+      const w = new Worker(new URL('./worker-tracer.js', import.meta.url), { workerData: { buffer: v.tracingBuffer(), stop } });
+      return new Promise<Worker>((resolve) => w.once('message', () => resolve(w)));
+    }),
+  );
+  const counts = workers.map((w) => new Promise<number>((resolve) => w.once('message', (m: { count: number }) => resolve(m.count))));
+  const t0 = performance.now();
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+  await new Promise((r) => setTimeout(r, ms));
+  Atomics.store(flag, 0, 2);
+  const total = (await Promise.all(counts)).reduce((a, b) => a + b, 0);
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(workers.map((w) => w.terminate()));
+  v.disable();
+  return total / seconds;
+}
+
+/** Garbage collections during `n` calls of `fn`. */
+async function gcCount(fn: () => void, n: number): Promise<number> {
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => (gcs += list.getEntries().length));
+  obs.observe({ entryTypes: ['gc'] });
+  for (let i = 0; i < n / LOOP; i++) fn();
+  await new Promise((r) => setTimeout(r, 50)); // entries are delivered asynchronously
+  obs.disconnect();
+  return gcs;
+}
+
+export async function allocation(n: number): Promise<{ tracepoint: number; clock: number }> {
+  v.enable();
+  const traced = () => {
+    for (let i = 0; i < LOOP; i++) v.traceSchedSwitchIn(i, i);
+  };
+  const clock = () => {
+    let t = 0;
+    for (let i = 0; i < LOOP; i++) t += performance.now();
+    sink = t;
+  };
+  traced();
+  clock();
+  const tracepoint = await gcCount(traced, n);
+  const clockGcs = await gcCount(clock, n);
+  v.disable();
+  return { tracepoint, clock: clockGcs };
+}
+
+/** Generated decoder speed on an in-memory trace of `n` records, events with number fields or with bigint fields. */
+export function decodeSpeed(n: number): { numbers: { recordsPerSecond: number; mbPerSecond: number }; mixed: { recordsPerSecond: number; mbPerSecond: number } } {
+  const build = (mixed: boolean): Uint8Array => {
+    v.enable();
+    const parts: Uint8Array[] = [v.snapshot()]; // a header and what the ring holds now
+    v.drain(); // start draining from here
+    for (let done = 0; done < n; done += 4000) {
+      for (let i = 0; i < 4000; i++) {
+        if (mixed && i % 2) v.traceSyscallEntry(i, BigInt(i));
+        else v.traceSchedSwitchIn(i, done);
+      }
+      parts.push(v.drain());
+    }
+    v.disable();
+    return Buffer.concat(parts);
+  };
+  const time = (bytes: Uint8Array) => {
+    let best = Infinity;
+    let count = 0;
+    for (let rep = 0; rep < 3; rep++) {
+      const t0 = performance.now();
+      count = 0;
+      for (const r of v.decodeTrace(bytes)) {
+        count++;
+        sink = r.cpu;
+      }
+      best = Math.min(best, performance.now() - t0);
+    }
+    return { recordsPerSecond: count / (best / 1000), mbPerSecond: bytes.length / 2 ** 20 / (best / 1000) };
+  };
+  return { numbers: time(build(false)), mixed: time(build(true)) };
+}
+
+/** Wall time of a whole CLI process, best of `reps`. */
+function processSeconds(args: string[], reps: number): number {
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const t = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`tracegen ${args.join(' ')} failed: ${r.stderr.toString()}`);
+    best = Math.min(best, t);
+  }
+  return best;
+}
+
+export function cliTimes(quick: boolean): { validate: number; generate256: number; bareNode: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'tracegen-bench-'));
+  try {
+    const reps = quick ? 1 : 5;
+    const validate = processSeconds(['validate', 'schema/veridian.yaml'], reps);
+    const generate256 = processSeconds(['generate', 'test/golden/many/schema.yaml', '--out', join(dir, 'many')], reps);
+    let bare = Infinity;
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '0']);
+      bare = Math.min(bare, (performance.now() - t0) / 1000);
+    }
+    return { validate, generate256, bareNode: bare };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The CLI's jsonl events/s and peak memory on a capture file of `mb` megabytes made with drain(). */
+export function cliDecode(mb: number): { eventsPerSecond: number; events: number; bytes: number; peakMb: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'tracegen-bench-'));
+  try {
+    const capture = join(dir, 'capture.trace');
+    // a process of its own, as an application would be (and this one has drained already)
+    const made = spawnSync(process.execPath, [join(ROOT, 'dist/bench/make-capture.js'), capture, String(mb)], { encoding: 'utf8' });
+    const events = Number(/(\d+) events/.exec(made.stderr)?.[1]);
+    if (made.status !== 0 || !events) throw new Error(`make-capture failed: ${made.stderr}`);
+    const out = join(dir, 'capture.jsonl');
+    const rss = pathToFileURL(join(ROOT, 'bench/report-rss.mjs')).href;
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--import', rss, BIN, 'decode', capture, '--format', 'jsonl', '-o', out], { cwd: ROOT });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`decode failed: ${r.stderr.toString()}`);
+    const peakKb = Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1]);
+    return { eventsPerSecond: events / seconds, events, bytes: statSync(capture).size, peakMb: peakKb / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
