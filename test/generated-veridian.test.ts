@@ -110,6 +110,17 @@ describe('generated/veridian', () => {
     expect(v.decodeRecord(bytes, 0)).toEqual({ event: 'unknown', id: 77, ts: 5n, cpu: 0, raw: { data0: 0x1_0000_0001n, data1: 7n } });
   });
 
+  it('forEachRecord visits the same records as decodeTrace', () => {
+    v.enable();
+    v.traceFrameFree(0x42n, 7);
+    const file = v.snapshot();
+    const visited: v.TraceRecord[] = [];
+    const header = v.forEachRecord(file, (r) => visited.push(r));
+    expect(visited).toEqual([...v.decodeTrace(file)]);
+    expect(visited.at(-1)).toMatchObject({ event: 'frame_free', frame: 0x42n, allocCpu: 7 });
+    expect(header.schemaHash).toBe(v.SCHEMA_HASH);
+  });
+
   it('refuses a trace of another schema unless asked', () => {
     const file = v.snapshot();
     file[48] = file[48]! ^ 0xff; // first byte of the schema hash

@@ -695,6 +695,27 @@ export function* decodeTrace(fileBytes: Uint8Array, options: { readonly allowSch
 }
 
 /**
+ * Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through a large trace. Returns the header.
+ * @example let faults = 0;
+ * forEachRecord(bytes, (r) => { if (r.event === 'page_fault') faults++; });
+ */
+export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord) => void, options: { readonly allowSchemaMismatch?: boolean } = {}): $TraceHeader {
+  const reader = new $TraceFileReader();
+  reader.feed(fileBytes);
+  for (const chunk of reader.chunks()) {
+    if (reader.header!.schemaHash !== SCHEMA_HASH && options.allowSchemaMismatch !== true) {
+      throw new $TraceFileError(`trace written with schema ${reader.header!.schemaHash.slice(0, 12)}, this module is ${SCHEMA_HASH.slice(0, 12)} (${SCHEMA_NAME})`);
+    }
+
+    const view = new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);
+    for (let o = 0; o < chunk.records.byteLength; o += 32) visit(decodeRecordAt(view, o));
+  }
+
+  reader.finish();
+  return reader.header!;
+}
+
+/**
  * Renders a record's event and fields with their display formats: hex, signed, enum names, flag sets like `write|user`.
  * @example formatRecord(record); // 'syscall_entry syscall_nr=1 arg1=0x1'
  */
