@@ -19,9 +19,10 @@ const rows: string[][] = [];
 const row = (what: string, result: string, comparison: string, target: string, met: string) => rows.push([what, result, comparison, target, met]);
 
 const c = await tracepointCosts(quick);
+// per-call costs are the fastest of many samples of 1000 calls (see measurements.ts)
 const added = c.disabled - c.loop;
 row('disabled tracepoint, added to a loop', ns(added), `loop alone ${ns(c.loop)}/iter, with it ${ns(c.disabled)}`, '< 1 ns', mark(added < 1));
-row('masked-off event (enabled, not in mask)', ns(c.maskedOff - c.loop), `${(c.maskedOff / c.disabled).toFixed(2)}x the disabled loop`, 'same as disabled', mark(c.maskedOff - c.loop < Math.max(1, (c.disabled - c.loop) * 1.5)));
+row('masked-off event (enabled, not in mask)', ns(c.maskedOff - c.loop), `${(c.maskedOff / c.disabled).toFixed(2)}x the disabled loop`, 'same as disabled', mark(Math.abs(c.maskedOff - c.disabled) < 0.5));
 const enabled = c.enabledNs - c.loop;
 row('enabled tracepoint, ns clock', ns(enabled), `${(enabled / c.clock).toFixed(2)}x performance.now() (${ns(c.clock)})`, '<= 1.25x', mark(enabled / c.clock <= 1.25));
 const seq = c.enabledSequence - c.loop;
@@ -36,7 +37,10 @@ row('1 worker tracing', rate(one), 'events/s', '', '');
 row('2 workers tracing at once', rate(two), `${(two / one).toFixed(2)}x one worker (${cpus().length} cores)`, '', '');
 
 const gc = await allocation(quick ? 1e6 : 1e7);
-row(`GCs over ${quick ? '1M' : '10M'} enabled tracepoints`, String(gc.tracepoint), `${gc.clock} over as many performance.now() calls`, '<= the clock', mark(gc.tracepoint <= gc.clock));
+const millions = quick ? '1M' : '10M';
+row(`GCs over ${millions} enabled tracepoints, sequence clock`, String(gc.sequence), 'the runtime allocates nothing', '0', mark(gc.sequence === 0));
+// the ns clock's own allocation (Node's clock boxes its result) is the only garbage: allow one GC of noise
+row(`GCs over ${millions} enabled tracepoints, ns clock`, String(gc.tracepoint), `${gc.clock} over ${millions} bare performance.now() calls`, 'no more than the clock', mark(gc.tracepoint <= gc.clock + 1));
 
 const d = decodeSpeed(quick ? 1e5 : 2e6);
 row('generated decoder (forEachRecord), number fields', rate(d.numbers.recordsPerSecond), `${d.numbers.mbPerSecond.toFixed(0)} MB/s`, '30 M/s', mark(d.numbers.recordsPerSecond >= 30e6));

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './helpers/run-cli.js';
+
+describe('examples/worker-pool', () => {
+  it('writes a capture that decodes to every task, each switched in and out once', async () => {
+    mkdirSync('test/tmp', { recursive: true });
+    const trace = 'test/tmp/pool.trace';
+    const r = spawnSync(process.execPath, ['dist/examples/worker-pool/main.js', trace, '2', '300'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^test\/tmp\/pool\.trace: 602 events from 2 workers \(\d+ \+ \d+ tasks\), 0 dropped\n$/);
+    const decoded = await runCli(['decode', trace, '--format', 'jsonl']);
+    expect(decoded.code).toBe(0);
+    const records = decoded.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; cpu: number; args: { pid?: number; tid?: number } });
+    const ins = records.filter((x) => x.event === 'sched_switch_in').map((x) => x.args.pid).sort((a, b) => a! - b!);
+    expect(ins).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(records.filter((x) => x.event === 'sched_switch_out')).toHaveLength(300);
+    // each worker wrote its own ring, and says so in its records
+    for (const x of records) if (x.event.startsWith('sched_')) expect(x.args.tid).toBe(x.cpu);
+    expect(new Set(records.filter((x) => x.event.startsWith('sched_')).map((x) => x.cpu))).toEqual(new Set([1, 2]));
+  });
+});
