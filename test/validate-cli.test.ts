@@ -117,12 +117,15 @@ describe('no stack trace for any bad input (the real binary)', () => {
     }
   });
 
-  it('never loads ts-morph or handlebars', () => {
+  it('validate and decode never load ts-morph or handlebars', () => {
     const register = new URL('./helpers/deny-heavy-modules-register.mjs', import.meta.url).href;
     const r = spawnSync(process.execPath, ['--import', register, BIN, 'validate', 'schema/veridian.yaml'], { cwd: ROOT });
     expect(r.stderr.toString()).toBe('schema/veridian.yaml: ok (10 events)\n');
     expect(r.status).toBe(0);
-    // the same hook does stop a command that needs ts-morph, so the check above can fail
+    const decode = spawnSync(process.execPath, ['--import', register, BIN, 'decode', 'test/fixtures/veridian-seed/rings.bin', '--format', 'dump', '--last', '1'], { cwd: ROOT });
+    expect(decode.stderr.toString()).toBe('');
+    expect(decode.status).toBe(0);
+    // the same hook does stop a command that needs ts-morph, so the checks above can fail
     const gen = spawnSync(process.execPath, ['--import', register, BIN, 'generate', '--check', 'schema/veridian.yaml'], { cwd: ROOT });
     expect(gen.status).not.toBe(0);
   });
