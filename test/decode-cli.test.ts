@@ -140,6 +140,24 @@ describe('trace files from the runtime', () => {
     expect(pids).toEqual(Array.from({ length: 5000 }, (_, i) => i));
   });
 
+  it('shows progress on a terminal while a long input decodes, then clears it', async () => {
+    const file = join(TMP, 'long.trace');
+    v.enable();
+    const parts: Uint8Array[] = [v.snapshot()];
+    v.drain();
+    for (let round = 0; round < 400; round++) {
+      for (let i = 0; i < 4000; i++) v.traceSchedSwitchOut(i, round);
+      parts.push(v.drain());
+    }
+    writeFileSync(file, Buffer.concat(parts));
+    const r = await runCli(['decode', file, '--format', 'table', '-o', join(TMP, 'long.txt')], { stderrTTY: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^\rdecode: \d+% \(\d+ of 49 MiB, \d+ events\)/);
+    expect(r.stderr.endsWith('\r\x1b[K')).toBe(true);
+    const quiet = await runCli(['decode', file, '--format', 'jsonl', '-o', join(TMP, 'long.jsonl')]);
+    expect(quiet.stderr).toBe('');
+  });
+
   it('says when --schema differs from the schema inside the trace, and how to proceed', async () => {
     const file = join(TMP, 'snap.trace');
     const r = await runCli(['decode', file, '--schema', 'test/golden/packed/schema.yaml', '--format', 'jsonl']);

@@ -38,6 +38,8 @@ Exit 0 on success, 1 for input that cannot be decoded (what was decoded before
 the damage is still written), 2 for usage errors.
 `;
 
+const PROGRESS_EVERY_MS = 500;
+
 interface Options {
   format: OutputFormat;
   order: 'time' | 'ring';
@@ -184,6 +186,7 @@ class DecodeRun {
   #lost = new Map<number, { overwritten: number; dropped: number }>();
   #filter!: (r: DecodedRecord) => boolean;
   #lastProgress = Date.now();
+  #showedProgress = false;
 
   constructor(o: Options, sink: Sink, io: CliIo, input: Input) {
     this.#o = o;
@@ -352,19 +355,20 @@ class DecodeRun {
     else for (const r of records) this.#sink.write(tableLine(r, d, this.#frequency));
   }
 
-  /** On a terminal, long inputs show how far they are. */
+  /** On a terminal, inputs that take more than half a second show how far they are. */
   #progress(): void {
-    if (!this.#io.stderr.isTTY || !this.#input.size || this.#input.size < 64 << 20) return;
+    if (!this.#io.stderr.isTTY || !this.#input.size) return;
     const now = Date.now();
-    if (now - this.#lastProgress < 500) return;
+    if (now - this.#lastProgress < PROGRESS_EVERY_MS) return;
     this.#lastProgress = now;
+    this.#showedProgress = true;
     const pct = Math.floor((this.#input.position / this.#input.size) * 100);
     this.#io.stderr.write(`\rdecode: ${pct}% (${(this.#input.position / 2 ** 20).toFixed(0)} of ${(this.#input.size / 2 ** 20).toFixed(0)} MiB, ${this.#events} events)`);
   }
 
   /** What the user should know beside the output: unknown ids, skipped lines, losses. */
   report(): void {
-    if (this.#io.stderr.isTTY && this.#input.size && this.#input.size >= 64 << 20) this.#io.stderr.write('\r\x1b[K');
+    if (this.#showedProgress) this.#io.stderr.write('\r\x1b[K');
     if (this.#unknown) this.#io.stderr.write(`tracegen: ${this.#unknown} event${this.#unknown > 1 ? 's' : ''} with ids the schema does not define (decoded as unknown)\n`);
     if (this.#skipped) this.#io.stderr.write(`tracegen: skipped ${this.#skipped} line${this.#skipped > 1 ? 's' : ''} inside dumps that are not dump rows\n`);
     const overwritten = [...this.#lost.values()].reduce((n, l) => n + l.overwritten, 0);

@@ -73,6 +73,12 @@ function schemaConstants(m: SchemaModel): StatementStructures[] {
     constant('RECORD_BYTES', '32', "Bytes of one record: the kernel's TraceEvent."),
     constant('IMAGE_BYTES', String(m.layout.rings * (m.layout.ringSize * 32 + 8)), 'Bytes of the whole ring image (the kernel\'s TRACE_RINGS).'),
     constant(
+      'SPANS',
+      `[${m.spans.map((sp) => `{ name: ${tsString(sp.names.snake)}, begin: ${tsString(sp.begin.names.snake)}, end: ${tsString(sp.end.names.snake)}, match: ${sp.match === undefined ? 'undefined' : tsString(sp.match)} }`).join(', ')}] as const`,
+      'Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis.',
+      m.spans.length ? undefined : 'ReadonlyArray<{ readonly name: string; readonly begin: TraceEventName; readonly end: TraceEventName; readonly match: string | undefined }>',
+    ),
+    constant(
       'KERNEL_CLOCK',
       `{ unit: ${tsString(m.clock.unit)}, frequency: ${m.clock.frequency ?? 'undefined'} } as const`,
       `What the kernel's timestamps count. ${m.clock.doc}`,
