@@ -17,6 +17,10 @@ describe('examples/worker-pool', () => {
     const ins = records.filter((x) => x.event === 'sched_switch_in').map((x) => x.args.pid).sort((a, b) => a! - b!);
     expect(ins).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(records.filter((x) => x.event === 'sched_switch_out')).toHaveLength(300);
+    // one timeline for all threads: the pool's entry (before the workers start) comes first and
+    // its exit (after they finish) last, though workers count time from their own origins
+    expect(records[0]!.event).toBe('syscall_entry');
+    expect(records.at(-1)!.event).toBe('syscall_exit');
     // each worker wrote its own ring, and says so in its records
     for (const x of records) if (x.event.startsWith('sched_')) expect(x.args.tid).toBe(x.cpu);
     expect(new Set(records.filter((x) => x.event.startsWith('sched_')).map((x) => x.cpu))).toEqual(new Set([1, 2]));
