@@ -8,7 +8,7 @@
  * tracer.enable();
  * if (tracer.mask[0]! & 1) tracer.write(0, 42, 0, 7, 0);
  */
-export { Tracer, TracingError, type RingStats, type TracerConfig, type TracerOptions } from './tracer.js';
+export { Tracer, TracingError, type RingStats, type TracerConfig } from './tracer.js';
 export { type ClockKind, type ClockUnitName, CLOCK_CODES, clockName } from './clock.js';
 export * from './layout.js';
 export {

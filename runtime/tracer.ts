@@ -15,7 +15,7 @@
  * - `mask` is the effective mask: all zeros while tracing is disabled, else the user's mask.
  *   A tracepoint therefore tests one word: disabled and masked-off cost the same.
  */
-import { CLOCK_CODES, type ClockKind } from './clock.js';
+import type { ClockKind } from './clock.js';
 import { copyRing, loadWriteIndex } from './ring-reader.js';
 import { formatDump, type DumpOptions } from './dump.js';
 import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from './trace-file.js';
@@ -57,11 +57,6 @@ export interface TracerConfig {
   /** The schema's text and SHA-256, carried by every trace file so it decodes alone. */
   readonly schemaText: string;
   readonly schemaHash: string;
-}
-
-export interface TracerOptions {
-  /** `ns` (default): nanoseconds on one timeline. `sequence`: a shared counter, cheaper, orders events totally. */
-  readonly clock?: ClockKind;
 }
 
 /** Per-ring counts, which the kernel's dump never tells. */
@@ -268,7 +263,7 @@ export class Tracer {
   write(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number): void {
     const u32 = this.u32;
     const n = this.#count;
-    const i = this.#base + ((n & this.#slotMask) << 3);
+    const i = this.#base + (n & this.#slotMask) * RECORD_WORDS;
     this.#stamp(u32, i);
     u32[i + 2] = id | this.#cpuBits;
     u32[i + 3] = 0;
@@ -284,7 +279,7 @@ export class Tracer {
    * returned u32 index + 4..7), then `commit()`s. For events with bigint fields.
    */
   begin(id: number): number {
-    const i = this.#base + ((this.#count & this.#slotMask) << 3);
+    const i = this.#base + (this.#count & this.#slotMask) * RECORD_WORDS;
     this.#stamp(this.u32, i);
     this.u32[i + 2] = id | this.#cpuBits;
     this.u32[i + 3] = 0;
@@ -424,4 +419,3 @@ export class Tracer {
   }
 }
 
-export { CLOCK_CODES, RECORD_WORDS };

@@ -1,0 +1,231 @@
+import type { TraceHeader } from '../../runtime/index.js';
+import { UsageError, type CliIo } from '../cli/io.js';
+import { loadSchemaText } from '../load/load-schema.js';
+import type { SchemaModel } from '../model/model.js';
+import { dumpLines, tableHeader, tableLine, writeJsonAt, writeJsonLine, type OutputFormat } from './formats.js';
+import { DecodeError, type Input } from './input.js';
+import { ChunkMerger, LastPerRing, type EmitAt } from './pipeline.js';
+import { compareTs, readRecord, u64Big, type DecodedRecord } from './record.js';
+import { SchemaDecoder } from './schema-decoder.js';
+import type { Sink } from './sink.js';
+import { ringImageBatch, serialBatch, traceFileBatches, type RecordBatch } from './sources.js';
+
+const PROGRESS_EVERY_MS = 500;
+
+/** What to print, in which order, and which records. */
+export interface DecodeOptions {
+  format: OutputFormat;
+  order: 'time' | 'ring';
+  last: number | undefined;
+  cpus: Set<number> | undefined;
+  events: string[];
+  from: string | undefined;
+  to: string | undefined;
+  frequency: number | undefined;
+}
+
+/** One decode: filters, ordering, output and the counts reported at the end. */
+export class DecodeRun {
+  readonly #o: DecodeOptions;
+  readonly #sink: Sink;
+  readonly #io: CliIo;
+  readonly #input: Input;
+  #decoder!: SchemaDecoder;
+  #frequency = 0;
+  #unknown = 0;
+  #skipped = 0;
+  #events = 0;
+  #lost = new Map<number, { overwritten: number; dropped: number }>();
+  #filter!: (r: DecodedRecord) => boolean;
+  #lastProgress = Date.now();
+  #showedProgress = false;
+
+  constructor(o: DecodeOptions, sink: Sink, io: CliIo, input: Input) {
+    this.#o = o;
+    this.#sink = sink;
+    this.#io = io;
+    this.#input = input;
+  }
+
+  #setSchema(model: SchemaModel, clockFrequency: number): void {
+    this.#decoder = new SchemaDecoder(model);
+    this.#frequency = this.#o.frequency ?? clockFrequency;
+    const ids = new Set<number>();
+    for (const name of this.#o.events) {
+      const e = this.#decoder.eventByName(name);
+      if (!e) throw new UsageError(`--event ${name}: no such event in schema ${model.name} (it has ${model.events.map((x) => x.names.snake).join(', ')})`);
+      ids.add(e.id);
+    }
+    const from = this.#o.from === undefined ? undefined : this.#bound('--from', this.#o.from);
+    const to = this.#o.to === undefined ? undefined : this.#bound('--to', this.#o.to);
+    const cpus = this.#o.cpus;
+    this.#filter = (r) => {
+      if (cpus && !cpus.has(r.cpu)) return false;
+      if (ids.size && !ids.has(r.id)) return false;
+      if (from !== undefined || to !== undefined) {
+        const ts = u64Big(r.tsHi, r.tsLo);
+        if (from !== undefined && ts < from) return false;
+        if (to !== undefined && ts >= to) return false;
+      }
+      return true;
+    };
+  }
+
+  /** A timestamp bound: raw counts, or a time with a unit turned into counts by the frequency. */
+  #bound(flagName: string, text: string): bigint {
+    const m = /^(\d+(?:\.\d+)?)(s|ms|us|ns)?$/.exec(text.trim());
+    if (!m) throw new UsageError(`${flagName} must be a timestamp or a time like 1.5s, 200ms, 10us, not '${text}'`);
+    if (!m[2]) {
+      if (m[1]!.includes('.')) throw new UsageError(`${flagName}: a raw timestamp is a whole number`);
+      return BigInt(m[1]!);
+    }
+    if (!this.#frequency) throw new UsageError(`${flagName} ${text}: the clock's frequency is not known; give --frequency or a raw timestamp`);
+    const seconds = Number(m[1]) / { s: 1, ms: 1e3, us: 1e6, ns: 1e9 }[m[2] as 's' | 'ms' | 'us' | 'ns'];
+    return BigInt(Math.round(seconds * this.#frequency));
+  }
+
+  decodeTrace(given: SchemaModel | undefined, force: boolean, schemaPath: string | undefined): void {
+    const merger = new ChunkMerger();
+    const last = this.#lastKeeper();
+    const written = new Map<number, number>();
+    const onHeader = (h: TraceHeader) => {
+      const embedded = loadSchemaText(h.schemaText, `${this.#input.name} (its schema)`);
+      if (!embedded.model) throw new DecodeError(`${this.#input.name}: the schema inside the trace is not valid (${embedded.diagnostics[0]?.message ?? 'unknown error'})`);
+      let model = embedded.model;
+      if (given && given.hash !== h.schemaHash) {
+        if (force) model = given;
+        else {
+          this.#io.stderr.write(
+            `tracegen: note: ${this.#input.name} was written with schema '${embedded.model.name}' (${h.schemaHash.slice(0, 12)}), not ${schemaPath} (${given.hash.slice(0, 12)}); decoding with the schema inside the trace. Pass --force-schema to use ${schemaPath}.\n`,
+          );
+        }
+      }
+      this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0));
+      this.#header();
+    };
+    let emit: EmitAt | undefined;
+    for (const batch of traceFileBatches(this.#input, onHeader)) {
+      emit ??= this.#emitAt(); // the schema is known once the header has been read
+      for (const [ring, n] of batch.written) written.set(ring, n);
+      for (const [ring, l] of batch.lost) {
+        const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };
+        this.#lost.set(ring, { overwritten: prev.overwritten + l.overwritten, dropped: prev.dropped + l.dropped });
+      }
+      if (last) {
+        const records: DecodedRecord[] = [];
+        for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) records.push(readRecord(c.view, o, c.ring));
+        last.push(records.filter(this.#filter));
+      } else if (this.#o.order === 'time') merger.push(batch.chunks, emit);
+      else for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) emit(c.view, o, c.ring);
+      this.#progress();
+    }
+    if (last) this.#finishLast(last, [...written.values()].reduce((a, b) => a + b, 0));
+    else if (emit) merger.end(emit);
+  }
+
+  /** The streaming emitter: filters and prints a record straight from the file's bytes. */
+  #emitAt(): EmitAt {
+    const d = this.#decoder;
+    const w = this.#sink.bytes;
+    const filtering = this.#o.cpus !== undefined || this.#o.events.length > 0 || this.#o.from !== undefined || this.#o.to !== undefined;
+    const jsonl = this.#o.format === 'jsonl';
+    return (view, o, ring) => {
+      if (filtering && !this.#filter(readRecord(view, o, ring))) return;
+      this.#events++;
+      if (d.event(view.getUint8(o + 8)) === undefined) this.#unknown++;
+      if (jsonl) writeJsonAt(view, o, d, w);
+      else this.#sink.write(tableLine(readRecord(view, o, ring), d, this.#frequency));
+    };
+  }
+
+  decodeImage(model: SchemaModel): void {
+    this.#setSchema(model, model.clock.frequency ?? 0);
+    this.#header();
+    const bytes = this.#input.readAll();
+    const batch = ringImageBatch(bytes, model.layout, this.#input.name);
+    const total = [...batch.written!.values()].reduce((a, b) => a + b, 0);
+    this.#whole(batch, total, undefined);
+  }
+
+  decodeSerial(model: SchemaModel): void {
+    this.#setSchema(model, model.clock.frequency ?? 0);
+    this.#header();
+    const bytes = this.#input.readAll();
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const result = serialBatch(text, (name) => this.#decoder.eventByName(name)?.id ?? -1, model.layout.rings, this.#input.name);
+    this.#skipped = result.skipped;
+    this.#whole(result, result.total ?? result.records.length, result.count);
+  }
+
+  /** Small inputs (an image, a dump): filter, keep the last N, order, print. */
+  #whole(batch: RecordBatch, total: number, dumpCount: number | undefined): void {
+    const records = batch.records.filter(this.#filter);
+    const last = this.#lastKeeper(dumpCount);
+    if (last) {
+      last.push(records);
+      this.#finishLast(last, total, dumpCount);
+      return;
+    }
+    if (this.#o.order === 'time') records.sort(compareTs);
+    this.#emitAll(records);
+  }
+
+  #lastKeeper(dumpCount?: number): LastPerRing | undefined {
+    const n = this.#o.last ?? (this.#o.format === 'dump' ? (dumpCount ?? this.#decoder?.model.layout.ringSize ?? 1 << 30) : undefined);
+    return n === undefined ? undefined : new LastPerRing(n);
+  }
+
+  #finishLast(last: LastPerRing, total: number, dumpCount?: number): void {
+    const byRing = last.byRing();
+    if (this.#o.format === 'dump') {
+      for (const list of byRing.values()) this.#count(list);
+      this.#sink.write(dumpLines(byRing, this.#o.last ?? dumpCount ?? this.#decoder.model.layout.ringSize, total, this.#decoder));
+      return;
+    }
+    const all = [...byRing.keys()].sort((a, b) => a - b).flatMap((ring) => byRing.get(ring)!);
+    if (this.#o.order === 'time') all.sort(compareTs);
+    this.#emitAll(all);
+  }
+
+  #header(): void {
+    if (this.#o.format === 'table') this.#sink.write(tableHeader(this.#frequency > 0));
+  }
+
+  #count(records: readonly DecodedRecord[]): void {
+    for (const r of records) if (!this.#decoder.event(r.id)) this.#unknown++;
+    this.#events += records.length;
+  }
+
+  #emitAll(records: readonly DecodedRecord[]): void {
+    if (this.#o.format === 'dump') return;
+    this.#count(records);
+    const d = this.#decoder;
+    if (this.#o.format === 'jsonl') {
+      const w = this.#sink.bytes;
+      for (const r of records) writeJsonLine(r, d, w);
+    }
+    else for (const r of records) this.#sink.write(tableLine(r, d, this.#frequency));
+  }
+
+  /** On a terminal, inputs that take more than half a second show how far they are. */
+  #progress(): void {
+    if (!this.#io.stderr.isTTY || !this.#input.size) return;
+    const now = Date.now();
+    if (now - this.#lastProgress < PROGRESS_EVERY_MS) return;
+    this.#lastProgress = now;
+    this.#showedProgress = true;
+    const pct = Math.floor((this.#input.position / this.#input.size) * 100);
+    this.#io.stderr.write(`\rdecode: ${pct}% (${(this.#input.position / 2 ** 20).toFixed(0)} of ${(this.#input.size / 2 ** 20).toFixed(0)} MiB, ${this.#events} events)`);
+  }
+
+  /** What the user should know beside the output: unknown ids, skipped lines, losses. */
+  report(): void {
+    if (this.#showedProgress) this.#io.stderr.write('\r\x1b[K');
+    if (this.#unknown) this.#io.stderr.write(`tracegen: ${this.#unknown} event${this.#unknown > 1 ? 's' : ''} with ids the schema does not define (decoded as unknown)\n`);
+    if (this.#skipped) this.#io.stderr.write(`tracegen: skipped ${this.#skipped} line${this.#skipped > 1 ? 's' : ''} inside dumps that are not dump rows\n`);
+    const overwritten = [...this.#lost.values()].reduce((n, l) => n + l.overwritten, 0);
+    const dropped = [...this.#lost.values()].reduce((n, l) => n + l.dropped, 0);
+    if (overwritten || dropped) this.#io.stderr.write(`tracegen: the capture lost ${overwritten} events to overwriting and dropped ${dropped} torn records\n`);
+  }
+}
+
