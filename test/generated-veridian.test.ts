@@ -124,6 +124,7 @@ describe('generated/veridian', () => {
   it('refuses a trace of another schema unless asked', () => {
     const file = v.snapshot();
     file[48] = file[48]! ^ 0xff; // first byte of the schema hash
+    expect(() => [...v.decodeTrace(file)]).toThrow(v.TraceFileError);
     expect(() => [...v.decodeTrace(file)]).toThrow(/trace written with schema/);
     expect([...v.decodeTrace(file, { allowSchemaMismatch: true })].length).toBeGreaterThan(0);
   });

@@ -2,6 +2,7 @@
 // Edit the schema, then run `npx tracegen generate schema/veridian.yaml` (or `npm run generate`).
 
 import { addIssue as $addIssue, type ClockKind as $ClockKind, type FieldIssue as $FieldIssue, flagsText as $flagsText, hexOf as $hexOf, rangeHex as $rangeHex, rawWords as $rawWords, type RawWords as $RawWords, type RingStats as $RingStats, TraceFileError as $TraceFileError, TraceFileReader as $TraceFileReader, type TraceHeader as $TraceHeader, Tracer as $Tracer } from '../../runtime/index.js';
+export { TraceFileError, TracingError } from '../../runtime/index.js';
 /** Static tracepoints of the VeridianOS kernel (perf/trace.rs): per-CPU rings of 32-byte records written by trace_event() and printed by dump_trace(). */
 export const SCHEMA_NAME = 'veridian';
 /** SHA-256 of the schema text: trace files carry it, decoders compare it. */

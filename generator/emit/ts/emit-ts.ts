@@ -45,6 +45,11 @@ export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): Ge
         ...RUNTIME_TYPES.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: true })),
       ].sort((a, b) => a.name.localeCompare(b.name)),
     },
+    {
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: runtimeSpecifier,
+      namedExports: ['TraceFileError', 'TracingError'],
+    },
     ...body,
   ];
   // the whole file in one call, printed straight from its structure (no project, no parse)

@@ -2,6 +2,7 @@
 // Edit the schema, then run `npx tracegen generate test/golden/many/schema.yaml` (or `npm run generate`).
 
 import { addIssue as $addIssue, type ClockKind as $ClockKind, type FieldIssue as $FieldIssue, hexOf as $hexOf, rangeHex as $rangeHex, rawWords as $rawWords, type RawWords as $RawWords, type RingStats as $RingStats, signedField as $signedField, TraceFileError as $TraceFileError, TraceFileReader as $TraceFileReader, type TraceHeader as $TraceHeader, Tracer as $Tracer, unsignedField as $unsignedField } from '../../../../runtime/index.js';
+export { TraceFileError, TracingError } from '../../../../runtime/index.js';
 /** Golden case with all 256 event ids. */
 export const SCHEMA_NAME = 'many';
 /** SHA-256 of the schema text: trace files carry it, decoders compare it. */

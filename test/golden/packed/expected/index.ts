@@ -2,6 +2,7 @@
 // Edit the schema, then run `npx tracegen generate test/golden/packed/schema.yaml` (or `npm run generate`).
 
 import { addIssue as $addIssue, bigUnsignedField as $bigUnsignedField, boolField as $boolField, type ClockKind as $ClockKind, enumText as $enumText, type FieldIssue as $FieldIssue, flagsText as $flagsText, hexOf as $hexOf, packHi as $packHi, packLo as $packLo, rangeHex as $rangeHex, rawWords as $rawWords, type RawWords as $RawWords, type RingStats as $RingStats, signedField as $signedField, signedText as $signedText, TraceFileError as $TraceFileError, TraceFileReader as $TraceFileReader, type TraceHeader as $TraceHeader, Tracer as $Tracer, unsignedField as $unsignedField } from '../../../../runtime/index.js';
+export { TraceFileError, TracingError } from '../../../../runtime/index.js';
 /** Golden case for bit-packed, signed, enum, flags, 64-bit and empty events. */
 export const SCHEMA_NAME = 'packed';
 /** SHA-256 of the schema text: trace files carry it, decoders compare it. */
