@@ -133,6 +133,15 @@ describe('tracegen generate', () => {
     expect(readFileSync(join(out, 'mine.ts'), 'utf8')).toBe('// my own file\n');
   });
 
+  it('an output folder that cannot be written: one line, exit 1, nothing half-written', async () => {
+    const blocker = join(TMP, 'blocker');
+    writeFileSync(blocker, 'a file, not a folder\n');
+    const r = await runCli(['generate', 'schema/veridian.yaml', '--out', join(blocker, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`tracegen: cannot write ${join(blocker, 'out')}: a file is in the way of a folder\n`);
+    expect(readFileSync(blocker, 'utf8')).toBe('a file, not a folder\n');
+  });
+
   it('the committed generated/veridian is up to date', async () => {
     const r = await runCli(['generate', '--check', 'schema/veridian.yaml']);
     expect(r.code).toBe(0);

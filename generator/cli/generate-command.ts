@@ -2,7 +2,7 @@ import { basename, dirname, extname, isAbsolute, join, posix, relative, resolve,
 import { fileURLToPath } from 'node:url';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile } from '../load/load-schema.js';
-import { UnreadableFileError } from '../load/read-source.js';
+import { describeFsError, UnreadableFileError } from '../load/read-source.js';
 import { emitTarget, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
 import type { GeneratedFile } from '../emit/generated-file.js';
 import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
@@ -95,12 +95,19 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
       }
     }
     const extensions = new Set([...wanted.map((t) => TARGET_EXTENSIONS[t]), ...files.map((f) => extname(f.path))]);
-    const changes = planChanges(outDir, files, schemaPath, (path) => extensions.has(extname(path)));
-    if (check) {
-      if (!reportCheck(changes, schema, io)) failed = true;
-    } else {
-      applyChanges(changes);
-      for (const c of changes) io.stderr.write(`${c.kind === 'unchanged' ? 'unchanged' : c.kind === 'removed' ? 'removed  ' : 'wrote    '} ${toPosix(c.path)}\n`);
+    try {
+      const changes = planChanges(outDir, files, schemaPath, (path) => extensions.has(extname(path)));
+      if (check) {
+        if (!reportCheck(changes, schema, io)) failed = true;
+      } else {
+        applyChanges(changes);
+        for (const c of changes) io.stderr.write(`${c.kind === 'unchanged' ? 'unchanged' : c.kind === 'removed' ? 'removed  ' : 'wrote    '} ${toPosix(c.path)}\n`);
+      }
+    } catch (e) {
+      if (!(e instanceof Error) || !('code' in e)) throw e;
+      // a file system refusal (a file where the folder should be, no permission, a full disk)
+      io.stderr.write(`tracegen: cannot write ${outDir}: ${describeFsError(e)}\n`);
+      failed = true;
     }
   }
   return failed ? EXIT_INVALID : EXIT_OK;

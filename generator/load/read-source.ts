@@ -60,6 +60,11 @@ export function describeFsError(e: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a file is in the way of a folder';
+    case 'ENOSPC':
+      return 'no space left on the device';
     default:
       return e instanceof Error ? e.message : String(e);
   }
