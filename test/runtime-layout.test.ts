@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { appendRecord, formatDump, imageBytes, readRawRecord, ringOffset, Tracer, writeIndexOffset } from '../runtime/index.js';
+import { appendRecord, formatDump, imageBytes, readRawRecord, readTraceFile, ringOffset, Tracer, writeIndexOffset } from '../runtime/index.js';
 import { readEvents, seedFixture } from './helpers/fixtures.js';
 
 const VERIDIAN = { ringSize: 4096, rings: 16 };
@@ -63,6 +63,29 @@ describe('the image is the kernel\'s TRACE_RINGS', () => {
     const held = Array.from({ length: 8 }, (_, slot) => readRawRecord(image, slot * 32).data0).sort((a, b) => Number(a - b));
     expect(held).toEqual([12n, 13n, 14n, 15n, 16n, 17n, 18n, 19n]);
     expect(tracer.ringStats()[0]).toMatchObject({ written: 20, held: 8, overwritten: 12, dropped: 0, claimed: true });
+  });
+
+  it('the write index keeps counting past 2^32 (its high word carries)', () => {
+    const layout = { ringSize: 8, rings: 2 };
+    const main = tracerFor(layout);
+    main.enable();
+    // a ring that has already recorded 2^32 - 2 events, as a long-running process would have
+    const view = new DataView(main.image().buffer, 0);
+    view.setBigUint64(writeIndexOffset(layout, 1), 2n ** 32n - 2n, true);
+    const worker = tracerFor(layout);
+    expect(worker.attach(main.tracingBuffer())).toBe(1);
+    for (let i = 0; i < 5; i++) worker.write(3, i, 0, 0, 0);
+    expect(view.getBigUint64(writeIndexOffset(layout, 1), true)).toBe(2n ** 32n + 3n);
+    expect(main.ringStats()[1]).toMatchObject({ written: 2 ** 32 + 3, held: 8 });
+    // the slots are write_idx % ring_size, across the carry too
+    const slot = (n: bigint) => Number(n % 8n);
+    for (let i = 0; i < 5; i++) expect(readRawRecord(main.image(), ringOffset(layout, 1) + slot(2n ** 32n - 2n + BigInt(i)) * 32).data0).toBe(BigInt(i));
+    // while the ring has a writer, the oldest record might be mid-overwrite: it is dropped, counted
+    const live = readTraceFile(main.snapshot()).chunks.find((c) => c.ring === 1);
+    expect(live).toMatchObject({ firstIndex: 2 ** 32 + 3 - 7, count: 7, dropped: 1 });
+    worker.detach();
+    const idle = readTraceFile(main.snapshot()).chunks.find((c) => c.ring === 1);
+    expect(idle).toMatchObject({ firstIndex: 2 ** 32 + 3 - 8, count: 8, dropped: 0, overwritten: 2 ** 32 + 3 - 8 });
   });
 
   it('dumpTrace prints exactly the seed\'s dump for the same rings', () => {
