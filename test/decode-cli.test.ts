@@ -168,6 +168,34 @@ describe('trace files from the runtime', () => {
   });
 });
 
+describe('--format chrome', () => {
+  it('writes trace event JSON: spans as slices on their CPU, other events as instants', async () => {
+    v.enable();
+    v.traceSyscallEntry(5, 0n);
+    v.traceSchedSwitchIn(1, 2);
+    v.traceSyscallExit(5, -2n);
+    v.traceSyscallEntry(6, 1n); // never ends
+    const file = join(TMP, 'chrome.trace');
+    writeFileSync(file, v.snapshot());
+    const r = await runCli(['decode', file, '--format', 'chrome', '--from', '0']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { displayTimeUnit: string; traceEvents: Record<string, unknown>[] };
+    expect(json.displayTimeUnit).toBe('ns');
+    const events = json.traceEvents;
+    expect(events.filter((e) => e['ph'] === 'M').map((e) => (e['args'] as { name: string }).name)).toEqual(['veridian', 'cpu 0']);
+    const slice = events.filter((e) => e['ph'] === 'X').at(-1)!;
+    expect(slice).toMatchObject({ name: 'syscall', cat: 'span', pid: 1, tid: 0, args: { begin: { syscall_nr: 5, arg1: '0x0' }, end: { syscall_nr: 5, ret: -2 } } });
+    expect(slice['dur'] as number).toBeGreaterThan(0);
+    const instants = events.filter((e) => e['ph'] === 'i').slice(-2);
+    expect(instants.map((e) => [e['name'], e['args']])).toEqual([
+      ['sched_switch_in', { pid: 1, tid: 2 }],
+      ['syscall_entry', { syscall_nr: 6, arg1: '0x1' }],
+    ]);
+    // the ns clock of a runtime trace: microseconds to the nanosecond
+    expect(Number.isInteger(Math.round((instants[0]!['ts'] as number) * 1000))).toBe(true);
+  });
+});
+
 describe('filters', () => {
   const rings = fixture('veridian-seed', 'rings.bin');
   it('--cpu, --event, --last and a time range', async () => {

@@ -19,7 +19,8 @@ kernel's rings, or a serial log holding dump_trace output (recognised by content
 
   --schema S              the schema (trace files carry their own; for images and
                           serial logs the default is the one schema in ./schema/)
-  --format F              table (default), jsonl, or dump (the kernel's dump_trace)
+  --format F              table (default), jsonl, dump (the kernel's dump_trace), or
+                          chrome (trace event JSON for ui.perfetto.dev; spans become slices)
   -o, --output FILE       write here (atomically) instead of stdout
   --input-format F        trace, rings or serial: skip detection
   --order O               time (default: all CPUs merged by timestamp) or ring
@@ -63,7 +64,7 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   }
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'decode takes one input' : 'decode needs an input file (or - for stdin)');
   const options: DecodeOptions = {
-    format: oneOf<OutputFormat>('--format', str(args, 'format'), ['table', 'jsonl', 'dump'], 'table'),
+    format: oneOf<OutputFormat>('--format', str(args, 'format'), ['table', 'jsonl', 'dump', 'chrome'], 'table'),
     order: oneOf('--order', str(args, 'order'), ['time', 'ring'] as const, 'time'),
     last: positiveInt('--last', str(args, 'last')),
     cpus: strs(args, 'cpu').length ? new Set(strs(args, 'cpu').map((c) => intIn('--cpu', c, 0, 255))) : undefined,
@@ -95,11 +96,12 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   }
 
   const sink = new Sink(io, str(args, 'output'));
+  let run: DecodeRun | undefined;
   try {
     const head = input.peek();
     if (head.length === 0) throw new DecodeError(`${input.name}: empty input`);
     const format = inputFormat ?? detectFormat(head);
-    const run = new DecodeRun(options, sink, io, input);
+    run = new DecodeRun(options, sink, io, input);
     if (format === 'trace') {
       run.decodeTrace(given, flag(args, 'force-schema'), schemaPath);
     } else {
@@ -111,11 +113,13 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
       if (format === 'rings') run.decodeImage(model);
       else run.decodeSerial(model);
     }
+    run.finish();
     sink.close();
     run.report();
     return EXIT_OK;
   } catch (e) {
     if (e instanceof DecodeError) {
+      run?.finish();
       sink.close();
       io.stderr.write(`tracegen: ${e.message}\n`);
       return EXIT_INVALID;

@@ -13,7 +13,7 @@ commands:
       --templates DIR             emit with your own handlebars templates
       --check                     write nothing; exit 1 when generated files are out of date
   decode <input|->            print a trace: a trace file, a raw ring image or a serial log
-      --schema S, --format table|jsonl|dump, -o FILE, --last N, --cpu N, --event NAME,
+      --schema S, --format table|jsonl|dump|chrome, -o FILE, --last N, --cpu N, --event NAME,
       --from TS, --to TS, --input-format trace|rings|serial, --frequency HZ
       (see docs/cli.md)
 

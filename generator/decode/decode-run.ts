@@ -6,6 +6,7 @@ import { dumpLines, tableHeader, tableLine, writeJsonAt, writeJsonLine, type Out
 import { DecodeError, type Input } from './input.js';
 import { ChunkMerger, LastPerRing, type EmitAt } from './pipeline.js';
 import { compareTs, readRecord, u64Big, type DecodedRecord } from './record.js';
+import { ChromeWriter } from './chrome.js';
 import { SchemaDecoder } from './schema-decoder.js';
 import type { Sink } from './sink.js';
 import { ringImageBatch, serialBatch, traceFileBatches, type RecordBatch } from './sources.js';
@@ -37,6 +38,7 @@ export class DecodeRun {
   #events = 0;
   #lost = new Map<number, { overwritten: number; dropped: number }>();
   #filter!: (r: DecodedRecord) => boolean;
+  #chrome: ChromeWriter | undefined;
   #lastProgress = Date.now();
   #showedProgress = false;
 
@@ -134,6 +136,7 @@ export class DecodeRun {
       this.#events++;
       if (d.event(view.getUint8(o + 8)) === undefined) this.#unknown++;
       if (jsonl) writeJsonAt(view, o, d, w);
+      else if (this.#chrome) this.#chrome.record(readRecord(view, o, ring));
       else this.#sink.write(tableLine(readRecord(view, o, ring), d, this.#frequency));
     };
   }
@@ -189,6 +192,12 @@ export class DecodeRun {
 
   #header(): void {
     if (this.#o.format === 'table') this.#sink.write(tableHeader(this.#frequency > 0));
+    if (this.#o.format === 'chrome') this.#chrome = new ChromeWriter(this.#decoder, this.#frequency, (t) => this.#sink.write(t));
+  }
+
+  /** Finishes formats that need an end (the JSON of `chrome`). */
+  finish(): void {
+    this.#chrome?.end();
   }
 
   #count(records: readonly DecodedRecord[]): void {
@@ -203,7 +212,7 @@ export class DecodeRun {
     if (this.#o.format === 'jsonl') {
       const w = this.#sink.bytes;
       for (const r of records) writeJsonLine(r, d, w);
-    }
+    } else if (this.#chrome) for (const r of records) this.#chrome.record(r);
     else for (const r of records) this.#sink.write(tableLine(r, d, this.#frequency));
   }
 

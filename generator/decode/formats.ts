@@ -4,7 +4,7 @@ import { fragment, type ByteWriter } from './byte-writer.js';
 import type { JsonArgs } from './json-args.js';
 import type { SchemaDecoder } from './schema-decoder.js';
 
-export type OutputFormat = 'table' | 'jsonl' | 'dump';
+export type OutputFormat = 'table' | 'jsonl' | 'dump' | 'chrome';
 
 const P_TS = fragment('{"ts":"');
 const P_CPU = fragment('","cpu":');
