@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as packed from './golden/packed/expected/index.js';
@@ -140,6 +141,14 @@ describe('tracegen generate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`tracegen: cannot write ${join(blocker, 'out')}: a file is in the way of a folder\n`);
     expect(readFileSync(blocker, 'utf8')).toBe('a file, not a folder\n');
+  });
+
+  it('outside this package, generated code imports the runtime as tracegen/runtime', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tracegen-user-')), 'generated');
+    const r = await runCli(['generate', 'schema/veridian.yaml', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'index.ts'), 'utf8')).toMatch(/^import \{[^}]+\} from 'tracegen\/runtime';$/m);
+    expect(readFileSync('generated/veridian/index.ts', 'utf8')).toMatch(/^import \{[^}]+\} from '\.\.\/\.\.\/runtime\/index\.js';$/m);
   });
 
   it('the committed generated/veridian is up to date', async () => {
