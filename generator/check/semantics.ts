@@ -24,6 +24,7 @@ export function checkSemantics(schema: RawSchema, src: YamlSource, sink: Diagnos
   const typeNames = checkTypes(schema, err);
   checkReserved(schema, err);
   checkEvents(schema, typeNames, err);
+  checkGeneratedNames(schema, err);
   checkSpans(schema, err);
 
   if (schema.events.length === 0) sink.warn('no-events', src.keySpan(['events']), 'the schema declares no events');
@@ -104,6 +105,19 @@ function checkLabels(entries: [string, string][], path: Path, what: string, err:
   }
 }
 
+/** Enum and flags names become TypeScript types and tables beside the generated ones: none may take another's name. */
+function checkGeneratedNames(schema: RawSchema, err: Report): void {
+  const records = new Map(schema.events.map((e) => [`${namesOf(e.name).pascal}Record`, e.name]));
+  for (const kind of ['enums', 'flags'] as const) {
+    for (const name of Object.keys(schema[kind] ?? {})) {
+      const n = namesOf(name);
+      const event = records.get(n.pascal);
+      if (event !== undefined) err('type-name-clash', [kind, name], `'${name}' becomes ${n.pascal}, the record type of event '${event}'`, 'key');
+      if (kind === 'enums' && `${n.upper}_NAMES` === 'EVENT_NAMES') err('type-name-clash', [kind, name], `'${name}' would name its table EVENT_NAMES, the generated event name table`, 'key');
+    }
+  }
+}
+
 function checkReserved(schema: RawSchema, err: Report): void {
   const seen = new Set<number>();
   (schema.reserved ?? []).forEach((id, i) => {
@@ -126,6 +140,7 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
     else ids.set(event.id, event.name);
     if (reserved.has(event.id)) err('reserved-id', at('id'), `id ${event.id} is reserved (retired): pick an unused id`);
 
+    if (event.name === 'unknown') err('reserved-word', at('name'), "'unknown' is what decoders and dumps print for ids the schema does not define");
     const duplicateName = names.has(event.name);
     if (duplicateName) err('duplicate-name', at('name'), `event name '${event.name}' is already used by id ${names.get(event.name)}`);
     else {
