@@ -116,6 +116,22 @@ function checkGeneratedNames(schema: RawSchema, err: Report): void {
       if (kind === 'enums' && `${n.upper}_NAMES` === 'EVENT_NAMES') err('type-name-clash', [kind, name], `'${name}' would name its table EVENT_NAMES, the generated event name table`, 'key');
     }
   }
+  // The C header puts event ids, enum values and flag bits in one space of <NAME>_ constants.
+  const constants = new Map<string, string>(['RING_SIZE', 'RING_COUNT', 'STATIC_ASSERT', 'TRACE_EMIT', 'TRACE_EVENTS_H'].map((c) => [c, 'the header itself']));
+  const claim = (constant: string, what: string, path: Path) => {
+    const other = constants.get(constant);
+    // the same name twice is a duplicate, reported as such
+    if (other === what) return;
+    if (other !== undefined) err('case-collision', path, `${what} and ${other} both become the C constant ${schema.name.toUpperCase()}_${constant}`, 'key');
+    else constants.set(constant, what);
+  };
+  schema.events.forEach((e, i) => claim(namesOf(e.name).upper, `event '${e.name}'`, ['events', i, 'name']));
+  for (const [name, e] of Object.entries(schema.enums ?? {})) {
+    for (const [value, label] of Object.entries(e.values)) claim(`${namesOf(name).upper}_${namesOf(label).upper}`, `${name}.${label}`, ['enums', name, 'values', value]);
+  }
+  for (const [name, f] of Object.entries(schema.flags ?? {})) {
+    for (const [bit, label] of Object.entries(f.bits)) claim(`${namesOf(name).upper}_${namesOf(label).upper}`, `${name}.${label}`, ['flags', name, 'bits', bit]);
+  }
 }
 
 function checkReserved(schema: RawSchema, err: Report): void {
