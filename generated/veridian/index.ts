@@ -725,16 +725,16 @@ export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord
 export function formatRecord(r: TraceRecord): string {
   let text: string;
   switch (r.event) {
-    case 'syscall_entry': text = 'syscall_entry' + ' syscall_nr=' + String(r.syscallNr) + ' arg1=' + $hexOf(r.arg1, 64); break;
-    case 'syscall_exit': text = 'syscall_exit' + ' syscall_nr=' + String(r.syscallNr) + ' ret=' + String(r.ret); break;
-    case 'sched_switch_out': text = 'sched_switch_out' + ' pid=' + String(r.pid) + ' tid=' + String(r.tid); break;
-    case 'sched_switch_in': text = 'sched_switch_in' + ' pid=' + String(r.pid) + ' tid=' + String(r.tid); break;
-    case 'ipc_fast_send': text = 'ipc_fast_send' + ' target=' + String(r.target) + ' cap=' + $hexOf(r.cap, 64); break;
-    case 'ipc_fast_recv': text = 'ipc_fast_recv' + ' endpoint=' + String(r.endpoint) + ' cap=' + $hexOf(r.cap, 64); break;
-    case 'frame_alloc': text = 'frame_alloc' + ' frame=' + $hexOf(r.frame, 64) + ' alloc_cpu=' + String(r.allocCpu); break;
-    case 'frame_free': text = 'frame_free' + ' frame=' + $hexOf(r.frame, 64) + ' alloc_cpu=' + String(r.allocCpu); break;
-    case 'page_fault': text = 'page_fault' + ' addr=' + $hexOf(r.addr, 64) + ' error_code=' + $flagsText(r.errorCode, PAGE_FAULT_ERROR_BITS); break;
-    case 'ipc_slow_path': text = 'ipc_slow_path' + ' target=' + String(r.target) + ' cap=' + $hexOf(r.cap, 64); break;
+    case 'syscall_entry': text = 'syscall_entry syscall_nr=' + String(r.syscallNr) + ' arg1=' + $hexOf(r.arg1, 64); break;
+    case 'syscall_exit': text = 'syscall_exit syscall_nr=' + String(r.syscallNr) + ' ret=' + String(r.ret); break;
+    case 'sched_switch_out': text = 'sched_switch_out pid=' + String(r.pid) + ' tid=' + String(r.tid); break;
+    case 'sched_switch_in': text = 'sched_switch_in pid=' + String(r.pid) + ' tid=' + String(r.tid); break;
+    case 'ipc_fast_send': text = 'ipc_fast_send target=' + String(r.target) + ' cap=' + $hexOf(r.cap, 64); break;
+    case 'ipc_fast_recv': text = 'ipc_fast_recv endpoint=' + String(r.endpoint) + ' cap=' + $hexOf(r.cap, 64); break;
+    case 'frame_alloc': text = 'frame_alloc frame=' + $hexOf(r.frame, 64) + ' alloc_cpu=' + String(r.allocCpu); break;
+    case 'frame_free': text = 'frame_free frame=' + $hexOf(r.frame, 64) + ' alloc_cpu=' + String(r.allocCpu); break;
+    case 'page_fault': text = 'page_fault addr=' + $hexOf(r.addr, 64) + ' error_code=' + $flagsText(r.errorCode, PAGE_FAULT_ERROR_BITS); break;
+    case 'ipc_slow_path': text = 'ipc_slow_path target=' + String(r.target) + ' cap=' + $hexOf(r.cap, 64); break;
     default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;
   }
 

@@ -22,7 +22,14 @@ export function formatExpression(f: FieldModel): string {
 
 /** `event field=value ...` for one event, as a template-free concatenation. */
 export function formatCase(event: EventModel): string {
-  const parts = [tsString(event.names.snake)];
-  for (const f of event.fields) parts.push(`${tsString(` ${f.names.snake}=`)} + ${formatExpression(f)}`);
+  // literal text between values is merged into one string literal
+  const parts: string[] = [];
+  let text = event.names.snake;
+  for (const f of event.fields) {
+    text += ` ${f.names.snake}=`;
+    parts.push(tsString(text), formatExpression(f));
+    text = '';
+  }
+  if (text) parts.push(tsString(text));
   return parts.join(' + ');
 }

@@ -567,12 +567,12 @@ export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord
 export function formatRecord(r: TraceRecord): string {
   let text: string;
   switch (r.event) {
-    case 'packed': text = 'packed' + ' kind=' + $enumText(r.kind, IRQ_KIND_NAMES) + ' valid=' + String(r.valid) + ' delta=' + String(r.delta) + 'ns' + ' vector=' + $hexOf(r.vector, 8) + ' rights=' + $flagsText(r.rights, PERMS_BITS) + ' small_neg=' + String(r.smallNeg) + ' straddle=' + $hexOf(r.straddle, 40) + ' crossing_signed=' + String(r.crossingSigned); break;
+    case 'packed': text = 'packed kind=' + $enumText(r.kind, IRQ_KIND_NAMES) + ' valid=' + String(r.valid) + ' delta=' + String(r.delta) + 'ns' + ' vector=' + $hexOf(r.vector, 8) + ' rights=' + $flagsText(r.rights, PERMS_BITS) + ' small_neg=' + String(r.smallNeg) + ' straddle=' + $hexOf(r.straddle, 40) + ' crossing_signed=' + String(r.crossingSigned); break;
     case 'empty': text = 'empty'; break;
-    case 'wide': text = 'wide' + ' address=' + $hexOf(r.address, 64) + ' offset=' + String(r.offset); break;
-    case 'mixed': text = 'mixed' + ' big=' + $hexOf(r.big, 60) + ' tag=' + String(r.tag) + ' count=' + String(r.count); break;
-    case 'signed_whole': text = 'signed_whole' + ' ret=' + String(r.ret) + ' mask=' + $flagsText(r.mask, WIDE_SET_BITS); break;
-    case 'last': text = 'last' + ' value=' + $signedText(r.value, 32); break;
+    case 'wide': text = 'wide address=' + $hexOf(r.address, 64) + ' offset=' + String(r.offset); break;
+    case 'mixed': text = 'mixed big=' + $hexOf(r.big, 60) + ' tag=' + String(r.tag) + ' count=' + String(r.count); break;
+    case 'signed_whole': text = 'signed_whole ret=' + String(r.ret) + ' mask=' + $flagsText(r.mask, WIDE_SET_BITS); break;
+    case 'last': text = 'last value=' + $signedText(r.value, 32); break;
     default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;
   }
 
