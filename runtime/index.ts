@@ -15,6 +15,7 @@ export {
   TraceFileReader,
   TraceFileError,
   readTraceFile,
+  recordViews,
   isTraceFile,
   encodeHeader,
   writeChunkHeader,

@@ -260,3 +260,28 @@ function bytesToHex(bytes: Uint8Array): string {
   for (const b of bytes) s += b.toString(16).padStart(2, '0');
   return s;
 }
+
+/**
+ * The records of a trace file as one DataView per chunk, for a decoder bound to one schema:
+ * throws `TraceFileError` when the file was written with another schema (unless allowed), is
+ * damaged, or is cut off (after yielding what came before). Returns the header.
+ */
+export function* recordViews(
+  fileBytes: Uint8Array,
+  schema: { readonly name: string; readonly hash: string },
+  allowSchemaMismatch = false,
+): Generator<DataView, TraceHeader> {
+  const reader = new TraceFileReader();
+  reader.feed(fileBytes);
+  for (const chunk of reader.chunks()) {
+    const written = reader.header!.schemaHash;
+    if (written !== schema.hash && !allowSchemaMismatch) {
+      throw new TraceFileError(
+        `trace written with schema ${written.slice(0, 12)}, this module is ${schema.hash.slice(0, 12)} (${schema.name}): decode it with 'tracegen decode', which reads the schema inside the file`,
+      );
+    }
+    yield new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);
+  }
+  reader.finish();
+  return reader.header!;
+}

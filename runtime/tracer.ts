@@ -279,10 +279,11 @@ export class Tracer {
    * returned u32 index + 4..7), then `commit()`s. For events with bigint fields.
    */
   begin(id: number): number {
+    const u32 = this.u32;
     const i = this.#base + (this.#count & this.#slotMask) * RECORD_WORDS;
-    this.#stamp(this.u32, i);
-    this.u32[i + 2] = id | this.#cpuBits;
-    this.u32[i + 3] = 0;
+    this.#stamp(u32, i);
+    u32[i + 2] = id | this.#cpuBits;
+    u32[i + 3] = 0;
     return i;
   }
 

@@ -1,4 +1,4 @@
-import { imageBytes, ringOffset, TraceFileError, TraceFileReader, writeIndexOffset, type Layout, type TraceHeader } from '../../runtime/index.js';
+import { imageBytes, isTraceFile, ringOffset, TraceFileError, TraceFileReader, writeIndexOffset, type Layout, type TraceHeader } from '../../runtime/index.js';
 import { DecodeError, type Input } from './input.js';
 import type { ChunkView } from './pipeline.js';
 import { halves, readRecord, type DecodedRecord } from './record.js';
@@ -17,11 +17,9 @@ export interface RecordBatch {
 
 export type InputFormat = 'trace' | 'rings' | 'serial';
 
-const HEADER_MAGIC = [0x54, 0x52, 0x41, 0x43, 0x45, 0x47, 0x45, 0x4e]; // TRACEGEN
-
 /** Recognises an input by its content: a trace file's magic, dump text, or else a raw image. */
 export function detectFormat(head: Uint8Array): InputFormat {
-  if (head.length >= 8 && HEADER_MAGIC.every((b, i) => head[i] === b)) return 'trace';
+  if (isTraceFile(head)) return 'trace';
   const sample = head.subarray(0, 65536);
   if (!sample.includes(0) && new TextDecoder().decode(sample).includes('=== Trace Dump')) return 'serial';
   if (!sample.includes(0) && isMostlyText(sample)) return 'serial';

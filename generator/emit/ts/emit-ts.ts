@@ -11,7 +11,7 @@ import { fieldTsType, labelTableName } from './types.js';
 
 /** Runtime names the generated module uses, imported under `$` aliases so no field can shadow them. */
 const RUNTIME_IMPORTS = [
-  'Tracer', 'TraceFileReader', 'TraceFileError', 'addIssue', 'bigSignedField', 'bigUnsignedField', 'boolField', 'enumText',
+  'Tracer', 'recordViews', 'addIssue', 'bigSignedField', 'bigUnsignedField', 'boolField', 'enumText',
   'flagsText', 'hexOf', 'packHi', 'packLo', 'rangeHex', 'rawWords', 'signedField', 'signedText', 'unsignedField',
 ];
 const RUNTIME_TYPES = ['ClockKind', 'FieldIssue', 'RawWords', 'RingStats', 'TraceHeader'];
@@ -252,18 +252,12 @@ function decoders(m: SchemaModel): StatementStructures[] {
       parameters: [{ name: 'fileBytes', type: 'Uint8Array' }, { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' }],
       returnType: 'Generator<TraceRecord, $TraceHeader>',
       statements: [
-        'const reader = new $TraceFileReader();',
-        'reader.feed(fileBytes);',
-        'for (const chunk of reader.chunks()) {',
-        '  const header = reader.header!;',
-        '  if (header.schemaHash !== SCHEMA_HASH && options.allowSchemaMismatch !== true) {',
-        "    throw new $TraceFileError(`trace written with schema ${header.schemaHash.slice(0, 12)}, this module is ${SCHEMA_HASH.slice(0, 12)} (${SCHEMA_NAME}): decode it with 'tracegen decode', which reads the schema inside the file`);",
-        '  }',
-        '  const view = new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);',
-        '  for (let o = 0; o < chunk.records.byteLength; o += 32) yield decodeRecordAt(view, o);',
+        'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);',
+        'for (let next = views.next(); ; next = views.next()) {',
+        '  if (next.done) return next.value;',
+        '  const view = next.value;',
+        '  for (let o = 0; o < view.byteLength; o += 32) yield decodeRecordAt(view, o);',
         '}',
-        'reader.finish();',
-        'return reader.header!;',
       ],
     },
     {
@@ -284,17 +278,12 @@ function decoders(m: SchemaModel): StatementStructures[] {
       ],
       returnType: '$TraceHeader',
       statements: [
-        'const reader = new $TraceFileReader();',
-        'reader.feed(fileBytes);',
-        'for (const chunk of reader.chunks()) {',
-        '  if (reader.header!.schemaHash !== SCHEMA_HASH && options.allowSchemaMismatch !== true) {',
-        "    throw new $TraceFileError(`trace written with schema ${reader.header!.schemaHash.slice(0, 12)}, this module is ${SCHEMA_HASH.slice(0, 12)} (${SCHEMA_NAME})`);",
-        '  }',
-        '  const view = new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);',
-        '  for (let o = 0; o < chunk.records.byteLength; o += 32) visit(decodeRecordAt(view, o));',
+        'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);',
+        'for (let next = views.next(); ; next = views.next()) {',
+        '  if (next.done) return next.value;',
+        '  const view = next.value;',
+        '  for (let o = 0; o < view.byteLength; o += 32) visit(decodeRecordAt(view, o));',
         '}',
-        'reader.finish();',
-        'return reader.header!;',
       ],
     },
     {
