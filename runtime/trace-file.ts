@@ -119,6 +119,7 @@ export class TraceFileReader {
   #consumed = 0;
   #header: TraceHeader | undefined;
   #chunks = 0;
+  #cut: { at: number; ring: number; count: number; declared: number } | undefined;
 
   /** The first header, once it has been read. */
   get header(): TraceHeader | undefined {
@@ -189,14 +190,49 @@ export class TraceFileReader {
     }
   }
 
-  /** Throws if bytes are left that do not make a whole header or chunk. */
+  /**
+   * Once the input has ended: the whole records of a chunk the file was cut inside (a capture
+   * whose last append was interrupted), as a chunk of those records, or undefined. Call it after
+   * `chunks()` has yielded everything, then `finish()`, which still reports the cut.
+   */
+  cutChunk(): TraceChunk | undefined {
+    const avail = this.#end - this.#start;
+    const at = this.#start;
+    if (!this.#header || avail < CHUNK_HEADER_BYTES || !startsWith(this.#buf, at, CHUNK_MAGIC_BYTES)) return undefined;
+    const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, CHUNK_HEADER_BYTES);
+    const ring = view.getUint16(4, true);
+    const declared = view.getUint32(8, true);
+    if (ring >= this.#header.layout.rings) return undefined;
+    const count = Math.min(declared, Math.floor((avail - CHUNK_HEADER_BYTES) / RECORD_BYTES));
+    this.#cut = { at: this.#consumed + at, ring, count, declared };
+    // the header and the whole records are consumed; the partial record stays as the "left" bytes
+    this.#start += CHUNK_HEADER_BYTES + count * RECORD_BYTES;
+    if (count === 0 && readU64(view, 24) === 0 && readU64(view, 32) === 0) return undefined;
+    return {
+      ring,
+      count,
+      firstIndex: readU64(view, 16),
+      overwritten: readU64(view, 24),
+      dropped: readU64(view, 32),
+      records: this.#buf.subarray(at + CHUNK_HEADER_BYTES, at + CHUNK_HEADER_BYTES + count * RECORD_BYTES),
+    };
+  }
+
+  /** Throws if bytes are left that do not make a whole header or chunk, or a chunk was cut. */
   finish(): void {
     const left = this.#end - this.#start;
     if (!this.#header) {
       throw new TraceFileError(left === 0 && this.#consumed === 0 ? 'empty trace file' : 'not a tracegen trace file, or its header is cut off');
     }
+    const end = this.#consumed + this.#end;
+    if (this.#cut) {
+      const c = this.#cut;
+      throw new TraceFileError(
+        `cut off at byte ${end}, inside the chunk at byte ${c.at} (ring ${c.ring}): ${c.count} of its ${c.declared} records were whole and are kept`,
+      );
+    }
     if (left > 0) {
-      throw new TraceFileError(`cut off at byte ${this.#consumed + this.#end}: ${left} bytes of an incomplete chunk after ${this.#chunks} whole chunks`);
+      throw new TraceFileError(`cut off at byte ${end}: ${left} bytes of an incomplete chunk header after ${this.#chunks} whole chunks`);
     }
   }
 }
@@ -206,6 +242,7 @@ export function readTraceFile(bytes: Uint8Array): { header: TraceHeader; chunks:
   const reader = new TraceFileReader();
   reader.feed(bytes);
   const chunks = [...reader.chunks()];
+  reader.cutChunk();
   reader.finish();
   return { header: reader.header!, chunks };
 }
@@ -273,14 +310,23 @@ export function* recordViews(
 ): Generator<DataView, TraceHeader> {
   const reader = new TraceFileReader();
   reader.feed(fileBytes);
-  for (const chunk of reader.chunks()) {
+  const check = () => {
     const written = reader.header!.schemaHash;
     if (written !== schema.hash && !allowSchemaMismatch) {
       throw new TraceFileError(
         `trace written with schema ${written.slice(0, 12)}, this module is ${schema.hash.slice(0, 12)} (${schema.name}): decode it with 'tracegen decode', which reads the schema inside the file`,
       );
     }
+  };
+  for (const chunk of reader.chunks()) {
+    check();
     yield new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);
+  }
+  // a capture cut inside its last chunk: its whole records still come out, then the error
+  const cut = reader.cutChunk();
+  if (cut && cut.count > 0) {
+    check();
+    yield new DataView(cut.records.buffer, cut.records.byteOffset, cut.records.byteLength);
   }
   reader.finish();
   return reader.header!;

@@ -88,7 +88,8 @@ export class DecodeRun {
 
   decodeTrace(given: SchemaModel | undefined, force: boolean, schemaPath: string | undefined): void {
     const merger = new ChunkMerger();
-    const last = this.#lastKeeper();
+    // made once the header is read: `--last` and `dump` keep at most a ring's worth per CPU
+    let last: LastPerRing | undefined;
     const written = new Map<number, number>();
     const onHeader = (h: TraceHeader) => {
       const embedded = loadSchemaText(h.schemaText, `${this.#input.name} (its schema)`);
@@ -104,25 +105,31 @@ export class DecodeRun {
       }
       this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0));
       this.#header();
+      last = this.#lastKeeper(undefined, h.layout.ringSize);
     };
     let emit: EmitAt | undefined;
-    for (const batch of traceFileBatches(this.#input, onHeader)) {
-      emit ??= this.#emitAt(); // the schema is known once the header has been read
-      for (const [ring, n] of batch.written) written.set(ring, n);
-      for (const [ring, l] of batch.lost) {
-        const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };
-        this.#lost.set(ring, { overwritten: prev.overwritten + l.overwritten, dropped: prev.dropped + l.dropped });
+    // a cut-off or damaged file: everything before the damage is still printed, in every
+    // format and order, before the error goes up
+    try {
+      for (const batch of traceFileBatches(this.#input, onHeader)) {
+        emit ??= this.#emitAt(); // the schema is known once the header has been read
+        for (const [ring, n] of batch.written) written.set(ring, n);
+        for (const [ring, l] of batch.lost) {
+          const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };
+          this.#lost.set(ring, { overwritten: prev.overwritten + l.overwritten, dropped: prev.dropped + l.dropped });
+        }
+        if (last) {
+          const records: DecodedRecord[] = [];
+          for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) records.push(readRecord(c.view, o, c.ring));
+          last.push(records.filter(this.#filter));
+        } else if (this.#o.order === 'time') merger.push(batch.chunks, emit);
+        else for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) emit(c.view, o, c.ring);
+        this.#progress();
       }
-      if (last) {
-        const records: DecodedRecord[] = [];
-        for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) records.push(readRecord(c.view, o, c.ring));
-        last.push(records.filter(this.#filter));
-      } else if (this.#o.order === 'time') merger.push(batch.chunks, emit);
-      else for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) emit(c.view, o, c.ring);
-      this.#progress();
+    } finally {
+      if (last) this.#finishLast(last, [...written.values()].reduce((a, b) => a + b, 0));
+      else if (emit) merger.end(emit);
     }
-    if (last) this.#finishLast(last, [...written.values()].reduce((a, b) => a + b, 0));
-    else if (emit) merger.end(emit);
   }
 
   /** The streaming emitter: filters and prints a record straight from the file's bytes. */
@@ -163,7 +170,7 @@ export class DecodeRun {
   /** Small inputs (an image, a dump): filter, keep the last N, order, print. */
   #whole(batch: RecordBatch, total: number, dumpCount: number | undefined): void {
     const records = batch.records.filter(this.#filter);
-    const last = this.#lastKeeper(dumpCount);
+    const last = this.#lastKeeper(dumpCount, this.#decoder.model.layout.ringSize);
     if (last) {
       last.push(records);
       this.#finishLast(last, total, dumpCount);
@@ -173,9 +180,10 @@ export class DecodeRun {
     this.#emitAll(records);
   }
 
-  #lastKeeper(dumpCount?: number): LastPerRing | undefined {
-    const n = this.#o.last ?? (this.#o.format === 'dump' ? (dumpCount ?? this.#decoder?.model.layout.ringSize ?? 1 << 30) : undefined);
-    return n === undefined ? undefined : new LastPerRing(n);
+  /** Keeps the most recent records per ring for `--last` and `dump`: never more than a ring holds. */
+  #lastKeeper(dumpCount: number | undefined, ringSize: number): LastPerRing | undefined {
+    const n = this.#o.last ?? (this.#o.format === 'dump' ? (dumpCount ?? ringSize) : undefined);
+    return n === undefined ? undefined : new LastPerRing(Math.min(n, ringSize));
   }
 
   #finishLast(last: LastPerRing, total: number, dumpCount?: number): void {

@@ -1,4 +1,4 @@
-import { imageBytes, isTraceFile, ringOffset, TraceFileError, TraceFileReader, writeIndexOffset, type Layout, type TraceHeader } from '../../runtime/index.js';
+import { imageBytes, isTraceFile, ringOffset, TraceFileError, TraceFileReader, writeIndexOffset, type Layout, type TraceChunk, type TraceHeader } from '../../runtime/index.js';
 import { DecodeError, type Input } from './input.js';
 import type { ChunkView } from './pipeline.js';
 import { halves, readRecord, type DecodedRecord } from './record.js';
@@ -51,6 +51,22 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
   let lost = new Map<number, { overwritten: number; dropped: number }>();
   let lastRing = -1;
   let announced = false;
+  const take = (chunk: TraceChunk): TraceBatch | undefined => {
+    let done: TraceBatch | undefined;
+    if (chunk.ring <= lastRing) {
+      done = { chunks: batch, written, lost };
+      batch = [];
+      written = new Map();
+      lost = new Map();
+    }
+    lastRing = chunk.ring;
+    // views into the blocks read: the reader never reuses a block, so they stay valid
+    batch.push({ ring: chunk.ring, view: new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength), length: chunk.records.byteLength });
+    written.set(chunk.ring, chunk.firstIndex + chunk.count);
+    const l = lost.get(chunk.ring) ?? { overwritten: 0, dropped: 0 };
+    lost.set(chunk.ring, { overwritten: l.overwritten + chunk.overwritten, dropped: l.dropped + chunk.dropped });
+    return done;
+  };
   try {
     for (let block = input.read(); block; block = input.read()) {
       reader.feed(block);
@@ -59,21 +75,17 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
           onHeader(reader.header!);
           announced = true;
         }
-        if (chunk.ring <= lastRing) {
-          yield { chunks: batch, written, lost };
-          batch = [];
-          written = new Map();
-          lost = new Map();
-        }
-        lastRing = chunk.ring;
-        // views into the blocks read: the reader never reuses a block, so they stay valid
-        batch.push({ ring: chunk.ring, view: new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength), length: chunk.records.byteLength });
-        written.set(chunk.ring, chunk.firstIndex + chunk.count);
-        const l = lost.get(chunk.ring) ?? { overwritten: 0, dropped: 0 };
-        lost.set(chunk.ring, { overwritten: l.overwritten + chunk.overwritten, dropped: l.dropped + chunk.dropped });
+        const done = take(chunk);
+        if (done) yield done;
       }
     }
     if (!announced && reader.header) onHeader(reader.header);
+    // a capture cut inside its last chunk still gives the chunk's whole records
+    const cut = reader.cutChunk();
+    if (cut) {
+      const done = take(cut);
+      if (done) yield done;
+    }
     reader.finish();
   } catch (e) {
     if (batch.length) yield { chunks: batch, written, lost };
