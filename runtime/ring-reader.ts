@@ -10,13 +10,22 @@ import { RECORD_BYTES, ringOffset, writeIndexOffset, type Layout } from './layou
 
 const TWO_32 = 4294967296;
 
-/** Reads a ring's write index (a u64 the writer stores as two u32 words, low word atomically). */
-export function loadWriteIndex(i32: Int32Array, layout: Layout, ring: number): number {
+/**
+ * Reads a ring's write index, a u64 its writer stores as two u32 words. Between carries only the
+ * low word changes, and any value read of it is one the index held. At a carry (once every 2^32
+ * events) the writer makes `carry` odd, stores both words, and makes it even again: a reader
+ * retries until it read both words inside one even value of `carry`, so it never sees the low
+ * word wrapped without the high one. Without a carry word (a kernel image, which no runtime
+ * writer carries) it re-reads the high word instead.
+ */
+export function loadWriteIndex(i32: Int32Array, layout: Layout, ring: number, carry = -1): number {
   const w = writeIndexOffset(layout, ring) >> 2;
   for (;;) {
+    const c = carry < 0 ? 0 : Atomics.load(i32, carry);
+    if ((c & 1) !== 0) continue;
     const hi = Atomics.load(i32, w + 1);
     const lo = Atomics.load(i32, w) >>> 0;
-    if (Atomics.load(i32, w + 1) === hi) return (hi >>> 0) * TWO_32 + lo;
+    if (carry < 0 ? Atomics.load(i32, w + 1) === hi : Atomics.load(i32, carry) === c) return (hi >>> 0) * TWO_32 + lo;
   }
 }
 
@@ -36,7 +45,8 @@ export interface RingCopy {
 /**
  * Copies the records of `ring` with index `>= from` into `out` at `outOffset` (room for
  * `ringSize` records is enough) and says what it copied. `fence` is an atomic location used to
- * order the copy between the two reads of the write index.
+ * order the copy between the two reads of the write index; `carry` the ring's carry word (see
+ * `loadWriteIndex`). A `quiescent` ring has no writer that could be part-way through a record.
  */
 export function copyRing(
   image: Uint8Array,
@@ -48,9 +58,10 @@ export function copyRing(
   outOffset: number,
   fence: number,
   quiescent: boolean,
+  carry = -1,
 ): RingCopy {
   const size = layout.ringSize;
-  const before = loadWriteIndex(i32, layout, ring);
+  const before = loadWriteIndex(i32, layout, ring, carry);
   const start = Math.max(from, before - size);
   const base = ringOffset(layout, ring);
   const copyRange = (a: number, b: number, dst: number) => {
@@ -63,7 +74,7 @@ export function copyRing(
   };
   if (before > start) copyRange(start, before, outOffset);
   Atomics.add(i32, fence, 0);
-  const after = loadWriteIndex(i32, layout, ring);
+  const after = loadWriteIndex(i32, layout, ring, carry);
   // records with index < after - size were overwritten while copied; the one at after - size
   // too, if a writer is part-way through record `after`
   const firstSafe = Math.max(start, after - size + (quiescent ? 0 : 1));

@@ -26,15 +26,27 @@ const C_MAGIC = 0;
 const C_ENABLED = 1;
 const C_MASK = 2; // 8 words: effective mask
 const C_USER_MASK = 10; // 8 words
-const C_SEQ = 18; // sequence clock, low word; 19: high word
+const C_SEQ = 18; // sequence clock, low word
+const C_SEQ_HALVES = 19; // the sequence clock's value / 2^31, possibly one behind (see #stamp)
 const C_CLOCK = 20; // 0 ns, 1 sequence
 const C_FENCE = 21;
 const C_ORIGIN = 22; // f64 over words 22-23: the timeline's zero, ms since the epoch
-const C_CLAIMS = 24; // one word per ring: 0 free, 1 claimed
-const CONTROL_WORDS = C_CLAIMS + 256;
-const CONTROL_MAGIC = 0x54524731; // "TRG1"
+const C_CLAIMS = 24; // one word per ring: 0 free, else the owner's thread id + 1
+const C_SUSPECT = C_CLAIMS + 256; // one word per ring: 1 when its writer was killed (see #releaseThread)
+const C_CARRY = C_SUSPECT + 256; // one word per ring: the write index's carry seqlock (ring-reader.ts)
+const CONTROL_WORDS = C_CARRY + 256;
+const CONTROL_MAGIC = 0x54524732; // "TRG2"
 
 const TWO_32 = 4294967296;
+
+/** Node's built-in modules when running on Node (20.16+), nothing in a browser. */
+const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+const workerThreads = builtin?.('node:worker_threads') as { threadId: number; isMainThread: boolean } | undefined;
+const diagnostics = builtin?.('node:diagnostics_channel') as
+  | { subscribe(name: string, fn: (message: unknown) => void): void }
+  | undefined;
+/** This thread's claim value: its thread id + 1 (0 means free). */
+const CLAIM = (workerThreads?.threadId ?? 0) + 1;
 
 /**
  * How a writer publishes its write index. On x86-64 stores become visible in program order
@@ -88,20 +100,24 @@ export class Tracer {
 
   readonly layout: Layout;
   readonly config: TracerConfig;
+  /** The shared buffer this thread traces into and reads; kept after `detach()`. */
   #buffer: SharedArrayBuffer | undefined;
   #i32: Int32Array = new Int32Array(0);
   #ctl = 0; // word index of the control area
-  #ring = -1;
+  #ring = -1; // the ring this thread writes, -1 while it writes none
   #base = 0; // u32 index of our ring's first record
   #slotMask = 0;
   #count = 0; // events written to our ring: the write index, kept locally by its only writer
+  #countAtClaim = 0;
   #indexWord = 0; // i32 index of our ring's write index (low word)
+  #carryWord = 0; // i32 index of our ring's carry seqlock
   #cpuBits = 0; // ring << 8, or'ed with the id into the record's third word
   #originMs = 0; // added to performance.now() to land on the shared timeline
   #sequence = false;
-  // reader-side state, per thread: drain position and counts per ring
+  #watching = false;
+  // reader-side state, per thread: drain position and what readers left out, per ring
   #drainNext: number[] | undefined;
-  #dropped: number[];
+  #dropped: DroppedRanges[];
   #scratch: Uint8Array | undefined;
 
   constructor(config: TracerConfig) {
@@ -109,15 +125,15 @@ export class Tracer {
     if (!LITTLE_ENDIAN) throw new TracingError('the trace format is little-endian; this platform is not');
     this.config = config;
     this.layout = config.layout;
-    this.#dropped = new Array<number>(config.layout.rings).fill(0);
+    this.#dropped = Array.from({ length: config.layout.rings }, () => new DroppedRanges());
   }
 
-  /** The ring this thread writes, or -1 before it has one. */
+  /** The ring this thread writes, or -1 while it writes none. */
   get ring(): number {
     return this.#ring;
   }
 
-  /** Creates the shared buffer if this thread has none yet, taking ring 0. */
+  /** The shared buffer, created (with ring 0 claimed) if this thread has none yet. */
   #ensure(): SharedArrayBuffer {
     if (this.#buffer) return this.#buffer;
     const sab = new SharedArrayBuffer(imageBytes(this.layout) + CONTROL_WORDS * 4);
@@ -127,27 +143,68 @@ export class Tracer {
     new Float64Array(sab, (ctl + C_ORIGIN) * 4, 1)[0] = performance.timeOrigin;
     i32.fill(-1, ctl + C_USER_MASK, ctl + C_USER_MASK + 8);
     i32[ctl + C_SEQ] = 1; // timestamp 0 means "no counter" to dump_trace: start at 1
-    this.#bind(sab, 0);
+    i32[ctl + C_CLAIMS] = CLAIM;
+    this.#use(sab);
+    this.#bind(0);
     return sab;
   }
 
-  #bind(sab: SharedArrayBuffer, ring: number): void {
+  /** Makes `sab` the buffer this thread's controls and reads act on. */
+  #use(sab: SharedArrayBuffer): void {
     this.#buffer = sab;
     this.#i32 = new Int32Array(sab);
     this.#ctl = imageBytes(this.layout) >> 2;
-    Atomics.store(this.#i32, this.#ctl + C_CLAIMS + ring, 1);
+    const zero = new Float64Array(sab, (this.#ctl + C_ORIGIN) * 4, 1)[0]!;
+    this.#originMs = performance.timeOrigin - zero;
+    this.#sequence = Atomics.load(this.#i32, this.#ctl + C_CLOCK) === 1;
+    this.#watchThreads();
+  }
+
+  /** Starts writing `ring`, already claimed for this thread. */
+  #bind(ring: number): void {
+    const sab = this.#buffer!;
     this.#ring = ring;
     this.#base = ringOffset(this.layout, ring) >> 2;
     this.#slotMask = this.layout.ringSize - 1;
     this.#indexWord = writeIndexOffset(this.layout, ring) >> 2;
-    this.#count = loadWriteIndex(this.#i32, this.layout, ring);
+    this.#carryWord = this.#ctl + C_CARRY + ring;
+    // the write index continues where the ring's last writer stopped: no index is reused
+    this.#count = loadWriteIndex(this.#i32, this.layout, ring, this.#carryWord);
+    this.#countAtClaim = this.#count;
     this.#cpuBits = ring << 8;
-    const zero = new Float64Array(sab, (this.#ctl + C_ORIGIN) * 4, 1)[0]!;
-    this.#originMs = performance.timeOrigin - zero;
-    this.#sequence = Atomics.load(this.#i32, this.#ctl + C_CLOCK) === 1;
     this.u32 = new Uint32Array(sab, 0, imageBytes(this.layout) >> 2);
     this.u64 = new BigUint64Array(sab, 0, imageBytes(this.layout) >> 3);
     this.mask = new Int32Array(sab, (this.#ctl + C_MASK) * 4, 8);
+  }
+
+  /**
+   * Rings of threads that end come back. A thread that exits (normally or by `process.exit`)
+   * gives its ring back itself. A worker stopped by `terminate()` runs no code of its own, so
+   * the thread that created it gives the ring back when the Worker reports its exit; that writer
+   * may have stopped part-way through a record, so the ring is marked suspect (see #releaseThread).
+   */
+  #watchThreads(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    const proc = (globalThis as { process?: { once?(event: string, fn: () => void): void } }).process;
+    if (workerThreads && !workerThreads.isMainThread) proc?.once?.('exit', () => this.detach());
+    diagnostics?.subscribe('worker_threads', (message) => {
+      const worker = (message as { worker: { threadId: number; once(event: string, fn: () => void): void } }).worker;
+      const id = worker.threadId;
+      worker.once('exit', () => this.#releaseThread(id));
+    });
+  }
+
+  /** Frees every ring still claimed by thread `id`, which has ended without giving it back. */
+  #releaseThread(id: number): void {
+    if (!this.#buffer) return;
+    const ctl = this.#ctl;
+    for (let ring = 0; ring < this.layout.rings; ring++) {
+      // the suspect mark comes first: a reader that sees the ring free must also see the mark
+      if (Atomics.load(this.#i32, ctl + C_CLAIMS + ring) !== id + 1) continue;
+      Atomics.store(this.#i32, ctl + C_SUSPECT + ring, 1);
+      if (Atomics.compareExchange(this.#i32, ctl + C_CLAIMS + ring, id + 1, 0) !== id + 1) Atomics.store(this.#i32, ctl + C_SUSPECT + ring, 0);
+    }
   }
 
   /** The shared buffer to hand to workers (`postMessage(tracingBuffer())`). */
@@ -158,11 +215,11 @@ export class Tracer {
   /**
    * Joins the tracing of the thread that made `buffer`: claims a free ring atomically; its
    * index becomes the cpu byte of this thread's records. Throws `TracingError` when every ring
-   * is taken. Returns the ring.
+   * is taken. Returns the ring. After `detach()`, attaching to the same buffer claims a ring again.
    */
   attach(buffer: SharedArrayBuffer): number {
-    if (this.#buffer === buffer) return this.#ring;
-    if (this.#buffer) throw new TracingError(`this thread already writes ring ${this.#ring} of another buffer`);
+    if (this.#buffer === buffer && this.#ring >= 0) return this.#ring;
+    if (this.#ring >= 0) throw new TracingError(`this thread already writes ring ${this.#ring} of another buffer`);
     const expected = imageBytes(this.layout) + CONTROL_WORDS * 4;
     if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength !== expected) {
       throw new TracingError(`not a tracing buffer of this schema's layout (${this.layout.ringSize} x ${this.layout.rings}): expected a SharedArrayBuffer of ${expected} bytes`);
@@ -171,8 +228,9 @@ export class Tracer {
     const ctl = imageBytes(this.layout) >> 2;
     if (Atomics.load(i32, ctl + C_MAGIC) !== CONTROL_MAGIC) throw new TracingError('not a tracing buffer (bad control magic)');
     for (let ring = 0; ring < this.layout.rings; ring++) {
-      if (Atomics.compareExchange(i32, ctl + C_CLAIMS + ring, 0, 1) === 0) {
-        this.#bind(buffer, ring);
+      if (Atomics.compareExchange(i32, ctl + C_CLAIMS + ring, 0, CLAIM) === 0) {
+        if (this.#buffer !== buffer) this.#use(buffer);
+        this.#bind(ring);
         return ring;
       }
     }
@@ -180,17 +238,21 @@ export class Tracer {
   }
 
   /**
-   * Gives this thread's ring back: later tracepoints here do nothing, and another thread may
-   * claim the ring and continue its write index. Its records stay readable until overwritten.
+   * Gives this thread's ring back: later tracepoints here do nothing until it attaches again,
+   * and another thread may claim the ring and continue its write index. Its records stay
+   * readable until overwritten, and this thread's controls, snapshots and drains keep acting on
+   * the same buffer.
    */
   detach(): void {
-    if (!this.#buffer) return;
-    Atomics.store(this.#i32, this.#ctl + C_CLAIMS + this.#ring, 0);
-    this.#buffer = undefined;
+    if (this.#ring < 0) return;
+    const ring = this.#ring;
     this.mask = NO_MASK;
     this.u32 = NO_U32;
     this.u64 = NO_U64;
     this.#ring = -1;
+    // a record written since the claim overwrote any torn slot a killed writer left
+    if (this.#count > this.#countAtClaim) Atomics.store(this.#i32, this.#ctl + C_SUSPECT + ring, 0);
+    Atomics.store(this.#i32, this.#ctl + C_CLAIMS + ring, 0);
   }
 
   /** Turns tracing on for every thread sharing the buffer. */
@@ -294,10 +356,16 @@ export class Tracer {
 
   #stamp(u32: Uint32Array, i: number): void {
     if (this.#sequence) {
-      const seq = Atomics.add(this.#i32, this.#ctl + C_SEQ, 1) >>> 0;
-      u32[i] = seq;
-      u32[i + 1] = Atomics.load(this.#i32, this.#ctl + C_SEQ + 1);
-      if (seq === 0xffffffff) Atomics.add(this.#i32, this.#ctl + C_SEQ + 1, 1);
+      // A 64-bit counter from 32-bit atomics, without a lock: the low word is the atomic counter,
+      // and C_SEQ_HALVES counts its halves (value / 2^31). The thread whose increment crosses a
+      // half bumps it, so others may read it one behind, never ahead (that would take 2^31 events
+      // between two statements); the low word's top bit tells which, as it equals the halves' parity.
+      const lo = Atomics.add(this.#i32, this.#ctl + C_SEQ, 1) >>> 0;
+      let halves = Atomics.load(this.#i32, this.#ctl + C_SEQ_HALVES) >>> 0;
+      if ((halves & 1) !== lo >>> 31) halves++;
+      u32[i] = lo;
+      u32[i + 1] = halves >>> 1;
+      if ((lo & 0x7fffffff) === 0x7fffffff) Atomics.add(this.#i32, this.#ctl + C_SEQ_HALVES, 1);
     } else {
       const ns = (perf.now() + this.#originMs) * 1e6;
       u32[i] = ns >>> 0;
@@ -307,32 +375,70 @@ export class Tracer {
 
   #publish(n: number): void {
     this.#count = n;
-    if (PLAIN_PUBLISH) this.#i32[this.#indexWord] = n | 0;
-    else Atomics.store(this.#i32, this.#indexWord, n | 0);
-    // the high word changes once every 2^32 events
-    if ((n | 0) === 0) Atomics.store(this.#i32, this.#indexWord + 1, (n / TWO_32) | 0);
+    if ((n | 0) === 0) this.#carry(n);
+    else if (PLAIN_PUBLISH) this.#i32[this.#indexWord] = n;
+    else Atomics.store(this.#i32, this.#indexWord, n);
+  }
+
+  /** Once every 2^32 events the high word changes too: both under the carry seqlock. */
+  #carry(n: number): void {
+    Atomics.add(this.#i32, this.#carryWord, 1);
+    Atomics.store(this.#i32, this.#indexWord, 0);
+    Atomics.store(this.#i32, this.#indexWord + 1, (n / TWO_32) | 0);
+    Atomics.add(this.#i32, this.#carryWord, 1);
+  }
+
+  /**
+   * Sets the sequence clock's next value. For tests of the 2^32 carry; never needed otherwise.
+   * @internal
+   */
+  setSequenceForTesting(next: number): void {
+    this.#ensure();
+    Atomics.store(this.#i32, this.#ctl + C_SEQ, next >>> 0);
+    Atomics.store(this.#i32, this.#ctl + C_SEQ_HALVES, Math.floor(next / 2 ** 31));
+  }
+
+  /**
+   * Sets this thread's ring's write index, as the writer would store it. For tests of the 2^32
+   * carry; never needed otherwise.
+   * @internal
+   */
+  setWriteIndexForTesting(index: number): void {
+    if (this.#ring < 0) throw new TracingError('this thread writes no ring');
+    this.#count = index;
+    this.#countAtClaim = index;
+    this.#carry(index);
+  }
+
+  #writeIndex(ring: number): number {
+    return loadWriteIndex(this.#i32, this.layout, ring, this.#ctl + C_CARRY + ring);
   }
 
   /** Events written to all rings since tracing began (the seed's `total_events`). */
   totalEvents(): number {
     if (!this.#buffer) return 0;
     let total = 0;
-    for (let r = 0; r < this.layout.rings; r++) total += loadWriteIndex(this.#i32, this.layout, r);
+    for (let r = 0; r < this.layout.rings; r++) total += this.#writeIndex(r);
     return total;
   }
 
-  /** Per-ring written, held, overwritten and dropped counts. */
+  /**
+   * Per-ring counts: written = held + overwritten + dropped, where dropped counts (once each) the
+   * records this thread's snapshots and drains left out as possibly torn.
+   */
   ringStats(): RingStats[] {
     return Array.from({ length: this.layout.rings }, (_, ring) => {
-      const written = this.#buffer ? loadWriteIndex(this.#i32, this.layout, ring) : 0;
-      const held = Math.min(written, this.layout.ringSize);
+      const written = this.#buffer ? this.#writeIndex(ring) : 0;
+      const window = Math.min(written, this.layout.ringSize);
+      const dropped = this.#dropped[ring]!;
+      const droppedHeld = dropped.countFrom(written - window);
       return {
         ring,
         written,
-        held,
-        overwritten: written - held,
-        dropped: this.#dropped[ring]!,
-        claimed: this.#buffer !== undefined && Atomics.load(this.#i32, this.#ctl + C_CLAIMS + ring) === 1,
+        held: window - droppedHeld,
+        overwritten: written - window - (dropped.total - droppedHeld),
+        dropped: dropped.total,
+        claimed: this.#buffer !== undefined && Atomics.load(this.#i32, this.#ctl + C_CLAIMS + ring) !== 0,
       };
     });
   }
@@ -376,10 +482,14 @@ export class Tracer {
     out.set(header, 0);
     let at = header.length;
     for (let ring = 0; ring < rings; ring++) {
-      const quiescent = ring === this.#ring || Atomics.load(this.#i32, this.#ctl + C_CLAIMS + ring) === 0;
-      const copy = copyRing(image, this.#i32, this.layout, ring, from[ring]!, out, at + CHUNK_HEADER_BYTES, this.#ctl + C_FENCE, quiescent);
+      // no writer can be part-way through a record of our own ring or of a free one, unless
+      // the free ring's last writer was killed (suspect): then its oldest slot may be torn
+      const quiescent =
+        ring === this.#ring ||
+        (Atomics.load(this.#i32, this.#ctl + C_SUSPECT + ring) === 0 && Atomics.load(this.#i32, this.#ctl + C_CLAIMS + ring) === 0);
+      const copy = copyRing(image, this.#i32, this.layout, ring, from[ring]!, out, at + CHUNK_HEADER_BYTES, this.#ctl + C_FENCE, quiescent, this.#ctl + C_CARRY + ring);
       from[ring] = copy.next;
-      this.#dropped[ring]! += copy.dropped;
+      if (copy.dropped > 0) this.#dropped[ring]!.add(copy.firstIndex - copy.dropped, copy.firstIndex);
       if (copy.count === 0 && copy.overwritten === 0 && copy.dropped === 0) continue;
       writeChunkHeader(out, at, copy);
       at += CHUNK_HEADER_BYTES + copy.count * RECORD_BYTES;
@@ -404,7 +514,7 @@ export class Tracer {
    * (`dump_trace`), then a total and, unlike the kernel, what each ring lost. Like the kernel,
    * tracing is paused while it reads. `write` takes one line without its newline.
    */
-  dumpTrace(count = 20, write: (line: string) => void = (line) => process.stdout.write(line + '\n'), options: DumpOptions = {}): void {
+  dumpTrace(count = 20, write: (line: string) => void = defaultWrite, options: DumpOptions = {}): void {
     const wasEnabled = this.isEnabled();
     if (wasEnabled) this.disable();
     try {
@@ -420,3 +530,41 @@ export class Tracer {
   }
 }
 
+
+/** Lines go to stdout on Node and to the console where there is no `process` (a browser page). */
+function defaultWrite(line: string): void {
+  const out = (globalThis as { process?: { stdout?: { write(text: string): unknown } } }).process?.stdout;
+  if (out) out.write(line + '\n');
+  else console.log(line);
+}
+
+/**
+ * The indexes of one ring's records that readers left out, each counted once however many
+ * snapshots left it out: a few merged ranges, since drops are rare and cluster at a ring's oldest slot.
+ */
+class DroppedRanges {
+  #ranges: [number, number][] = [];
+  total = 0;
+
+  add(from: number, to: number): void {
+    const merged: [number, number][] = [];
+    let [a, b] = [from, to];
+    for (const [x, y] of this.#ranges) {
+      if (y < a || x > b) merged.push([x, y]);
+      else [a, b] = [Math.min(a, x), Math.max(b, y)];
+    }
+    merged.push([a, b]);
+    merged.sort((p, q) => p[0] - q[0]);
+    // bounded: the oldest ranges fold into one (their gap then counts as dropped)
+    while (merged.length > 64) merged.splice(0, 2, [merged[0]![0], merged[1]![1]]);
+    this.#ranges = merged;
+    this.total = merged.reduce((n, [x, y]) => n + y - x, 0);
+  }
+
+  /** How many left-out indexes are `>= index`. */
+  countFrom(index: number): number {
+    let n = 0;
+    for (const [x, y] of this.#ranges) if (y > index) n += y - Math.max(x, index);
+    return n;
+  }
+}
