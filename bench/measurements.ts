@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { measure } from 'mitata';
 import pino from 'pino';
 import * as v from '../generated/veridian/index.js';
+import { Tracer } from '../runtime/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist/generator/cli/bin.js');
@@ -119,6 +120,45 @@ export async function tracepointCosts(quick: boolean): Promise<TracepointCosts> 
   r.diagnosticsChannel = await perCall(dc, quick);
   r.pino = await perCall(logged, quick);
   return r as TracepointCosts;
+}
+
+/**
+ * What checking a tracepoint's arguments against their fields costs (docs/runtime.md, "Arguments
+ * that do not fit"): the generated `traceSchedSwitchIn` against the same record written without
+ * the check, through a tracer of the same schema, both with the sequence clock (the cheaper
+ * clock, so the check is the larger share), interleaved and each the best of three.
+ */
+export async function argumentCheckCost(quick: boolean): Promise<{ checked: number; unchecked: number }> {
+  const t = new Tracer({ layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT }, eventName: v.eventTypeName, schemaText: v.SCHEMA_TEXT, schemaHash: v.SCHEMA_HASH });
+  t.setClock('sequence');
+  t.enable();
+  const bit = 1 << v.TraceEventType.SchedSwitchIn;
+  const unchecked = () => {
+    let acc = 0;
+    for (let i = 0; i < LOOP; i++) {
+      acc = (acc + i) | 0;
+      if ((t.mask[0]! & bit) !== 0) t.write(v.TraceEventType.SchedSwitchIn, i >>> 0, 0, acc >>> 0, 0);
+    }
+    sink = acc;
+  };
+  const checked = () => {
+    let acc = 0;
+    for (let i = 0; i < LOOP; i++) {
+      acc = (acc + i) | 0;
+      v.traceSchedSwitchIn(i, acc);
+    }
+    sink = acc;
+  };
+  v.setClock('sequence');
+  v.enable();
+  const r = { checked: Infinity, unchecked: Infinity };
+  for (let rep = 0; rep < 3; rep++) {
+    r.unchecked = Math.min(r.unchecked, await perCall(unchecked, quick));
+    r.checked = Math.min(r.checked, await perCall(checked, quick));
+  }
+  v.setClock('ns');
+  v.disable();
+  return r;
 }
 
 /** Aggregate events/s of `threads` workers tracing at once for `ms`. */

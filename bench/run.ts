@@ -5,7 +5,7 @@
  * test suite, which checks that the benchmark works, not how fast anything is).
  */
 import { arch, cpus, totalmem } from 'node:os';
-import { allocation, cliDecode, cliTimes, consume, decodeSpeed, threadThroughput, tracepointCosts } from './measurements.js';
+import { allocation, argumentCheckCost, cliDecode, cliTimes, consume, decodeSpeed, threadThroughput, tracepointCosts } from './measurements.js';
 
 const quick = process.argv.includes('--quick');
 const captureMb = quick ? 8 : Number(process.env['BENCH_CAPTURE_MB'] ?? 1024);
@@ -27,6 +27,9 @@ const enabled = c.enabledNs - c.loop;
 row('enabled tracepoint, ns clock', ns(enabled), `${(enabled / c.clock).toFixed(2)}x performance.now() (${ns(c.clock)})`, '<= 1.25x', mark(enabled / c.clock <= 1.25));
 const seq = c.enabledSequence - c.loop;
 row('enabled tracepoint, sequence clock', ns(seq), `${(seq / c.clock).toFixed(2)}x performance.now()`, '<= 1.25x', mark(seq / c.clock <= 1.25));
+const check = await argumentCheckCost(quick);
+const checkCost = check.checked - check.unchecked;
+row('argument check (out-of-range values flagged)', ns(checkCost), `${ns(check.checked)} checked, ${ns(check.unchecked)} unchecked, sequence clock`, '<= 1 ns', mark(checkCost <= 1));
 row('naive record write (DataView + BigInt)', ns(c.naive), `${(c.naive / enabled).toFixed(1)}x the tracepoint`, 'slower', mark(c.naive > enabled));
 row('diagnostics_channel publish, 1 subscriber', ns(c.diagnosticsChannel), `${(c.diagnosticsChannel / enabled).toFixed(1)}x the tracepoint`, '', '');
 row('pino to /dev/null', ns(c.pino), `${(c.pino / enabled).toFixed(1)}x the tracepoint`, '>= 20x', mark(c.pino / enabled >= 20));

@@ -4,6 +4,8 @@
  *
  *   record (32 bytes, little-endian):  0 u64 timestamp | 8 u8 id | 9 u8 cpu | 10 6 zero bytes
  *                                      | 16 u64 data0 | 24 u64 data1
+ *           (the runtime uses bytes 12-15, zero in the kernel, for its argument-misfit bits:
+ *           field-codec.ts)
  *   ring:   ring_size records, then a u64 write index counting every event ever written
  *           (slot = write_index % ring_size; once past ring_size the oldest are overwritten)
  *   image:  the rings back to back (`TRACE_RINGS`)
@@ -15,6 +17,8 @@ export const RECORD_WORDS = 8;
 export const OFFSET_TIMESTAMP = 0;
 export const OFFSET_ID = 8;
 export const OFFSET_CPU = 9;
+/** The runtime's argument-misfit word (u32); the kernel leaves it zero. */
+export const OFFSET_ARG_MISFITS = 12;
 export const OFFSET_DATA0 = 16;
 export const OFFSET_DATA1 = 24;
 /** Bytes of the write index after each ring's records. */

@@ -320,15 +320,16 @@ export class Tracer {
 
   /**
    * Writes one record with its data words as 32-bit halves. Call only after testing `mask`.
-   * No allocation, no BigInt: the hot path of every all-number event.
+   * No allocation, no BigInt: the hot path of every all-number event. `misfits` has a bit set
+   * per field whose argument did not fit (field-codec.ts); 0 keeps the record the kernel's.
    */
-  write(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number): void {
+  write(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number, misfits = 0): void {
     const u32 = this.u32;
     const n = this.#count;
     const i = this.#base + (n & this.#slotMask) * RECORD_WORDS;
     this.#stamp(u32, i);
     u32[i + 2] = id | this.#cpuBits;
-    u32[i + 3] = 0;
+    u32[i + 3] = misfits;
     u32[i + 4] = d0lo;
     u32[i + 5] = d0hi;
     u32[i + 6] = d1lo;
@@ -340,12 +341,12 @@ export class Tracer {
    * Starts a record whose data words the caller stores itself (through `u32` or `u64`, at the
    * returned u32 index + 4..7), then `commit()`s. For events with bigint fields.
    */
-  begin(id: number): number {
+  begin(id: number, misfits = 0): number {
     const u32 = this.u32;
     const i = this.#base + (this.#count & this.#slotMask) * RECORD_WORDS;
     this.#stamp(u32, i);
     u32[i + 2] = id | this.#cpuBits;
-    u32[i + 3] = 0;
+    u32[i + 3] = misfits;
     return i;
   }
 

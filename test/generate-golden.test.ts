@@ -67,7 +67,7 @@ describe('golden cases', () => {
     bytes[0] = 1;
     bytes[16] = 3; // kind = 3: not a value of IrqKind
     const r = packed.decodeRecord(bytes);
-    expect(r.issues).toEqual([{ field: 'kind', message: '3 is not a value of IrqKind' }]);
+    expect(r.issues).toEqual([{ field: 'kind', message: '3 is not a value of irq_kind' }]);
     expect(packed.formatRecord(r)).toContain('kind=unknown(3)');
   });
 
@@ -175,9 +175,12 @@ describe('--templates DIR', () => {
     const dir = 'test/tmp/bad-templates';
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'x.txt.hbs'), '{{#each events}}{{nmae}}{{/each}}\n');
+    writeFileSync(join(dir, 'x.txt.hbs'), 'line one\n{{#each events}}{{nmae}}{{/each}}\n');
     const r = await runCli(['generate', 'schema/veridian.yaml', '--templates', dir, '--out', join(dir, 'out')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^tracegen: test\/tmp\/bad-templates\/x\.txt\.hbs: "nmae" not defined in .*; nothing written\n$/);
+    expect(r.stderr).toBe("tracegen: test/tmp/bad-templates/x.txt.hbs:2:19: 'nmae' is not defined: no helper or field of that name here; nothing written\n");
+    writeFileSync(join(dir, 'x.txt.hbs'), '{{#each events}}\n  {{nohelper name}}\n{{/each}}\n');
+    const h = await runCli(['generate', 'schema/veridian.yaml', '--templates', dir, '--out', join(dir, 'out')]);
+    expect(h.stderr).toBe("tracegen: test/tmp/bad-templates/x.txt.hbs:2:5: 'nohelper' is not defined: no helper or field of that name here; nothing written\n");
   });
 });

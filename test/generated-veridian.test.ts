@@ -101,13 +101,29 @@ describe('generated/veridian', () => {
     const r = v.decodeRecord(bytes, 0);
     expect(r.event).toBe('sched_switch_out');
     if (r.event !== 'sched_switch_out') return;
-    expect(r.pid).toBeNaN();
+    // a stored misfit's value is its raw bits (runtime/field-codec.ts)
+    expect(r.pid).toBe(0x1_0000_0001);
     expect(r.tid).toBe(7);
-    expect(r.issues).toEqual([{ field: 'pid', message: 'does not fit u32, data0: 0x100000001' }]);
+    expect(r.issues).toEqual([{ field: 'pid', message: 'does not fit u32: 0x100000001' }]);
     expect(r.raw).toEqual({ data0: 0x1_0000_0001n, data1: 7n });
-    expect(v.formatRecord(r)).toBe('sched_switch_out pid=NaN tid=7 !pid: does not fit u32, data0: 0x100000001');
+    expect(v.formatRecord(r)).toBe('sched_switch_out pid=4294967297 tid=7 !pid: does not fit u32: 0x100000001');
     view.setUint8(8, 77);
     expect(v.decodeRecord(bytes, 0)).toEqual({ event: 'unknown', id: 77, ts: 5n, cpu: 0, raw: { data0: 0x1_0000_0001n, data1: 7n } });
+  });
+
+  it('arguments that do not fit their fields are recorded so that every decoder flags them', () => {
+    v.enable();
+    v.traceSchedSwitchOut(-1, 2 ** 33);
+    v.traceSchedSwitchOut(1.5, 7);
+    v.traceSchedSwitchOut(4, 5); // fits: the record is the kernel's, byte for byte
+    const records = [...v.decodeTrace(v.snapshot())].filter((r) => r.event === 'sched_switch_out').slice(-3);
+    const misfit = (field: string) => ({ field, message: 'argument did not fit u32 when traced (only its low bits were recorded)' });
+    expect(records.map((r) => r.issues)).toEqual([[misfit('pid'), misfit('tid')], [misfit('pid')], undefined]);
+    // the recorded bits are the arguments' low 32 bits, as before; only the flag word tells
+    expect(records.map((r) => r.event === 'sched_switch_out' && [r.pid, r.tid])).toEqual([[4294967295, 0], [1, 7], [4, 5]]);
+    const ring0 = readTraceFile(v.snapshot()).chunks.find((c) => c.ring === 0)!.records;
+    const bytesOf = (back: number) => Array.from(ring0.subarray(ring0.length - 32 * back + 10, ring0.length - 32 * back + 16));
+    expect([bytesOf(3), bytesOf(2), bytesOf(1)]).toEqual([[0, 0, 3, 0, 0, 0], [0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0]]);
   });
 
   it('forEachRecord visits the same records as decodeTrace', () => {

@@ -6,7 +6,9 @@ import * as packed from './golden/packed/expected/index.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
 
 const TMP = join(ROOT, 'test/tmp/kernel');
-const SCHEMAS = { veridian: 'schema/veridian.yaml', packed: 'test/golden/packed/schema.yaml', hostile: 'test/schemas/hostile.yaml' };
+const SCHEMAS = { veridian: 'schema/veridian.yaml', packed: 'test/golden/packed/schema.yaml', hostile: 'test/schemas/hostile.yaml', locals: 'test/schemas/locals.yaml' };
+/** Calls of the `locals` schema, whose fields are named like the helpers' locals, and the words they must record. */
+const LOCALS = { rust: ['trace_ev_a(0xab, 0xcd, 0x12, 0x34)'], c: ['locals_trace_ev_a(0xab, 0xcd, 0x12, 0x34)'], expected: [[0, 0xcdabn, 0x3412n]] as [number, bigint, bigint][] };
 
 function run(cmd: string, args: string[], cwd: string) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CARGO_TARGET_DIR: join(TMP, 'cargo-target'), CARGO_TERM_COLOR: 'never' } });
@@ -44,7 +46,7 @@ const CALLS = {
   ],
 };
 
-let expected: [number, bigint, bigint][];
+let packedWords: [number, bigint, bigint][];
 
 beforeAll(async () => {
   rmSync(join(TMP, 'gen'), { recursive: true, force: true });
@@ -59,7 +61,7 @@ beforeAll(async () => {
   packed.traceMixed(2n ** 60n - 1n, 0xf, 2 ** 53 - 1);
   packed.traceSignedWhole(-2, packed.WideSet.High | packed.WideSet.Low);
   packed.traceLast(0xffffffff);
-  expected = lastWords(6);
+  packedWords = lastWords(6);
 });
 
 describe('--target rust', () => {
@@ -68,7 +70,8 @@ describe('--target rust', () => {
     rmSync(crate, { recursive: true, force: true });
     mkdirSync(join(crate, 'src'), { recursive: true });
     writeFileSync(join(crate, 'Cargo.toml'), `[package]\nname = "tracegen_${name}"\nversion = "0.0.0"\nedition = "2021"\n\n[lib]\npath = "src/lib.rs"\n`);
-    const calls = name === 'packed' ? CALLS.rust : [];
+    const calls = name === 'packed' ? CALLS.rust : name === 'locals' ? LOCALS.rust : [];
+    const expected = name === 'locals' ? LOCALS.expected : packedWords;
     writeFileSync(
       join(crate, 'src/lib.rs'),
       `#![cfg_attr(not(test), no_std)]
@@ -135,7 +138,8 @@ describe('--target c', () => {
   it.each(Object.keys(SCHEMAS))('%s: compiles as C11 and C++17 with -Wall -Wextra -Werror -pedantic', (name) => {
     const dir = join(TMP, 'gen', name);
     const prefix = name;
-    const calls = name === 'packed' ? CALLS.c : [];
+    const calls = name === 'packed' ? CALLS.c : name === 'locals' ? LOCALS.c : [];
+    const expected = name === 'locals' ? LOCALS.expected : packedWords;
     const main = `#include <stdio.h>
 #include <stdint.h>
 static unsigned long long got[3];

@@ -82,6 +82,33 @@ describe('tracegen validate', () => {
     expect(dir.stderr).toBe(`tracegen: cannot read ${join(tmp, 'dir.yaml')}: is a directory, not a schema file\n`);
   });
 
+  it('usage errors exit 2 in every command, in the tool\'s own words', async () => {
+    const cases: [string[], string][] = [
+      [['generate'], 'tracegen: generate needs at least one schema file'],
+      [['generate', '--bogus', 'schema/veridian.yaml'], "tracegen: unknown option '--bogus'"],
+      [['generate', '--target', 'py', 'schema/veridian.yaml'], "tracegen: --target must be one of ts, rust, c, md, not 'py'"],
+      [['generate', '--out', 'x', 'a.yaml', 'b.yaml'], 'tracegen: --out takes one schema; without it each goes to generated/<name>/'],
+      [['generate', 'schema/veridian.yaml', '--target', 'rust', '--rust-visibility', 'pub; evil'], "tracegen: --rust-visibility must be pub, pub(crate), pub(super), pub(self), pub(in path) or empty, not 'pub; evil'"],
+      [['generate', 'schema/veridian.yaml', '--target', 'rust', '--rust-trace-fn', 'x(); y'], "tracegen: --rust-trace-fn must be a Rust path like trace_event or crate::perf::trace_event, not 'x(); y'"],
+      [['decode', 'x.trace', '--last', '-1'], "tracegen: --last -1: write a value that starts with '-' as --last=-1"],
+      [['decode', 'x.trace', '--last=-1'], "tracegen: --last must be a positive whole number, not '-1'"],
+      [['decode', 'x.trace', '--schema'], 'tracegen: --schema needs a value'],
+      [['validate', '--strict=yes', 'x.yaml'], 'tracegen: --strict takes no value'],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await runCli(argv);
+      expect([argv.join(' '), r.code, r.stderr.split('\n')[0]]).toEqual([argv.join(' '), 2, message]);
+    }
+  });
+
+  it('--strict with only warnings: the last line says why it failed', async () => {
+    const file = write('nodoc-strict.yaml', 'tracegen: 1\nname: demo\nclock: {unit: ns}\nlayout: {ring_size: 64, rings: 1}\nevents:\n  - {id: 0, name: tick}\n');
+    const r = await runCli(['validate', '--strict', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(`${file}: failed (--strict: 1 warning; 1 events)`);
+    expect((await runCli(['validate', file])).stderr.trimEnd().split('\n').at(-1)).toBe(`${file}: ok (1 events, 1 warning)`);
+  });
+
   it('exits 2 for an unknown command', async () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
@@ -99,7 +126,8 @@ describe('no stack trace for any bad input (the real binary)', () => {
     ['bomb.yaml', 'a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n', 'alias-limit'],
     ['huge.yaml', 'tracegen: 1\n' + '#'.repeat(10 * 1024 * 1024) + '\n', 'file-too-large'],
   ];
-  it.each(inputs)('%s gives one error line with code %s and exit 1', (name, text, code) => {
+  // objects, so the title names only the file and the code (never the 10 MB text)
+  it.each(inputs.map(([name, text, code]) => ({ name, text, code })))('$name gives one error line with code $code and exit 1', ({ name, text, code }) => {
     const r = runBin(['validate', write(name, text)]);
     expect(r.code).toBe(1);
     expect(hasStackTrace(r.stderr)).toBe(false);

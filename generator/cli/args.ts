@@ -12,8 +12,22 @@ export function parseCommandArgs(argv: readonly string[], options: NonNullable<P
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0]!.replace(/\. To specify.*$/, '') : String(e));
+    throw new UsageError(ownWords(e, argv));
   }
+}
+
+/** `parseArgs`'s complaint said the way the rest of the CLI speaks. */
+function ownWords(e: unknown, argv: readonly string[]): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const option = /Option '(?:-\w, )?(--?[\w-]+)/.exec(text)?.[1] ?? /'(--?[\w-]+)'/.exec(text)?.[1];
+  if (/Unknown option/.test(text)) return `unknown option '${option}'`;
+  if (/ambiguous/.test(text) && option) {
+    const value = argv[argv.indexOf(option) + 1] ?? '';
+    return `${option} ${value}: write a value that starts with '-' as ${option}=${value}`;
+  }
+  if (/argument missing/.test(text) && option) return `${option} needs a value`;
+  if (/does not take an argument/.test(text) && option) return `${option} takes no value`;
+  return text.split('\n')[0]!.replace(/\. To specify.*$/, '');
 }
 
 /** Parses one of a fixed set of words, or throws a usage error naming them. */

@@ -24,6 +24,11 @@ removed. --check writes nothing and exits 1 when anything is out of date.
   --runtime SPEC      import path of the runtime (default: relative to this package)
 `;
 
+const RUST_IDENT = '(?:r#)?[A-Za-z_][A-Za-z0-9_]*';
+const RUST_PATH = new RegExp(`^(?:::)?${RUST_IDENT}(?:::${RUST_IDENT})*$`);
+/** What Rust accepts as a visibility (the Reference, "Visibility and privacy"), or none. */
+const RUST_VISIBILITY = new RegExp(`^(?:pub(?:\\((?:crate|super|self|in (?:::)?${RUST_IDENT}(?:::${RUST_IDENT})*)\\))?)?$`);
+
 /**
  * `tracegen generate`: validate, emit, then write (or with `--check`, compare).
  *
@@ -53,6 +58,12 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
   for (const t of targets) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${t}'`);
   const wanted: Target[] = targets.length ? [...new Set(targets as Target[])] : str(args, 'templates') ? [] : ['ts'];
   const check = flag(args, 'check');
+  const rustVisibility = str(args, 'rust-visibility') ?? 'pub(crate)';
+  if (!RUST_VISIBILITY.test(rustVisibility)) {
+    throw new UsageError(`--rust-visibility must be pub, pub(crate), pub(super), pub(self), pub(in path) or empty, not '${rustVisibility}'`);
+  }
+  const rustTraceFn = str(args, 'rust-trace-fn') ?? 'trace_event';
+  if (!RUST_PATH.test(rustTraceFn)) throw new UsageError(`--rust-trace-fn must be a Rust path like trace_event or crate::perf::trace_event, not '${rustTraceFn}'`);
 
   let failed = false;
   for (const schema of schemas) {
@@ -76,8 +87,8 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     const options = {
       outDir,
       runtimeSpecifier: str(args, 'runtime') ?? runtimeSpecifierFor(outDir),
-      rustVisibility: str(args, 'rust-visibility') ?? 'pub(crate)',
-      rustTraceFn: str(args, 'rust-trace-fn') ?? 'trace_event',
+      rustVisibility,
+      rustTraceFn,
     };
     const withPath = { ...model, sourcePath: schemaPath };
     const files: GeneratedFile[] = [];

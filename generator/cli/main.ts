@@ -32,9 +32,9 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     switch (command) {
       case 'validate':
-        return validateCommand(rest, io);
+        return await validateCommand(rest, io);
       case 'generate':
-        return (await import('./generate-command.js')).generateCommand(rest, io);
+        return await (await import('./generate-command.js')).generateCommand(rest, io);
       case 'decode':
         return await (await import('./decode-command.js')).decodeCommand(rest, io);
       case undefined:

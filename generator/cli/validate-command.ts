@@ -35,6 +35,7 @@ export function validateCommand(argv: readonly string[], io: CliIo): number {
   const all: Diagnostic[] = [];
   const texts = new Map<string, string>();
   let unreadable = false;
+  const summaries: string[] = [];
   for (const file of positionals) {
     try {
       const result = loadSchemaFile(file);
@@ -42,7 +43,10 @@ export function validateCommand(argv: readonly string[], io: CliIo): number {
       all.push(...result.diagnostics);
       if (format === 'text' && result.model && !result.diagnostics.some((d) => d.severity === 'error')) {
         const warnings = result.diagnostics.length;
-        io.stderr.write(`${file}: ok (${result.model.events.length} events${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''})\n`);
+        const counted = `${warnings} warning${warnings > 1 ? 's' : ''}`;
+        // with --strict, warnings fail: the line says so rather than "ok"
+        if (warnings && flag(args, 'strict')) summaries.push(`${file}: failed (--strict: ${counted}; ${result.model.events.length} events)\n`);
+        else summaries.push(`${file}: ok (${result.model.events.length} events${warnings ? `, ${counted}` : ''})\n`);
       }
     } catch (e) {
       if (!(e instanceof UnreadableFileError)) throw e;
@@ -52,7 +56,8 @@ export function validateCommand(argv: readonly string[], io: CliIo): number {
   }
 
   const out = renderDiagnostics(all, format, (f) => texts.get(f));
-  if (format === 'text') io.stderr.write(out);
+  // the verdicts come last, where a reader of CI logs looks
+  if (format === 'text') io.stderr.write(out + summaries.join(''));
   else io.stdout.write(out);
 
   if (unreadable) return EXIT_USAGE;

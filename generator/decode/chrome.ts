@@ -1,6 +1,6 @@
 import type { SpanModel } from '../model/model.js';
 import { u64Big, type DecodedRecord } from './record.js';
-import type { SchemaDecoder } from './schema-decoder.js';
+import { issuesOf, type SchemaDecoder } from './schema-decoder.js';
 
 /**
  * `--format chrome`: Chrome trace event JSON, which ui.perfetto.dev and chrome://tracing open.
@@ -84,6 +84,8 @@ export class ChromeWriter {
       const plain = (typeof v === 'number' || typeof v === 'bigint') && f.text === String(v) && Number.isSafeInteger(Number(v));
       args[f.name] = typeof v === 'boolean' ? v : plain ? Number(v) : f.text;
     }
+    const issues = issuesOf(this.#decoder.fields(r));
+    if (issues.length) args['issues'] = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     if (!this.#decoder.event(r.id)) {
       args['id'] = r.id;
       args['data0'] = `0x${u64Big(r.d0hi, r.d0lo).toString(16)}`;

@@ -1,4 +1,4 @@
-import { dumpLine, DUMP_COLUMNS, DUMP_TITLE, DUMP_TOTAL } from '../../runtime/index.js';
+import { dumpLine, DUMP_COLUMNS, DUMP_TITLE, DUMP_TOTAL, OFFSET_ARG_MISFITS } from '../../runtime/index.js';
 import { u64Big, u64Text, type DecodedRecord } from './record.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import type { JsonArgs } from './json-args.js';
@@ -26,7 +26,7 @@ const issues: JsonArgs = { issues: '' };
  * and `name` for serial rows whose printed name the schema lacks. Written as bytes.
  */
 export function writeJsonLine(r: DecodedRecord, decoder: SchemaDecoder, w: ByteWriter): void {
-  writeJson(r.tsHi, r.tsLo, r.cpu, r.id, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.name, decoder, w);
+  writeJson(r.tsHi, r.tsLo, r.cpu, r.id, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args, r.name, decoder, w);
 }
 
 /** The same, for the record at byte `o` of `view` (the streaming path: no record object). */
@@ -40,6 +40,7 @@ export function writeJsonAt(view: DataView, o: number, decoder: SchemaDecoder, w
     view.getUint32(o + 20, true),
     view.getUint32(o + 24, true),
     view.getUint32(o + 28, true),
+    view.getUint32(o + OFFSET_ARG_MISFITS, true),
     undefined,
     decoder,
     w,
@@ -55,6 +56,7 @@ function writeJson(
   d0hi: number,
   d1lo: number,
   d1hi: number,
+  args: number,
   name: string | undefined,
   decoder: SchemaDecoder,
   w: ByteWriter,
@@ -75,7 +77,7 @@ function writeJson(
   w.u64(d1hi, d1lo);
   w.bytes(P_ARGS);
   issues.issues = '';
-  decoder.writeJsonArgs(id, d0lo, d0hi, d1lo, d1hi, w, issues);
+  decoder.writeJsonArgs(id, d0lo, d0hi, d1lo, d1hi, args, w, issues);
   if (id < 0 && name !== undefined) w.ascii(`,"name":${JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
   if (issues.issues) {
     w.bytes(P_ISSUES);
@@ -95,7 +97,10 @@ export function tableLine(r: DecodedRecord, decoder: SchemaDecoder, frequency: n
   const event = decoder.event(r.id);
   let line = `${ts.padStart(20)} ${String(r.cpu).padStart(4)} ${(event ? event.names.snake : r.name !== undefined && r.id < 0 ? `unknown(${r.name})` : `unknown(${r.id})`).padEnd(18)}`;
   if (!event) return `${line} data0=0x${u64Big(r.d0hi, r.d0lo).toString(16)} data1=0x${u64Big(r.d1hi, r.d1lo).toString(16)}\n`;
-  for (const f of decoder.fields(r)) line += ` ${f.name}=${f.text}${f.issue ? ` (!${f.issue})` : ''}`;
+  for (const f of decoder.fields(r)) {
+    const issues = [f.issue, f.argumentIssue].filter((i) => i !== undefined);
+    line += ` ${f.name}=${f.text}${issues.length ? ` (!${issues.join('; ')})` : ''}`;
+  }
   return line + '\n';
 }
 

@@ -1,4 +1,17 @@
-import { bigSignedField, bigUnsignedField, boolField, flagsText, signedField, unsignedField } from '../../runtime/index.js';
+import {
+  argumentMisfitBit,
+  argumentMisfitText,
+  bigSignedField,
+  bigUnsignedField,
+  boolField,
+  flagsText,
+  misfitValue,
+  rangeBits,
+  signedField,
+  storedMisfitText,
+  unknownEnumText,
+  unsignedField,
+} from '../../runtime/index.js';
 import type { EventModel, FieldModel } from '../model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { u64Big } from './record.js';
@@ -17,17 +30,26 @@ export interface JsonArgs {
  */
 type FieldWriter = (lo: number, hi: number, w: ByteWriter, out: JsonArgs) => void;
 
-export type ArgsWriter = (d0lo: number, d0hi: number, d1lo: number, d1hi: number, w: ByteWriter, out: JsonArgs) => void;
+export type ArgsWriter = (d0lo: number, d0hi: number, d1lo: number, d1hi: number, args: number, w: ByteWriter, out: JsonArgs) => void;
 
 const OPEN = fragment('{');
 const CLOSE = fragment('}');
 const COMMA = fragment(',');
 
+/** Appends one issue object to `out.issues`. */
+function addIssue(out: JsonArgs, field: string, message: string): void {
+  out.issues += `${out.issues ? ',' : ''}{"field":${JSON.stringify(field)},"message":${JSON.stringify(message)}}`;
+}
+
 /** Builds the writer of an event's `args` object. */
 export function jsonArgsWriter(event: EventModel): ArgsWriter {
   const writers = event.fields.map(fieldWriter);
   const words = event.fields.map((f) => f.word);
-  return (d0lo, d0hi, d1lo, d1hi, w, out) => {
+  // the argument-misfit issues of runtime records, in field order (runtime/field-codec.ts)
+  const argumentIssues = event.fields.flatMap((f, index) =>
+    f.type.kind === 'bool' ? [] : [{ bit: argumentMisfitBit(index), field: f.names.snake, message: argumentMisfitText(f.type.kind === 'int', f.type.width) }],
+  );
+  return (d0lo, d0hi, d1lo, d1hi, args, w, out) => {
     w.bytes(OPEN);
     for (let i = 0; i < writers.length; i++) {
       if (i) w.bytes(COMMA);
@@ -35,6 +57,7 @@ export function jsonArgsWriter(event: EventModel): ArgsWriter {
       else writers[i]!(d1lo, d1hi, w, out);
     }
     w.bytes(CLOSE);
+    if (args !== 0) for (const a of argumentIssues) if ((args & a.bit) !== 0) addIssue(out, a.field, a.message);
   };
 }
 
@@ -46,11 +69,13 @@ function fieldWriter(f: FieldModel): FieldWriter {
   const key = fragment(`"${f.names.snake}":`);
   const { lo: start, range } = f;
   const width = f.type.width;
+  const valueKind = f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number';
   const misfit = (lo: number, hi: number, w: ByteWriter, out: JsonArgs): void => {
-    const raw = BigInt.asUintN(range, u64Big(hi, lo) >> BigInt(start));
-    out.issues += `${out.issues ? ',' : ''}{"field":"${f.names.snake}","message":"does not fit ${f.type.kind === 'int' ? 'i' : 'u'}${width}: 0x${raw.toString(16)}"}`;
+    const raw = rangeBits(lo, hi, start, range);
+    addIssue(out, f.names.snake, storedMisfitText(f.type.kind === 'int', width, raw));
     w.bytes(key);
-    w.ascii(bigText(raw));
+    const v = misfitValue(raw, valueKind);
+    w.ascii(typeof v === 'bigint' ? bigText(v) : Number.isNaN(v) ? 'null' : String(v));
   };
   switch (f.type.kind) {
     case 'flags': {
@@ -71,7 +96,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
         w.bytes(key);
         const name = names[v];
         if (name !== undefined) return w.bytes(name);
-        out.issues += `${out.issues ? ',' : ''}{"field":"${f.names.snake}","message":"${v} is not a value of ${enumName}"}`;
+        addIssue(out, f.names.snake, unknownEnumText(v, enumName));
         w.uint(v);
       };
     }

@@ -1,3 +1,5 @@
+import { OFFSET_ARG_MISFITS } from '../../runtime/index.js';
+
 /**
  * A record on its way through `decode`: the kernel's 32 bytes as plain numbers (u64 values as
  * two u32 halves), so reading, filtering, merging and printing millions of them makes no BigInt.
@@ -14,6 +16,8 @@ export interface DecodedRecord {
   readonly d0hi: number;
   readonly d1lo: number;
   readonly d1hi: number;
+  /** The runtime's argument-misfit bits (runtime/field-codec.ts); 0 in kernel records. */
+  readonly args: number;
   /** The printed name as read, for serial input. */
   readonly name?: string;
 }
@@ -53,5 +57,6 @@ export function readRecord(view: DataView, o: number, ring: number): DecodedReco
     d0hi: view.getUint32(o + 20, true),
     d1lo: view.getUint32(o + 24, true),
     d1hi: view.getUint32(o + 28, true),
+    args: view.getUint32(o + OFFSET_ARG_MISFITS, true),
   };
 }

@@ -1,21 +1,27 @@
 import {
+  argumentMisfitBit,
+  argumentMisfitText,
   bigSignedField,
   bigUnsignedField,
   boolField,
   enumText,
   flagsText,
   hexOf,
+  misfitValue,
+  rangeBits,
   signedField,
   signedText,
+  storedMisfitText,
+  unknownEnumText,
   unsignedField,
 } from '../../runtime/index.js';
 import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { jsonArgsWriter, type ArgsWriter, type JsonArgs } from './json-args.js';
+import { u64Big, type DecodedRecord } from './record.js';
 
 const EMPTY_OBJECT = fragment('{}');
 const UNKNOWN = fragment('unknown');
-import { u64Big, type DecodedRecord } from './record.js';
 
 /** A field's value as decode prints it: a number, a bigint, a boolean, or a label. */
 export type FieldValue = number | bigint | boolean | string;
@@ -25,8 +31,18 @@ export interface DecodedField {
   readonly value: FieldValue;
   /** The value as the table shows it (hex, signed, names). */
   readonly text: string;
-  /** Set when the stored bits do not fit the field's type (value is then the raw range bits). */
+  /** Set when the stored bits do not fit the field's type or name no enum value (runtime/field-codec.ts). */
   readonly issue?: string;
+  /** Set when the traced argument did not fit the field (runtime records only). */
+  readonly argumentIssue?: string;
+}
+
+/** A record's issues in the order every decoder lists them: stored ones by field, then arguments. */
+export function issuesOf(fields: readonly DecodedField[]): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  for (const f of fields) if (f.issue) out.push({ field: f.name, message: f.issue });
+  for (const f of fields) if (f.argumentIssue) out.push({ field: f.name, message: f.argumentIssue });
+  return out;
 }
 
 /**
@@ -57,9 +73,9 @@ export class SchemaDecoder {
   }
 
   /** Writes the record's named fields as a JSON object; issues are appended to `out.issues`. */
-  writeJsonArgs(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number, w: ByteWriter, out: JsonArgs): void {
+  writeJsonArgs(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number, args: number, w: ByteWriter, out: JsonArgs): void {
     const write = id >= 0 ? this.#json[id] : undefined;
-    if (write) write(d0lo, d0hi, d1lo, d1hi, w, out);
+    if (write) write(d0lo, d0hi, d1lo, d1hi, args, w, out);
     else w.bytes(EMPTY_OBJECT);
   }
 
@@ -85,7 +101,11 @@ export class SchemaDecoder {
   fields(r: DecodedRecord): DecodedField[] {
     const event = this.event(r.id);
     if (!event) return [];
-    return event.fields.map((f) => this.#field(f, r));
+    return event.fields.map((f, index) => {
+      const field = this.#field(f, r);
+      if (r.args === 0 || f.type.kind === 'bool' || (r.args & argumentMisfitBit(index)) === 0) return field;
+      return { ...field, argumentIssue: argumentMisfitText(f.type.kind === 'int', f.type.width) };
+    });
   }
 
   #field(f: FieldModel, r: DecodedRecord): DecodedField {
@@ -93,10 +113,10 @@ export class SchemaDecoder {
     const hi = f.word === 0 ? r.d0hi : r.d1hi;
     const name = f.names.snake;
     const width = f.type.width;
-    const rawBits = () => BigInt.asUintN(f.range, u64Big(hi, lo) >> BigInt(f.lo));
     const misfit = (): DecodedField => {
-      const raw = rawBits();
-      return { name, value: raw <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(raw) : raw, text: hexOf(raw), issue: `does not fit ${f.type.kind === 'int' ? 'i' : 'u'}${width}: ${hexOf(raw)}` };
+      const raw = rangeBits(lo, hi, f.lo, f.range);
+      const value = misfitValue(raw, f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number');
+      return { name, value, text: hexOf(raw), issue: storedMisfitText(f.type.kind === 'int', width, raw) };
     };
     if (f.big) {
       const word = u64Big(hi, lo);
@@ -120,7 +140,7 @@ export class SchemaDecoder {
         if (f.type.kind === 'enum') {
           const labels = this.#labels.get(f) as Readonly<Record<number, string>>;
           const text = enumText(v, labels);
-          return labels[v] === undefined ? { name, value: v, text, issue: `${v} is not a value of ${f.type.ref.names.snake}` } : { name, value: text, text };
+          return labels[v] === undefined ? { name, value: v, text, issue: unknownEnumText(v, f.type.ref.names.snake) } : { name, value: text, text };
         }
         if (f.type.kind === 'flags') {
           const text = flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]);

@@ -187,7 +187,7 @@ export function serialBatch(text: string, idOf: (name: string) => number, rings:
     const [d1hi, d1lo] = halves(d1);
     const cpu = Number(m[2]);
     // the kernel prints ring by ring, and puts CPU 16+ in its last ring
-    rows.push({ tsHi, tsLo, id: idOf(m[3]!), cpu, ring: Math.min(cpu, rings - 1), d0lo, d0hi, d1lo, d1hi, name: m[3]! });
+    rows.push({ tsHi, tsLo, id: idOf(m[3]!), cpu, ring: Math.min(cpu, rings - 1), d0lo, d0hi, d1lo, d1hi, args: 0, name: m[3]! });
   }
   if (dumps === 0) throw new DecodeError(`${name}: no dump_trace output in it (no "=== Trace Dump" line)`);
   return { records: rows, skipped, dumps, count, total };

@@ -85,9 +85,21 @@ export function emitUserTemplates(dir: string, model: SchemaModel, options: Emit
     try {
       return render(dir, f, ctx, model.sourcePath);
     } catch (e) {
-      throw new TemplateError(`${join(dir, basename(f))}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      throw new TemplateError(templateErrorText(join(dir, basename(f)), e));
     }
   });
+}
+
+/**
+ * A template failure as `FILE:LINE:COL: message`. Handlebars's strict mode reports a missing name
+ * as `"nope" not defined in [object Object] - 3:2`: say which name, and where, in words.
+ */
+function templateErrorText(file: string, e: unknown): string {
+  const text = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  const missing = /^"([^"]*)" not defined in .* - (\d+):(\d+)$/.exec(text);
+  if (missing) return `${file}:${missing[2]}:${Number(missing[3]) + 1}: '${missing[1]}' is not defined: no helper or field of that name here`;
+  const where = e as { lineNumber?: number; column?: number };
+  return where.lineNumber ? `${file}:${where.lineNumber}:${(where.column ?? 0) + 1}: ${text}` : `${file}: ${text}`;
 }
 
 /** A user template that cannot be read or rendered. */

@@ -83,8 +83,16 @@ export function rustTraceHelper(e: TemplateEvent, visibility: string, traceFn: s
   const params = e.fields.map((f) => `${f.name}: ${rustType(f)}`);
   const oneLine = `${vis}fn trace_${e.name}(${params.join(', ')}) {`;
   const signature = oneLine.length <= MAX_WIDTH ? oneLine : `${vis}fn trace_${e.name}(\n${params.map((p) => `    ${p},`).join('\n')}\n) {`;
-  const w0 = wordLines(e.data0, 'data0');
-  const w1 = wordLines(e.data1, 'data1');
+  // the packed words' locals must not shadow a parameter (a field may be named `data0`)
+  const taken = new Set(e.fields.map((f) => f.name));
+  const local = (base: string) => {
+    let name = base;
+    while (taken.has(name)) name += '_';
+    taken.add(name);
+    return name;
+  };
+  const w0 = wordLines(e.data0, local('data0'));
+  const w1 = wordLines(e.data1, local('data1'));
   const args = [`TraceEventType::${e.variant}`, w0.expr, w1.expr];
   const call = `    ${traceFn}(${args.join(', ')});`;
   const callLines = call.length <= MAX_WIDTH ? call : `    ${traceFn}(\n${args.map((a) => `        ${a},`).join('\n')}\n    );`;

@@ -1,26 +1,44 @@
+import { OFFSET_ARG_MISFITS, OFFSET_DATA0 } from '../../../runtime/layout.js';
+
+/** The expression that reads a record's argument-misfit word (zero in all but misfit calls). */
+export const ARGUMENT_WORD = (view: string, offset: string) => `${view}.getUint32(${offset} + ${OFFSET_ARG_MISFITS}, true)`;
 import type { EventModel, FieldModel } from '../../model/model.js';
 import { tsString } from './escape.js';
-import { fieldPlace } from './types.js';
 
 /**
  * Statements that decode one event's fields from a record at `o` of `view` into constants
- * named after the fields, collecting issues for values that do not fit. The caller builds the
- * record from them.
+ * named after the fields, collecting issues for stored values that do not fit (the answers of
+ * runtime/field-codec.ts, which every decoder shares). The caller builds the record from them;
+ * argument misfits are added around it (see `argumentFieldsTable`), which keeps this function
+ * small enough for V8 to inline into the decoding loops.
  */
 export function decodeStatements(event: EventModel): string[] {
   const out: string[] = [];
   const words = new Set(event.fields.filter((f) => !f.big).map((f) => f.word));
   for (const w of [...words].sort()) {
-    out.push(`const $d${w}lo = $view.getUint32($o + ${16 + w * 8}, true);`, `const $d${w}hi = $view.getUint32($o + ${20 + w * 8}, true);`);
+    out.push(`const $d${w}lo = $view.getUint32($o + ${wordOffset(w)}, true);`, `const $d${w}hi = $view.getUint32($o + ${wordOffset(w) + 4}, true);`);
   }
   if (event.fields.some(canMisfit)) out.push('let $issues: $FieldIssue[] | undefined;');
   for (const f of event.fields) out.push(...decodeField(f));
   return out;
 }
 
+function wordOffset(word: 0 | 1): number {
+  return OFFSET_DATA0 + word * 8;
+}
+
 /** True when a field's stored bits can hold a value its type cannot. */
 export function canMisfit(f: FieldModel): boolean {
   return f.type.width < f.range || f.type.kind === 'enum';
+}
+
+/**
+ * The table the argument check reads (runtime/field-codec.ts `withArgumentIssues`): per event
+ * id, its fields as `[name, signed, width]` in schema order, null for a bool (which always fits).
+ */
+export function argumentFieldsTable(events: readonly EventModel[]): string {
+  const entry = (f: FieldModel) => (f.type.kind === 'bool' ? 'null' : `[${tsString(f.names.snake)}, ${f.type.kind === 'int'}, ${f.type.width}]`);
+  return `{ ${events.map((e) => `${e.id}: [${e.fields.map(entry).join(', ')}]`).join(', ')} }`;
 }
 
 function decodeField(f: FieldModel): string[] {
@@ -30,44 +48,51 @@ function decodeField(f: FieldModel): string[] {
   const s = f.lo;
   const r = f.range;
   const width = f.type.width;
-  const misfit = (cond: string, reset: string) => [
+  const signed = f.type.kind === 'int';
+  /** Records a stored misfit's issue and sets `target` to its value (field-codec.ts). */
+  const misfit = (cond: string, raw: string, target: string | undefined, kind: 'number' | 'bigint' | 'boolean') => [
     `if (${cond}) {`,
-    `  $issues = $addIssue($issues, ${label}, \`does not fit ${fieldPlace(f).replace(/`/g, '')}: \${$rangeHex($view, $o, ${w}, ${s}, ${r})}\`);`,
-    ...(reset ? [`  ${reset}`] : []),
+    `  const $raw = ${raw};`,
+    `  $issues = $addIssue($issues, ${label}, $storedMisfitText(${signed}, ${width}, $raw));`,
+    ...(target ? [`  ${target} = $misfitValue($raw, '${kind}') as ${kind === 'number' ? 'number' : kind};`] : []),
     '}',
   ];
+  const rawOf = `$rangeBits($d${w}lo, $d${w}hi, ${s}, ${r})`;
   if (f.big) {
     const whole = s === 0 && r === 64;
-    const signed = f.type.kind === 'int';
-    if (whole && width === 64) return [`const ${name} = $view.get${signed ? 'BigInt64' : 'BigUint64'}($o + ${16 + w * 8}, true);`];
+    const get = `$view.get${signed ? 'BigInt64' : 'BigUint64'}($o + ${wordOffset(w)}, true)`;
+    if (whole && width === 64) return [`const ${name} = ${get};`];
     const fn = signed ? '$bigSignedField' : '$bigUnsignedField';
     return [
-      `const $${name}Word = $view.getBigUint64($o + ${16 + w * 8}, true);`,
-      `const $${name}Value = ${fn}($${name}Word, ${s}, ${r}, ${width});`,
-      ...misfit(`$${name}Value === undefined`, ''),
-      `const ${name} = $${name}Value ?? BigInt.asUintN(${r}, $${name}Word >> ${s}n);`,
+      `const $${name}Word = $view.getBigUint64($o + ${wordOffset(w)}, true);`,
+      `let ${name} = ${fn}($${name}Word, ${s}, ${r}, ${width}) as bigint;`,
+      ...misfit(`${name} === undefined`, `BigInt.asUintN(${r}, $${name}Word >> ${s}n)`, name, 'bigint'),
     ];
   }
   switch (f.type.kind) {
     case 'bool':
-      return [`const $${name}Bit = $boolField($d${w}lo, $d${w}hi, ${s}, ${r});`, ...misfit(`$${name}Bit === undefined`, ''), `const ${name} = $${name}Bit === true;`];
+      return [
+        `const $${name}Bit = $boolField($d${w}lo, $d${w}hi, ${s}, ${r});`,
+        `let ${name} = $${name}Bit === true;`,
+        ...misfit(`$${name}Bit === undefined`, rawOf, name, 'boolean'),
+      ];
     case 'int':
       if (!canMisfit(f)) return [`const ${name} = $signedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`];
-      return [`const ${name} = $signedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`, ...misfit(`Number.isNaN(${name})`, '')];
+      return [`let ${name} = $signedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`, ...misfit(`Number.isNaN(${name})`, rawOf, name, 'number')];
     case 'enum': {
       const table = `${f.type.ref.names.upper}_NAMES`;
       const type = f.type.ref.names.pascal;
       return [
-        `const $${name}Value = $unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`,
-        ...misfit(`$${name}Value === -1`, ''),
-        `else if (${table}[$${name}Value] === undefined) $issues = $addIssue($issues, ${label}, \`\${$${name}Value} is not a value of ${type}\`);`,
-        `const ${name} = ($${name}Value === -1 ? NaN : $${name}Value) as ${type};`,
+        `let $${name}Value = $unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`,
+        ...misfit(`$${name}Value === -1`, rawOf, `$${name}Value`, 'number').slice(0, -1),
+        `} else if (${table}[$${name}Value] === undefined) $issues = $addIssue($issues, ${label}, $unknownEnumText($${name}Value, ${tsString(f.type.ref.names.snake)}));`,
+        `const ${name} = $${name}Value as ${type};`,
       ];
     }
     default: {
       const read = s === 0 && r === 64 && width <= 32 ? `$d${w}hi === 0${width < 32 ? ` && $d${w}lo >>> ${width} === 0` : ''} ? $d${w}lo : -1` : `$unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width})`;
       if (!canMisfit(f)) return [`const ${name} = ${read};`];
-      return [`let ${name} = ${read};`, ...misfit(`${name} === -1`, `${name} = NaN;`)];
+      return [`let ${name} = ${read};`, ...misfit(`${name} === -1`, rawOf, name, 'number')];
     }
   }
 }

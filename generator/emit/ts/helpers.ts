@@ -2,23 +2,25 @@ import type { FunctionDeclarationStructure } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
 import type { EventModel, FieldModel } from '../../model/model.js';
 import { jsDocText } from './escape.js';
-import { planWords } from './packing.js';
+import { misfitBits, planWords } from './packing.js';
 import { fieldPlace, fieldTsType } from './types.js';
 
 /**
  * `trace<Event>(...)`: one helper per event. Disabled or masked off, it costs one load and one
  * branch (the effective mask word); enabled, it packs its parameters into the data words and
- * writes one record.
+ * writes one record, flagging the arguments that did not fit their fields.
  */
 export function traceHelper(event: EventModel): FunctionDeclarationStructure {
   const word = event.id >> 5;
   const bit = `0x${(1 << (event.id & 31) >>> 0).toString(16)}`;
   const [w0, w1] = planWords(event);
+  const misfits = misfitBits(event);
+  const tail = misfits === '0' ? '' : `, ${misfits}`;
   const body: string[] = [`if (($tracer.mask[${word}]! & ${bit}) === 0) return;`];
   if (!w0.big && !w1.big) {
-    body.push(`$tracer.write(${event.id}, ${w0.lo}, ${w0.hi}, ${w1.lo}, ${w1.hi});`);
+    body.push(`$tracer.write(${event.id}, ${w0.lo}, ${w0.hi}, ${w1.lo}, ${w1.hi}${tail});`);
   } else {
-    body.push(`const $i = $tracer.begin(${event.id});`);
+    body.push(`const $i = $tracer.begin(${event.id}${tail});`);
     for (const [n, w] of [w0, w1].entries()) {
       if (w.big) body.push(`$tracer.u64[($i >>> 1) + ${2 + n}] = ${w.whole};`);
       else body.push(`$tracer.u32[$i + ${4 + n * 2}] = ${w.lo};`, `$tracer.u32[$i + ${5 + n * 2}] = ${w.hi};`);

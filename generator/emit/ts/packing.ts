@@ -1,3 +1,4 @@
+import { argumentMisfitBit } from '../../../runtime/field-codec.js';
 import type { EventModel, FieldModel } from '../../model/model.js';
 
 /**
@@ -80,4 +81,32 @@ function bigPart(f: FieldModel): string {
   if (isWholeWord(f)) return v;
   const masked = `BigInt.asUintN(${f.range}, ${v})`;
   return f.lo === 0 ? masked : `(${masked} << ${f.lo}n)`;
+}
+
+/**
+ * The record's argument-misfit word (runtime/field-codec.ts): an expression with field k's bit
+ * set when its argument does not fit its type, or `0` when no argument of the event can misfit
+ * (a bool cannot). A few compares on values the helper already holds; never a throw.
+ */
+export function misfitBits(event: EventModel): string {
+  const parts: string[] = [];
+  event.fields.forEach((f, index) => {
+    const cond = misfitCondition(f);
+    if (cond) parts.push(`(${cond} ? 0x${argumentMisfitBit(index).toString(16)} : 0)`);
+  });
+  return parts.length ? parts.join(' | ') : '0';
+}
+
+function misfitCondition(f: FieldModel): string | undefined {
+  const v = f.names.camel;
+  const w = f.type.width;
+  const signed = f.type.kind === 'int';
+  if (f.type.kind === 'bool') return undefined;
+  if (f.big) return `BigInt.as${signed ? 'IntN' : 'UintN'}(${w}, ${v}) !== ${v}`;
+  // a flags set combined with `|` is an int32 once bit 31 is in it: both readings of 32 bits fit
+  if (w === 32 && f.type.kind === 'flags') return `(${v} | 0) !== ${v} && ${v} >>> 0 !== ${v}`;
+  if (w === 32) return signed ? `(${v} | 0) !== ${v}` : `${v} >>> 0 !== ${v}`;
+  if (w < 32) return signed ? `(${v} << ${32 - w}) >> ${32 - w} !== ${v}` : `(${v} & ${mask(w)}) !== ${v}`;
+  const [min, max] = signed ? [-(2 ** (w - 1)), 2 ** (w - 1) - 1] : [0, 2 ** w - 1];
+  return `!(Number.isInteger(${v}) && ${v} >= ${min} && ${v} <= ${max})`;
 }

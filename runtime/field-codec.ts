@@ -1,0 +1,90 @@
+/**
+ * What every decoder (the generated ones, `tracegen decode`'s table, jsonl and chrome output)
+ * answers for a field whose value does not fit, so that all of them agree:
+ *
+ * - **Stored misfit**: the bits of the field's range hold a value its type cannot (a u32 field
+ *   whose word holds 0x1_0000_0001, a bool range holding 2). The value is the range's raw bits,
+ *   unsigned, as the field's type holds it (`misfitValue`); the table shows it in hex; the issue
+ *   is `does not fit u32: 0x100000001`.
+ * - **Argument misfit**: the traced program passed a value its field cannot hold (a u8 given
+ *   300). The tracepoint never throws; it records the value's low bits, as before, and sets the
+ *   field's bit in the record's argument-misfit word, so the record cannot pass for an honest
+ *   one. The value decodes from the stored bits as usual; the issue is
+ *   `argument did not fit u8 when traced (only its low bits were recorded)`.
+ *
+ * A record with issues also carries its raw data words. The argument-misfit word is bytes
+ * 12-15 of the record, which the kernel always leaves zero: kernel images stay byte-identical,
+ * and only runtime records of misfit calls differ. Bit k is field k (in schema order); fields
+ * from the 32nd on share bit 31.
+ */
+import { addIssue, rawWords, type FieldIssue, type RawWords } from './bits.js';
+import { OFFSET_ARG_MISFITS } from './layout.js';
+
+export { OFFSET_ARG_MISFITS };
+
+/** The bit of field `index` (schema order) in the argument-misfit word. */
+export function argumentMisfitBit(index: number): number {
+  return (index < 31 ? 1 << index : 1 << 31) >>> 0;
+}
+
+/** The type as issues name it: `u32`, `i12`, `u1` for a bool. */
+export function misfitTypeName(signed: boolean, width: number): string {
+  return `${signed ? 'i' : 'u'}${width}`;
+}
+
+/** The issue of a stored misfit. */
+export function storedMisfitText(signed: boolean, width: number, raw: bigint): string {
+  return `does not fit ${misfitTypeName(signed, width)}: 0x${raw.toString(16)}`;
+}
+
+/** The issue of an argument misfit. */
+export function argumentMisfitText(signed: boolean, width: number): string {
+  return `argument did not fit ${misfitTypeName(signed, width)} when traced (only its low bits were recorded)`;
+}
+
+/** The issue of an enum field whose value has no name. */
+export function unknownEnumText(value: number, enumName: string): string {
+  return `${value} is not a value of ${enumName}`;
+}
+
+/** The bits of a field's range in a word given as two u32 halves, unsigned. */
+export function rangeBits(lo: number, hi: number, start: number, range: number): bigint {
+  return BigInt.asUintN(range, ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)) >> BigInt(start));
+}
+
+/** How a field's value is typed: what a misfit's raw bits become. */
+export type FieldValueKind = 'number' | 'bigint' | 'boolean';
+
+/**
+ * A stored misfit's value: the raw bits as the field's type can hold them: a bigint as is, a
+ * number when below 2^53 (else NaN, which JSON prints as null), a boolean as "not zero".
+ */
+export function misfitValue(raw: bigint, kind: FieldValueKind): number | bigint | boolean {
+  if (kind === 'bigint') return raw;
+  if (kind === 'boolean') return raw !== 0n;
+  return raw <= 9007199254740991n ? Number(raw) : NaN;
+}
+
+/** A field as the argument check names it: `[name, signed, width]`, or null for a bool (which always fits). */
+export type ArgumentField = readonly [name: string, signed: boolean, width: number] | null;
+
+/**
+ * A decoded record with the issues of its argument-misfit word added (and its raw words), or
+ * the record itself when the word flags none of its fields. Decoders call it only for records
+ * whose word is not zero, so the common path reads one u32 and nothing more.
+ */
+export function withArgumentIssues<R extends { readonly issues?: readonly FieldIssue[]; readonly raw?: RawWords }>(
+  record: R,
+  view: DataView,
+  offset: number,
+  fields: readonly ArgumentField[] | undefined,
+): R {
+  const bits = view.getUint32(offset + OFFSET_ARG_MISFITS, true);
+  let issues: FieldIssue[] | undefined;
+  fields?.forEach((f, index) => {
+    if (f && (bits & argumentMisfitBit(index)) !== 0) issues = addIssue(issues, f[0], argumentMisfitText(f[1], f[2]));
+  });
+  if (!issues) return record;
+  return { ...record, issues: [...(record.issues ?? []), ...issues], raw: record.raw ?? rawWords(view, offset) };
+}
+
