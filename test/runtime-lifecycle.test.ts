@@ -186,3 +186,26 @@ describe('counters crossing 2^32', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('dumpTrace where there is no process (a browser page)', () => {
+  it('prints to console.log', () => {
+    const t = tracerFor({ ringSize: 8, rings: 1 });
+    t.enable();
+    t.write(1, 5, 0, 6, 0);
+    const logged: unknown[] = [];
+    const log = console.log;
+    const proc = Object.getOwnPropertyDescriptor(globalThis, 'process')!;
+    console.log = (line: unknown) => logged.push(line);
+    // synchronously, so nothing else runs while `process` is away
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
+    try {
+      t.dumpTrace(4);
+    } finally {
+      Object.defineProperty(globalThis, 'process', proc);
+      console.log = log;
+    }
+    expect(logged[0]).toBe('=== Trace Dump (most recent 4 per CPU) ===');
+    expect(logged.at(-1)).toBe('=== Total events recorded: 1 ===');
+    expect(logged).toHaveLength(4);
+  });
+});
