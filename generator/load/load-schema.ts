@@ -1,11 +1,11 @@
-import { DiagnosticSink, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { DiagnosticSink, sortDiagnostics, WHOLE_FILE, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkSemantics } from '../check/semantics.js';
 import { checkStructure } from '../check/structure.js';
 import { buildModel } from '../model/build-model.js';
 import type { SchemaModel } from '../model/model.js';
 import type { RawSchema } from '../model/raw-schema.js';
-import { readSource } from './read-source.js';
-import { parseYaml } from './yaml-document.js';
+import { MAX_SCHEMA_BYTES, readSource } from './read-source.js';
+import { parseYaml, type YamlSource } from './yaml-document.js';
 
 export interface LoadResult {
   /** The file name diagnostics carry. */
@@ -16,6 +16,8 @@ export interface LoadResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Present when there are no errors (warnings allowed). */
   readonly model: SchemaModel | undefined;
+  /** The parsed document, for positions of its nodes (present when the text parsed). */
+  readonly source?: YamlSource;
 }
 
 /**
@@ -35,7 +37,14 @@ export function loadSchemaFile(path: string): LoadResult {
 
 /** Loads and checks schema text (a trace file's embedded schema, or a test's inline one). */
 export function loadSchemaText(text: string, file: string): LoadResult {
-  return checkText(text, file, new DiagnosticSink(file));
+  const sink = new DiagnosticSink(file);
+  // the file reader's limit, for text from elsewhere (a trace file's header, git)
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_SCHEMA_BYTES) {
+    sink.error('file-too-large', WHOLE_FILE, `schema is ${bytes} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);
+    return { file, text: undefined, diagnostics: sink.list, model: undefined };
+  }
+  return checkText(text, file, sink);
 }
 
 function checkText(text: string, file: string, sink: DiagnosticSink): LoadResult {
@@ -44,5 +53,5 @@ function checkText(text: string, file: string, sink: DiagnosticSink): LoadResult
     checkSemantics(parsed.value as RawSchema, parsed.source, sink);
   }
   const model = parsed && sink.errorCount === 0 ? buildModel(parsed.value as RawSchema, text, file) : undefined;
-  return { file, text, diagnostics: sortDiagnostics(sink.list), model };
+  return { file, text, diagnostics: sortDiagnostics(sink.list), model, ...(parsed ? { source: parsed.source } : {}) };
 }
