@@ -21,6 +21,7 @@ export {
   writeChunkHeader,
   TRACE_FILE_VERSION,
   CHUNK_HEADER_BYTES,
+  HEADER_FIXED_BYTES,
   type TraceHeader,
   type TraceChunk,
 } from './trace-file.js';

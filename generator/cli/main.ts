@@ -12,6 +12,8 @@ commands:
       --target ts|rust|c|md       what to emit (repeatable; default ts)
       --templates DIR             emit with your own handlebars templates
       --check                     write nothing; exit 1 when generated files are out of date
+  diff <baseline> <schema>    breaking changes against a baseline (a schema, a trace file or REV:PATH)
+      --format text|json|github|markdown, --fail-on wire|source|none
   decode <input|->            print a trace: a trace file, a raw ring image or a serial log
       --schema S, --format table|jsonl|dump|chrome, -o FILE, --last N, --cpu N, --event NAME,
       --from TS, --to TS, --input-format trace|rings|serial, --frequency HZ
@@ -37,6 +39,8 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
         return await (await import('./generate-command.js')).generateCommand(rest, io);
       case 'decode':
         return await (await import('./decode-command.js')).decodeCommand(rest, io);
+      case 'diff':
+        return await (await import('./diff-command.js')).diffCommand(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -48,7 +52,7 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`tracegen: ${e.message}\n${command && command !== 'help' ? `Run 'tracegen ${['validate', 'generate', 'decode'].includes(command) ? command + ' ' : ''}--help' for usage.\n` : ''}`);
+      io.stderr.write(`tracegen: ${e.message}\n${command && command !== 'help' ? `Run 'tracegen ${['validate', 'generate', 'decode', 'diff'].includes(command) ? command + ' ' : ''}--help' for usage.\n` : ''}`);
       return EXIT_USAGE;
     }
     throw e;

@@ -6,10 +6,15 @@ import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 
 const HELP = `usage: tracegen validate <schema.yaml>... [--format text|json|github] [--strict]
+                         [--against BASELINE [--fail-on wire|source|none]]
 
 Checks each schema's structure and meaning and prints every problem as
 FILE:LINE:COL: error[CODE]: message. Exit 0 valid, 1 invalid, 2 usage error
 (bad options, a missing file or a directory).
+
+  --against B   then compare the schema with a baseline, as 'tracegen diff B schema'
+                does (a schema file, a trace file, or REV:PATH); one schema only
+  --fail-on C   with --against: which findings fail (wire, source (default), none)
 `;
 
 /**
@@ -18,10 +23,12 @@ FILE:LINE:COL: error[CODE]: message. Exit 0 valid, 1 invalid, 2 usage error
  * @example
  * await cli(['validate', '--format', 'github', 'schema/veridian.yaml'], io);
  */
-export function validateCommand(argv: readonly string[], io: CliIo): number {
+export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCommandArgs(argv, {
     format: { type: 'string' },
     strict: { type: 'boolean' },
+    against: { type: 'string' },
+    'fail-on': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   const positionals = args.positionals;
@@ -31,6 +38,10 @@ export function validateCommand(argv: readonly string[], io: CliIo): number {
   }
   const format = oneOf<DiagnosticFormat>('--format', str(args, 'format'), ['text', 'json', 'github'], 'text');
   if (positionals.length === 0) throw new UsageError('validate needs at least one schema file');
+  const against = str(args, 'against');
+  if (against !== undefined && positionals.length !== 1) throw new UsageError('--against compares one schema with its baseline');
+  const failOn = oneOf('--fail-on', str(args, 'fail-on'), ['wire', 'source', 'none'] as const, 'source');
+  if (against === undefined && str(args, 'fail-on') !== undefined) throw new UsageError('--fail-on goes with --against');
 
   const all: Diagnostic[] = [];
   const texts = new Map<string, string>();
@@ -62,5 +73,11 @@ export function validateCommand(argv: readonly string[], io: CliIo): number {
 
   if (unreadable) return EXIT_USAGE;
   const failing = all.some((d) => d.severity === 'error' || (flag(args, 'strict') && d.severity === 'warning'));
-  return failing ? EXIT_INVALID : EXIT_OK;
+  if (failing || against === undefined) return failing ? EXIT_INVALID : EXIT_OK;
+  // the schema is valid: now the evolution check, loaded only when asked for
+  const { loadBoth, reportFindings } = await import('./diff-command.js');
+  const { diffLoaded } = await import('../diff/run-diff.js');
+  const sides = loadBoth(against, positionals[0]!, io);
+  if (typeof sides === 'number') return sides;
+  return reportFindings(diffLoaded(sides[0], sides[1]), format, failOn, sides, io, against);
 }

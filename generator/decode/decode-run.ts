@@ -8,6 +8,8 @@ import { ChunkMerger, LastPerRing, type EmitAt } from './pipeline.js';
 import { compareTs, readRecord, u64Big, type DecodedRecord } from './record.js';
 import { ChromeWriter } from './chrome.js';
 import { SchemaDecoder } from './schema-decoder.js';
+import { compareSchemas } from '../diff/compare.js';
+import { SchemaLocator } from '../diff/locate.js';
 import type { Sink } from './sink.js';
 import { ringImageBatch, serialBatch, traceFileBatches, type RecordBatch } from './sources.js';
 
@@ -102,6 +104,7 @@ export class DecodeRun {
             `tracegen: note: ${this.#input.name} was written with schema '${embedded.model.name}' (${h.schemaHash.slice(0, 12)}), not ${schemaPath} (${given.hash.slice(0, 12)}); decoding with the schema inside the trace. Pass --force-schema to use ${schemaPath}.\n`,
           );
         }
+        this.#io.stderr.write(wireNote(embedded.model, given, `${this.#input.name} (its schema)`, schemaPath ?? 'the given schema', force));
       }
       this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0));
       this.#header();
@@ -246,3 +249,15 @@ export class DecodeRun {
   }
 }
 
+
+/** What reading a trace with another schema than its own would change, from the diff's wire rules. */
+function wireNote(embedded: SchemaModel, given: SchemaModel, embeddedFile: string, givenFile: string, forced: boolean): string {
+  const wire = compareSchemas(
+    { model: embedded, at: new SchemaLocator(embeddedFile, undefined) },
+    { model: given, at: new SchemaLocator(givenFile, undefined) },
+  ).filter((f) => f.category === 'wire');
+  if (wire.length === 0) return `tracegen: note: the two schemas differ only in ways this trace does not see (no wire changes)\n`;
+  const shown = wire.slice(0, 20).map((f) => `  wire[${f.code}]: ${f.message}\n`).join('');
+  const more = wire.length > 20 ? `  ... and ${wire.length - 20} more (tracegen diff ${embeddedFile.replace(/ \(its schema\)$/, '')} ${givenFile})\n` : '';
+  return `tracegen: note: ${givenFile} would read this trace differently${forced ? ' (--force-schema: it does)' : ''}:\n${shown}${more}`;
+}

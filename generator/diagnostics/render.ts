@@ -1,6 +1,15 @@
-import type { Diagnostic } from './diagnostic.js';
+import type { Severity, Span } from './diagnostic.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
+
+/** What the renderer prints: a validator's diagnostic, or a diff's finding (which has a category). */
+export interface Reportable extends Span {
+  readonly file: string;
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+  readonly category?: string;
+}
 
 /**
  * Renders diagnostics as text (`FILE:LINE:COL: error[CODE]: message`, the source line and a
@@ -10,7 +19,7 @@ export type DiagnosticFormat = 'text' | 'json' | 'github';
  * renderDiagnostics(list, 'text', (file) => sources.get(file));
  */
 export function renderDiagnostics(
-  list: readonly Diagnostic[],
+  list: readonly Reportable[],
   format: DiagnosticFormat,
   sourceOf: (file: string) => string | undefined,
 ): string {
@@ -24,7 +33,7 @@ export function renderDiagnostics(
   }
 }
 
-function toJson(d: Diagnostic) {
+function toJson(d: Reportable) {
   return {
     file: d.file,
     line: d.line,
@@ -33,6 +42,7 @@ function toJson(d: Diagnostic) {
     endColumn: d.endColumn,
     severity: d.severity,
     code: d.code,
+    ...(d.category === undefined ? {} : { category: d.category }),
     message: d.message,
   };
 }
@@ -45,13 +55,13 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function toGithub(d: Diagnostic): string {
+function toGithub(d: Reportable): string {
   const kind = d.severity === 'error' ? 'error' : 'warning';
   const props = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},endLine=${d.endLine},endColumn=${d.endColumn},title=${escapeProperty(d.code)}`;
   return `::${kind} ${props}::${escapeData(`[${d.code}] ${d.message}`)}\n`;
 }
 
-function toText(d: Diagnostic, source: string | undefined): string {
+function toText(d: Reportable, source: string | undefined): string {
   let out = `${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}\n`;
   const lineText = source === undefined ? undefined : sourceLine(source, d.line);
   if (lineText !== undefined && lineText.trim() !== '') {

@@ -37,9 +37,10 @@ export class SchemaLocator {
     return [...event, 'fields', this.#indexOfEntry([...event, 'fields'], 'name', field)];
   }
 
-  /** The span of an event (its first line). */
-  event(id: number, key?: string): Span {
+  /** The span of an event's first key present of `keys`, or of its first line. */
+  event(id: number, ...keys: string[]): Span {
     const path = this.eventPath(id);
+    const key = keys.find((k) => this.#source?.node([...path, k]) !== undefined);
     return key ? this.at([...path, key]) : (this.#source?.startSpan(path) ?? WHOLE_FILE);
   }
 

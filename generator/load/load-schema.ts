@@ -4,7 +4,7 @@ import { checkStructure } from '../check/structure.js';
 import { buildModel } from '../model/build-model.js';
 import type { SchemaModel } from '../model/model.js';
 import type { RawSchema } from '../model/raw-schema.js';
-import { MAX_SCHEMA_BYTES, readSource } from './read-source.js';
+import { decodeText, MAX_SCHEMA_BYTES, readSource } from './read-source.js';
 import { parseYaml, type YamlSource } from './yaml-document.js';
 
 export interface LoadResult {
@@ -33,6 +33,18 @@ export function loadSchemaFile(path: string): LoadResult {
   const text = readSource(path, sink);
   if (text === undefined) return { file: path, text, diagnostics: sink.list, model: undefined };
   return checkText(text, path, sink);
+}
+
+/** Loads and checks schema bytes from elsewhere than a file (git, a trace file's header). */
+export function loadSchemaBytes(bytes: Uint8Array, file: string): LoadResult {
+  const sink = new DiagnosticSink(file);
+  if (bytes.length > MAX_SCHEMA_BYTES) {
+    sink.error('file-too-large', WHOLE_FILE, `schema is ${bytes.length} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);
+    return { file, text: undefined, diagnostics: sink.list, model: undefined };
+  }
+  const text = decodeText(bytes, sink);
+  if (text === undefined) return { file, text, diagnostics: sink.list, model: undefined };
+  return checkText(text, file, sink);
 }
 
 /** Loads and checks schema text (a trace file's embedded schema, or a test's inline one). */

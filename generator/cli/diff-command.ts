@@ -1,0 +1,104 @@
+import { renderDiagnostics, type DiagnosticFormat } from '../diagnostics/render.js';
+import { BaselineError, loadSide } from '../diff/baseline.js';
+import { changelog } from '../diff/changelog.js';
+import { fails, type FailOn, type Finding } from '../diff/finding.js';
+import { asReportable, diffLoaded } from '../diff/run-diff.js';
+import type { LoadResult } from '../load/load-schema.js';
+import { UnreadableFileError } from '../load/read-source.js';
+import type { SchemaModel } from '../model/model.js';
+import { flag, oneOf, parseCommandArgs, str } from './args.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+
+const HELP = `usage: tracegen diff <baseline> <schema> [--format text|json|github|markdown]
+                     [--fail-on wire|source|none]
+
+Compares a schema with a baseline, event by id, down to bit ranges, types, enum
+values and flag bits, and reports each change with its category:
+  wire        traces already written would be read with another meaning
+  source      old traces decode, but code using the generated API breaks
+  compatible  nothing breaks (reported as information)
+
+The baseline is a schema file, a trace file (the schema it carries), or a git
+revision and path, REV:PATH (origin/main:schema/x.yaml). So is the new side.
+
+  --format F     text (default), json, github (annotations), markdown (a changelog)
+  --fail-on C    wire, source (default: wire and source fail), none
+
+Exit 0 when no finding fails, 1 when one does or a schema is invalid, 2 for
+usage errors and baselines that cannot be read.
+`;
+
+/**
+ * `tracegen diff`: the breaking-change check of a schema against a baseline.
+ *
+ * @example
+ * await cli(['diff', 'origin/main:schema/veridian.yaml', 'schema/veridian.yaml', '--format', 'github'], io);
+ */
+export async function diffCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(argv, {
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flag(args, 'help')) {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  const format = oneOf('--format', str(args, 'format'), ['text', 'json', 'github', 'markdown'] as const, 'text');
+  const failOn = oneOf<FailOn>('--fail-on', str(args, 'fail-on'), ['wire', 'source', 'none'], 'source');
+  if (args.positionals.length !== 2) throw new UsageError('diff takes a baseline and a schema: tracegen diff <baseline> <schema>');
+  const [baseArg, nextArg] = args.positionals as [string, string];
+
+  const sides = loadBoth(baseArg, nextArg, io);
+  if (typeof sides === 'number') return sides;
+  const findings = diffLoaded(sides[0], sides[1]);
+  return reportFindings(findings, format, failOn, sides, io, baseArg);
+}
+
+/** Loads both sides; on failure reports it and returns the exit code. */
+export function loadBoth(baseArg: string, nextArg: string, io: CliIo): [LoadResult & { model: SchemaModel }, LoadResult & { model: SchemaModel }] | number {
+  const loaded: LoadResult[] = [];
+  for (const arg of [baseArg, nextArg]) {
+    try {
+      loaded.push(loadSide(arg));
+    } catch (e) {
+      if (e instanceof BaselineError || e instanceof UnreadableFileError) {
+        io.stderr.write(`tracegen: cannot read ${e.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw e;
+    }
+  }
+  const invalid = loaded.filter((l) => !l.model);
+  if (invalid.length) {
+    for (const l of invalid) {
+      io.stderr.write(renderDiagnostics(l.diagnostics, 'text', () => l.text));
+      io.stderr.write(`tracegen: ${l.file} is not a valid schema\n`);
+    }
+    return EXIT_INVALID;
+  }
+  return loaded as [LoadResult & { model: SchemaModel }, LoadResult & { model: SchemaModel }];
+}
+
+/** Prints findings in a format and returns the exit code their categories give. */
+export function reportFindings(
+  findings: readonly Finding[],
+  format: DiagnosticFormat | 'markdown',
+  failOn: FailOn,
+  sides: readonly LoadResult[],
+  io: CliIo,
+  baseLabel: string,
+): number {
+  const failing = findings.filter((f) => fails(f.category, failOn)).length;
+  if (format === 'markdown') io.stdout.write(changelog(findings, sides[1]!.model!.name, baseLabel));
+  else {
+    const texts = new Map(sides.map((s) => [s.file, s.text]));
+    const out = renderDiagnostics(asReportable(findings, failOn), format, (f) => texts.get(f));
+    if (format === 'text') {
+      const count = (c: string) => findings.filter((f) => f.category === c).length;
+      io.stdout.write(out);
+      io.stdout.write(`${findings.length ? `${count('wire')} wire, ${count('source')} source, ${count('compatible')} compatible` : 'no changes'}: ${failing ? `fails (--fail-on ${failOn})` : 'ok'}\n`);
+    } else io.stdout.write(out);
+  }
+  return failing ? EXIT_INVALID : EXIT_OK;
+}
