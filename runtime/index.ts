@@ -22,6 +22,9 @@ export {
   TRACE_FILE_VERSION,
   CHUNK_HEADER_BYTES,
   HEADER_FIXED_BYTES,
+  MAX_SCHEMA_BYTES,
+  MIN_FREQUENCY,
+  MAX_FREQUENCY,
   type TraceHeader,
   type TraceChunk,
 } from './trace-file.js';

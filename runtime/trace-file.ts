@@ -17,6 +17,17 @@ export const TRACE_FILE_VERSION = 1;
 export const HEADER_MAGIC = 'TRACEGEN';
 export const CHUNK_MAGIC = 'CHNK';
 export const HEADER_FIXED_BYTES = 88;
+/**
+ * The largest schema text a header may carry: the schema loader's limit too (schemas are
+ * hand-written; anything larger is a mistake or an attack, and is refused before it is parsed).
+ */
+export const MAX_SCHEMA_BYTES = 1024 * 1024;
+/**
+ * Clock frequencies a trace may state, in Hz (0 means unknown): below 1 Hz or above 10^15 Hz
+ * no clock counts, and a time computed from them would not be a number worth printing.
+ */
+export const MIN_FREQUENCY = 1;
+export const MAX_FREQUENCY = 1e15;
 export const CHUNK_HEADER_BYTES = 40;
 
 export interface TraceHeader {
@@ -113,6 +124,8 @@ export function isTraceFile(bytes: Uint8Array): boolean {
  */
 export class TraceFileReader {
   #buf: Uint8Array = new Uint8Array(0);
+  /** True when #buf is ours (not a block a caller fed), so its spare room may be filled. */
+  #owned = false;
   #start = 0;
   #end = 0;
   /** Bytes consumed before `#buf[#start]`: for error positions. */
@@ -133,17 +146,27 @@ export class TraceFileReader {
       this.#consumed += this.#start;
       // Keep a reference instead of copying: most callers feed whole blocks.
       this.#buf = bytes;
+      this.#owned = false;
       this.#start = 0;
       this.#end = bytes.length;
       return;
     }
-    const next = new Uint8Array(pending + bytes.length);
+    // a chunk spread over several blocks: append into spare room of a buffer of our own, grown
+    // geometrically, so a large chunk costs linear time. Bytes before #end are never rewritten:
+    // views handed out earlier stay valid.
+    if (this.#owned && this.#end + bytes.length <= this.#buf.length) {
+      this.#buf.set(bytes, this.#end);
+      this.#end += bytes.length;
+      return;
+    }
+    const next = new Uint8Array(Math.max(2 * (pending + bytes.length), 1 << 16));
     next.set(this.#buf.subarray(this.#start, this.#end), 0);
     next.set(bytes, pending);
     this.#consumed += this.#start;
     this.#buf = next;
+    this.#owned = true;
     this.#start = 0;
-    this.#end = next.length;
+    this.#end = pending + bytes.length;
   }
 
   /** Yields every complete chunk fed so far. Record views stay valid until the next `feed`. */
@@ -154,7 +177,17 @@ export class TraceFileReader {
       const at = this.#start;
       if (startsWith(this.#buf, at, HEADER_MAGIC_BYTES)) {
         if (avail < HEADER_FIXED_BYTES) return;
-        const total = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, 16).getUint32(12, true);
+        // what the header claims is checked before waiting for it: a hostile length or schema
+        // size is an error at once, not gigabytes buffered first
+        const fixed = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, HEADER_FIXED_BYTES);
+        const total = fixed.getUint32(12, true);
+        const textLength = fixed.getUint32(80, true);
+        if (textLength > MAX_SCHEMA_BYTES) {
+          throw new TraceFileError(`at byte ${this.#consumed + at}: the schema inside is ${textLength} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);
+        }
+        if (total < HEADER_FIXED_BYTES + textLength || total > HEADER_FIXED_BYTES + textLength + 8) {
+          throw new TraceFileError(`at byte ${this.#consumed + at}: header is damaged (it claims ${total} bytes for ${textLength} bytes of schema)`);
+        }
         if (avail < total) return;
         const header = decodeHeader(this.#buf.subarray(at, at + total), this.#consumed + at);
         if (this.#header && (header.schemaHash !== this.#header.schemaHash || header.layout.ringSize !== this.#header.layout.ringSize || header.layout.rings !== this.#header.layout.rings)) {
@@ -174,6 +207,13 @@ export class TraceFileReader {
       const count = view.getUint32(8, true);
       if (ring >= this.#header.layout.rings) {
         throw new TraceFileError(`at byte ${this.#consumed + at}: chunk for ring ${ring}, but the trace has ${this.#header.layout.rings} rings`);
+      }
+      // a chunk is one copy of one ring: it never holds more than the ring does
+      if (count > this.#header.layout.ringSize) {
+        throw new TraceFileError(`at byte ${this.#consumed + at}: chunk claims ${count} records, but a ring holds ${this.#header.layout.ringSize}: the file is damaged`);
+      }
+      for (const field of [16, 24, 32]) {
+        if (view.getUint32(field + 4, true) >= 0x200000) throw new TraceFileError(`at byte ${this.#consumed + at}: chunk holds a count of 2^53 or more: the file is damaged`);
       }
       const size = CHUNK_HEADER_BYTES + count * RECORD_BYTES;
       if (avail < size) return;
@@ -259,6 +299,12 @@ function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
   if (layout.ringSize === 0 || (layout.ringSize & (layout.ringSize - 1)) !== 0 || layout.rings < 1 || layout.rings > 256) {
     throw new TraceFileError(`at byte ${at}: header is damaged (layout ${layout.ringSize} x ${layout.rings})`);
   }
+  const frequency = view.getFloat64(32, true);
+  if (!(frequency === 0 || (frequency >= MIN_FREQUENCY && frequency <= MAX_FREQUENCY))) {
+    throw new TraceFileError(`at byte ${at}: header is damaged (clock frequency ${frequency})`);
+  }
+  const zero = view.getFloat64(40, true);
+  if (!Number.isFinite(zero)) throw new TraceFileError(`at byte ${at}: header is damaged (wall-clock zero ${zero})`);
   let schemaText: string;
   try {
     schemaText = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER_FIXED_BYTES, HEADER_FIXED_BYTES + textLength));
@@ -269,8 +315,8 @@ function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
     version,
     layout,
     clock: clockName(view.getUint8(24)),
-    frequency: view.getFloat64(32, true),
-    wallClockZeroMs: view.getFloat64(40, true),
+    frequency,
+    wallClockZeroMs: zero,
     schemaHash: bytesToHex(bytes.subarray(48, 80)),
     schemaText,
     byteLength: bytes.length,

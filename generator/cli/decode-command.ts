@@ -9,6 +9,7 @@ import type { OutputFormat } from '../decode/formats.js';
 import { DecodeError, Input, InputOpenError } from '../decode/input.js';
 import { Sink } from '../decode/sink.js';
 import { detectFormat, type InputFormat } from '../decode/sources.js';
+import { MAX_FREQUENCY, MIN_FREQUENCY } from '../../runtime/index.js';
 import { flag, oneOf, parseCommandArgs, str, strs } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 
@@ -71,7 +72,7 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     events: strs(args, 'event'),
     from: str(args, 'from'),
     to: str(args, 'to'),
-    frequency: str(args, 'frequency') === undefined ? undefined : positiveNumber('--frequency', str(args, 'frequency')!),
+    frequency: str(args, 'frequency') === undefined ? undefined : frequency('--frequency', str(args, 'frequency')!),
   };
   const forced = str(args, 'input-format');
   const inputFormat = forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace');
@@ -95,9 +96,10 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     given = loaded;
   }
 
-  const sink = new Sink(io, str(args, 'output'));
+  let sink: Sink | undefined;
   let run: DecodeRun | undefined;
   try {
+    sink = new Sink(io, str(args, 'output'), input.identity);
     const head = input.peek();
     if (head.length === 0) throw new DecodeError(`${input.name}: empty input`);
     const format = inputFormat ?? detectFormat(head);
@@ -119,13 +121,19 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     return EXIT_OK;
   } catch (e) {
     if (e instanceof DecodeError) {
-      run?.finish();
-      sink.close();
-      io.stderr.write(`tracegen: ${e.message}\n`);
+      // what was decoded before the damage is still written, unless the output itself failed
+      let reported = e;
+      try {
+        run?.finish();
+        sink?.close();
+      } catch (closing) {
+        if (!(closing instanceof DecodeError)) throw closing;
+        reported = closing;
+      }
+      io.stderr.write(`tracegen: ${reported.message}\n`);
       return EXIT_INVALID;
     }
-    sink.abort();
-    if (e instanceof UsageError) throw e;
+    sink?.abort();
     throw e;
   } finally {
     input.close();
@@ -171,8 +179,8 @@ function intIn(flagName: string, v: string, lo: number, hi: number): number {
   return Number(v);
 }
 
-function positiveNumber(flagName: string, v: string): number {
+function frequency(flagName: string, v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flagName} must be a positive number, not '${v}'`);
+  if (!Number.isFinite(n) || n < MIN_FREQUENCY || n > MAX_FREQUENCY) throw new UsageError(`${flagName} must be a number of Hz from ${MIN_FREQUENCY} to ${MAX_FREQUENCY}, not '${v}'`);
   return n;
 }

@@ -1,4 +1,4 @@
-import type { TraceHeader } from '../../runtime/index.js';
+import { imageBytes, type TraceHeader } from '../../runtime/index.js';
 import { UsageError, type CliIo } from '../cli/io.js';
 import { loadSchemaText } from '../load/load-schema.js';
 import type { SchemaModel } from '../model/model.js';
@@ -11,7 +11,7 @@ import { SchemaDecoder } from './schema-decoder.js';
 import { compareSchemas } from '../diff/compare.js';
 import { SchemaLocator } from '../diff/locate.js';
 import type { Sink } from './sink.js';
-import { ringImageBatch, serialBatch, traceFileBatches, type RecordBatch } from './sources.js';
+import { checkImageSize, ringImageBatch, SerialScanner, traceFileBatches, type RecordBatch } from './sources.js';
 
 const PROGRESS_EVERY_MS = 500;
 
@@ -39,6 +39,7 @@ export class DecodeRun {
   #skipped = 0;
   #events = 0;
   #lost = new Map<number, { overwritten: number; dropped: number }>();
+  #merger: ChunkMerger | undefined;
   #filter!: (r: DecodedRecord) => boolean;
   #chrome: ChromeWriter | undefined;
   #lastProgress = Date.now();
@@ -89,7 +90,7 @@ export class DecodeRun {
   }
 
   decodeTrace(given: SchemaModel | undefined, force: boolean, schemaPath: string | undefined): void {
-    const merger = new ChunkMerger();
+    const merger = (this.#merger = new ChunkMerger());
     // made once the header is read: `--last` and `dump` keep at most a ring's worth per CPU
     let last: LastPerRing | undefined;
     const written = new Map<number, number>();
@@ -153,8 +154,13 @@ export class DecodeRun {
 
   decodeImage(model: SchemaModel): void {
     this.#setSchema(model, model.clock.frequency ?? 0);
+    // an image has one size: checked before reading (a sparse 3 GB file), or while reading a
+    // stream, which is never read past it (/dev/zero)
+    const expected = imageBytes(model.layout);
+    if (this.#input.size !== undefined) checkImageSize(this.#input.size, false, model.layout, this.#input.name);
+    const bytes = this.#input.readAtMost(expected + 1);
+    checkImageSize(Math.min(bytes.length, expected), bytes.length > expected, model.layout, this.#input.name);
     this.#header();
-    const bytes = this.#input.readAll();
     const batch = ringImageBatch(bytes, model.layout, this.#input.name);
     const total = [...batch.written!.values()].reduce((a, b) => a + b, 0);
     this.#whole(batch, total, undefined);
@@ -163,9 +169,12 @@ export class DecodeRun {
   decodeSerial(model: SchemaModel): void {
     this.#setSchema(model, model.clock.frequency ?? 0);
     this.#header();
-    const bytes = this.#input.readAll();
-    const text = new TextDecoder('utf-8').decode(bytes);
-    const result = serialBatch(text, (name) => this.#decoder.eventByName(name)?.id ?? -1, model.layout.rings, this.#input.name);
+    const scan = new SerialScanner((name) => this.#decoder.eventByName(name)?.id ?? -1, model.layout.rings, model.layout.rings * model.layout.ringSize, this.#input.name);
+    for (let block = this.#input.read(); block; block = this.#input.read()) {
+      scan.push(block);
+      this.#progress();
+    }
+    const result = scan.finish();
     this.#skipped = result.skipped;
     this.#whole(result, result.total ?? result.records.length, result.count);
   }
@@ -246,6 +255,13 @@ export class DecodeRun {
     const overwritten = [...this.#lost.values()].reduce((n, l) => n + l.overwritten, 0);
     const dropped = [...this.#lost.values()].reduce((n, l) => n + l.dropped, 0);
     if (overwritten || dropped) this.#io.stderr.write(`tracegen: the capture lost ${overwritten} events to overwriting and dropped ${dropped} torn records\n`);
+    const m = this.#merger;
+    if (m && (m.backwards || m.released)) {
+      const why = [m.backwards ? `${m.backwards} record${m.backwards > 1 ? 's' : ''} older than the one before it in its ring` : '', m.released ? `a ring's timestamps ran ahead of the others (${m.released} early release${m.released > 1 ? 's' : ''} of 64 MiB of waiting records)` : '']
+        .filter((x) => x)
+        .join('; ');
+      this.#io.stderr.write(`tracegen: note: the output is not wholly in time order: ${why}; --order ring prints the file's order\n`);
+    }
   }
 }
 

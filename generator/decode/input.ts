@@ -21,6 +21,8 @@ export class Input {
   readonly name: string;
   /** Size in bytes when known (a regular file), else undefined. */
   readonly size: number | undefined;
+  /** Device and inode, so an output path can be checked against the input. */
+  readonly identity: { readonly dev: number; readonly ino: number };
   #fd: number;
   #peeked: Uint8Array | undefined;
   #position = 0;
@@ -42,6 +44,7 @@ export class Input {
     const st = fstatSync(this.#fd);
     if (st.isDirectory()) throw new InputOpenError(`cannot read ${path}: is a directory`);
     this.size = st.isFile() ? st.size : undefined;
+    this.identity = { dev: st.dev, ino: st.ino };
   }
 
   /** Bytes read so far. */
@@ -66,11 +69,11 @@ export class Input {
     return b.length ? b : undefined;
   }
 
-  /** Everything left. */
-  readAll(): Uint8Array {
+  /** What is left, but never more than `limit` bytes (the caller decides what more means). */
+  readAtMost(limit: number): Uint8Array {
     const parts: Uint8Array[] = [];
     let total = 0;
-    for (let b = this.read(); b; b = this.read()) {
+    for (let b = this.read(Math.min(1 << 20, limit + 1)); b; b = total < limit ? this.read(Math.min(1 << 20, limit + 1 - total)) : undefined) {
       parts.push(b);
       total += b.length;
     }

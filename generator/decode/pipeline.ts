@@ -16,30 +16,58 @@ interface Cursor {
   readonly view: DataView;
   o: number;
   readonly end: number;
+  /** File order of the chunk: equal timestamps keep it. */
+  readonly seq: number;
 }
+
+/** Records waiting for the watermark beyond this are released anyway (see `ChunkMerger`). */
+const MAX_PENDING_BYTES = 64 << 20;
 
 /**
  * Merges the chunks of a streamed trace by timestamp without making an object per record: a
- * k-way merge of per-ring cursors over the file's own bytes (each ring's records are already in
- * time order). A trace file arrives as drains; a ring copied late in one drain may hold events
+ * k-way merge over the file's own bytes of each ring's queue of chunks (each ring's records are
+ * in time order). A trace file arrives as drains; a ring copied late in one drain may hold events
  * older than ones an earlier ring shows in the next, so after each drain only records up to the
  * watermark (the oldest "newest record" among the drain's rings) are released and the rest wait.
  * Ties keep file order.
+ *
+ * Hostile or broken timestamps cannot make it slow or large: only each ring's first waiting chunk
+ * takes part in the comparison (at most one per ring), and when more than 64 MiB of records wait
+ * (a ring whose clock ran far ahead holds nothing back, but its own records would wait forever)
+ * everything waiting is released and counted in `released`; timestamps that go backwards within
+ * a ring are counted in `backwards`. Either means the output is not wholly in time order.
  */
 export class ChunkMerger {
-  #cursors: Cursor[] = [];
+  readonly #queues = new Map<number, Cursor[]>();
+  #pendingBytes = 0;
+  #seq = 0;
+  readonly #maxPending: number;
+  /** Times everything waiting was released early, out of time order. */
+  released = 0;
+  /** Records whose timestamp is below the one before them in their ring. */
+  backwards = 0;
+
+  constructor(maxPendingBytes = MAX_PENDING_BYTES) {
+    this.#maxPending = maxPendingBytes;
+  }
 
   push(chunks: readonly ChunkView[], emit: EmitAt): void {
     let wmHi = Infinity;
     let wmLo = Infinity;
     for (const c of chunks) {
       if (c.length === 0) continue;
-      this.#cursors.push({ ring: c.ring, view: c.view, o: 0, end: c.length });
+      let q = this.#queues.get(c.ring);
+      if (!q) this.#queues.set(c.ring, (q = []));
+      q.push({ ring: c.ring, view: c.view, o: 0, end: c.length, seq: this.#seq++ });
+      this.#pendingBytes += c.length;
       const hi = c.view.getUint32(c.length - 28, true);
       const lo = c.view.getUint32(c.length - 32, true);
       if (hi < wmHi || (hi === wmHi && lo < wmLo)) [wmHi, wmLo] = [hi, lo];
     }
-    if (wmHi !== Infinity) this.#drain(emit, wmHi, wmLo);
+    if (this.#pendingBytes > this.#maxPending) {
+      this.released++;
+      this.#drain(emit, Infinity, Infinity);
+    } else if (wmHi !== Infinity) this.#drain(emit, wmHi, wmLo);
   }
 
   end(emit: EmitAt): void {
@@ -47,7 +75,9 @@ export class ChunkMerger {
   }
 
   #drain(emit: EmitAt, wmHi: number, wmLo: number): void {
-    const cs = this.#cursors;
+    // the heads: each ring's first waiting chunk
+    const cs: Cursor[] = [];
+    for (const q of this.#queues.values()) if (q.length) cs.push(q[0]!);
     for (;;) {
       let best = -1;
       let bHi = 0;
@@ -56,32 +86,42 @@ export class ChunkMerger {
         const c = cs[i]!;
         const hi = c.view.getUint32(c.o + 4, true);
         const lo = c.view.getUint32(c.o, true);
-        if (best < 0 || hi < bHi || (hi === bHi && lo < bLo)) [best, bHi, bLo] = [i, hi, lo];
+        if (best < 0 || hi < bHi || (hi === bHi && (lo < bLo || (lo === bLo && c.seq < cs[best]!.seq)))) [best, bHi, bLo] = [i, hi, lo];
       }
       if (best < 0 || bHi > wmHi || (bHi === wmHi && bLo > wmLo)) break;
       const c = cs[best]!;
       // the chosen ring's run: emit while it stays the oldest, without rescanning the others
       let nHi = Infinity;
       let nLo = Infinity;
-      let nIdx = -1; // which cursor holds the next-oldest record (-1: the watermark bounds the run)
+      let nSeq = Infinity; // the watermark bounds the run with every record equal to it released
       for (let i = 0; i < cs.length; i++) {
         if (i === best) continue;
         const o = cs[i]!;
         const hi = o.view.getUint32(o.o + 4, true);
         const lo = o.view.getUint32(o.o, true);
-        if (hi < nHi || (hi === nHi && lo < nLo)) [nHi, nLo, nIdx] = [hi, lo, i];
+        if (hi < nHi || (hi === nHi && (lo < nLo || (lo === nLo && o.seq < nSeq)))) [nHi, nLo, nSeq] = [hi, lo, o.seq];
       }
-      if (wmHi < nHi || (wmHi === nHi && wmLo < nLo)) [nHi, nLo, nIdx] = [wmHi, wmLo, -1];
+      if (wmHi < nHi || (wmHi === nHi && wmLo < nLo)) [nHi, nLo, nSeq] = [wmHi, wmLo, Infinity];
+      let pHi = bHi;
+      let pLo = bLo;
       for (;;) {
         emit(c.view, c.o, c.ring);
         c.o += 32;
+        this.#pendingBytes -= 32;
         if (c.o >= c.end) break;
         const hi = c.view.getUint32(c.o + 4, true);
         const lo = c.view.getUint32(c.o, true);
-        // a tie goes to the cursor that came first, so equal timestamps keep file order
-        if (hi > nHi || (hi === nHi && (lo > nLo || (lo === nLo && nIdx >= 0 && nIdx < best)))) break;
+        if (hi < pHi || (hi === pHi && lo < pLo)) this.backwards++;
+        [pHi, pLo] = [hi, lo];
+        // a tie goes to the chunk that came first, so equal timestamps keep file order
+        if (hi > nHi || (hi === nHi && (lo > nLo || (lo === nLo && c.seq > nSeq)))) break;
       }
-      if (c.o >= c.end) cs.splice(best, 1);
+      if (c.o >= c.end) {
+        const q = this.#queues.get(c.ring)!;
+        q.shift();
+        if (q.length) cs[best] = q[0]!;
+        else cs.splice(best, 1);
+      }
       if (!Number.isFinite(wmHi) && cs.length === 0) break;
     }
   }

@@ -1,6 +1,7 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { CliIo } from '../cli/io.js';
+import { UsageError, type CliIo } from '../cli/io.js';
+import { describeFsError } from '../load/read-source.js';
 import { ByteWriter } from './byte-writer.js';
 import { FileWriter } from './file-writer.js';
 import { DecodeError } from './input.js';
@@ -8,9 +9,12 @@ import { DecodeError } from './input.js';
 const BUFFER_BYTES = 1 << 20;
 
 /**
- * Where decoded text goes: standard output, or a file written beside its final name and renamed
- * into place at the end, so a reader never sees half a file and an existing file is replaced
- * whole. Everything passes through one reused 4 MiB buffer.
+ * Where decoded text goes: standard output, or `-o PATH`. A regular file (or a new one) is written
+ * beside its final name and renamed into place at the end, so a reader never sees half a file
+ * and an existing file is replaced whole; a failure removes the temporary file and leaves the old
+ * one. What is not a regular file is written in place: a device, a FIFO, the target of a
+ * symlink (the link stays a link). A folder, or the input itself, is refused (exit 2).
+ * Everything passes through one reused 1 MiB buffer.
  */
 export class Sink {
   /** Byte-level access for the jsonl writer; `write` is for text. */
@@ -21,19 +25,27 @@ export class Sink {
   readonly #io: CliIo;
 
   #writer: FileWriter | undefined;
+  /** Set once the output failed and was dropped: nothing more is written anywhere. */
+  #dropped = false;
 
-  constructor(io: CliIo, path: string | undefined) {
+  /** `input` is the decoded file's identity, so that `-o` can never overwrite it. */
+  constructor(io: CliIo, path: string | undefined, input?: { readonly dev: number; readonly ino: number }) {
     this.#io = io;
     if (path !== undefined && path !== '-') {
       this.#path = path;
-      this.#tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      const target = statOrUndefined(path, true);
+      if (target?.isDirectory()) throw new UsageError(`-o ${path} is a folder; give a file name`);
+      if (target && input && target.dev === input.dev && target.ino === input.ino) throw new UsageError(`-o ${path} is the input itself; write the output elsewhere`);
+      // only a regular file (or nothing) is replaced by rename; a link, device or FIFO is written in place
+      const inPlace = statOrUndefined(path, false)?.isSymbolicLink() === true || (target !== undefined && !target.isFile());
+      if (!inPlace) this.#tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
       try {
-        this.#fd = openSync(this.#tmp, 'w');
+        this.#fd = openSync(this.#tmp ?? path, 'w');
       } catch (e) {
-        throw new DecodeError(`cannot write ${path}: ${(e as Error).message}`);
+        throw new DecodeError(`cannot write ${path}: ${describeOutputError(e)}`);
       }
     }
-    if (this.#fd !== undefined && FileWriter.available()) {
+    if (this.#fd !== undefined && this.#tmp !== undefined && FileWriter.available()) {
       // a file: a writer thread writes full buffers while decoding fills the next
       const writer = (this.#writer = new FileWriter(this.#fd, BUFFER_BYTES));
       this.bytes = new ByteWriter(writer.slot(), (b) => this.#submit(b));
@@ -55,41 +67,78 @@ export class Sink {
   }
 
   #out(bytes: Uint8Array): void {
+    if (this.#dropped) return;
     if (this.#fd !== undefined) {
-      for (let at = 0; at < bytes.length; ) at += writeSync(this.#fd, bytes, at);
+      try {
+        for (let at = 0; at < bytes.length; ) at += writeSync(this.#fd, bytes, at);
+      } catch (e) {
+        throw new DecodeError(`cannot write ${this.#path}: ${describeOutputError(e)}`);
+      }
     } else {
       // the stream may keep the chunk: hand it a copy, the buffer is reused
       this.#io.stdout.write(bytes.slice());
     }
   }
 
-  /** Flushes and moves the file into place. */
+  /** Flushes and moves the file into place; on failure nothing is left but what was there. */
   close(): void {
-    this.bytes.flush();
-    if (this.#writer) {
-      try {
-        this.#writer.close();
-      } catch (e) {
-        throw new DecodeError(`cannot write ${this.#path}: ${(e as Error).message}`);
-      } finally {
-        this.#writer = undefined;
+    if (this.#dropped) return;
+    try {
+      this.bytes.flush();
+      if (this.#writer) {
+        try {
+          this.#writer.close();
+        } catch (e) {
+          throw new DecodeError(`cannot write ${this.#path}: ${describeOutputError(e)}`);
+        } finally {
+          this.#writer = undefined;
+        }
       }
+    } catch (e) {
+      this.abort();
+      throw e;
     }
     if (this.#fd !== undefined) {
       closeSync(this.#fd);
       this.#fd = undefined;
-      renameSync(this.#tmp!, this.#path!);
+      if (this.#tmp !== undefined) renameSync(this.#tmp, this.#path!);
     }
   }
 
-  /** Drops a half-written file (for failures before anything useful was decoded). */
+  /** Drops a half-written temporary file (for failures before anything useful was decoded). */
   abort(): void {
-    this.#writer?.close();
+    this.#dropped = this.#path !== undefined;
+    try {
+      this.#writer?.close();
+    } catch {
+      // the write already failed: what matters now is removing the temporary file
+    }
     this.#writer = undefined;
     if (this.#fd !== undefined) {
       closeSync(this.#fd);
       this.#fd = undefined;
-      rmSync(this.#tmp!, { force: true });
+      if (this.#tmp !== undefined) rmSync(this.#tmp, { force: true });
     }
   }
+}
+
+function statOrUndefined(path: string, follow: boolean): Stats | undefined {
+  try {
+    return follow ? statSync(path) : lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Identity of an open file, to compare with an output path. */
+export function identityOf(fd: number): { dev: number; ino: number } {
+  const st = fstatSync(fd);
+  return { dev: st.dev, ino: st.ino };
+}
+
+function describeOutputError(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return 'its folder does not exist';
+  const text = describeFsError(e);
+  return text.replace(/^write failed: (\w+): .*$/, (_, c: string) => describeFsError({ code: c }));
 }

@@ -96,17 +96,21 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
   if (batch.length || written.size) yield { chunks: batch, written, lost };
 }
 
+/** Throws unless `size` bytes (`more`: more than that) is the size of an image of `layout`. */
+export function checkImageSize(size: number, more: boolean, layout: Layout, name: string): void {
+  const expected = imageBytes(layout);
+  if (size === expected && !more) return;
+  throw new DecodeError(
+    `${name}: ${more ? 'more than ' : ''}${size} bytes is not a ring image of this schema's layout: expected ${expected} (${layout.rings} rings x (${layout.ringSize} x 32 + 8))`,
+  );
+}
+
 /**
  * The records of a raw ring image (a debugger's dump of the kernel's rings): each ring's write
  * index says which slots hold events and in what order, oldest first.
  */
 export function ringImageBatch(bytes: Uint8Array, layout: Layout, name: string): RecordBatch {
-  const expected = imageBytes(layout);
-  if (bytes.length !== expected) {
-    throw new DecodeError(
-      `${name}: ${bytes.length} bytes is not a ring image of this schema's layout: expected ${expected} (${layout.rings} rings x (${layout.ringSize} x 32 + 8))`,
-    );
-  }
+  checkImageSize(bytes.length, false, layout, name);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: DecodedRecord[] = [];
   const written = new Map<number, number>();
@@ -139,56 +143,107 @@ const TITLE = /=== Trace Dump \(most recent (\d+) per CPU\) ===/;
 const TOTAL = /=== Total events recorded: (\d+) ===/;
 const COLUMNS = /^\s*TIMESTAMP\s+CPU\s+EVENT\s+DATA0\s+DATA1\s*$/;
 
+/** Longer lines are not dump rows (a row is under 100 characters): they are skipped unread. */
+const MAX_LINE = 64 * 1024;
+
 /**
  * The rows of `dump_trace` output found in a serial capture (`\r\n` or `\n`, other kernel lines
- * around and between dumps). With several dumps, the last one is decoded: each dump shows the
- * rings at its moment. `idOf` maps printed names back to ids.
+ * around and between dumps), read as a stream: only the current dump's rows are kept, so a log of
+ * any size takes the memory of one dump. With several dumps, the last one is decoded: each dump
+ * shows the rings at its moment. `idOf` maps printed names back to ids.
+ *
+ * @example
+ * const scan = new SerialScanner(idOf, 16, 16 * 4096, 'serial.log');
+ * for (const block of blocks) scan.push(block);
+ * const result = scan.finish();
  */
-export function serialBatch(text: string, idOf: (name: string) => number, rings: number, name: string): SerialResult {
-  let dumps = 0;
-  let inDump = false;
-  let rows: DecodedRecord[] = [];
-  let skipped = 0;
-  let count: number | undefined;
-  let total: number | undefined;
-  for (const raw of text.split('\n')) {
+export class SerialScanner {
+  readonly #idOf: (name: string) => number;
+  readonly #rings: number;
+  readonly #maxRows: number;
+  readonly #name: string;
+  readonly #decoder = new TextDecoder('utf-8');
+  #rest = '';
+  #skippingLongLine = false;
+  #dumps = 0;
+  #inDump = false;
+  #rows: DecodedRecord[] = [];
+  #skipped = 0;
+  #count: number | undefined;
+  #total: number | undefined;
+
+  /** `maxRows`: more rows in one dump than this cannot be a dump of these rings (the layout's records). */
+  constructor(idOf: (name: string) => number, rings: number, maxRows: number, name: string) {
+    this.#idOf = idOf;
+    this.#rings = rings;
+    this.#maxRows = maxRows;
+    this.#name = name;
+  }
+
+  /** Takes the next block of the log. */
+  push(bytes: Uint8Array): void {
+    const text = this.#rest + this.#decoder.decode(bytes, { stream: true });
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      if (this.#skippingLongLine) this.#skippingLongLine = false;
+      else this.#line(text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.#rest = text.slice(start);
+    if (this.#rest.length > MAX_LINE) {
+      if (!this.#skippingLongLine && this.#inDump) this.#skipped++;
+      this.#skippingLongLine = true;
+      this.#rest = '';
+    }
+  }
+
+  /** Ends the log: the last dump's rows and counts. */
+  finish(): SerialResult {
+    const last = this.#rest + this.#decoder.decode();
+    if (last !== '' && !this.#skippingLongLine) this.#line(last);
+    if (this.#dumps === 0) throw new DecodeError(`${this.#name}: no dump_trace output in it (no "=== Trace Dump" line)`);
+    return { records: this.#rows, skipped: this.#skipped, dumps: this.#dumps, count: this.#count, total: this.#total };
+  }
+
+  #line(raw: string): void {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const title = TITLE.exec(line);
     if (title) {
-      dumps++;
-      inDump = true;
-      rows = [];
-      skipped = 0;
-      count = Number(title[1]);
-      continue;
+      this.#dumps++;
+      this.#inDump = true;
+      this.#rows = [];
+      this.#skipped = 0;
+      this.#count = Number(title[1]);
+      return;
     }
-    if (!inDump) continue;
+    if (!this.#inDump) return;
     const end = TOTAL.exec(line);
     if (end) {
-      total = Number(end[1]);
-      inDump = false;
-      continue;
+      this.#total = Number(end[1]);
+      this.#inDump = false;
+      return;
     }
-    if (COLUMNS.test(line)) continue;
+    if (COLUMNS.test(line)) return;
     const m = ROW.exec(line);
     if (!m) {
-      if (line.trim() !== '') skipped++;
-      continue;
+      if (line.trim() !== '') this.#skipped++;
+      return;
     }
     const ts = BigInt(m[1]!);
     const d0 = BigInt('0x' + m[4]!);
     const d1 = BigInt('0x' + m[5]!);
     if (ts >> 64n !== 0n || d0 >> 64n !== 0n || d1 >> 64n !== 0n || Number(m[2]) > 255) {
-      skipped++;
-      continue;
+      this.#skipped++;
+      return;
+    }
+    if (this.#rows.length >= this.#maxRows) {
+      throw new DecodeError(`${this.#name}: a dump with more than ${this.#maxRows} rows, more than the rings hold: not a dump of this schema's layout`);
     }
     const [tsHi, tsLo] = halves(ts);
     const [d0hi, d0lo] = halves(d0);
     const [d1hi, d1lo] = halves(d1);
     const cpu = Number(m[2]);
     // the kernel prints ring by ring, and puts CPU 16+ in its last ring
-    rows.push({ tsHi, tsLo, id: idOf(m[3]!), cpu, ring: Math.min(cpu, rings - 1), d0lo, d0hi, d1lo, d1hi, args: 0, name: m[3]! });
+    this.#rows.push({ tsHi, tsLo, id: this.#idOf(m[3]!), cpu, ring: Math.min(cpu, this.#rings - 1), d0lo, d0hi, d1lo, d1hi, args: 0, name: m[3]! });
   }
-  if (dumps === 0) throw new DecodeError(`${name}: no dump_trace output in it (no "=== Trace Dump" line)`);
-  return { records: rows, skipped, dumps, count, total };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { GENERATED_MARKER, type GeneratedFile } from './generated-file.js';
 
@@ -28,36 +28,61 @@ export function planChanges(outDir: string, files: readonly GeneratedFile[], sch
 }
 
 /**
- * Applies changes: each new or changed file is written to a temporary file beside it, then
- * renamed over the old one, so a reader (or a crash) never sees half a file. Unchanged files
- * are not touched, so their timestamps stay and build tools do not rebuild.
+ * Applies changes all or nothing: every new or changed file is first written to a temporary
+ * file beside it; only when all are written are they renamed over the old ones (each rename
+ * atomic), then stale files are removed. A failure while writing (a full disk, no permission)
+ * removes the temporary files and leaves every old file as it was. Unchanged files are not
+ * touched, so their timestamps stay and build tools do not rebuild.
  */
-export function applyChanges(changes: readonly FileChange[]): void {
-  for (const c of changes) {
-    if (c.kind === 'created' || c.kind === 'updated') {
-      mkdirSync(dirname(c.path), { recursive: true });
+export function applyChanges(changes: readonly FileChange[], writeFile: (path: string, text: string) => void = writeFileSync): void {
+  const writes = changes.filter((c) => c.kind === 'created' || c.kind === 'updated');
+  const staged: [tmp: string, path: string][] = [];
+  try {
+    for (const c of writes) {
+      makeFolder(dirname(c.path));
       const tmp = join(dirname(c.path), `.${Math.random().toString(36).slice(2)}.tracegen.tmp`);
-      try {
-        writeFileSync(tmp, c.after!);
-        renameSync(tmp, c.path);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        throw e;
-      }
-    } else if (c.kind === 'removed') {
-      rmSync(c.path);
+      staged.push([tmp, c.path]);
+      writeFile(tmp, c.after!);
     }
+  } catch (e) {
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    throw e;
   }
+  for (const [tmp, path] of staged) renameSync(tmp, path);
+  for (const c of changes) if (c.kind === 'removed') rmSync(c.path, { force: true });
 }
 
+/**
+ * Creates a folder and its missing parents one level at a time, so a path that can never exist
+ * (under /proc, below a file) fails at once instead of retrying (Node's recursive mkdir loops
+ * on such paths).
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      missing.push(at);
+      const up = dirname(at);
+      if (up === at) break;
+      at = up;
+      continue;
+    }
+    if (!st.isDirectory() && !statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
+    break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
+}
+
+/** The files directly in `dir`: generators write no subfolders, and stale-file removal must never reach into one. */
 function listFiles(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(p));
-    else if (entry.isFile()) out.push(p);
-  }
+  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isFile()) out.push(join(dir, entry.name));
   return out.sort();
 }
 
