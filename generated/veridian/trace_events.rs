@@ -4,6 +4,7 @@
 // module that defines `trace_event` (core only, no unsafe, no_std).
 
 /// Trace event types
+#[allow(clippy::enum_variant_names)] // variants are named by the schema
 #[repr(u8)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TraceEventType {

@@ -3,9 +3,8 @@ import type { YamlSource } from '../load/yaml-document.js';
 import type { RawEvent, RawField, RawSchema } from '../model/raw-schema.js';
 import { namesOf, RESERVED_WORDS } from '../model/names.js';
 import { enumWidth, ringBytes } from '../model/model.js';
+import { cConstantProblem, eventNameProblem, fieldNameProblem, TS_MODULE_NAMES, typeNameProblem, variantProblem } from './target-names.js';
 
-/** Type names the generated TypeScript module declares itself; an enum or flags set may not take one. */
-const GENERATED_TYPE_NAMES = new Set(['TraceEventType', 'TraceRecord', 'TraceEventName', 'UnknownRecord', 'EventMask']);
 
 /** Largest ring image a SharedArrayBuffer holds on every supported Node. */
 const MAX_IMAGE_BYTES = 2 ** 31 - 1;
@@ -67,7 +66,12 @@ function checkTypes(schema: RawSchema, err: Report): Map<string, DeclaredType> {
       return;
     }
     const pascal = namesOf(name).pascal;
-    if (GENERATED_TYPE_NAMES.has(pascal)) err('type-name-clash', path, `'${name}' becomes ${pascal}, a name the generated module declares`, 'key');
+    // a name the generated module declares is a clash; a language's own name is reserved
+    if (TS_MODULE_NAMES.has(pascal)) err('type-name-clash', path, `'${name}' becomes ${pascal}, a name the generated module declares`, 'key');
+    else {
+      const problem = typeNameProblem(kind, name);
+      if (problem) err('reserved-word', path, problem, 'key');
+    }
     const other = pascals.get(pascal);
     if (other !== undefined) err('case-collision', path, `'${name}' and '${other}' both become ${pascal}`, 'key');
     pascals.set(pascal, name);
@@ -77,6 +81,10 @@ function checkTypes(schema: RawSchema, err: Report): Map<string, DeclaredType> {
   for (const [name, e] of Object.entries(schema.enums ?? {})) {
     declare('enum', name, enumWidth(Object.keys(e.values).map(Number)));
     checkLabels(Object.entries(e.values), ['enums', name, 'values'], 'value', err);
+    for (const [value, label] of Object.entries(e.values)) {
+      const problem = variantProblem(namesOf(label).pascal, `'${name}.${label}'`);
+      if (problem) err('reserved-word', ['enums', name, 'values', value], problem);
+    }
     for (const v of Object.keys(e.values)) {
       if (!Number.isSafeInteger(Number(v))) err('out-of-range', ['enums', name, 'values', v], `enum value ${v} is above 2^53 - 1`, 'key');
     }
@@ -119,6 +127,8 @@ function checkGeneratedNames(schema: RawSchema, err: Report): void {
   // The C header puts event ids, enum values and flag bits in one space of <NAME>_ constants.
   const constants = new Map<string, string>(['RING_SIZE', 'RING_COUNT', 'STATIC_ASSERT', 'TRACE_EMIT', 'TRACE_EVENTS_H'].map((c) => [c, 'the header itself']));
   const claim = (constant: string, what: string, path: Path) => {
+    const problem = cConstantProblem(`${schema.name.toUpperCase()}_${constant}`);
+    if (problem) err('reserved-word', path, `${what} becomes the C constant ${problem}`, 'key');
     const other = constants.get(constant);
     // the same name twice is a duplicate, reported as such
     if (other === what) return;
@@ -157,6 +167,13 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
     if (reserved.has(event.id)) err('reserved-id', at('id'), `id ${event.id} is reserved (retired): pick an unused id`);
 
     if (event.name === 'unknown') err('reserved-word', at('name'), "'unknown' is what decoders and dumps print for ids the schema does not define");
+    else {
+      const problem = eventNameProblem(event.name);
+      if (problem) err('reserved-word', at('name'), problem);
+    }
+    // the kernel variant: given, or the name in PascalCase
+    const variantIssue = event.variant === undefined ? variantProblem(namesOf(event.name).pascal, `'${event.name}'`) : variantProblem(event.variant);
+    if (variantIssue) err('reserved-word', at(event.variant === undefined ? 'name' : 'variant'), variantIssue);
     const duplicateName = names.has(event.name);
     if (duplicateName) err('duplicate-name', at('name'), `event name '${event.name}' is already used by id ${names.get(event.name)}`);
     else {
@@ -193,6 +210,9 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
     const path = (...rest: Path) => at('fields', j, ...rest);
     if (RESERVED_WORDS.has(field.name)) {
       err('reserved-word', path('name'), `field name '${field.name}' is a reserved word in a generated language or a key of the decoded record`);
+    } else {
+      const problem = fieldNameProblem(field.name);
+      if (problem) err('reserved-word', path('name'), `field name ${problem}`);
     }
     if (names.has(field.name)) err('duplicate-field', path('name'), `field '${field.name}' is already declared in '${event.name}'`);
     else {

@@ -1,3 +1,4 @@
+import { visibleText } from '../visible-text.js';
 import type { TemplateEvent, TemplateField } from './template-model.js';
 
 /**
@@ -6,7 +7,7 @@ import type { TemplateEvent, TemplateField } from './template-model.js';
  * or act as a preprocessor directive (directives are not recognised inside comments).
  */
 export function cDoc(text: string, indent = ''): string {
-  const clean = text
+  const clean = visibleText(text)
     .replace(/\r\n?|\u2028|\u2029/g, '\n')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ')
     .replace(/\*\//g, '* /')

@@ -1,3 +1,4 @@
+import { visibleText } from '../visible-text.js';
 import type { TemplateEvent, TemplateField } from './template-model.js';
 
 /**
@@ -13,7 +14,7 @@ const MAX_WIDTH = 100;
  * clippy's doc lints (indentation, lazy list continuation, tabs) have nothing to say.
  */
 export function rustDoc(text: string, indent = ''): string {
-  const clean = text
+  const clean = visibleText(text)
     .replace(/\r\n?|\u2028|\u2029/g, '\n')
     .replace(/\t/g, '    ')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ')
@@ -30,7 +31,7 @@ export function rustDoc(text: string, indent = ''): string {
 
 /** The doc line of one field, a list item on one line: ``/// - `name`: doc (type, word bits)``. */
 export function rustFieldDoc(f: TemplateField): string {
-  const oneLine = (t: string) => t.replace(/[\s\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+  const oneLine = (t: string) => visibleText(t).replace(/[\s\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
   const where = `${f.typeName}, ${f.wordName}${f.wholeWord ? '' : ` bits ${f.lo}-${f.hi}`}${f.unit ? `, in ${oneLine(f.unit)}` : ''}`;
   const doc = oneLine(f.doc);
   return `/// - \`${f.name}\`: ${doc ? doc + ' ' : ''}(${where})\n`;

@@ -1,3 +1,4 @@
+import { visibleText } from '../visible-text.js';
 /**
  * Escaping for what lands in TypeScript. Identifiers need none: the checker only lets
  * snake_case names through and keeps reserved words out. Docs and strings do.
@@ -25,7 +26,7 @@ export function tsString(text: string): string {
  * ` * `; other control characters are shown as `\uXXXX`.
  */
 export function jsDocText(text: string): string {
-  return text
+  return visibleText(text)
     .replace(/\r\n?|\u2028|\u2029/g, '\n')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\*\//g, '*\\/')
