@@ -265,6 +265,24 @@ describe('generate writes all or nothing, and removes only its own files', () =>
     expect(r.stderr).toBe('tracegen: cannot write /proc/1/x: no such file\n');
   });
 
+  it('two generations into one new folder at once both succeed', async () => {
+    const bin = join(ROOT, 'dist/generator/cli/bin.js');
+    for (let round = 0; round < 4; round++) {
+      const out = join(TMP, `race-${round}/deep/er`);
+      const both = [0, 1].map(
+        () =>
+          new Promise<{ code: number | null; stderr: string }>((done) => {
+            const child = spawn(process.execPath, [bin, 'generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'c', '--out', out], { cwd: ROOT });
+            let stderr = '';
+            child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+            child.on('close', (code) => done({ code, stderr }));
+          }),
+      );
+      for (const r of await Promise.all(both)) expect([r.code, r.stderr.includes('tracegen:')]).toEqual([0, false]);
+      expect(readdirSync(out).sort()).toEqual(['index.ts', 'trace_events.h']);
+    }
+  });
+
   it('a failure while writing leaves every old file as it was and no temporary file', () => {
     const dir = join(TMP, 'atomic');
     mkdirSync(dir);

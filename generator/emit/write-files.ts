@@ -75,7 +75,14 @@ function makeFolder(dir: string): void {
     if (!st.isDirectory() && !statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
     break;
   }
-  for (const d of missing.reverse()) mkdirSync(d);
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // another generation made it meanwhile: that is the folder we wanted
+      if ((e as { code?: string }).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
+  }
 }
 
 /** The files directly in `dir`: generators write no subfolders, and stale-file removal must never reach into one. */
