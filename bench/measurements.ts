@@ -129,7 +129,12 @@ export async function tracepointCosts(quick: boolean): Promise<TracepointCosts> 
  * clock, so the check is the larger share), interleaved and each the best of seven.
  */
 export async function argumentCheckCost(quick: boolean): Promise<{ checked: number; unchecked: number }> {
-  const t = new Tracer({ layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT }, eventName: v.eventTypeName, schemaText: v.SCHEMA_TEXT, schemaHash: v.SCHEMA_HASH });
+  const t = new Tracer({
+    layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT },
+    eventName: v.eventTypeName,
+    schemaText: v.SCHEMA_TEXT,
+    schemaHash: v.SCHEMA_HASH,
+  });
   t.setClock('sequence');
   t.enable();
   const bit = 1 << v.TraceEventType.SchedSwitchIn;

@@ -5,7 +5,16 @@
  * test suite, which checks that the benchmark works, not how fast anything is).
  */
 import { arch, cpus, totalmem } from 'node:os';
-import { allocation, argumentCheckCost, cliDecode, cliTimes, consume, decodeSpeed, threadThroughput, tracepointCosts } from './measurements.js';
+import {
+  allocation,
+  argumentCheckCost,
+  cliDecode,
+  cliTimes,
+  consume,
+  decodeSpeed,
+  threadThroughput,
+  tracepointCosts,
+} from './measurements.js';
 
 const quick = process.argv.includes('--quick');
 const captureMb = quick ? 8 : Number(process.env['BENCH_CAPTURE_MB'] ?? 1024);
@@ -16,7 +25,8 @@ const secs = (x: number) => `${(x * 1000).toFixed(0)} ms`;
 const mark = (ok: boolean) => (ok ? 'met' : 'missed');
 
 const rows: string[][] = [];
-const row = (what: string, result: string, comparison: string, target: string, met: string) => rows.push([what, result, comparison, target, met]);
+const row = (what: string, result: string, comparison: string, target: string, met: string) =>
+  rows.push([what, result, comparison, target, met]);
 
 // first, while neither tracepoint has a history: JIT feedback from the runs below (the disabled
 // and masked-off loops, the other clock) would weigh on one side only
@@ -24,16 +34,58 @@ const check = await argumentCheckCost(quick);
 const c = await tracepointCosts(quick);
 // per-call costs are the fastest of many samples of 1000 calls (see measurements.ts)
 const added = c.disabled - c.loop;
-row('disabled tracepoint, added to a loop', ns(added), `loop alone ${ns(c.loop)}/iter, with it ${ns(c.disabled)}`, '< 1 ns', mark(added < 1));
-row('masked-off event (enabled, not in mask)', ns(c.maskedOff - c.loop), `${(c.maskedOff / c.disabled).toFixed(2)}x the disabled loop`, 'same as disabled', mark(Math.abs(c.maskedOff - c.disabled) < 0.5));
+row(
+  'disabled tracepoint, added to a loop',
+  ns(added),
+  `loop alone ${ns(c.loop)}/iter, with it ${ns(c.disabled)}`,
+  '< 1 ns',
+  mark(added < 1),
+);
+row(
+  'masked-off event (enabled, not in mask)',
+  ns(c.maskedOff - c.loop),
+  `${(c.maskedOff / c.disabled).toFixed(2)}x the disabled loop`,
+  'same as disabled',
+  mark(Math.abs(c.maskedOff - c.disabled) < 0.5),
+);
 const enabled = c.enabledNs - c.loop;
-row('enabled tracepoint, ns clock', ns(enabled), `${(enabled / c.clock).toFixed(2)}x performance.now() (${ns(c.clock)})`, '<= 1.25x', mark(enabled / c.clock <= 1.25));
+row(
+  'enabled tracepoint, ns clock',
+  ns(enabled),
+  `${(enabled / c.clock).toFixed(2)}x performance.now() (${ns(c.clock)})`,
+  '<= 1.25x',
+  mark(enabled / c.clock <= 1.25),
+);
 const seq = c.enabledSequence - c.loop;
-row('enabled tracepoint, sequence clock', ns(seq), `${(seq / c.clock).toFixed(2)}x performance.now()`, '<= 1.25x', mark(seq / c.clock <= 1.25));
+row(
+  'enabled tracepoint, sequence clock',
+  ns(seq),
+  `${(seq / c.clock).toFixed(2)}x performance.now()`,
+  '<= 1.25x',
+  mark(seq / c.clock <= 1.25),
+);
 const checkCost = check.checked - check.unchecked;
-row('argument check (out-of-range values flagged)', ns(checkCost), `${ns(check.checked)} checked, ${ns(check.unchecked)} unchecked, sequence clock`, '<= 1 ns', mark(checkCost <= 1));
-row('naive record write (DataView + BigInt)', ns(c.naive), `${(c.naive / enabled).toFixed(1)}x the tracepoint`, 'slower', mark(c.naive > enabled));
-row('diagnostics_channel publish, 1 subscriber', ns(c.diagnosticsChannel), `${(c.diagnosticsChannel / enabled).toFixed(1)}x the tracepoint`, '', '');
+row(
+  'argument check (out-of-range values flagged)',
+  ns(checkCost),
+  `${ns(check.checked)} checked, ${ns(check.unchecked)} unchecked, sequence clock`,
+  '<= 1 ns',
+  mark(checkCost <= 1),
+);
+row(
+  'naive record write (DataView + BigInt)',
+  ns(c.naive),
+  `${(c.naive / enabled).toFixed(1)}x the tracepoint`,
+  'slower',
+  mark(c.naive > enabled),
+);
+row(
+  'diagnostics_channel publish, 1 subscriber',
+  ns(c.diagnosticsChannel),
+  `${(c.diagnosticsChannel / enabled).toFixed(1)}x the tracepoint`,
+  '',
+  '',
+);
 row('pino to /dev/null', ns(c.pino), `${(c.pino / enabled).toFixed(1)}x the tracepoint`, '>= 20x', mark(c.pino / enabled >= 20));
 
 const one = await threadThroughput(1, quick ? 100 : 1000);
@@ -43,26 +95,64 @@ row('2 workers tracing at once', rate(two), `${(two / one).toFixed(2)}x one work
 
 const gc = await allocation(quick ? 1e6 : 1e7);
 const millions = quick ? '1M' : '10M';
-row(`GCs over ${millions} enabled tracepoints, sequence clock`, String(gc.sequence), 'the runtime allocates nothing', '0', mark(gc.sequence === 0));
+row(
+  `GCs over ${millions} enabled tracepoints, sequence clock`,
+  String(gc.sequence),
+  'the runtime allocates nothing',
+  '0',
+  mark(gc.sequence === 0),
+);
 // the ns clock's own allocation (Node's clock boxes its result) is the only garbage: allow one GC of noise
-row(`GCs over ${millions} enabled tracepoints, ns clock`, String(gc.tracepoint), `${gc.clock} over ${millions} bare performance.now() calls`, 'no more than the clock', mark(gc.tracepoint <= gc.clock + 1));
+row(
+  `GCs over ${millions} enabled tracepoints, ns clock`,
+  String(gc.tracepoint),
+  `${gc.clock} over ${millions} bare performance.now() calls`,
+  'no more than the clock',
+  mark(gc.tracepoint <= gc.clock + 1),
+);
 
 const d = decodeSpeed(quick ? 1e5 : 2e6);
-row('generated decoder (forEachRecord), number fields', rate(d.numbers.recordsPerSecond), `${d.numbers.mbPerSecond.toFixed(0)} MB/s`, '30 M/s', mark(d.numbers.recordsPerSecond >= 30e6));
+row(
+  'generated decoder (forEachRecord), number fields',
+  rate(d.numbers.recordsPerSecond),
+  `${d.numbers.mbPerSecond.toFixed(0)} MB/s`,
+  '30 M/s',
+  mark(d.numbers.recordsPerSecond >= 30e6),
+);
 row('generated decoder (forEachRecord), half bigint', rate(d.mixed.recordsPerSecond), `${d.mixed.mbPerSecond.toFixed(0)} MB/s`, '', '');
-row('generated decoder (decodeTrace iterator)', rate(d.iterator.recordsPerSecond), `${(d.numbers.recordsPerSecond / d.iterator.recordsPerSecond).toFixed(1)}x slower than forEachRecord`, '', '');
+row(
+  'generated decoder (decodeTrace iterator)',
+  rate(d.iterator.recordsPerSecond),
+  `${(d.numbers.recordsPerSecond / d.iterator.recordsPerSecond).toFixed(1)}x slower than forEachRecord`,
+  '',
+  '',
+);
 
 const cli = cliDecode(captureMb);
-row(`tracegen decode --format jsonl -o FILE, ${(cli.bytes / 2 ** 20).toFixed(0)} MB capture`, rate(cli.eventsPerSecond), `${(cli.events / 1e6).toFixed(1)}M events, peak ${cli.peakMb.toFixed(0)} MB`, '>= 1 M/s, < 200 MB', mark(cli.eventsPerSecond >= 1e6 && cli.peakMb < 200));
+row(
+  `tracegen decode --format jsonl -o FILE, ${(cli.bytes / 2 ** 20).toFixed(0)} MB capture`,
+  rate(cli.eventsPerSecond),
+  `${(cli.events / 1e6).toFixed(1)}M events, peak ${cli.peakMb.toFixed(0)} MB`,
+  '>= 1 M/s, < 200 MB',
+  mark(cli.eventsPerSecond >= 1e6 && cli.peakMb < 200),
+);
 
 const t = cliTimes(quick);
-row('tracegen generate, 256-event schema (process)', secs(t.generate256), `bare node ${secs(t.bareNode)}`, '< 1.5 s', mark(t.generate256 < 1.5));
+row(
+  'tracegen generate, 256-event schema (process)',
+  secs(t.generate256),
+  `bare node ${secs(t.bareNode)}`,
+  '< 1.5 s',
+  mark(t.generate256 < 1.5),
+);
 row('tracegen validate, default schema (process)', secs(t.validate), `bare node ${secs(t.bareNode)}`, '< 0.5 s', mark(t.validate < 0.5));
 
 const header = ['measurement', 'result', 'comparison (same run)', 'target', ''];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`node ${process.version}, ${arch()}, ${cpus()[0]?.model ?? 'cpu'} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${quick ? ' (quick run)' : ''}\n`);
+console.log(
+  `node ${process.version}, ${arch()}, ${cpus()[0]?.model ?? 'cpu'} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB${quick ? ' (quick run)' : ''}\n`,
+);
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));

@@ -47,7 +47,15 @@ export function formatDump(image: Uint8Array, layout: Layout, count: number, eve
       const at = base + Number(i % size) * RECORD_BYTES;
       const ts = view.getBigUint64(at, true);
       if (ts === 0n) continue;
-      lines.push(dumpLine(ts, view.getUint8(at + OFFSET_CPU), eventName(view.getUint8(at + OFFSET_ID)), view.getBigUint64(at + OFFSET_DATA0, true), view.getBigUint64(at + OFFSET_DATA1, true)));
+      lines.push(
+        dumpLine(
+          ts,
+          view.getUint8(at + OFFSET_CPU),
+          eventName(view.getUint8(at + OFFSET_ID)),
+          view.getBigUint64(at + OFFSET_DATA0, true),
+          view.getBigUint64(at + OFFSET_DATA1, true),
+        ),
+      );
     }
   }
   lines.push(DUMP_TOTAL(total));

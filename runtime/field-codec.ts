@@ -87,4 +87,3 @@ export function withArgumentIssues<R extends { readonly issues?: readonly FieldI
   if (!issues) return record;
   return { ...record, issues: [...(record.issues ?? []), ...issues], raw: record.raw ?? rawWords(view, offset) };
 }
-

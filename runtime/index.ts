@@ -31,5 +31,16 @@ export {
 export { formatDump, dumpLine, hex016, DUMP_TITLE, DUMP_COLUMNS, DUMP_TOTAL, type DumpOptions } from './dump.js';
 export { copyRing, loadWriteIndex, type RingCopy } from './ring-reader.js';
 export * from './bits.js';
-export { argumentMisfitBit, argumentMisfitText, misfitTypeName, misfitValue, rangeBits, storedMisfitText, unknownEnumText, withArgumentIssues, type ArgumentField, type FieldValueKind } from './field-codec.js';
+export {
+  argumentMisfitBit,
+  argumentMisfitText,
+  misfitTypeName,
+  misfitValue,
+  rangeBits,
+  storedMisfitText,
+  unknownEnumText,
+  withArgumentIssues,
+  type ArgumentField,
+  type FieldValueKind,
+} from './field-codec.js';
 export { appendRecord, readRawRecord, type RawRecord } from './image-writer.js';

@@ -183,15 +183,26 @@ export class TraceFileReader {
         const total = fixed.getUint32(12, true);
         const textLength = fixed.getUint32(80, true);
         if (textLength > MAX_SCHEMA_BYTES) {
-          throw new TraceFileError(`at byte ${this.#consumed + at}: the schema inside is ${textLength} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);
+          throw new TraceFileError(
+            `at byte ${this.#consumed + at}: the schema inside is ${textLength} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`,
+          );
         }
         if (total < HEADER_FIXED_BYTES + textLength || total > HEADER_FIXED_BYTES + textLength + 8) {
-          throw new TraceFileError(`at byte ${this.#consumed + at}: header is damaged (it claims ${total} bytes for ${textLength} bytes of schema)`);
+          throw new TraceFileError(
+            `at byte ${this.#consumed + at}: header is damaged (it claims ${total} bytes for ${textLength} bytes of schema)`,
+          );
         }
         if (avail < total) return;
         const header = decodeHeader(this.#buf.subarray(at, at + total), this.#consumed + at);
-        if (this.#header && (header.schemaHash !== this.#header.schemaHash || header.layout.ringSize !== this.#header.layout.ringSize || header.layout.rings !== this.#header.layout.rings)) {
-          throw new TraceFileError(`at byte ${this.#consumed + at}: a second capture of a different schema or layout follows; split the file`);
+        if (
+          this.#header &&
+          (header.schemaHash !== this.#header.schemaHash ||
+            header.layout.ringSize !== this.#header.layout.ringSize ||
+            header.layout.rings !== this.#header.layout.rings)
+        ) {
+          throw new TraceFileError(
+            `at byte ${this.#consumed + at}: a second capture of a different schema or layout follows; split the file`,
+          );
         }
         this.#header ??= header;
         this.#start += total;
@@ -206,14 +217,19 @@ export class TraceFileReader {
       const ring = view.getUint16(4, true);
       const count = view.getUint32(8, true);
       if (ring >= this.#header.layout.rings) {
-        throw new TraceFileError(`at byte ${this.#consumed + at}: chunk for ring ${ring}, but the trace has ${this.#header.layout.rings} rings`);
+        throw new TraceFileError(
+          `at byte ${this.#consumed + at}: chunk for ring ${ring}, but the trace has ${this.#header.layout.rings} rings`,
+        );
       }
       // a chunk is one copy of one ring: it never holds more than the ring does
       if (count > this.#header.layout.ringSize) {
-        throw new TraceFileError(`at byte ${this.#consumed + at}: chunk claims ${count} records, but a ring holds ${this.#header.layout.ringSize}: the file is damaged`);
+        throw new TraceFileError(
+          `at byte ${this.#consumed + at}: chunk claims ${count} records, but a ring holds ${this.#header.layout.ringSize}: the file is damaged`,
+        );
       }
       for (const field of [16, 24, 32]) {
-        if (view.getUint32(field + 4, true) >= 0x200000) throw new TraceFileError(`at byte ${this.#consumed + at}: chunk holds a count of 2^53 or more: the file is damaged`);
+        if (view.getUint32(field + 4, true) >= 0x200000)
+          throw new TraceFileError(`at byte ${this.#consumed + at}: chunk holds a count of 2^53 or more: the file is damaged`);
       }
       const size = CHUNK_HEADER_BYTES + count * RECORD_BYTES;
       if (avail < size) return;
@@ -262,7 +278,9 @@ export class TraceFileReader {
   finish(): void {
     const left = this.#end - this.#start;
     if (!this.#header) {
-      throw new TraceFileError(left === 0 && this.#consumed === 0 ? 'empty trace file' : 'not a tracegen trace file, or its header is cut off');
+      throw new TraceFileError(
+        left === 0 && this.#consumed === 0 ? 'empty trace file' : 'not a tracegen trace file, or its header is cut off',
+      );
     }
     const end = this.#consumed + this.#end;
     if (this.#cut) {
@@ -294,7 +312,8 @@ function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
     throw new TraceFileError(`at byte ${at}: trace file format version ${version}; this tracegen reads version ${TRACE_FILE_VERSION}`);
   }
   const textLength = view.getUint32(80, true);
-  if (HEADER_FIXED_BYTES + textLength > bytes.length) throw new TraceFileError(`at byte ${at}: header is damaged (schema text overruns it)`);
+  if (HEADER_FIXED_BYTES + textLength > bytes.length)
+    throw new TraceFileError(`at byte ${at}: header is damaged (schema text overruns it)`);
   const layout = { ringSize: view.getUint32(16, true), rings: view.getUint32(20, true) };
   if (layout.ringSize === 0 || (layout.ringSize & (layout.ringSize - 1)) !== 0 || layout.rings < 1 || layout.rings > 256) {
     throw new TraceFileError(`at byte ${at}: header is damaged (layout ${layout.ringSize} x ${layout.rings})`);

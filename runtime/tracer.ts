@@ -42,9 +42,7 @@ const TWO_32 = 4294967296;
 /** Node's built-in modules when running on Node (20.16+), nothing in a browser. */
 const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
 const workerThreads = builtin?.('node:worker_threads') as { threadId: number; isMainThread: boolean } | undefined;
-const diagnostics = builtin?.('node:diagnostics_channel') as
-  | { subscribe(name: string, fn: (message: unknown) => void): void }
-  | undefined;
+const diagnostics = builtin?.('node:diagnostics_channel') as { subscribe(name: string, fn: (message: unknown) => void): void } | undefined;
 /** This thread's claim value: its thread id + 1 (0 means free). */
 const CLAIM = (workerThreads?.threadId ?? 0) + 1;
 
@@ -203,7 +201,8 @@ export class Tracer {
       // the suspect mark comes first: a reader that sees the ring free must also see the mark
       if (Atomics.load(this.#i32, ctl + C_CLAIMS + ring) !== id + 1) continue;
       Atomics.store(this.#i32, ctl + C_SUSPECT + ring, 1);
-      if (Atomics.compareExchange(this.#i32, ctl + C_CLAIMS + ring, id + 1, 0) !== id + 1) Atomics.store(this.#i32, ctl + C_SUSPECT + ring, 0);
+      if (Atomics.compareExchange(this.#i32, ctl + C_CLAIMS + ring, id + 1, 0) !== id + 1)
+        Atomics.store(this.#i32, ctl + C_SUSPECT + ring, 0);
     }
   }
 
@@ -222,7 +221,9 @@ export class Tracer {
     if (this.#ring >= 0) throw new TracingError(`this thread already writes ring ${this.#ring} of another buffer`);
     const expected = imageBytes(this.layout) + CONTROL_WORDS * 4;
     if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength !== expected) {
-      throw new TracingError(`not a tracing buffer of this schema's layout (${this.layout.ringSize} x ${this.layout.rings}): expected a SharedArrayBuffer of ${expected} bytes`);
+      throw new TracingError(
+        `not a tracing buffer of this schema's layout (${this.layout.ringSize} x ${this.layout.rings}): expected a SharedArrayBuffer of ${expected} bytes`,
+      );
     }
     const i32 = new Int32Array(buffer);
     const ctl = imageBytes(this.layout) >> 2;
@@ -234,7 +235,9 @@ export class Tracer {
         return ring;
       }
     }
-    throw new TracingError(`all ${this.layout.rings} rings are claimed: no ring left for this thread (layout.rings in the schema sets how many)`);
+    throw new TracingError(
+      `all ${this.layout.rings} rings are claimed: no ring left for this thread (layout.rings in the schema sets how many)`,
+    );
   }
 
   /**
@@ -358,12 +361,16 @@ export class Tracer {
   #stamp(u32: Uint32Array, i: number): void {
     if (this.#sequence) {
       // A 64-bit counter from 32-bit atomics, without a lock: the low word is the atomic counter,
-      // and C_SEQ_HALVES counts its halves (value / 2^31). The thread whose increment crosses a
-      // half bumps it, so others may read it one behind, never ahead (that would take 2^31 events
-      // between two statements); the low word's top bit tells which, as it equals the halves' parity.
+      // and C_SEQ_HALVES counts its halves (value / 2^31), bumped by the thread whose increment
+      // crosses a half. A thread reads the halves just after its increment, and may see them one
+      // off: one behind if its value is just past a crossing whose bump is still to come, one
+      // ahead if it stalled and others crossed the next half meanwhile. The low word's top bit is
+      // the parity of the true count, and its next bit says which case can apply (a value in the
+      // first 2^30 of its half is that far from the next crossing, so can only be behind; one in
+      // the last 2^30 only ahead): the count is exact unless a thread stalls for 2^30 events.
       const lo = Atomics.add(this.#i32, this.#ctl + C_SEQ, 1) >>> 0;
       let halves = Atomics.load(this.#i32, this.#ctl + C_SEQ_HALVES) >>> 0;
-      if ((halves & 1) !== lo >>> 31) halves++;
+      if ((halves & 1) !== lo >>> 31) halves = (lo & 0x40000000) === 0 ? halves + 1 : halves - 1;
       u32[i] = lo;
       u32[i + 1] = halves >>> 1;
       if ((lo & 0x7fffffff) === 0x7fffffff) Atomics.add(this.#i32, this.#ctl + C_SEQ_HALVES, 1);
@@ -488,7 +495,18 @@ export class Tracer {
       const quiescent =
         ring === this.#ring ||
         (Atomics.load(this.#i32, this.#ctl + C_SUSPECT + ring) === 0 && Atomics.load(this.#i32, this.#ctl + C_CLAIMS + ring) === 0);
-      const copy = copyRing(image, this.#i32, this.layout, ring, from[ring]!, out, at + CHUNK_HEADER_BYTES, this.#ctl + C_FENCE, quiescent, this.#ctl + C_CARRY + ring);
+      const copy = copyRing(
+        image,
+        this.#i32,
+        this.layout,
+        ring,
+        from[ring]!,
+        out,
+        at + CHUNK_HEADER_BYTES,
+        this.#ctl + C_FENCE,
+        quiescent,
+        this.#ctl + C_CARRY + ring,
+      );
       from[ring] = copy.next;
       if (copy.dropped > 0) this.#dropped[ring]!.add(copy.firstIndex - copy.dropped, copy.firstIndex);
       if (copy.count === 0 && copy.overwritten === 0 && copy.dropped === 0) continue;
@@ -530,7 +548,6 @@ export class Tracer {
     }
   }
 }
-
 
 /** Lines go to stdout on Node and to the console where there is no `process` (a browser page). */
 function defaultWrite(line: string): void {

@@ -14,7 +14,12 @@ const TMP = mkdtempSync('test/tmp/cut-');
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 const RINGS = 4;
-const config = { layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT }, eventName: v.eventTypeName, schemaText: v.SCHEMA_TEXT, schemaHash: v.SCHEMA_HASH };
+const config = {
+  layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT },
+  eventName: v.eventTypeName,
+  schemaText: v.SCHEMA_TEXT,
+  schemaHash: v.SCHEMA_HASH,
+};
 
 /** A capture of three drains over four rings (one tracer per ring, as threads would have). */
 function makeCapture(): Uint8Array {
@@ -23,11 +28,12 @@ function makeCapture(): Uint8Array {
   reader.setClock('sequence');
   reader.enable();
   const writers = [reader, ...Array.from({ length: RINGS - 1 }, () => new Tracer(config))];
-  writers.slice(1).forEach((t) => t.attach(buffer));
+  for (const t of writers.slice(1)) t.attach(buffer);
   const parts: Uint8Array[] = [];
   let n = 0;
   for (let drain = 0; drain < 3; drain++) {
-    for (let k = 0; k < 5; k++) for (const [ring, t] of writers.entries()) if ((k + ring + drain) % 4 !== 3) t.write(v.TraceEventType.SchedSwitchIn, ++n, 0, ring, 0);
+    for (let k = 0; k < 5; k++)
+      for (const [ring, t] of writers.entries()) if ((k + ring + drain) % 4 !== 3) t.write(v.TraceEventType.SchedSwitchIn, ++n, 0, ring, 0);
     parts.push(reader.drain());
   }
   return Buffer.concat(parts);

@@ -6,7 +6,12 @@ import { runCli } from './helpers/run-cli.js';
 
 /** A tracer of the veridian schema with a fixed layout, like the generated module's. */
 const tracer = () =>
-  new Tracer({ layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT }, eventName: v.eventTypeName, schemaText: v.SCHEMA_TEXT, schemaHash: v.SCHEMA_HASH });
+  new Tracer({
+    layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT },
+    eventName: v.eventTypeName,
+    schemaText: v.SCHEMA_TEXT,
+    schemaHash: v.SCHEMA_HASH,
+  });
 
 describe('decoding a capture of several rings', () => {
   it('merges the rings by timestamp across drains, every event once, ties in file order', async () => {
@@ -29,11 +34,17 @@ describe('decoding a capture of several rings', () => {
     writeFileSync('test/tmp/rings3.trace', Buffer.concat(parts));
     const r = await runCli(['decode', 'test/tmp/rings3.trace', '--format', 'jsonl']);
     expect(r.code).toBe(0);
-    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ts: string; cpu: number; args: { pid: number } });
+    const records = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ts: string; cpu: number; args: { pid: number } });
     expect(records.map((x) => x.args.pid)).toEqual(Array.from({ length: seq }, (_, i) => i));
     expect(new Set(records.map((x) => x.cpu))).toEqual(new Set([0, 1, 2]));
     const ring = await runCli(['decode', 'test/tmp/rings3.trace', '--format', 'jsonl', '--order', 'ring']);
-    const byRing = ring.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cpu: number });
+    const byRing = ring.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { cpu: number });
     expect(byRing).toHaveLength(seq);
   });
 });

@@ -13,8 +13,14 @@ describe('examples/worker-pool', () => {
     expect(r.stdout).toMatch(/^test\/tmp\/pool\.trace: 602 events from 2 workers \(\d+ \+ \d+ tasks\), 0 dropped\n$/);
     const decoded = await runCli(['decode', trace, '--format', 'jsonl']);
     expect(decoded.code).toBe(0);
-    const records = decoded.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; cpu: number; args: { pid?: number; tid?: number } });
-    const ins = records.filter((x) => x.event === 'sched_switch_in').map((x) => x.args.pid).sort((a, b) => a! - b!);
+    const records = decoded.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; cpu: number; args: { pid?: number; tid?: number } });
+    const ins = records
+      .filter((x) => x.event === 'sched_switch_in')
+      .map((x) => x.args.pid)
+      .sort((a, b) => a! - b!);
     expect(ins).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(records.filter((x) => x.event === 'sched_switch_out')).toHaveLength(300);
     // one timeline for all threads: the pool's entry (before the workers start) comes first and

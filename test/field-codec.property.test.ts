@@ -10,7 +10,7 @@ import { ByteWriter } from '../generator/decode/byte-writer.js';
 import { writeJsonAt } from '../generator/decode/formats.js';
 import { issuesOf, SchemaDecoder } from '../generator/decode/schema-decoder.js';
 import { readRecord } from '../generator/decode/record.js';
-import { loadSchemaFile } from '../generator/load/load-schema.js';
+import { loadSchemaFile } from '../generator/load-schema.js';
 import { flagsText } from '../runtime/index.js';
 import * as packed from './golden/packed/expected/index.js';
 
@@ -31,7 +31,8 @@ function asJson(fieldName: string, value: unknown, hasIssue: boolean): unknown {
   const field = model.events.flatMap((e) => e.fields).find((f) => f.names.snake === fieldName)!;
   if (typeof value === 'string') return value; // already a name (the table decoder's enums and flags)
   if (!hasIssue && field.type.kind === 'enum' && typeof value === 'number') return packed.IRQ_KIND_NAMES[value as packed.IrqKind] ?? value;
-  if (!hasIssue && field.type.kind === 'flags') return flagsText(value as number | bigint, field.type.ref.names.snake === 'perms' ? packed.PERMS_BITS : packed.WIDE_SET_BITS);
+  if (!hasIssue && field.type.kind === 'flags')
+    return flagsText(value as number | bigint, field.type.ref.names.snake === 'perms' ? packed.PERMS_BITS : packed.WIDE_SET_BITS);
   if (typeof value === 'number' && Number.isNaN(value)) return null;
   if (typeof value === 'bigint') return value >= -(2n ** 53n) + 1n && value <= 2n ** 53n - 1n ? Number(value) : value.toString();
   return value;

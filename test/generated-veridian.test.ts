@@ -3,13 +3,23 @@ import * as v from '../generated/veridian/index.js';
 import { readTraceFile } from '../runtime/index.js';
 
 describe('generated/veridian', () => {
-  it('has the seed\'s enum values, names and unknown', () => {
+  it("has the seed's enum values, names and unknown", () => {
     expect(v.TraceEventType.SyscallEntry).toBe(0);
     expect(v.TraceEventType.IpcFastReceive).toBe(5);
     expect(v.TraceEventType.IpcSlowPath).toBe(9);
     expect(Array.from({ length: 12 }, (_, id) => v.eventTypeName(id))).toEqual([
-      'syscall_entry', 'syscall_exit', 'sched_switch_out', 'sched_switch_in', 'ipc_fast_send', 'ipc_fast_recv',
-      'frame_alloc', 'frame_free', 'page_fault', 'ipc_slow_path', 'unknown', 'unknown',
+      'syscall_entry',
+      'syscall_exit',
+      'sched_switch_out',
+      'sched_switch_in',
+      'ipc_fast_send',
+      'ipc_fast_recv',
+      'frame_alloc',
+      'frame_free',
+      'page_fault',
+      'ipc_slow_path',
+      'unknown',
+      'unknown',
     ]);
     expect(v.eventTypeName(255)).toBe('unknown');
     expect(v.eventTypeName(-1)).toBe('unknown');
@@ -120,10 +130,18 @@ describe('generated/veridian', () => {
     const misfit = (field: string) => ({ field, message: 'argument did not fit u32 when traced (only its low bits were recorded)' });
     expect(records.map((r) => r.issues)).toEqual([[misfit('pid'), misfit('tid')], [misfit('pid')], undefined]);
     // the recorded bits are the arguments' low 32 bits, as before; only the flag word tells
-    expect(records.map((r) => r.event === 'sched_switch_out' && [r.pid, r.tid])).toEqual([[4294967295, 0], [1, 7], [4, 5]]);
+    expect(records.map((r) => r.event === 'sched_switch_out' && [r.pid, r.tid])).toEqual([
+      [4294967295, 0],
+      [1, 7],
+      [4, 5],
+    ]);
     const ring0 = readTraceFile(v.snapshot()).chunks.find((c) => c.ring === 0)!.records;
     const bytesOf = (back: number) => Array.from(ring0.subarray(ring0.length - 32 * back + 10, ring0.length - 32 * back + 16));
-    expect([bytesOf(3), bytesOf(2), bytesOf(1)]).toEqual([[0, 0, 3, 0, 0, 0], [0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0]]);
+    expect([bytesOf(3), bytesOf(2), bytesOf(1)]).toEqual([
+      [0, 0, 3, 0, 0, 0],
+      [0, 0, 1, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+    ]);
   });
 
   it('forEachRecord visits the same records as decodeTrace', () => {

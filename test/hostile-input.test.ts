@@ -4,7 +4,21 @@
  * test's own folder (sparse files, FIFOs, symlinks, device nodes made with mknod).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
@@ -31,10 +45,21 @@ interface Measured {
 function measure(args: string[], opts: { input?: string | Buffer; shell?: string } = {}): Measured {
   const t0 = performance.now();
   const command = opts.shell ?? `exec "${process.execPath}" "${MEASURED}" ${args.map((a) => `'${a}'`).join(' ')}`;
-  const r = spawnSync('bash', ['-c', `ulimit -v 4194304; ${command}`], { cwd: ROOT, input: opts.input, maxBuffer: 1 << 26, timeout: 60_000 });
+  const r = spawnSync('bash', ['-c', `ulimit -v 4194304; ${command}`], {
+    cwd: ROOT,
+    input: opts.input,
+    maxBuffer: 1 << 26,
+    timeout: 60_000,
+  });
   const stderr = r.stderr.toString('utf8');
   const rss = /@@maxrss (\d+)\n$/.exec(stderr);
-  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: stderr.replace(/@@maxrss \d+\n$/, ''), mib: rss ? Number(rss[1]) / 1024 : Infinity, seconds: (performance.now() - t0) / 1000 };
+  return {
+    code: r.status,
+    stdout: r.stdout.toString('utf8'),
+    stderr: stderr.replace(/@@maxrss \d+\n$/, ''),
+    mib: rss ? Number(rss[1]) / 1024 : Infinity,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 const oneLine = (m: Measured) => {
@@ -44,7 +69,16 @@ const oneLine = (m: Measured) => {
 
 /** A trace file: a header (of `schemaText`) and chunks of ring `ring` records with these timestamps. */
 function traceFile(chunks: { ring: number; ts: bigint[] }[], schemaText = v.SCHEMA_TEXT): Buffer {
-  const parts: Uint8Array[] = [encodeHeader({ layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT }, clock: 'ns', frequency: 1e9, wallClockZeroMs: 0, schemaHash: v.SCHEMA_HASH, schemaText })];
+  const parts: Uint8Array[] = [
+    encodeHeader({
+      layout: { ringSize: v.RING_SIZE, rings: v.RING_COUNT },
+      clock: 'ns',
+      frequency: 1e9,
+      wallClockZeroMs: 0,
+      schemaHash: v.SCHEMA_HASH,
+      schemaText,
+    }),
+  ];
   let index = new Map<number, number>();
   for (const c of chunks) {
     const bytes = new Uint8Array(CHUNK_HEADER_BYTES + c.ts.length * 32);
@@ -66,7 +100,10 @@ function traceFile(chunks: { ring: number; ts: bigint[] }[], schemaText = v.SCHE
 
 describe('memory and time stay bounded', () => {
   it('validate reads /dev/zero and an endless pipe only up to the 1 MiB limit', () => {
-    for (const m of [measure(['validate', '/dev/zero']), measure([], { shell: `yes | "${process.execPath}" "${MEASURED}" validate /dev/stdin` })]) {
+    for (const m of [
+      measure(['validate', '/dev/zero']),
+      measure([], { shell: `yes | "${process.execPath}" "${MEASURED}" validate /dev/stdin` }),
+    ]) {
       expect(m.code).toBe(1);
       expect(m.stderr).toMatch(/error\[file-too-large\]: file is more than 1048576 bytes/);
       expect(m.mib).toBeLessThan(200);
@@ -107,7 +144,7 @@ describe('memory and time stay bounded', () => {
     rmSync(log);
   });
 
-  it('the schema inside a trace file is held to the loader\'s limit before it is parsed', () => {
+  it("the schema inside a trace file is held to the loader's limit before it is parsed", () => {
     const file = join(TMP, 'doc50.trace');
     writeFileSync(file, traceFile([{ ring: 0, ts: [1n] }], v.SCHEMA_TEXT.replace('doc: >-', `doc: ${'y'.repeat(50 * 2 ** 20)}\nx: >-`)));
     const m = measure(['decode', file]);
@@ -153,10 +190,18 @@ describe('memory and time stay bounded', () => {
     expect(m.seconds).toBeLessThan(20);
     // and timestamps that go backwards are said to break the order
     const back = join(TMP, 'back.trace');
-    writeFileSync(back, traceFile([{ ring: 0, ts: [5n, 3n, 4n] }, { ring: 1, ts: [1n] }]));
+    writeFileSync(
+      back,
+      traceFile([
+        { ring: 0, ts: [5n, 3n, 4n] },
+        { ring: 1, ts: [1n] },
+      ]),
+    );
     const r = measure(['decode', back, '--format', 'jsonl']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^tracegen: note: the output is not wholly in time order: 1 record older than the one before it in its ring; --order ring prints the file's order\n$/);
+    expect(r.stderr).toMatch(
+      /^tracegen: note: the output is not wholly in time order: 1 record older than the one before it in its ring; --order ring prints the file's order\n$/,
+    );
   });
 });
 
@@ -214,7 +259,9 @@ describe('output never destroys what it replaces', () => {
     let got = '';
     reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
     const done = new Promise((r) => reader.on('close', r));
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/generator/cli/bin.js'), 'decode', input, '--format', 'jsonl', '-o', fifo], { timeout: 20_000 });
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/generator/cli/bin.js'), 'decode', input, '--format', 'jsonl', '-o', fifo], {
+      timeout: 20_000,
+    });
     await done;
     expect(r.status).toBe(0);
     expect(got.trim().split('\n')).toHaveLength(2);
@@ -250,7 +297,9 @@ describe('output never destroys what it replaces', () => {
 describe('generate writes all or nothing, and removes only its own files', () => {
   it('--out a parent folder never removes the files of a subfolder', async () => {
     const out = join(TMP, 'gen');
-    expect((await runCli(['generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'rust', '--out', join(out, 'veridian')])).code).toBe(0);
+    expect(
+      (await runCli(['generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'rust', '--out', join(out, 'veridian')])).code,
+    ).toBe(0);
     expect((await runCli(['generate', 'schema/veridian.yaml', '--target', 'ts', '--out', out])).code).toBe(0);
     expect(readdirSync(join(out, 'veridian')).sort()).toEqual(['index.ts', 'trace_events.rs']);
     // a stale file of this schema directly in the folder is removed, as before
@@ -260,7 +309,11 @@ describe('generate writes all or nothing, and removes only its own files', () =>
   });
 
   it('an output folder that can never exist fails in bounded time', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/generator/cli/bin.js'), 'generate', 'schema/veridian.yaml', '--out', '/proc/1/x'], { cwd: ROOT, timeout: 10_000, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist/generator/cli/bin.js'), 'generate', 'schema/veridian.yaml', '--out', '/proc/1/x'],
+      { cwd: ROOT, timeout: 10_000, encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('tracegen: cannot write /proc/1/x: no such file\n');
   });
@@ -272,7 +325,11 @@ describe('generate writes all or nothing, and removes only its own files', () =>
       const both = [0, 1].map(
         () =>
           new Promise<{ code: number | null; stderr: string }>((done) => {
-            const child = spawn(process.execPath, [bin, 'generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'c', '--out', out], { cwd: ROOT });
+            const child = spawn(
+              process.execPath,
+              [bin, 'generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'c', '--out', out],
+              { cwd: ROOT },
+            );
             let stderr = '';
             child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
             child.on('close', (code) => done({ code, stderr }));

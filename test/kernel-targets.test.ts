@@ -6,12 +6,25 @@ import * as packed from './golden/packed/expected/index.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
 
 const TMP = join(ROOT, 'test/tmp/kernel');
-const SCHEMAS = { veridian: 'schema/veridian.yaml', packed: 'test/golden/packed/schema.yaml', hostile: 'test/schemas/hostile.yaml', locals: 'test/schemas/locals.yaml' };
+const SCHEMAS = {
+  veridian: 'schema/veridian.yaml',
+  packed: 'test/golden/packed/schema.yaml',
+  hostile: 'test/schemas/hostile.yaml',
+  locals: 'test/schemas/locals.yaml',
+};
 /** Calls of the `locals` schema, whose fields are named like the helpers' locals, and the words they must record. */
-const LOCALS = { rust: ['trace_ev_a(0xab, 0xcd, 0x12, 0x34)'], c: ['locals_trace_ev_a(0xab, 0xcd, 0x12, 0x34)'], expected: [[0, 0xcdabn, 0x3412n]] as [number, bigint, bigint][] };
+const LOCALS = {
+  rust: ['trace_ev_a(0xab, 0xcd, 0x12, 0x34)'],
+  c: ['locals_trace_ev_a(0xab, 0xcd, 0x12, 0x34)'],
+  expected: [[0, 0xcdabn, 0x3412n]] as [number, bigint, bigint][],
+};
 
 function run(cmd: string, args: string[], cwd: string) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CARGO_TARGET_DIR: join(TMP, 'cargo-target'), CARGO_TERM_COLOR: 'never' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CARGO_TARGET_DIR: join(TMP, 'cargo-target'), CARGO_TERM_COLOR: 'never' },
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
@@ -69,7 +82,10 @@ describe('--target rust', () => {
     const crate = join(TMP, `crate-${name}`);
     rmSync(crate, { recursive: true, force: true });
     mkdirSync(join(crate, 'src'), { recursive: true });
-    writeFileSync(join(crate, 'Cargo.toml'), `[package]\nname = "tracegen_${name}"\nversion = "0.0.0"\nedition = "2021"\n\n[lib]\npath = "src/lib.rs"\n`);
+    writeFileSync(
+      join(crate, 'Cargo.toml'),
+      `[package]\nname = "tracegen_${name}"\nversion = "0.0.0"\nedition = "2021"\n\n[lib]\npath = "src/lib.rs"\n`,
+    );
     const calls = name === 'packed' ? CALLS.rust : name === 'locals' ? LOCALS.rust : [];
     const expected = name === 'locals' ? LOCALS.expected : packedWords;
     writeFileSync(
@@ -123,13 +139,13 @@ ${calls.map((c, i) => `            ${c};\n            assert_eq!(last(), (${expe
     expect(test.code, test.out).toBe(0);
   });
 
-  it('keeps the seed\'s enum, variant names and name table', () => {
+  it("keeps the seed's enum, variant names and name table", () => {
     const rs = readFileSync(join(TMP, 'gen/veridian/trace_events.rs'), 'utf8');
     expect(rs).toContain('#[repr(u8)]\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub(crate) enum TraceEventType {');
     expect(rs).toContain('    IpcFastReceive = 5,');
     expect(rs).toContain('        5 => "ipc_fast_recv",');
     expect(rs).toContain('        _ => "unknown",');
-    expect(rs).toContain('fn event_type_name(t: u8) -> &\'static str {');
+    expect(rs).toContain("fn event_type_name(t: u8) -> &'static str {");
     expect(rs).not.toMatch(/\bunsafe\s*(\{|fn|impl)/);
   });
 });
@@ -158,7 +174,11 @@ ${calls.map((c) => `    ${c};\n    printf("%llu %llx %llx\\n", got[0], got[1], g
     expect(c.out).toBe('');
     const cpp = run('g++', ['-std=c++17', ...flags, 'main.cpp', '-o', 'main-cpp'], dir);
     expect(cpp.out).toBe('');
-    const want = [...expected.slice(0, calls.length).map(([t, a, b]) => `${t} ${a.toString(16)} ${b.toString(16)}`), name === 'packed' ? 'last' : 'unknown'].join('\n') + '\n';
+    const want =
+      [
+        ...expected.slice(0, calls.length).map(([t, a, b]) => `${t} ${a.toString(16)} ${b.toString(16)}`),
+        name === 'packed' ? 'last' : 'unknown',
+      ].join('\n') + '\n';
     expect(run('./main-c', [], dir).stdout).toBe(want);
     expect(run('./main-cpp', [], dir).stdout).toBe(want);
   });
@@ -168,7 +188,9 @@ describe('--target md', () => {
   it('documents every event, field, flag and span', () => {
     const md = readFileSync(join(TMP, 'gen/veridian/EVENTS.md'), 'utf8');
     expect(md).toContain('| 5 | [`ipc_fast_recv`](#ipc_fast_recv) | `IpcFastReceive` | `endpoint` | `cap` | IPC fast path receive |');
-    expect(md).toContain('| `error_code` | data1 | 0-63 | flags [`page_fault_error`](#page_fault_error) | dec |  | x86 page-fault error code. |');
+    expect(md).toContain(
+      '| `error_code` | data1 | 0-63 | flags [`page_fault_error`](#page_fault_error) | dec |  | x86 page-fault error code. |',
+    );
     expect(md).toContain('| 1 | `0x2` | `write` |');
     expect(md).toContain('- **syscall**: from `syscall_entry` to `syscall_exit` on one CPU, matched by `syscall_nr`.');
     const hostile = readFileSync(join(TMP, 'gen/hostile/EVENTS.md'), 'utf8');

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSchemaText } from '../generator/load/load-schema.js';
+import { loadSchemaText } from '../generator/load-schema.js';
 import { namesOf } from '../generator/model/names.js';
 import { corpus } from './corpus/words.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
@@ -18,29 +18,89 @@ const DIR = join(ROOT, 'test/tmp/corpus');
 const WORDS = corpus();
 
 type Schema = Record<string, unknown>;
-const base = (name: string, extra: Schema): Schema => ({ tracegen: 1, name, doc: 'Corpus.', clock: { unit: 'ns' }, layout: { ring_size: 64, rings: 2 }, ...extra });
-const event = (id: number, name: string, fields: Schema[] = [], more: Schema = {}): Schema => ({ id, name, doc: 'An event.', fields, ...more });
-const u8 = (name: string, k: number, type = 'u8'): Schema => ({ name, word: k < 8 ? 'data0' : 'data1', bits: [(k % 8) * 8, (k % 8) * 8 + 7], type });
+const base = (name: string, extra: Schema): Schema => ({
+  tracegen: 1,
+  name,
+  doc: 'Corpus.',
+  clock: { unit: 'ns' },
+  layout: { ring_size: 64, rings: 2 },
+  ...extra,
+});
+const event = (id: number, name: string, fields: Schema[] = [], more: Schema = {}): Schema => ({
+  id,
+  name,
+  doc: 'An event.',
+  fields,
+  ...more,
+});
+const u8 = (name: string, k: number, type = 'u8'): Schema => ({
+  name,
+  word: k < 8 ? 'data0' : 'data1',
+  bits: [(k % 8) * 8, (k % 8) * 8 + 7],
+  type,
+});
 
 /** How each position takes a batch of words: one schema (or, for the schema's own name, one per word). */
 const POSITIONS: Record<string, (words: string[], tag: string) => Schema> = {
   'event name': (ws, tag) => base(tag, { events: ws.map((w, i) => event(i, w, [u8('value', 0)])) }),
   variant: (ws, tag) => base(tag, { events: ws.map((w, i) => event(i, `ev${i}`, [], { variant: namesOf(w).pascal })) }),
-  'field name': (ws, tag) => base(tag, { events: chunks(ws, 16).map((c, i) => event(i, `ev${i}`, c.map((w, k) => u8(w, k)))) }),
-  'enum name': (ws, tag) => base(tag, {
-    enums: Object.fromEntries(ws.map((w) => [w, { doc: 'An enum.', values: { 0: 'a', 1: 'b' } }])),
-    events: chunks(ws, 16).map((c, i) => event(i, `ev${i}`, c.map((w, k) => u8(`f${k}`, k, w)))),
-  }),
-  'enum value': (ws, tag) => base(tag, { enums: { kind: { doc: 'An enum.', values: Object.fromEntries(ws.map((w, i) => [i, w])) } }, events: [event(0, 'ev', [{ name: 'k', word: 'data0', bits: [0, 15], type: 'kind' }])] }),
-  'flags name': (ws, tag) => base(tag, {
-    flags: Object.fromEntries(ws.map((w) => [w, { doc: 'Flags.', bits: { 0: 'a', 7: 'b' } }])),
-    events: chunks(ws, 16).map((c, i) => event(i, `ev${i}`, c.map((w, k) => u8(`f${k}`, k, w)))),
-  }),
-  'flag name': (ws, tag) => base(tag, {
-    flags: Object.fromEntries(chunks(ws, 64).map((c, i) => [`set${i}`, { doc: 'Flags.', bits: Object.fromEntries(c.map((w, b) => [b, w])) }])),
-    events: [event(0, 'ev', chunks(ws, 64).map((_, i) => ({ name: `s${i}`, word: i % 2 ? 'data1' : 'data0', type: `set${i}` })).slice(0, 2))],
-  }),
-  'span name': (ws, tag) => base(tag, { events: [event(0, 'ev_a', [u8('v', 0)]), event(1, 'ev_b', [u8('v', 0)])], spans: ws.map((w) => ({ name: w, begin: 'ev_a', end: 'ev_b', match: 'v' })) }),
+  'field name': (ws, tag) =>
+    base(tag, {
+      events: chunks(ws, 16).map((c, i) =>
+        event(
+          i,
+          `ev${i}`,
+          c.map((w, k) => u8(w, k)),
+        ),
+      ),
+    }),
+  'enum name': (ws, tag) =>
+    base(tag, {
+      enums: Object.fromEntries(ws.map((w) => [w, { doc: 'An enum.', values: { 0: 'a', 1: 'b' } }])),
+      events: chunks(ws, 16).map((c, i) =>
+        event(
+          i,
+          `ev${i}`,
+          c.map((w, k) => u8(`f${k}`, k, w)),
+        ),
+      ),
+    }),
+  'enum value': (ws, tag) =>
+    base(tag, {
+      enums: { kind: { doc: 'An enum.', values: Object.fromEntries(ws.map((w, i) => [i, w])) } },
+      events: [event(0, 'ev', [{ name: 'k', word: 'data0', bits: [0, 15], type: 'kind' }])],
+    }),
+  'flags name': (ws, tag) =>
+    base(tag, {
+      flags: Object.fromEntries(ws.map((w) => [w, { doc: 'Flags.', bits: { 0: 'a', 7: 'b' } }])),
+      events: chunks(ws, 16).map((c, i) =>
+        event(
+          i,
+          `ev${i}`,
+          c.map((w, k) => u8(`f${k}`, k, w)),
+        ),
+      ),
+    }),
+  'flag name': (ws, tag) =>
+    base(tag, {
+      flags: Object.fromEntries(
+        chunks(ws, 64).map((c, i) => [`set${i}`, { doc: 'Flags.', bits: Object.fromEntries(c.map((w, b) => [b, w])) }]),
+      ),
+      events: [
+        event(
+          0,
+          'ev',
+          chunks(ws, 64)
+            .map((_, i) => ({ name: `s${i}`, word: i % 2 ? 'data1' : 'data0', type: `set${i}` }))
+            .slice(0, 2),
+        ),
+      ],
+    }),
+  'span name': (ws, tag) =>
+    base(tag, {
+      events: [event(0, 'ev_a', [u8('v', 0)]), event(1, 'ev_b', [u8('v', 0)])],
+      spans: ws.map((w) => ({ name: w, begin: 'ev_a', end: 'ev_b', match: 'v' })),
+    }),
 };
 
 function chunks<T>(xs: T[], n: number): T[][] {
@@ -77,7 +137,9 @@ beforeAll(async () => {
     const tag = `c_${position.replace(/ /g, '_')}`;
     const batches = accepted(make, tag);
     rejected.set(position, WORDS.length - batches.flat().length);
-    batches.forEach((ws, i) => schemas.push({ tag: `${tag}_${i}`, schema: make(ws, `${tag}_${i}`) }));
+    batches.forEach((ws, i) => {
+      schemas.push({ tag: `${tag}_${i}`, schema: make(ws, `${tag}_${i}`) });
+    });
   }
   // the schema's own name is the C prefix: one schema per accepted name, with events that spell macros
   const withEvents = (w: string) => base(w, { events: ['max', 'min', 'c', 'width'].map((e, i) => event(i, e, [u8('value', 0)])) });
@@ -91,7 +153,17 @@ beforeAll(async () => {
       clock: { unit: 'ns', doc: nasty },
       enums: { kind: { doc: nasty, values: { 0: 'a' } } },
       flags: { perms: { doc: nasty, bits: { 0: 'r' } } },
-      events: [event(0, 'ev', [{ name: 'k', word: 'data0', bits: [0, 0], type: 'kind', doc: nasty, unit: nasty }, { name: 'p', word: 'data1', type: 'perms', doc: nasty }], { doc: nasty })],
+      events: [
+        event(
+          0,
+          'ev',
+          [
+            { name: 'k', word: 'data0', bits: [0, 0], type: 'kind', doc: nasty, unit: nasty },
+            { name: 'p', word: 'data1', type: 'perms', doc: nasty },
+          ],
+          { doc: nasty },
+        ),
+      ],
       spans: [{ name: 's', begin: 'ev', end: 'ev', doc: nasty }],
     },
   });
@@ -104,7 +176,12 @@ beforeAll(async () => {
 }, 300_000);
 
 function run(cmd: string, args: string[], cwd: string) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CARGO_TARGET_DIR: join(ROOT, 'test/tmp/kernel/cargo-target'), CARGO_TERM_COLOR: 'never' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, CARGO_TARGET_DIR: join(ROOT, 'test/tmp/kernel/cargo-target'), CARGO_TERM_COLOR: 'never' },
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -130,7 +207,11 @@ describe('every name validate accepts compiles in every target', () => {
   it('TypeScript: tsc --strict', () => {
     writeFileSync(
       join(DIR, 'tsconfig.json'),
-      JSON.stringify({ extends: '../../../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '../../..' }, include: ['out/**/*.ts'] }),
+      JSON.stringify({
+        extends: '../../../tsconfig.json',
+        compilerOptions: { noEmit: true, rootDir: '../../..' },
+        include: ['out/**/*.ts'],
+      }),
     );
     const r = run(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(DIR, 'tsconfig.json')], ROOT);
     expect(r.out).toBe('');
@@ -140,9 +221,13 @@ describe('every name validate accepts compiles in every target', () => {
   it('Rust: one crate of every output, clean under clippy -D warnings', () => {
     const crate = join(DIR, 'crate');
     mkdirSync(join(crate, 'src'), { recursive: true });
-    writeFileSync(join(crate, 'Cargo.toml'), '[package]\nname = "tracegen_corpus"\nversion = "0.0.0"\nedition = "2021"\n\n[lib]\npath = "src/lib.rs"\n');
+    writeFileSync(
+      join(crate, 'Cargo.toml'),
+      '[package]\nname = "tracegen_corpus"\nversion = "0.0.0"\nedition = "2021"\n\n[lib]\npath = "src/lib.rs"\n',
+    );
     const mods = schemas.map(
-      ({ tag }, i) => `pub mod m${i} {\n    fn trace_event(_t: TraceEventType, _a: u64, _b: u64) {}\n    include!("../../out/${tag}/trace_events.rs");\n}\n`,
+      ({ tag }, i) =>
+        `pub mod m${i} {\n    fn trace_event(_t: TraceEventType, _a: u64, _b: u64) {}\n    include!("../../out/${tag}/trace_events.rs");\n}\n`,
     );
     writeFileSync(join(crate, 'src/lib.rs'), `#![no_std]\n#![forbid(unsafe_code)]\n${mods.join('')}`);
     const r = run('cargo', ['clippy', '--offline', '--quiet', '--', '-D', 'warnings'], crate);

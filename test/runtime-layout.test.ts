@@ -1,18 +1,38 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { appendRecord, formatDump, imageBytes, readRawRecord, readTraceFile, ringOffset, Tracer, writeIndexOffset } from '../runtime/index.js';
+import {
+  appendRecord,
+  formatDump,
+  imageBytes,
+  readRawRecord,
+  readTraceFile,
+  ringOffset,
+  Tracer,
+  writeIndexOffset,
+} from '../runtime/index.js';
 import { readEvents, seedFixture } from './helpers/fixtures.js';
 
 const VERIDIAN = { ringSize: 4096, rings: 16 };
-const NAMES = ['syscall_entry', 'syscall_exit', 'sched_switch_out', 'sched_switch_in', 'ipc_fast_send', 'ipc_fast_recv', 'frame_alloc', 'frame_free', 'page_fault', 'ipc_slow_path'];
+const NAMES = [
+  'syscall_entry',
+  'syscall_exit',
+  'sched_switch_out',
+  'sched_switch_in',
+  'ipc_fast_send',
+  'ipc_fast_recv',
+  'frame_alloc',
+  'frame_free',
+  'page_fault',
+  'ipc_slow_path',
+];
 const eventName = (id: number) => NAMES[id] ?? 'unknown';
 const tracerFor = (layout = VERIDIAN) => new Tracer({ layout, eventName, schemaText: 'name: test\n', schemaHash: '00'.repeat(32) });
 
 const rings = readFileSync(seedFixture('rings.bin'));
 const all = readEvents(seedFixture('all.jsonl'));
 
-describe('the image is the kernel\'s TRACE_RINGS', () => {
-  it('has the kernel\'s size', () => {
+describe("the image is the kernel's TRACE_RINGS", () => {
+  it("has the kernel's size", () => {
     expect(imageBytes(VERIDIAN)).toBe(2_097_280);
     expect(rings.length).toBe(imageBytes(VERIDIAN));
   });
@@ -79,7 +99,8 @@ describe('the image is the kernel\'s TRACE_RINGS', () => {
     expect(main.ringStats()[1]).toMatchObject({ written: 2 ** 32 + 3, held: 8 });
     // the slots are write_idx % ring_size, across the carry too
     const slot = (n: bigint) => Number(n % 8n);
-    for (let i = 0; i < 5; i++) expect(readRawRecord(main.image(), ringOffset(layout, 1) + slot(2n ** 32n - 2n + BigInt(i)) * 32).data0).toBe(BigInt(i));
+    for (let i = 0; i < 5; i++)
+      expect(readRawRecord(main.image(), ringOffset(layout, 1) + slot(2n ** 32n - 2n + BigInt(i)) * 32).data0).toBe(BigInt(i));
     // while the ring has a writer, the oldest record might be mid-overwrite: it is dropped, counted
     const live = readTraceFile(main.snapshot()).chunks.find((c) => c.ring === 1);
     expect(live).toMatchObject({ firstIndex: 2 ** 32 + 3 - 7, count: 7, dropped: 1 });
@@ -88,7 +109,7 @@ describe('the image is the kernel\'s TRACE_RINGS', () => {
     expect(idle).toMatchObject({ firstIndex: 2 ** 32 + 3 - 8, count: 8, dropped: 0, overwritten: 2 ** 32 + 3 - 8 });
   });
 
-  it('dumpTrace prints exactly the seed\'s dump for the same rings', () => {
+  it("dumpTrace prints exactly the seed's dump for the same rings", () => {
     const tracer = tracerFor();
     const image = tracer.image();
     for (const e of all) appendRecord(image, VERIDIAN, Math.min(e.cpu, 15), e);

@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { readTraceFile, Tracer, TraceFileReader, writeIndexOffset } from '../runtime/index.js';
+import { readTraceFile, Tracer, TraceFileReader, writeIndexOffset, type TraceChunk } from '../runtime/index.js';
 
 const CHURN = new URL('./helpers/churn-worker.mjs', import.meta.url);
 const CARRY = new URL('./helpers/carry-worker.mjs', import.meta.url);
@@ -23,7 +23,8 @@ function records(file: Uint8Array): Written[] {
   const out: Written[] = [];
   for (const c of readTraceFile(file).chunks) {
     const view = new DataView(c.records.buffer, c.records.byteOffset, c.records.byteLength);
-    for (let o = 0; o < c.records.byteLength; o += 32) out.push({ ring: c.ring, index: view.getUint32(o + 16, true), data1: view.getUint32(o + 24, true) });
+    for (let o = 0; o < c.records.byteLength; o += 32)
+      out.push({ ring: c.ring, index: view.getUint32(o + 16, true), data1: view.getUint32(o + 24, true) });
   }
   return out;
 }
@@ -68,7 +69,7 @@ describe('rings of threads that end', () => {
     const main = tracerFor(layout);
     const buffer = main.tracingBuffer();
     expect(await run(buffer, layout, 1, 'spin')).toBe(1);
-    let last;
+    let last: TraceChunk | undefined;
     for (let i = 0; i < 100; i++) last = readTraceFile(main.snapshot()).chunks.find((c) => c.ring === 1)!;
     expect(last!.count).toBeGreaterThanOrEqual(layout.ringSize - 1);
     const s = main.ringStats()[1]!;
@@ -85,7 +86,8 @@ describe('rings of threads that end', () => {
     const main = tracerFor(layout);
     const buffer = main.tracingBuffer();
     await run(buffer, layout, 1, 'exit', 1000);
-    for (let i = 0; i < 100; i++) expect(readTraceFile(main.snapshot()).chunks.find((c) => c.ring === 1)).toMatchObject({ count: 64, dropped: 0 });
+    for (let i = 0; i < 100; i++)
+      expect(readTraceFile(main.snapshot()).chunks.find((c) => c.ring === 1)).toMatchObject({ count: 64, dropped: 0 });
     expect(main.ringStats()[1]).toMatchObject({ written: 1000, held: 64, overwritten: 936, dropped: 0, claimed: false });
   });
 });
@@ -118,7 +120,14 @@ describe('attach, detach, reattach', () => {
   });
 });
 
-async function carryWorkers(n: number, buffer: SharedArrayBuffer, layout: object, mode: 'index' | 'sequence', rounds: number, count: number) {
+async function carryWorkers(
+  n: number,
+  buffer: SharedArrayBuffer,
+  layout: object,
+  mode: 'index' | 'sequence',
+  rounds: number,
+  count: number,
+) {
   const control = new SharedArrayBuffer(8);
   const workers = Array.from({ length: n }, () => new Worker(CARRY, { workerData: { buffer, layout, mode, rounds, count, control } }));
   await new Promise((r) => setTimeout(r, 200)); // let them attach
@@ -159,13 +168,14 @@ describe('counters crossing 2^32', () => {
     const main = tracerFor(layout);
     main.setClock('sequence');
     const buffer = main.tracingBuffer();
-    const rounds = 10;
+    const rounds = 30;
     const count = 20000;
     const { control, exited } = await carryWorkers(2, buffer, layout, 'sequence', rounds, count);
     const problems: string[] = [];
     const reader = new TraceFileReader();
     for (let round = 1; round <= rounds; round++) {
-      const base = 2 ** 32 - count;
+      // across the carry into the high word, and across the halves between (2^31, 3 x 2^31)
+      const base = [2 ** 32, 2 ** 31, 3 * 2 ** 31][round % 3]! - count;
       main.setSequenceForTesting(base);
       Atomics.store(control, 0, round);
       Atomics.notify(control, 0);
@@ -174,7 +184,8 @@ describe('counters crossing 2^32', () => {
       reader.feed(main.drain());
       for (const c of reader.chunks()) {
         const view = new DataView(c.records.buffer, c.records.byteOffset, c.records.byteLength);
-        for (let o = 0; o < c.records.byteLength; o += 32) if (view.getUint32(o + 16, true) === round) ts.push(view.getUint32(o + 4, true) * 2 ** 32 + view.getUint32(o, true));
+        for (let o = 0; o < c.records.byteLength; o += 32)
+          if (view.getUint32(o + 16, true) === round) ts.push(view.getUint32(o + 4, true) * 2 ** 32 + view.getUint32(o, true));
       }
       ts.sort((a, b) => a - b);
       // exactly the 2 * count consecutive values from the base, across the carry

@@ -119,7 +119,8 @@ describe('workers writing while the main thread reads', () => {
     const errors = started.filter((s) => s.error !== undefined).map((s) => s.error!);
     expect(rings.sort()).toEqual([1, 2]);
     expect(errors).toHaveLength(3);
-    for (const e of errors) expect(e).toBe('all 3 rings are claimed: no ring left for this thread (layout.rings in the schema sets how many)');
+    for (const e of errors)
+      expect(e).toBe('all 3 rings are claimed: no ring left for this thread (layout.rings in the schema sets how many)');
     Atomics.store(new Int32Array(stop), 0, 1);
     await Promise.all(started.map((s) => s.done));
     await Promise.all(started.map((s) => s.worker.terminate()));
@@ -147,7 +148,14 @@ describe('workers writing while the main thread reads', () => {
     tracer.enable();
     for (let i = 0; i < 20; i++) tracer.write(1, i, i + 1, 0xdeadbeef, 0);
     const { header, chunks } = readTraceFile(tracer.snapshot());
-    expect(header).toMatchObject({ version: 1, layout, clock: 'ns', frequency: 1e9, schemaText: 'name: stress\n', schemaHash: '00'.repeat(32) });
+    expect(header).toMatchObject({
+      version: 1,
+      layout,
+      clock: 'ns',
+      frequency: 1e9,
+      schemaText: 'name: stress\n',
+      schemaHash: '00'.repeat(32),
+    });
     expect(header.wallClockZeroMs).toBeCloseTo(performance.timeOrigin, 3);
     expect(chunks).toHaveLength(1);
     expect(chunks[0]).toMatchObject({ ring: 0, firstIndex: 4, count: 16, overwritten: 4, dropped: 0 });

@@ -46,7 +46,16 @@ describe('tracegen validate', () => {
     const r = await runCli(['validate', '--format', 'json', file]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([
-      { file, line: 4, column: 21, endLine: 4, endColumn: 23, severity: 'error', code: 'ring-size-not-power-of-two', message: expect.any(String) },
+      {
+        file,
+        line: 4,
+        column: 21,
+        endLine: 4,
+        endColumn: 23,
+        severity: 'error',
+        code: 'ring-size-not-power-of-two',
+        message: expect.any(String),
+      },
       { file, line: 9, column: 9, endLine: 9, endColumn: 10, severity: 'error', code: 'duplicate-id', message: expect.any(String) },
     ]);
   });
@@ -56,11 +65,18 @@ describe('tracegen validate', () => {
     const r = await runCli(['validate', '--format', 'github', file]);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(new RegExp(`^::error file=${file.replace(/[/.]/g, '\\$&')},line=9,col=9,endLine=9,endColumn=10,title=duplicate-id::\\[duplicate-id\\] id 3`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^::error file=${file.replace(/[/.]/g, '\\$&')},line=9,col=9,endLine=9,endColumn=10,title=duplicate-id::\\[duplicate-id\\] id 3`,
+      ),
+    );
   });
 
   it('lets warnings pass unless --strict', async () => {
-    const file = write('nodoc.yaml', 'tracegen: 1\nname: demo\nclock: {unit: ns}\nlayout: {ring_size: 64, rings: 1}\nevents:\n  - {id: 0, name: tick}\n');
+    const file = write(
+      'nodoc.yaml',
+      'tracegen: 1\nname: demo\nclock: {unit: ns}\nlayout: {ring_size: 64, rings: 1}\nevents:\n  - {id: 0, name: tick}\n',
+    );
     const lax = await runCli(['validate', file]);
     expect(lax.code).toBe(0);
     expect(lax.stderr).toContain(`${file}:6:19: warning[missing-doc]`);
@@ -82,14 +98,20 @@ describe('tracegen validate', () => {
     expect(dir.stderr).toBe(`tracegen: cannot read ${join(tmp, 'dir.yaml')}: is a directory, not a schema file\n`);
   });
 
-  it('usage errors exit 2 in every command, in the tool\'s own words', async () => {
+  it("usage errors exit 2 in every command, in the tool's own words", async () => {
     const cases: [string[], string][] = [
       [['generate'], 'tracegen: generate needs at least one schema file'],
       [['generate', '--bogus', 'schema/veridian.yaml'], "tracegen: unknown option '--bogus'"],
       [['generate', '--target', 'py', 'schema/veridian.yaml'], "tracegen: --target must be one of ts, rust, c, md, not 'py'"],
       [['generate', '--out', 'x', 'a.yaml', 'b.yaml'], 'tracegen: --out takes one schema; without it each goes to generated/<name>/'],
-      [['generate', 'schema/veridian.yaml', '--target', 'rust', '--rust-visibility', 'pub; evil'], "tracegen: --rust-visibility must be pub, pub(crate), pub(super), pub(self), pub(in path) or empty, not 'pub; evil'"],
-      [['generate', 'schema/veridian.yaml', '--target', 'rust', '--rust-trace-fn', 'x(); y'], "tracegen: --rust-trace-fn must be a Rust path like trace_event or crate::perf::trace_event, not 'x(); y'"],
+      [
+        ['generate', 'schema/veridian.yaml', '--target', 'rust', '--rust-visibility', 'pub; evil'],
+        "tracegen: --rust-visibility must be pub, pub(crate), pub(super), pub(self), pub(in path) or empty, not 'pub; evil'",
+      ],
+      [
+        ['generate', 'schema/veridian.yaml', '--target', 'rust', '--rust-trace-fn', 'x(); y'],
+        "tracegen: --rust-trace-fn must be a Rust path like trace_event or crate::perf::trace_event, not 'x(); y'",
+      ],
       [['decode', 'x.trace', '--last', '-1'], "tracegen: --last -1: write a value that starts with '-' as --last=-1"],
       [['decode', 'x.trace', '--last=-1'], "tracegen: --last must be a positive whole number, not '-1'"],
       [['decode', 'x.trace', '--schema'], 'tracegen: --schema needs a value'],
@@ -102,7 +124,10 @@ describe('tracegen validate', () => {
   });
 
   it('--strict with only warnings: the last line says why it failed', async () => {
-    const file = write('nodoc-strict.yaml', 'tracegen: 1\nname: demo\nclock: {unit: ns}\nlayout: {ring_size: 64, rings: 1}\nevents:\n  - {id: 0, name: tick}\n');
+    const file = write(
+      'nodoc-strict.yaml',
+      'tracegen: 1\nname: demo\nclock: {unit: ns}\nlayout: {ring_size: 64, rings: 1}\nevents:\n  - {id: 0, name: tick}\n',
+    );
     const r = await runCli(['validate', '--strict', file]);
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(`${file}: failed (--strict: 1 warning; 1 events)`);
@@ -123,18 +148,25 @@ describe('no stack trace for any bad input (the real binary)', () => {
     ['empty.yaml', '', 'empty-schema'],
     ['binary.yaml', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe]), 'not-text'],
     ['list.yaml', '- 1\n- 2\n', 'not-a-mapping'],
-    ['bomb.yaml', 'a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n', 'alias-limit'],
+    [
+      'bomb.yaml',
+      'a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n',
+      'alias-limit',
+    ],
     ['huge.yaml', 'tracegen: 1\n' + '#'.repeat(10 * 1024 * 1024) + '\n', 'file-too-large'],
   ];
   // objects, so the title names only the file and the code (never the 10 MB text)
-  it.each(inputs.map(([name, text, code]) => ({ name, text, code })))('$name gives one error line with code $code and exit 1', ({ name, text, code }) => {
-    const r = runBin(['validate', write(name, text)]);
-    expect(r.code).toBe(1);
-    expect(hasStackTrace(r.stderr)).toBe(false);
-    const headers = r.stderr.split('\n').filter((l) => l.includes(': error['));
-    expect(headers).toHaveLength(1);
-    expect(headers[0]).toContain(`error[${code}]`);
-  });
+  it.each(inputs.map(([name, text, code]) => ({ name, text, code })))(
+    '$name gives one error line with code $code and exit 1',
+    ({ name, text, code }) => {
+      const r = runBin(['validate', write(name, text)]);
+      expect(r.code).toBe(1);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      const headers = r.stderr.split('\n').filter((l) => l.includes(': error['));
+      expect(headers).toHaveLength(1);
+      expect(headers[0]).toContain(`error[${code}]`);
+    },
+  );
 
   it('a missing file and a directory: one line, exit 2', () => {
     for (const path of [join(tmp, 'absent.yaml'), tmp]) {
@@ -150,7 +182,11 @@ describe('no stack trace for any bad input (the real binary)', () => {
     const r = spawnSync(process.execPath, ['--import', register, BIN, 'validate', 'schema/veridian.yaml'], { cwd: ROOT });
     expect(r.stderr.toString()).toBe('schema/veridian.yaml: ok (10 events)\n');
     expect(r.status).toBe(0);
-    const decode = spawnSync(process.execPath, ['--import', register, BIN, 'decode', 'test/fixtures/veridian-seed/rings.bin', '--format', 'dump', '--last', '1'], { cwd: ROOT });
+    const decode = spawnSync(
+      process.execPath,
+      ['--import', register, BIN, 'decode', 'test/fixtures/veridian-seed/rings.bin', '--format', 'dump', '--last', '1'],
+      { cwd: ROOT },
+    );
     expect(decode.stderr.toString()).toBe('');
     expect(decode.status).toBe(0);
     // the same hook does stop a command that needs ts-morph, so the checks above can fail

@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaErrors } from '../generator/check/json-schema.js';
 import { structuralCode } from '../generator/check/structure.js';
-import { loadSchemaFile } from '../generator/load/load-schema.js';
+import { loadSchemaFile } from '../generator/load-schema.js';
 
 const DIR = new URL('./schemas/invalid/', import.meta.url);
 const cases = readFileSync(new URL('expected.tsv', DIR), 'utf8')
@@ -77,6 +77,8 @@ describe('valid schemas', () => {
     expect(field('page_fault', 'error_code').big).toBe(false);
     expect(model.layout).toEqual({ ringSize: 4096, rings: 16 });
     expect(model.clock).toMatchObject({ unit: 'cycles', frequency: undefined });
-    expect(model.spans.map((s) => [s.begin.names.snake, s.end.names.snake, s.match])).toEqual([['syscall_entry', 'syscall_exit', 'syscall_nr']]);
+    expect(model.spans.map((s) => [s.begin.names.snake, s.end.names.snake, s.match])).toEqual([
+      ['syscall_entry', 'syscall_exit', 'syscall_nr'],
+    ]);
   });
 });

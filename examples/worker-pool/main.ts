@@ -12,7 +12,15 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { drain, enable, ringStats, totalEvents, tracingBuffer, traceSyscallEntry, traceSyscallExit } from '../../generated/veridian/index.js';
+import {
+  drain,
+  enable,
+  ringStats,
+  totalEvents,
+  tracingBuffer,
+  traceSyscallEntry,
+  traceSyscallExit,
+} from '../../generated/veridian/index.js';
 
 const out = process.argv[2] ?? 'pool.trace';
 const workers = Number(process.argv[3] ?? 3);
@@ -24,7 +32,10 @@ const timer = setInterval(() => appendFileSync(out, drain()), 10);
 
 const queue = new Int32Array(new SharedArrayBuffer(4)); // next task id, shared by the workers
 traceSyscallEntry(0, BigInt(tasks)); // the pool's own work, on ring 0
-const pool = Array.from({ length: workers }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: { buffer: tracingBuffer(), queue: queue.buffer, tasks } }));
+const pool = Array.from(
+  { length: workers },
+  () => new Worker(new URL('./worker.js', import.meta.url), { workerData: { buffer: tracingBuffer(), queue: queue.buffer, tasks } }),
+);
 const done = await Promise.all(pool.map((w) => new Promise<number>((resolve, reject) => w.once('message', resolve).once('error', reject))));
 traceSyscallExit(0, BigInt(done.reduce((a, b) => a + b, 0)));
 

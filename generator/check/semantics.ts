@@ -5,7 +5,6 @@ import { namesOf, RESERVED_WORDS } from '../model/names.js';
 import { enumWidth, ringBytes } from '../model/model.js';
 import { cConstantProblem, eventNameProblem, fieldNameProblem, TS_MODULE_NAMES, typeNameProblem, variantProblem } from './target-names.js';
 
-
 /** Largest ring image a SharedArrayBuffer holds on every supported Node. */
 const MAX_IMAGE_BYTES = 2 ** 31 - 1;
 
@@ -39,9 +38,18 @@ type Report = (code: Parameters<DiagnosticSink['error']>[0], path: Path, message
 function checkLayout(schema: RawSchema, err: Report): void {
   const { ring_size, rings } = schema.layout;
   if ((ring_size & (ring_size - 1)) !== 0) {
-    err('ring-size-not-power-of-two', ['layout', 'ring_size'], `ring_size ${ring_size} is not a power of two (the slot is write_idx % ring_size)`);
+    err(
+      'ring-size-not-power-of-two',
+      ['layout', 'ring_size'],
+      `ring_size ${ring_size} is not a power of two (the slot is write_idx % ring_size)`,
+    );
   } else if (rings * ringBytes(ring_size) > MAX_IMAGE_BYTES) {
-    err('image-too-large', ['layout'], `${rings} rings of ${ring_size} records need ${rings * ringBytes(ring_size)} bytes; at most ${MAX_IMAGE_BYTES} fit one buffer`, 'key');
+    err(
+      'image-too-large',
+      ['layout'],
+      `${rings} rings of ${ring_size} records need ${rings * ringBytes(ring_size)} bytes; at most ${MAX_IMAGE_BYTES} fit one buffer`,
+      'key',
+    );
   }
 }
 
@@ -67,7 +75,8 @@ function checkTypes(schema: RawSchema, err: Report): Map<string, DeclaredType> {
     }
     const pascal = namesOf(name).pascal;
     // a name the generated module declares is a clash; a language's own name is reserved
-    if (TS_MODULE_NAMES.has(pascal)) err('type-name-clash', path, `'${name}' becomes ${pascal}, a name the generated module declares`, 'key');
+    if (TS_MODULE_NAMES.has(pascal))
+      err('type-name-clash', path, `'${name}' becomes ${pascal}, a name the generated module declares`, 'key');
     else {
       const problem = typeNameProblem(kind, name);
       if (problem) err('reserved-word', path, problem, 'key');
@@ -120,27 +129,36 @@ function checkGeneratedNames(schema: RawSchema, err: Report): void {
     for (const name of Object.keys(schema[kind] ?? {})) {
       const n = namesOf(name);
       const event = records.get(n.pascal);
-      if (event !== undefined) err('type-name-clash', [kind, name], `'${name}' becomes ${n.pascal}, the record type of event '${event}'`, 'key');
-      if (kind === 'enums' && `${n.upper}_NAMES` === 'EVENT_NAMES') err('type-name-clash', [kind, name], `'${name}' would name its table EVENT_NAMES, the generated event name table`, 'key');
+      if (event !== undefined)
+        err('type-name-clash', [kind, name], `'${name}' becomes ${n.pascal}, the record type of event '${event}'`, 'key');
+      if (kind === 'enums' && `${n.upper}_NAMES` === 'EVENT_NAMES')
+        err('type-name-clash', [kind, name], `'${name}' would name its table EVENT_NAMES, the generated event name table`, 'key');
     }
   }
   // The C header puts event ids, enum values and flag bits in one space of <NAME>_ constants.
-  const constants = new Map<string, string>(['RING_SIZE', 'RING_COUNT', 'STATIC_ASSERT', 'TRACE_EMIT', 'TRACE_EVENTS_H'].map((c) => [c, 'the header itself']));
+  const constants = new Map<string, string>(
+    ['RING_SIZE', 'RING_COUNT', 'STATIC_ASSERT', 'TRACE_EMIT', 'TRACE_EVENTS_H'].map((c) => [c, 'the header itself']),
+  );
   const claim = (constant: string, what: string, path: Path) => {
     const problem = cConstantProblem(`${schema.name.toUpperCase()}_${constant}`);
     if (problem) err('reserved-word', path, `${what} becomes the C constant ${problem}`, 'key');
     const other = constants.get(constant);
     // the same name twice is a duplicate, reported as such
     if (other === what) return;
-    if (other !== undefined) err('case-collision', path, `${what} and ${other} both become the C constant ${schema.name.toUpperCase()}_${constant}`, 'key');
+    if (other !== undefined)
+      err('case-collision', path, `${what} and ${other} both become the C constant ${schema.name.toUpperCase()}_${constant}`, 'key');
     else constants.set(constant, what);
   };
-  schema.events.forEach((e, i) => claim(namesOf(e.name).upper, `event '${e.name}'`, ['events', i, 'name']));
+  schema.events.forEach((e, i) => {
+    claim(namesOf(e.name).upper, `event '${e.name}'`, ['events', i, 'name']);
+  });
   for (const [name, e] of Object.entries(schema.enums ?? {})) {
-    for (const [value, label] of Object.entries(e.values)) claim(`${namesOf(name).upper}_${namesOf(label).upper}`, `${name}.${label}`, ['enums', name, 'values', value]);
+    for (const [value, label] of Object.entries(e.values))
+      claim(`${namesOf(name).upper}_${namesOf(label).upper}`, `${name}.${label}`, ['enums', name, 'values', value]);
   }
   for (const [name, f] of Object.entries(schema.flags ?? {})) {
-    for (const [bit, label] of Object.entries(f.bits)) claim(`${namesOf(name).upper}_${namesOf(label).upper}`, `${name}.${label}`, ['flags', name, 'bits', bit]);
+    for (const [bit, label] of Object.entries(f.bits))
+      claim(`${namesOf(name).upper}_${namesOf(label).upper}`, `${name}.${label}`, ['flags', name, 'bits', bit]);
   }
 }
 
@@ -166,13 +184,15 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
     else ids.set(event.id, event.name);
     if (reserved.has(event.id)) err('reserved-id', at('id'), `id ${event.id} is reserved (retired): pick an unused id`);
 
-    if (event.name === 'unknown') err('reserved-word', at('name'), "'unknown' is what decoders and dumps print for ids the schema does not define");
+    if (event.name === 'unknown')
+      err('reserved-word', at('name'), "'unknown' is what decoders and dumps print for ids the schema does not define");
     else {
       const problem = eventNameProblem(event.name);
       if (problem) err('reserved-word', at('name'), problem);
     }
     // the kernel variant: given, or the name in PascalCase
-    const variantIssue = event.variant === undefined ? variantProblem(namesOf(event.name).pascal, `'${event.name}'`) : variantProblem(event.variant);
+    const variantIssue =
+      event.variant === undefined ? variantProblem(namesOf(event.name).pascal, `'${event.name}'`) : variantProblem(event.variant);
     if (variantIssue) err('reserved-word', at(event.variant === undefined ? 'name' : 'variant'), variantIssue);
     const duplicateName = names.has(event.name);
     if (duplicateName) err('duplicate-name', at('name'), `event name '${event.name}' is already used by id ${names.get(event.name)}`);
@@ -186,7 +206,11 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
     const variant = event.variant ?? namesOf(event.name).pascal;
     const otherVariant = variants.get(variant);
     if (otherVariant !== undefined && !duplicateName) {
-      err('case-collision', event.variant !== undefined ? at('variant') : at('name'), `variant ${variant} is already the variant of '${otherVariant}'`);
+      err(
+        'case-collision',
+        event.variant !== undefined ? at('variant') : at('name'),
+        `variant ${variant} is already the variant of '${otherVariant}'`,
+      );
     } else variants.set(variant, event.name);
 
     checkFields(event, typeNames, at, err);
@@ -209,7 +233,11 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
   fields.forEach((field, j) => {
     const path = (...rest: Path) => at('fields', j, ...rest);
     if (RESERVED_WORDS.has(field.name)) {
-      err('reserved-word', path('name'), `field name '${field.name}' is a reserved word in a generated language or a key of the decoded record`);
+      err(
+        'reserved-word',
+        path('name'),
+        `field name '${field.name}' is a reserved word in a generated language or a key of the decoded record`,
+      );
     } else {
       const problem = fieldNameProblem(field.name);
       if (problem) err('reserved-word', path('name'), `field name ${problem}`);
@@ -255,7 +283,6 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
     }
     occupied.push({ word: field.word, lo, hi, name: field.name });
   });
-
 }
 
 function checkSpans(schema: RawSchema, err: Report): void {
@@ -274,7 +301,11 @@ function checkSpans(schema: RawSchema, err: Report): void {
     const ef = end.fields?.find((f) => f.name === span.match);
     if (!bf || !ef) {
       const missing = [!bf ? span.begin : undefined, !ef ? span.end : undefined].filter(Boolean).join(' and ');
-      err('span-unknown-field', at('match'), `span '${span.name}' matches on '${span.match}', which ${missing} lack${!bf && !ef ? '' : 's'}`);
+      err(
+        'span-unknown-field',
+        at('match'),
+        `span '${span.name}' matches on '${span.match}', which ${missing} lack${!bf && !ef ? '' : 's'}`,
+      );
     } else if (bf.type !== ef.type) {
       err('span-field-mismatch', at('match'), `'${span.match}' is ${bf.type} in '${span.begin}' but ${ef.type} in '${span.end}'`);
     }

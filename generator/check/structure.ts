@@ -103,12 +103,21 @@ function toDiagnostic(err: ErrorObject, source: YamlSource) {
     case 'pattern': {
       if (propertyName !== undefined) {
         const keyPath = [...path, propertyName];
-        const what = path[path.length - 1] === 'values' ? 'an enum value (a decimal integer)' : path[path.length - 1] === 'bits' ? 'a bit number (0-63)' : 'a snake_case identifier';
+        const what =
+          path[path.length - 1] === 'values'
+            ? 'an enum value (a decimal integer)'
+            : path[path.length - 1] === 'bits'
+              ? 'a bit number (0-63)'
+              : 'a snake_case identifier';
         return { code, span: source.keySpan(keyPath), message: `key '${propertyName}' in ${where} must be ${what}` };
       }
       const value = JSON.stringify(source.node(path)?.toJSON?.() ?? '');
       if (code === 'unknown-type') {
-        return { code, span: source.valueSpan(path), message: `${where}: ${value} is not a type (u1..u64, i1..i64, bool, or an enum or flags name)` };
+        return {
+          code,
+          span: source.valueSpan(path),
+          message: `${where}: ${value} is not a type (u1..u64, i1..i64, bool, or an enum or flags name)`,
+        };
       }
       const pascal = err.schemaPath.includes('pascalIdentifier');
       return {
@@ -129,7 +138,11 @@ function toDiagnostic(err: ErrorObject, source: YamlSource) {
         message: code === 'bad-bit-range' ? `${where} must be [low, high], two bit numbers` : `${where} has the wrong number of items`,
       };
     default:
-      return { code, span: propertyName !== undefined ? source.keySpan([...path, propertyName]) : source.valueSpan(path), message: `${where} ${err.message ?? 'is invalid'}` };
+      return {
+        code,
+        span: propertyName !== undefined ? source.keySpan([...path, propertyName]) : source.valueSpan(path),
+        message: `${where} ${err.message ?? 'is invalid'}`,
+      };
   }
 }
 

@@ -8,10 +8,58 @@ import { namesOf } from '../model/names.js';
 
 /** Rust's strict and reserved keywords (2021 edition, and `gen` of 2024): no module, type or variant may be one. */
 const RUST_KEYWORDS = new Set([
-  'as', 'break', 'const', 'continue', 'crate', 'else', 'enum', 'extern', 'false', 'fn', 'for', 'if', 'impl', 'in', 'let',
-  'loop', 'match', 'mod', 'move', 'mut', 'pub', 'ref', 'return', 'self', 'Self', 'static', 'struct', 'super', 'trait',
-  'true', 'type', 'unsafe', 'use', 'where', 'while', 'async', 'await', 'dyn', 'abstract', 'become', 'box', 'do', 'final',
-  'macro', 'override', 'priv', 'typeof', 'unsized', 'virtual', 'yield', 'try', 'gen',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'crate',
+  'else',
+  'enum',
+  'extern',
+  'false',
+  'fn',
+  'for',
+  'if',
+  'impl',
+  'in',
+  'let',
+  'loop',
+  'match',
+  'mod',
+  'move',
+  'mut',
+  'pub',
+  'ref',
+  'return',
+  'self',
+  'Self',
+  'static',
+  'struct',
+  'super',
+  'trait',
+  'true',
+  'type',
+  'unsafe',
+  'use',
+  'where',
+  'while',
+  'async',
+  'await',
+  'dyn',
+  'abstract',
+  'become',
+  'box',
+  'do',
+  'final',
+  'macro',
+  'override',
+  'priv',
+  'typeof',
+  'unsized',
+  'virtual',
+  'yield',
+  'try',
+  'gen',
 ]);
 
 /**
@@ -20,36 +68,176 @@ const RUST_KEYWORDS = new Set([
  * that the module (or the code importing it) uses.
  */
 const TS_GLOBALS = new Set([
-  'Array', 'ArrayBuffer', 'ArrayBufferLike', 'ArrayBufferView', 'ArrayLike', 'AsyncGenerator', 'AsyncGeneratorFunction',
-  'AsyncIterable', 'AsyncIterableIterator', 'AsyncIterator', 'Atomics', 'Awaited', 'BigInt', 'BigInt64Array',
-  'BigUint64Array', 'Boolean', 'Buffer', 'Capitalize', 'ConstructorParameters', 'DataView', 'Date', 'Error', 'EvalError',
-  'Exclude', 'Extract', 'FinalizationRegistry', 'Float32Array', 'Float64Array', 'Function', 'Generator',
-  'GeneratorFunction', 'Infinity', 'InstanceType', 'Int16Array', 'Int32Array', 'Int8Array', 'Intl', 'Iterable',
-  'IterableIterator', 'Iterator', 'IteratorResult', 'JSON', 'Json', 'Lowercase', 'Map', 'Math', 'NaN', 'NonNullable',
-  'Number', 'Object', 'Omit', 'OmitThisParameter', 'Parameters', 'Partial', 'Pick', 'Promise', 'PromiseLike',
-  'PropertyDescriptor', 'PropertyKey', 'Proxy', 'RangeError', 'Readonly', 'ReadonlyArray', 'ReadonlyMap', 'ReadonlySet',
-  'Record', 'ReferenceError', 'Reflect', 'RegExp', 'Required', 'ReturnType', 'Set', 'SharedArrayBuffer', 'String',
-  'Symbol', 'SyntaxError', 'TemplateStringsArray', 'ThisParameterType', 'ThisType', 'TypeError', 'URIError',
-  'Uint16Array', 'Uint32Array', 'Uint8Array', 'Uint8ClampedArray', 'Uncapitalize', 'Uppercase', 'WeakMap', 'WeakRef',
-  'WeakSet', 'Console', 'Performance', 'Process', 'GlobalThis', 'Undefined', 'Unknown', 'Never', 'Any', 'Object', 'Void',
+  'Array',
+  'ArrayBuffer',
+  'ArrayBufferLike',
+  'ArrayBufferView',
+  'ArrayLike',
+  'AsyncGenerator',
+  'AsyncGeneratorFunction',
+  'AsyncIterable',
+  'AsyncIterableIterator',
+  'AsyncIterator',
+  'Atomics',
+  'Awaited',
+  'BigInt',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Boolean',
+  'Buffer',
+  'Capitalize',
+  'ConstructorParameters',
+  'DataView',
+  'Date',
+  'Error',
+  'EvalError',
+  'Exclude',
+  'Extract',
+  'FinalizationRegistry',
+  'Float32Array',
+  'Float64Array',
+  'Function',
+  'Generator',
+  'GeneratorFunction',
+  'Infinity',
+  'InstanceType',
+  'Int16Array',
+  'Int32Array',
+  'Int8Array',
+  'Intl',
+  'Iterable',
+  'IterableIterator',
+  'Iterator',
+  'IteratorResult',
+  'JSON',
+  'Json',
+  'Lowercase',
+  'Map',
+  'Math',
+  'NaN',
+  'NonNullable',
+  'Number',
+  'Object',
+  'Omit',
+  'OmitThisParameter',
+  'Parameters',
+  'Partial',
+  'Pick',
+  'Promise',
+  'PromiseLike',
+  'PropertyDescriptor',
+  'PropertyKey',
+  'Proxy',
+  'RangeError',
+  'Readonly',
+  'ReadonlyArray',
+  'ReadonlyMap',
+  'ReadonlySet',
+  'Record',
+  'ReferenceError',
+  'Reflect',
+  'RegExp',
+  'Required',
+  'ReturnType',
+  'Set',
+  'SharedArrayBuffer',
+  'String',
+  'Symbol',
+  'SyntaxError',
+  'TemplateStringsArray',
+  'ThisParameterType',
+  'ThisType',
+  'TypeError',
+  'URIError',
+  'Uint16Array',
+  'Uint32Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Uncapitalize',
+  'Uppercase',
+  'WeakMap',
+  'WeakRef',
+  'WeakSet',
+  'Console',
+  'Performance',
+  'Process',
+  'GlobalThis',
+  'Undefined',
+  'Unknown',
+  'Never',
+  'Any',
+  'Object',
+  'Void',
 ]);
 
 /** Names the generated TypeScript module declares or imports (an enum or flags set may not take one). */
 export const TS_MODULE_NAMES = new Set([
-  'TraceEventType', 'TraceRecord', 'TraceEventName', 'UnknownRecord', 'TracingError', 'TraceFileError', 'Tracer',
+  'TraceEventType',
+  'TraceRecord',
+  'TraceEventName',
+  'UnknownRecord',
+  'TracingError',
+  'TraceFileError',
+  'Tracer',
 ]);
 
 /** Names of <stdint.h>, <stddef.h> and <stdbool.h> that a C parameter may not take (the helpers use the types). */
 const C_LIBRARY_NAMES = new Set([
-  'int8_t', 'int16_t', 'int32_t', 'int64_t', 'uint8_t', 'uint16_t', 'uint32_t', 'uint64_t', 'int_least8_t',
-  'int_least16_t', 'int_least32_t', 'int_least64_t', 'uint_least8_t', 'uint_least16_t', 'uint_least32_t',
-  'uint_least64_t', 'int_fast8_t', 'int_fast16_t', 'int_fast32_t', 'int_fast64_t', 'uint_fast8_t', 'uint_fast16_t',
-  'uint_fast32_t', 'uint_fast64_t', 'intptr_t', 'uintptr_t', 'intmax_t', 'uintmax_t', 'size_t', 'ptrdiff_t',
-  'max_align_t', 'wchar_t', 'nullptr_t', 'offsetof', 'bool', 'true', 'false', 'static_assert',
+  'int8_t',
+  'int16_t',
+  'int32_t',
+  'int64_t',
+  'uint8_t',
+  'uint16_t',
+  'uint32_t',
+  'uint64_t',
+  'int_least8_t',
+  'int_least16_t',
+  'int_least32_t',
+  'int_least64_t',
+  'uint_least8_t',
+  'uint_least16_t',
+  'uint_least32_t',
+  'uint_least64_t',
+  'int_fast8_t',
+  'int_fast16_t',
+  'int_fast32_t',
+  'int_fast64_t',
+  'uint_fast8_t',
+  'uint_fast16_t',
+  'uint_fast32_t',
+  'uint_fast64_t',
+  'intptr_t',
+  'uintptr_t',
+  'intmax_t',
+  'uintmax_t',
+  'size_t',
+  'ptrdiff_t',
+  'max_align_t',
+  'wchar_t',
+  'nullptr_t',
+  'offsetof',
+  'bool',
+  'true',
+  'false',
+  'static_assert',
 ]);
 
 /** C++ words a parameter may not take beyond the common keywords: alternative tokens, and C++20's (g++ warns of them). */
-const CPP_KEYWORDS = new Set(['and_eq', 'or_eq', 'not_eq', 'xor_eq', 'consteval', 'constinit', 'char8_t', 'concept', 'requires', 'co_await', 'co_return', 'co_yield']);
+const CPP_KEYWORDS = new Set([
+  'and_eq',
+  'or_eq',
+  'not_eq',
+  'xor_eq',
+  'consteval',
+  'constinit',
+  'char8_t',
+  'concept',
+  'requires',
+  'co_await',
+  'co_return',
+  'co_yield',
+]);
 
 /** Macros of <stdint.h> a `<NAME>_<X>` constant of the C header could spell (`UINT64_MAX`: schema `uint64`, event `max`). */
 const C_LIBRARY_MACRO = new RegExp(
@@ -68,7 +256,8 @@ const RUST_LOCALS = new Set(['trace_event']);
 
 /** Why a field name cannot compile somewhere, or undefined. */
 export function fieldNameProblem(name: string): string | undefined {
-  if (C_LIBRARY_NAMES.has(name)) return `'${name}' is a name of <stdint.h>/<stddef.h> that the C helpers use: the C output would not compile`;
+  if (C_LIBRARY_NAMES.has(name))
+    return `'${name}' is a name of <stdint.h>/<stddef.h> that the C helpers use: the C output would not compile`;
   if (CPP_KEYWORDS.has(name)) return `'${name}' is a C++ keyword: the C header would not compile as C++`;
   if (RUST_KEYWORDS.has(name)) return `'${name}' is a Rust keyword: the Rust output would not compile`;
   if (RUST_LOCALS.has(name)) return `'${name}' would hide the kernel's trace function in the Rust helpers`;
@@ -78,8 +267,10 @@ export function fieldNameProblem(name: string): string | undefined {
 /** Why an event name cannot compile somewhere, or undefined. */
 export function eventNameProblem(name: string): string | undefined {
   const n = namesOf(name);
-  if (TS_MODULE_NAMES.has(`${n.pascal}Record`)) return `'${name}' would name its record type ${n.pascal}Record, a type the generated TypeScript module declares`;
-  if (C_FUNCTIONS.has(`trace_${name}`)) return `'${name}' would name its C helper <schema>_trace_${name}, the kernel function the C header declares`;
+  if (TS_MODULE_NAMES.has(`${n.pascal}Record`))
+    return `'${name}' would name its record type ${n.pascal}Record, a type the generated TypeScript module declares`;
+  if (C_FUNCTIONS.has(`trace_${name}`))
+    return `'${name}' would name its C helper <schema>_trace_${name}, the kernel function the C header declares`;
   return undefined;
 }
 
@@ -91,10 +282,13 @@ export function variantProblem(pascal: string, what = `variant '${pascal}'`): st
 /** Why an enum's or flags set's name cannot compile somewhere, or undefined. */
 export function typeNameProblem(kind: 'enum' | 'flags', name: string): string | undefined {
   const n = namesOf(name);
-  if (TS_GLOBALS.has(n.pascal)) return `'${name}' becomes ${n.pascal}, which would hide TypeScript's global ${n.pascal} in the generated module`;
+  if (TS_GLOBALS.has(n.pascal))
+    return `'${name}' becomes ${n.pascal}, which would hide TypeScript's global ${n.pascal} in the generated module`;
   if (TS_MODULE_NAMES.has(n.pascal)) return `'${name}' becomes ${n.pascal}, a name the generated TypeScript module declares`;
-  if (kind === 'enum' && RUST_KEYWORDS.has(n.pascal)) return `'${name}' becomes the Rust enum ${n.pascal}, a keyword: the Rust output would not compile`;
-  if (kind === 'flags' && RUST_KEYWORDS.has(name)) return `'${name}' becomes the Rust module ${name}, a keyword: the Rust output would not compile`;
+  if (kind === 'enum' && RUST_KEYWORDS.has(n.pascal))
+    return `'${name}' becomes the Rust enum ${n.pascal}, a keyword: the Rust output would not compile`;
+  if (kind === 'flags' && RUST_KEYWORDS.has(name))
+    return `'${name}' becomes the Rust module ${name}, a keyword: the Rust output would not compile`;
   if (kind === 'enum' && C_TAGS.has(name)) return `'${name}' becomes enum <schema>_${name}, a type the C header declares itself`;
   return undefined;
 }

@@ -1,12 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
-import { loadSchemaFile } from '../load/load-schema.js';
+import { loadSchemaFile } from '../load-schema.js';
 import { UnreadableFileError } from '../load/read-source.js';
 import type { SchemaModel } from '../model/model.js';
 import { DecodeRun, type DecodeOptions } from '../decode/decode-run.js';
 import type { OutputFormat } from '../decode/formats.js';
-import { DecodeError, Input, InputOpenError } from '../decode/input.js';
+import { DecodeError, DecodeOptionError, InputOpenError } from '../decode/errors.js';
+import { Input } from '../decode/input.js';
 import { Sink } from '../decode/sink.js';
 import { detectFormat, type InputFormat } from '../decode/sources.js';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '../../runtime/index.js';
@@ -63,7 +64,8 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'decode takes one input' : 'decode needs an input file (or - for stdin)');
+  if (args.positionals.length !== 1)
+    throw new UsageError(args.positionals.length ? 'decode takes one input' : 'decode needs an input file (or - for stdin)');
   const options: DecodeOptions = {
     format: oneOf<OutputFormat>('--format', str(args, 'format'), ['table', 'jsonl', 'dump', 'chrome'], 'table'),
     order: oneOf('--order', str(args, 'order'), ['time', 'ring'] as const, 'time'),
@@ -75,7 +77,8 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     frequency: str(args, 'frequency') === undefined ? undefined : frequency('--frequency', str(args, 'frequency')!),
   };
   const forced = str(args, 'input-format');
-  const inputFormat = forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace');
+  const inputFormat =
+    forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace');
   const schemaPath = str(args, 'schema');
 
   let input: Input;
@@ -134,6 +137,8 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
       return EXIT_INVALID;
     }
     sink?.abort();
+    // an option that does not fit this input is a usage error, said once, here
+    if (e instanceof DecodeOptionError) throw new UsageError(e.message);
     throw e;
   } finally {
     input.close();
@@ -163,7 +168,9 @@ function defaultSchema(io: CliIo): SchemaModel | number {
   const dir = 'schema';
   const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')) : [];
   if (found.length !== 1) {
-    throw new UsageError(`raw ring images and serial logs carry no schema: pass --schema${found.length > 1 ? ` (./schema/ has ${found.length})` : ''}`);
+    throw new UsageError(
+      `raw ring images and serial logs carry no schema: pass --schema${found.length > 1 ? ` (./schema/ has ${found.length})` : ''}`,
+    );
   }
   return loadSchemaOrReport(join(dir, found[0]!), io);
 }
@@ -175,12 +182,14 @@ function positiveInt(flagName: string, v: string | undefined): number | undefine
 }
 
 function intIn(flagName: string, v: string, lo: number, hi: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < lo || Number(v) > hi) throw new UsageError(`${flagName} must be a whole number from ${lo} to ${hi}, not '${v}'`);
+  if (!/^\d+$/.test(v) || Number(v) < lo || Number(v) > hi)
+    throw new UsageError(`${flagName} must be a whole number from ${lo} to ${hi}, not '${v}'`);
   return Number(v);
 }
 
 function frequency(flagName: string, v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < MIN_FREQUENCY || n > MAX_FREQUENCY) throw new UsageError(`${flagName} must be a number of Hz from ${MIN_FREQUENCY} to ${MAX_FREQUENCY}, not '${v}'`);
+  if (!Number.isFinite(n) || n < MIN_FREQUENCY || n > MAX_FREQUENCY)
+    throw new UsageError(`${flagName} must be a number of Hz from ${MIN_FREQUENCY} to ${MAX_FREQUENCY}, not '${v}'`);
   return n;
 }

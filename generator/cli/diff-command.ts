@@ -3,7 +3,7 @@ import { BaselineError, loadSide } from '../diff/baseline.js';
 import { changelog } from '../diff/changelog.js';
 import { fails, type FailOn, type Finding } from '../diff/finding.js';
 import { asReportable, diffLoaded } from '../diff/run-diff.js';
-import type { LoadResult } from '../load/load-schema.js';
+import type { LoadResult } from '../load-schema.js';
 import { UnreadableFileError } from '../load/read-source.js';
 import type { SchemaModel } from '../model/model.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
@@ -56,7 +56,11 @@ export async function diffCommand(argv: readonly string[], io: CliIo): Promise<n
 }
 
 /** Loads both sides; on failure reports it and returns the exit code. */
-export function loadBoth(baseArg: string, nextArg: string, io: CliIo): [LoadResult & { model: SchemaModel }, LoadResult & { model: SchemaModel }] | number {
+export function loadBoth(
+  baseArg: string,
+  nextArg: string,
+  io: CliIo,
+): [LoadResult & { model: SchemaModel }, LoadResult & { model: SchemaModel }] | number {
   const loaded: LoadResult[] = [];
   for (const arg of [baseArg, nextArg]) {
     try {
@@ -97,7 +101,9 @@ export function reportFindings(
     if (format === 'text') {
       const count = (c: string) => findings.filter((f) => f.category === c).length;
       io.stdout.write(out);
-      io.stdout.write(`${findings.length ? `${count('wire')} wire, ${count('source')} source, ${count('compatible')} compatible` : 'no changes'}: ${failing ? `fails (--fail-on ${failOn})` : 'ok'}\n`);
+      io.stdout.write(
+        `${findings.length ? `${count('wire')} wire, ${count('source')} source, ${count('compatible')} compatible` : 'no changes'}: ${failing ? `fails (--fail-on ${failOn})` : 'ok'}\n`,
+      );
     } else io.stdout.write(out);
   }
   return failing ? EXIT_INVALID : EXIT_OK;

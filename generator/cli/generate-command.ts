@@ -1,7 +1,7 @@
 import { basename, dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderDiagnostics } from '../diagnostics/render.js';
-import { loadSchemaFile } from '../load/load-schema.js';
+import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError, UnreadableFileError } from '../load/read-source.js';
 import { emitTarget, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
 import type { GeneratedFile } from '../emit/generated-file.js';
@@ -55,19 +55,23 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
   const out = str(args, 'out');
   if (out !== undefined && schemas.length > 1) throw new UsageError('--out takes one schema; without it each goes to generated/<name>/');
   const targets = strs(args, 'target');
-  for (const t of targets) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${t}'`);
+  for (const t of targets)
+    if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${t}'`);
   const wanted: Target[] = targets.length ? [...new Set(targets as Target[])] : str(args, 'templates') ? [] : ['ts'];
   const check = flag(args, 'check');
   const rustVisibility = str(args, 'rust-visibility') ?? 'pub(crate)';
   if (!RUST_VISIBILITY.test(rustVisibility)) {
-    throw new UsageError(`--rust-visibility must be pub, pub(crate), pub(super), pub(self), pub(in path) or empty, not '${rustVisibility}'`);
+    throw new UsageError(
+      `--rust-visibility must be pub, pub(crate), pub(super), pub(self), pub(in path) or empty, not '${rustVisibility}'`,
+    );
   }
   const rustTraceFn = str(args, 'rust-trace-fn') ?? 'trace_event';
-  if (!RUST_PATH.test(rustTraceFn)) throw new UsageError(`--rust-trace-fn must be a Rust path like trace_event or crate::perf::trace_event, not '${rustTraceFn}'`);
+  if (!RUST_PATH.test(rustTraceFn))
+    throw new UsageError(`--rust-trace-fn must be a Rust path like trace_event or crate::perf::trace_event, not '${rustTraceFn}'`);
 
   let failed = false;
   for (const schema of schemas) {
-    let result;
+    let result: LoadResult;
     try {
       result = loadSchemaFile(schema);
     } catch (e) {
@@ -112,7 +116,10 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
         if (!reportCheck(changes, schema, io)) failed = true;
       } else {
         applyChanges(changes);
-        for (const c of changes) io.stderr.write(`${c.kind === 'unchanged' ? 'unchanged' : c.kind === 'removed' ? 'removed  ' : 'wrote    '} ${toPosix(c.path)}\n`);
+        for (const c of changes)
+          io.stderr.write(
+            `${c.kind === 'unchanged' ? 'unchanged' : c.kind === 'removed' ? 'removed  ' : 'wrote    '} ${toPosix(c.path)}\n`,
+          );
       }
     } catch (e) {
       if (!(e instanceof Error) || !('code' in e)) throw e;

@@ -52,7 +52,9 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`tracegen: ${e.message}\n${command && command !== 'help' ? `Run 'tracegen ${['validate', 'generate', 'decode', 'diff'].includes(command) ? command + ' ' : ''}--help' for usage.\n` : ''}`);
+      io.stderr.write(
+        `tracegen: ${e.message}\n${command && command !== 'help' ? `Run 'tracegen ${['validate', 'generate', 'decode', 'diff'].includes(command) ? command + ' ' : ''}--help' for usage.\n` : ''}`,
+      );
       return EXIT_USAGE;
     }
     throw e;

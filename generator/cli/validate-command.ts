@@ -1,6 +1,6 @@
 import { renderDiagnostics, type DiagnosticFormat } from '../diagnostics/render.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadSchemaFile } from '../load/load-schema.js';
+import { loadSchemaFile } from '../load-schema.js';
 import { UnreadableFileError } from '../load/read-source.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
@@ -56,7 +56,8 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
         const warnings = result.diagnostics.length;
         const counted = `${warnings} warning${warnings > 1 ? 's' : ''}`;
         // with --strict, warnings fail: the line says so rather than "ok"
-        if (warnings && flag(args, 'strict')) summaries.push(`${file}: failed (--strict: ${counted}; ${result.model.events.length} events)\n`);
+        if (warnings && flag(args, 'strict'))
+          summaries.push(`${file}: failed (--strict: ${counted}; ${result.model.events.length} events)\n`);
         else summaries.push(`${file}: ok (${result.model.events.length} events${warnings ? `, ${counted}` : ''})\n`);
       }
     } catch (e) {

@@ -6,11 +6,11 @@
 export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
-  readonly #flush: (bytes: Uint8Array) => Uint8Array | void;
+  readonly #flush: (bytes: Uint8Array) => Uint8Array | undefined;
   readonly #digits = new Uint8Array(24);
 
   /** `flush` takes the filled bytes and may return the buffer to fill next (else this one is reused). */
-  constructor(buffer: Uint8Array, flush: (bytes: Uint8Array) => Uint8Array | void) {
+  constructor(buffer: Uint8Array, flush: (bytes: Uint8Array) => Uint8Array | undefined) {
     this.buf = buffer;
     this.#flush = flush;
   }

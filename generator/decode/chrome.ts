@@ -43,7 +43,16 @@ export class ChromeWriter {
       const begin = stack?.pop();
       if (!begin) continue;
       const ts = this.#us(begin);
-      this.#event({ name: span.names.snake, cat: 'span', ph: 'X', ts, dur: Math.max(0, Math.round((this.#us(r) - ts) * 1000) / 1000), pid: 1, tid: r.cpu, args: { begin: this.#args(begin), end: this.#args(r) } });
+      this.#event({
+        name: span.names.snake,
+        cat: 'span',
+        ph: 'X',
+        ts,
+        dur: Math.max(0, Math.round((this.#us(r) - ts) * 1000) / 1000),
+        pid: 1,
+        tid: r.cpu,
+        args: { begin: this.#args(begin), end: this.#args(r) },
+      });
       consumed = true;
     }
     for (const span of this.#byBegin.get(r.id) ?? []) {

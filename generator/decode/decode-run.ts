@@ -1,9 +1,9 @@
 import { imageBytes, type TraceHeader } from '../../runtime/index.js';
-import { UsageError, type CliIo } from '../cli/io.js';
-import { loadSchemaText } from '../load/load-schema.js';
+import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
+import { loadSchemaText } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
 import { dumpLines, tableHeader, tableLine, writeJsonAt, writeJsonLine, type OutputFormat } from './formats.js';
-import { DecodeError, type Input } from './input.js';
+import type { Input } from './input.js';
 import { ChunkMerger, LastPerRing, type EmitAt } from './pipeline.js';
 import { compareTs, readRecord, u64Big, type DecodedRecord } from './record.js';
 import { ChromeWriter } from './chrome.js';
@@ -31,7 +31,7 @@ export interface DecodeOptions {
 export class DecodeRun {
   readonly #o: DecodeOptions;
   readonly #sink: Sink;
-  readonly #io: CliIo;
+  readonly #io: DecodeIo;
   readonly #input: Input;
   #decoder!: SchemaDecoder;
   #frequency = 0;
@@ -45,7 +45,7 @@ export class DecodeRun {
   #lastProgress = Date.now();
   #showedProgress = false;
 
-  constructor(o: DecodeOptions, sink: Sink, io: CliIo, input: Input) {
+  constructor(o: DecodeOptions, sink: Sink, io: DecodeIo, input: Input) {
     this.#o = o;
     this.#sink = sink;
     this.#io = io;
@@ -58,7 +58,10 @@ export class DecodeRun {
     const ids = new Set<number>();
     for (const name of this.#o.events) {
       const e = this.#decoder.eventByName(name);
-      if (!e) throw new UsageError(`--event ${name}: no such event in schema ${model.name} (it has ${model.events.map((x) => x.names.snake).join(', ')})`);
+      if (!e)
+        throw new DecodeOptionError(
+          `--event ${name}: no such event in schema ${model.name} (it has ${model.events.map((x) => x.names.snake).join(', ')})`,
+        );
       ids.add(e.id);
     }
     const from = this.#o.from === undefined ? undefined : this.#bound('--from', this.#o.from);
@@ -79,12 +82,13 @@ export class DecodeRun {
   /** A timestamp bound: raw counts, or a time with a unit turned into counts by the frequency. */
   #bound(flagName: string, text: string): bigint {
     const m = /^(\d+(?:\.\d+)?)(s|ms|us|ns)?$/.exec(text.trim());
-    if (!m) throw new UsageError(`${flagName} must be a timestamp or a time like 1.5s, 200ms, 10us, not '${text}'`);
+    if (!m) throw new DecodeOptionError(`${flagName} must be a timestamp or a time like 1.5s, 200ms, 10us, not '${text}'`);
     if (!m[2]) {
-      if (m[1]!.includes('.')) throw new UsageError(`${flagName}: a raw timestamp is a whole number`);
+      if (m[1]!.includes('.')) throw new DecodeOptionError(`${flagName}: a raw timestamp is a whole number`);
       return BigInt(m[1]!);
     }
-    if (!this.#frequency) throw new UsageError(`${flagName} ${text}: the clock's frequency is not known; give --frequency or a raw timestamp`);
+    if (!this.#frequency)
+      throw new DecodeOptionError(`${flagName} ${text}: the clock's frequency is not known; give --frequency or a raw timestamp`);
     const seconds = Number(m[1]) / { s: 1, ms: 1e3, us: 1e6, ns: 1e9 }[m[2] as 's' | 'ms' | 'us' | 'ns'];
     return BigInt(Math.round(seconds * this.#frequency));
   }
@@ -96,7 +100,10 @@ export class DecodeRun {
     const written = new Map<number, number>();
     const onHeader = (h: TraceHeader) => {
       const embedded = loadSchemaText(h.schemaText, `${this.#input.name} (its schema)`);
-      if (!embedded.model) throw new DecodeError(`${this.#input.name}: the schema inside the trace is not valid (${embedded.diagnostics[0]?.message ?? 'unknown error'})`);
+      if (!embedded.model)
+        throw new DecodeError(
+          `${this.#input.name}: the schema inside the trace is not valid (${embedded.diagnostics[0]?.message ?? 'unknown error'})`,
+        );
       let model = embedded.model;
       if (given && given.hash !== h.schemaHash) {
         if (force) model = given;
@@ -131,7 +138,11 @@ export class DecodeRun {
         this.#progress();
       }
     } finally {
-      if (last) this.#finishLast(last, [...written.values()].reduce((a, b) => a + b, 0));
+      if (last)
+        this.#finishLast(
+          last,
+          [...written.values()].reduce((a, b) => a + b, 0),
+        );
       else if (emit) merger.end(emit);
     }
   }
@@ -169,7 +180,12 @@ export class DecodeRun {
   decodeSerial(model: SchemaModel): void {
     this.#setSchema(model, model.clock.frequency ?? 0);
     this.#header();
-    const scan = new SerialScanner((name) => this.#decoder.eventByName(name)?.id ?? -1, model.layout.rings, model.layout.rings * model.layout.ringSize, this.#input.name);
+    const scan = new SerialScanner(
+      (name) => this.#decoder.eventByName(name)?.id ?? -1,
+      model.layout.rings,
+      model.layout.rings * model.layout.ringSize,
+      this.#input.name,
+    );
     for (let block = this.#input.read(); block; block = this.#input.read()) {
       scan.push(block);
       this.#progress();
@@ -244,27 +260,38 @@ export class DecodeRun {
     this.#lastProgress = now;
     this.#showedProgress = true;
     const pct = Math.floor((this.#input.position / this.#input.size) * 100);
-    this.#io.stderr.write(`\rdecode: ${pct}% (${(this.#input.position / 2 ** 20).toFixed(0)} of ${(this.#input.size / 2 ** 20).toFixed(0)} MiB, ${this.#events} events)`);
+    this.#io.stderr.write(
+      `\rdecode: ${pct}% (${(this.#input.position / 2 ** 20).toFixed(0)} of ${(this.#input.size / 2 ** 20).toFixed(0)} MiB, ${this.#events} events)`,
+    );
   }
 
   /** What the user should know beside the output: unknown ids, skipped lines, losses. */
   report(): void {
     if (this.#showedProgress) this.#io.stderr.write('\r\x1b[K');
-    if (this.#unknown) this.#io.stderr.write(`tracegen: ${this.#unknown} event${this.#unknown > 1 ? 's' : ''} with ids the schema does not define (decoded as unknown)\n`);
-    if (this.#skipped) this.#io.stderr.write(`tracegen: skipped ${this.#skipped} line${this.#skipped > 1 ? 's' : ''} inside dumps that are not dump rows\n`);
+    if (this.#unknown)
+      this.#io.stderr.write(
+        `tracegen: ${this.#unknown} event${this.#unknown > 1 ? 's' : ''} with ids the schema does not define (decoded as unknown)\n`,
+      );
+    if (this.#skipped)
+      this.#io.stderr.write(`tracegen: skipped ${this.#skipped} line${this.#skipped > 1 ? 's' : ''} inside dumps that are not dump rows\n`);
     const overwritten = [...this.#lost.values()].reduce((n, l) => n + l.overwritten, 0);
     const dropped = [...this.#lost.values()].reduce((n, l) => n + l.dropped, 0);
-    if (overwritten || dropped) this.#io.stderr.write(`tracegen: the capture lost ${overwritten} events to overwriting and dropped ${dropped} torn records\n`);
+    if (overwritten || dropped)
+      this.#io.stderr.write(`tracegen: the capture lost ${overwritten} events to overwriting and dropped ${dropped} torn records\n`);
     const m = this.#merger;
     if (m && (m.backwards || m.released)) {
-      const why = [m.backwards ? `${m.backwards} record${m.backwards > 1 ? 's' : ''} older than the one before it in its ring` : '', m.released ? `a ring's timestamps ran ahead of the others (${m.released} early release${m.released > 1 ? 's' : ''} of 64 MiB of waiting records)` : '']
+      const why = [
+        m.backwards ? `${m.backwards} record${m.backwards > 1 ? 's' : ''} older than the one before it in its ring` : '',
+        m.released
+          ? `a ring's timestamps ran ahead of the others (${m.released} early release${m.released > 1 ? 's' : ''} of 64 MiB of waiting records)`
+          : '',
+      ]
         .filter((x) => x)
         .join('; ');
       this.#io.stderr.write(`tracegen: note: the output is not wholly in time order: ${why}; --order ring prints the file's order\n`);
     }
   }
 }
-
 
 /** What reading a trace with another schema than its own would change, from the diff's wire rules. */
 function wireNote(embedded: SchemaModel, given: SchemaModel, embeddedFile: string, givenFile: string, forced: boolean): string {
@@ -273,7 +300,13 @@ function wireNote(embedded: SchemaModel, given: SchemaModel, embeddedFile: strin
     { model: given, at: new SchemaLocator(givenFile, undefined) },
   ).filter((f) => f.category === 'wire');
   if (wire.length === 0) return `tracegen: note: the two schemas differ only in ways this trace does not see (no wire changes)\n`;
-  const shown = wire.slice(0, 20).map((f) => `  wire[${f.code}]: ${f.message}\n`).join('');
-  const more = wire.length > 20 ? `  ... and ${wire.length - 20} more (tracegen diff ${embeddedFile.replace(/ \(its schema\)$/, '')} ${givenFile})\n` : '';
+  const shown = wire
+    .slice(0, 20)
+    .map((f) => `  wire[${f.code}]: ${f.message}\n`)
+    .join('');
+  const more =
+    wire.length > 20
+      ? `  ... and ${wire.length - 20} more (tracegen diff ${embeddedFile.replace(/ \(its schema\)$/, '')} ${givenFile})\n`
+      : '';
   return `tracegen: note: ${givenFile} would read this trace differently${forced ? ' (--force-schema: it does)' : ''}:\n${shown}${more}`;
 }

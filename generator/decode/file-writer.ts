@@ -32,7 +32,10 @@ export class FileWriter {
     // errors come back on a port read synchronously: this thread never returns to the event loop
     const { port1, port2 } = new MessageChannel();
     this.#errors = port1;
-    this.#worker = new Worker(WORKER, { workerData: { fd, slots: SLOTS, slotBytes, data: this.#data, control, errors: port2 }, transferList: [port2] });
+    this.#worker = new Worker(WORKER, {
+      workerData: { fd, slots: SLOTS, slotBytes, data: this.#data, control, errors: port2 },
+      transferList: [port2],
+    });
     this.#worker.unref();
   }
 

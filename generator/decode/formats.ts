@@ -78,7 +78,8 @@ function writeJson(
   w.bytes(P_ARGS);
   issues.issues = '';
   decoder.writeJsonArgs(id, d0lo, d0hi, d1lo, d1hi, args, w, issues);
-  if (id < 0 && name !== undefined) w.ascii(`,"name":${JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
+  if (id < 0 && name !== undefined)
+    w.ascii(`,"name":${JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
   if (issues.issues) {
     w.bytes(P_ISSUES);
     w.ascii(issues.issues);

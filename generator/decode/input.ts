@@ -1,15 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { describeFsError } from '../load/read-source.js';
 
-/** Thrown for input that cannot be decoded: the CLI prints the message on one line and exits 1. */
-export class DecodeError extends Error {
-  override readonly name = 'DecodeError';
-}
-
-/** Thrown for a path that cannot be opened: a usage error (exit 2). */
-export class InputOpenError extends Error {
-  override readonly name = 'InputOpenError';
-}
+import { DecodeError, InputOpenError } from './errors.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -73,7 +65,11 @@ export class Input {
   readAtMost(limit: number): Uint8Array {
     const parts: Uint8Array[] = [];
     let total = 0;
-    for (let b = this.read(Math.min(1 << 20, limit + 1)); b; b = total < limit ? this.read(Math.min(1 << 20, limit + 1 - total)) : undefined) {
+    for (
+      let b = this.read(Math.min(1 << 20, limit + 1));
+      b;
+      b = total < limit ? this.read(Math.min(1 << 20, limit + 1 - total)) : undefined
+    ) {
       parts.push(b);
       total += b.length;
     }

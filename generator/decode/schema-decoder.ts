@@ -67,7 +67,11 @@ export class SchemaDecoder {
       this.#nameBytes[e.id] = fragment(e.names.snake);
       for (const f of e.fields) {
         if (f.type.kind === 'enum') this.#labels.set(f, Object.fromEntries(f.type.ref.values.map((v) => [v.value, v.names.snake])));
-        if (f.type.kind === 'flags') this.#labels.set(f, f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const));
+        if (f.type.kind === 'flags')
+          this.#labels.set(
+            f,
+            f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const),
+          );
       }
     }
   }
@@ -122,7 +126,12 @@ export class SchemaDecoder {
       const word = u64Big(hi, lo);
       const v = f.type.kind === 'int' ? bigSignedField(word, f.lo, f.range, width) : bigUnsignedField(word, f.lo, f.range, width);
       if (v === undefined) return misfit();
-      if (f.type.kind === 'flags') return { name, value: flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]), text: flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]) };
+      if (f.type.kind === 'flags')
+        return {
+          name,
+          value: flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]),
+          text: flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]),
+        };
       return { name, value: v, text: this.#numberText(f, v) };
     }
     switch (f.type.kind) {
@@ -140,7 +149,9 @@ export class SchemaDecoder {
         if (f.type.kind === 'enum') {
           const labels = this.#labels.get(f) as Readonly<Record<number, string>>;
           const text = enumText(v, labels);
-          return labels[v] === undefined ? { name, value: v, text, issue: unknownEnumText(v, f.type.ref.names.snake) } : { name, value: text, text };
+          return labels[v] === undefined
+            ? { name, value: v, text, issue: unknownEnumText(v, f.type.ref.names.snake) }
+            : { name, value: text, text };
         }
         if (f.type.kind === 'flags') {
           const text = flagsText(v, this.#labels.get(f) as readonly (readonly [number, string])[]);

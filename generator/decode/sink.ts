@@ -1,10 +1,9 @@
 import { closeSync, fstatSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UsageError, type CliIo } from '../cli/io.js';
+import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
 import { describeFsError } from '../load/read-source.js';
 import { ByteWriter } from './byte-writer.js';
 import { FileWriter } from './file-writer.js';
-import { DecodeError } from './input.js';
 
 const BUFFER_BYTES = 1 << 20;
 
@@ -22,20 +21,21 @@ export class Sink {
   #fd: number | undefined;
   #tmp: string | undefined;
   #path: string | undefined;
-  readonly #io: CliIo;
+  readonly #io: DecodeIo;
 
   #writer: FileWriter | undefined;
   /** Set once the output failed and was dropped: nothing more is written anywhere. */
   #dropped = false;
 
   /** `input` is the decoded file's identity, so that `-o` can never overwrite it. */
-  constructor(io: CliIo, path: string | undefined, input?: { readonly dev: number; readonly ino: number }) {
+  constructor(io: DecodeIo, path: string | undefined, input?: { readonly dev: number; readonly ino: number }) {
     this.#io = io;
     if (path !== undefined && path !== '-') {
       this.#path = path;
       const target = statOrUndefined(path, true);
-      if (target?.isDirectory()) throw new UsageError(`-o ${path} is a folder; give a file name`);
-      if (target && input && target.dev === input.dev && target.ino === input.ino) throw new UsageError(`-o ${path} is the input itself; write the output elsewhere`);
+      if (target?.isDirectory()) throw new DecodeOptionError(`-o ${path} is a folder; give a file name`);
+      if (target && input && target.dev === input.dev && target.ino === input.ino)
+        throw new DecodeOptionError(`-o ${path} is the input itself; write the output elsewhere`);
       // only a regular file (or nothing) is replaced by rename; a link, device or FIFO is written in place
       const inPlace = statOrUndefined(path, false)?.isSymbolicLink() === true || (target !== undefined && !target.isFile());
       if (!inPlace) this.#tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -50,7 +50,10 @@ export class Sink {
       const writer = (this.#writer = new FileWriter(this.#fd, BUFFER_BYTES));
       this.bytes = new ByteWriter(writer.slot(), (b) => this.#submit(b));
     } else {
-      this.bytes = new ByteWriter(new Uint8Array(BUFFER_BYTES), (b) => this.#out(b));
+      this.bytes = new ByteWriter(new Uint8Array(BUFFER_BYTES), (b) => {
+        this.#out(b);
+        return undefined;
+      });
     }
   }
 

@@ -1,5 +1,16 @@
-import { imageBytes, isTraceFile, ringOffset, TraceFileError, TraceFileReader, writeIndexOffset, type Layout, type TraceChunk, type TraceHeader } from '../../runtime/index.js';
-import { DecodeError, type Input } from './input.js';
+import {
+  imageBytes,
+  isTraceFile,
+  ringOffset,
+  TraceFileError,
+  TraceFileReader,
+  writeIndexOffset,
+  type Layout,
+  type TraceChunk,
+  type TraceHeader,
+} from '../../runtime/index.js';
+import { DecodeError } from './errors.js';
+import type { Input } from './input.js';
 import type { ChunkView } from './pipeline.js';
 import { halves, readRecord, type DecodedRecord } from './record.js';
 
@@ -61,7 +72,11 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
     }
     lastRing = chunk.ring;
     // views into the blocks read: the reader never reuses a block, so they stay valid
-    batch.push({ ring: chunk.ring, view: new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength), length: chunk.records.byteLength });
+    batch.push({
+      ring: chunk.ring,
+      view: new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength),
+      length: chunk.records.byteLength,
+    });
     written.set(chunk.ring, chunk.firstIndex + chunk.count);
     const l = lost.get(chunk.ring) ?? { overwritten: 0, dropped: 0 };
     lost.set(chunk.ring, { overwritten: l.overwritten + chunk.overwritten, dropped: l.dropped + chunk.dropped });
@@ -237,13 +252,27 @@ export class SerialScanner {
       return;
     }
     if (this.#rows.length >= this.#maxRows) {
-      throw new DecodeError(`${this.#name}: a dump with more than ${this.#maxRows} rows, more than the rings hold: not a dump of this schema's layout`);
+      throw new DecodeError(
+        `${this.#name}: a dump with more than ${this.#maxRows} rows, more than the rings hold: not a dump of this schema's layout`,
+      );
     }
     const [tsHi, tsLo] = halves(ts);
     const [d0hi, d0lo] = halves(d0);
     const [d1hi, d1lo] = halves(d1);
     const cpu = Number(m[2]);
     // the kernel prints ring by ring, and puts CPU 16+ in its last ring
-    this.#rows.push({ tsHi, tsLo, id: this.#idOf(m[3]!), cpu, ring: Math.min(cpu, this.#rings - 1), d0lo, d0hi, d1lo, d1hi, args: 0, name: m[3]! });
+    this.#rows.push({
+      tsHi,
+      tsLo,
+      id: this.#idOf(m[3]!),
+      cpu,
+      ring: Math.min(cpu, this.#rings - 1),
+      d0lo,
+      d0hi,
+      d1lo,
+      d1hi,
+      args: 0,
+      name: m[3]!,
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { HEADER_FIXED_BYTES, isTraceFile, TraceFileError, TraceFileReader } from '../../runtime/index.js';
-import { loadSchemaBytes, loadSchemaFile, type LoadResult } from '../load/load-schema.js';
+import { loadSchemaBytes, loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError, MAX_SCHEMA_BYTES } from '../load/read-source.js';
 
 /** A baseline that cannot be read at all (missing, unknown git revision, a trace without a schema): exit 2. */
@@ -31,7 +31,9 @@ export function loadSide(arg: string): LoadResult {
   if (isFile) return isTraceFile(readHead(arg, 8)) ? traceSchema(arg) : loadSchemaFile(arg);
   const git = /^([^:]+):(.+)$/.exec(arg);
   if (git) return gitSchema(arg, git[1]!, git[2]!);
-  throw new BaselineError(`${arg}: no such file (a baseline is a schema file, a trace file, or REV:PATH such as origin/main:schema/x.yaml)`);
+  throw new BaselineError(
+    `${arg}: no such file (a baseline is a schema file, a trace file, or REV:PATH such as origin/main:schema/x.yaml)`,
+  );
 }
 
 function readHead(path: string, n: number): Uint8Array {
@@ -80,7 +82,12 @@ function gitSchema(arg: string, rev: string, path: string): LoadResult {
     throw new BaselineError(`${arg}: cannot run git (${code === 'ENOENT' ? 'git is not installed' : r.error.message})`);
   }
   if (r.status !== 0) {
-    const why = r.stderr.toString('utf8').split('\n').find((l) => l.trim() !== '')?.replace(/^fatal: /, '') ?? `git exited with ${r.status}`;
+    const why =
+      r.stderr
+        .toString('utf8')
+        .split('\n')
+        .find((l) => l.trim() !== '')
+        ?.replace(/^fatal: /, '') ?? `git exited with ${r.status}`;
     throw new BaselineError(`${arg}: ${why}`);
   }
   return loadSchemaBytes(new Uint8Array(r.stdout), arg);

@@ -20,7 +20,7 @@ export function changelog(findings: readonly Finding[], schemaName: string, base
     const these = findings.filter((f) => f.category === category);
     if (these.length === 0) continue;
     out += `\n## ${title}\n\n${intro}\n\n`;
-    for (const f of these) out += `- ${escape(capitalise(f.message))} (\`${f.code}\`, ${f.file}:${f.line})\n`;
+    for (const f of these) out += `- ${inline(capitalise(f.message))} (\`${f.code}\`, ${f.file}:${f.line})\n`;
   }
   return out;
 }
@@ -30,6 +30,6 @@ function capitalise(s: string): string {
 }
 
 /** Schema names are identifiers, but docs-free text still must not start Markdown constructs mid-line. */
-function escape(s: string): string {
+function inline(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').replace(/([<>])/g, '\\$1');
 }

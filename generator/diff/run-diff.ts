@@ -1,4 +1,4 @@
-import type { LoadResult } from '../load/load-schema.js';
+import type { LoadResult } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
 import { compareSchemas } from './compare.js';
 import { fails, type FailOn, type Finding } from './finding.js';
@@ -11,7 +11,9 @@ export function diffLoaded(base: LoadResult & { model: SchemaModel }, next: Load
     { model: next.model, at: new SchemaLocator(next.file, next.source) },
   );
   const rank = { wire: 0, source: 1, compatible: 2 };
-  return findings.sort((a, b) => rank[a.category] - rank[b.category] || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return findings.sort(
+    (a, b) => rank[a.category] - rank[b.category] || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+  );
 }
 
 /** Findings as the renderer prints them: errors where they fail the check, warnings otherwise. */

@@ -1,8 +1,24 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  type Stats,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { GENERATED_MARKER, type GeneratedFile } from './generated-file.js';
 
-export type FileChange = { readonly path: string; readonly kind: 'created' | 'updated' | 'unchanged' | 'removed'; readonly before?: string; readonly after?: string };
+export type FileChange = {
+  readonly path: string;
+  readonly kind: 'created' | 'updated' | 'unchanged' | 'removed';
+  readonly before?: string;
+  readonly after?: string;
+};
 
 /**
  * Compares generated files with what `outDir` holds: which would be created, updated, left
@@ -10,19 +26,30 @@ export type FileChange = { readonly path: string; readonly kind: 'created' | 'up
  * schema, the run no longer produces it, and `owns` says it is the kind of file the requested
  * targets write (so `--target ts` never removes the Rust output of an earlier run).
  */
-export function planChanges(outDir: string, files: readonly GeneratedFile[], schemaPath: string, owns: (path: string) => boolean): FileChange[] {
+export function planChanges(
+  outDir: string,
+  files: readonly GeneratedFile[],
+  schemaPath: string,
+  owns: (path: string) => boolean,
+): FileChange[] {
   const changes: FileChange[] = [];
   const wanted = new Set(files.map((f) => f.path));
   for (const f of files) {
     const path = join(outDir, f.path);
     const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    changes.push({ path, kind: before === undefined ? 'created' : before === f.content ? 'unchanged' : 'updated', ...(before !== undefined ? { before } : {}), after: f.content });
+    changes.push({
+      path,
+      kind: before === undefined ? 'created' : before === f.content ? 'unchanged' : 'updated',
+      ...(before !== undefined ? { before } : {}),
+      after: f.content,
+    });
   }
   for (const path of listFiles(outDir)) {
     const rel = relative(outDir, path).split('\\').join('/');
     if (wanted.has(rel) || !owns(rel)) continue;
     const text = readHead(path);
-    if (text.includes(`${GENERATED_MARKER} from ${schemaPath}.`)) changes.push({ path, kind: 'removed', before: readFileSync(path, 'utf8') });
+    if (text.includes(`${GENERATED_MARKER} from ${schemaPath}.`))
+      changes.push({ path, kind: 'removed', before: readFileSync(path, 'utf8') });
   }
   return changes;
 }
@@ -61,7 +88,7 @@ function makeFolder(dir: string): void {
   const missing: string[] = [];
   let at = dir;
   for (;;) {
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(at);
     } catch (e) {
@@ -142,7 +169,8 @@ type Op = { kind: ' ' | '-' | '+'; text: string };
 
 /** Line edits by longest common subsequence; a huge middle falls back to remove-all/add-all. */
 function lineOps(a: string[], b: string[]): Op[] {
-  if (a.length * b.length > 4_000_000) return [...a.map((text) => ({ kind: '-' as const, text })), ...b.map((text) => ({ kind: '+' as const, text }))];
+  if (a.length * b.length > 4_000_000)
+    return [...a.map((text) => ({ kind: '-' as const, text })), ...b.map((text) => ({ kind: '+' as const, text }))];
   const w = b.length + 1;
   const lcs = new Uint32Array((a.length + 1) * w);
   for (let i = a.length - 1; i >= 0; i--) {

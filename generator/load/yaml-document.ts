@@ -92,7 +92,11 @@ export function parseYaml(text: string, sink: DiagnosticSink): { source: YamlSou
   }
   if (!isMap(doc.contents)) {
     const r = doc.contents.range;
-    sink.error('not-a-mapping', r ? source.spanOf(r[0], r[1]) : WHOLE_FILE, 'a schema is a YAML mapping of keys (tracegen, name, events, ...)');
+    sink.error(
+      'not-a-mapping',
+      r ? source.spanOf(r[0], r[1]) : WHOLE_FILE,
+      'a schema is a YAML mapping of keys (tracegen, name, events, ...)',
+    );
     return undefined;
   }
   try {

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { RawField, RawSchema } from './raw-schema.js';
-import { enumWidth, type EnumModel, type EventModel, type FieldModel, type FieldType, type FlagsModel, type SchemaModel, type SpanModel } from './model.js';
+import {
+  enumWidth,
+  type EnumModel,
+  type EventModel,
+  type FieldModel,
+  type FieldType,
+  type FlagsModel,
+  type SchemaModel,
+  type SpanModel,
+} from './model.js';
 import { namesOf } from './names.js';
 
 /** SHA-256 of the schema's exact text, as lower-case hex: what trace files and generated code carry. */

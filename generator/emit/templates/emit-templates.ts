@@ -39,7 +39,12 @@ function engine(ctx: TemplateContext, schemaPath: string): typeof Handlebars {
     or: (...args: unknown[]) => args.slice(0, -1).find((a) => a !== '' && a !== undefined && a !== null) ?? '',
     eq: (a: unknown, b: unknown) => a === b,
     concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
-    paragraphs: (...args: unknown[]) => args.slice(0, -1).map(String).filter((s) => s !== '').join('\n\n'),
+    paragraphs: (...args: unknown[]) =>
+      args
+        .slice(0, -1)
+        .map(String)
+        .filter((s) => s !== '')
+        .join('\n\n'),
     upper: (s: string) => String(s).toUpperCase(),
     hex: (n: number) => '0x' + Number(n).toString(16),
     rustFieldDoc: (f: TemplateField) => rustFieldDoc(f),
@@ -65,7 +70,9 @@ function engine(ctx: TemplateContext, schemaPath: string): typeof Handlebars {
 function render(dir: string, file: string, ctx: TemplateContext, schemaPath: string): GeneratedFile {
   const source = readFileSync(join(dir, file), 'utf8');
   const template = engine(ctx, schemaPath).compile(source, { noEscape: true, strict: true });
-  const text = template(ctx).replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n');
+  const text = template(ctx)
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n');
   return { path: file.replace(/\.hbs$/, ''), content: text.endsWith('\n') ? text : text + '\n' };
 }
 
@@ -79,7 +86,9 @@ export function emitBuiltinTemplates(target: 'rust' | 'c' | 'md', model: SchemaM
 export function emitUserTemplates(dir: string, model: SchemaModel, options: EmitOptions): GeneratedFile[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new TemplateError(`--templates ${dir}: not a folder`);
   const ctx = templateContext(model, options);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.hbs')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.hbs'))
+    .sort();
   if (files.length === 0) throw new TemplateError(`--templates ${dir}: no *.hbs templates in it`);
   return files.map((f) => {
     try {
@@ -97,7 +106,8 @@ export function emitUserTemplates(dir: string, model: SchemaModel, options: Emit
 function templateErrorText(file: string, e: unknown): string {
   const text = e instanceof Error ? e.message.split('\n')[0]! : String(e);
   const missing = /^"([^"]*)" not defined in .* - (\d+):(\d+)$/.exec(text);
-  if (missing) return `${file}:${missing[2]}:${Number(missing[3]) + 1}: '${missing[1]}' is not defined: no helper or field of that name here`;
+  if (missing)
+    return `${file}:${missing[2]}:${Number(missing[3]) + 1}: '${missing[1]}' is not defined: no helper or field of that name here`;
   const where = e as { lineNumber?: number; column?: number };
   return where.lineNumber ? `${file}:${where.lineNumber}:${(where.column ?? 0) + 1}: ${text}` : `${file}: ${text}`;
 }

@@ -31,7 +31,10 @@ export function rustDoc(text: string, indent = ''): string {
 
 /** The doc line of one field, a list item on one line: ``/// - `name`: doc (type, word bits)``. */
 export function rustFieldDoc(f: TemplateField): string {
-  const oneLine = (t: string) => visibleText(t).replace(/[\s\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+  const oneLine = (t: string) =>
+    visibleText(t)
+      .replace(/[\s\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+      .trim();
   const where = `${f.typeName}, ${f.wordName}${f.wholeWord ? '' : ` bits ${f.lo}-${f.hi}`}${f.unit ? `, in ${oneLine(f.unit)}` : ''}`;
   const doc = oneLine(f.doc);
   return `/// - \`${f.name}\`: ${doc ? doc + ' ' : ''}(${where})\n`;
@@ -104,5 +107,8 @@ export function rustTraceHelper(e: TemplateEvent, visibility: string, traceFn: s
 
 /** A Rust string literal (names are identifiers, but nothing relies on that here). */
 export function rustString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)}"`;
+  return `"${text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)}"`;
 }

@@ -7,16 +7,36 @@ import { namesOf } from '../../model/names.js';
  * write their own templates in docs/templates.md.
  */
 export interface TemplateContext {
-  readonly schema: { readonly name: string; readonly names: Names; readonly doc: string; readonly path: string; readonly hash: string; readonly version: number };
+  readonly schema: {
+    readonly name: string;
+    readonly names: Names;
+    readonly doc: string;
+    readonly path: string;
+    readonly hash: string;
+    readonly version: number;
+  };
   readonly clock: { readonly unit: string; readonly frequency: number | null; readonly doc: string };
-  readonly layout: { readonly ringSize: number; readonly rings: number; readonly recordBytes: 32; readonly ringBytes: number; readonly imageBytes: number };
+  readonly layout: {
+    readonly ringSize: number;
+    readonly rings: number;
+    readonly recordBytes: 32;
+    readonly ringBytes: number;
+    readonly imageBytes: number;
+  };
   readonly events: readonly TemplateEvent[];
   /** True when the schema defines all 256 ids, so no id is `unknown`. */
   readonly allIds: boolean;
   readonly enums: readonly TemplateEnum[];
   readonly flags: readonly TemplateFlags[];
   readonly reserved: readonly number[];
-  readonly spans: readonly { readonly name: string; readonly names: Names; readonly begin: string; readonly end: string; readonly match: string | null; readonly doc: string }[];
+  readonly spans: readonly {
+    readonly name: string;
+    readonly names: Names;
+    readonly begin: string;
+    readonly end: string;
+    readonly match: string | null;
+    readonly doc: string;
+  }[];
   readonly options: { readonly rustVisibility: string; readonly rustTraceFn: string };
 }
 
@@ -86,14 +106,31 @@ export function templateContext(m: SchemaModel, options: { rustVisibility: strin
     enums: m.enums.map(enumContext),
     flags: m.flags.map(flagsContext),
     reserved: m.reserved,
-    spans: m.spans.map((s) => ({ name: s.names.snake, names: s.names, begin: s.begin.names.snake, end: s.end.names.snake, match: s.match ?? null, doc: s.doc })),
+    spans: m.spans.map((s) => ({
+      name: s.names.snake,
+      names: s.names,
+      begin: s.begin.names.snake,
+      end: s.end.names.snake,
+      match: s.match ?? null,
+      doc: s.doc,
+    })),
     options,
   };
 }
 
 function eventContext(e: EventModel): TemplateEvent {
   const fields = e.fields.map(fieldContext);
-  return { id: e.id, name: e.names.snake, names: e.names, variant: e.variant, doc: e.doc, fields, hasFields: fields.length > 0, data0: fields.filter((f) => f.word === 0), data1: fields.filter((f) => f.word === 1) };
+  return {
+    id: e.id,
+    name: e.names.snake,
+    names: e.names,
+    variant: e.variant,
+    doc: e.doc,
+    fields,
+    hasFields: fields.length > 0,
+    data0: fields.filter((f) => f.word === 0),
+    data1: fields.filter((f) => f.word === 1),
+  };
 }
 
 function fieldContext(f: FieldModel): TemplateField {
@@ -121,9 +158,21 @@ function fieldContext(f: FieldModel): TemplateField {
 }
 
 function enumContext(e: EnumModel): TemplateEnum {
-  return { name: e.names.snake, names: e.names, doc: e.doc, width: e.width, values: e.values.map((v) => ({ value: v.value, name: v.names.snake, names: v.names })) };
+  return {
+    name: e.names.snake,
+    names: e.names,
+    doc: e.doc,
+    width: e.width,
+    values: e.values.map((v) => ({ value: v.value, name: v.names.snake, names: v.names })),
+  };
 }
 
 function flagsContext(f: FlagsModel): TemplateFlags {
-  return { name: f.names.snake, names: f.names, doc: f.doc, width: f.width, bits: f.bits.map((b) => ({ bit: b.bit, value: '0x' + (1n << BigInt(b.bit)).toString(16), name: b.names.snake, names: b.names })) };
+  return {
+    name: f.names.snake,
+    names: f.names,
+    doc: f.doc,
+    width: f.width,
+    bits: f.bits.map((b) => ({ bit: b.bit, value: '0x' + (1n << BigInt(b.bit)).toString(16), name: b.names.snake, names: b.names })),
+  };
 }

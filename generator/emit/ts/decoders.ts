@@ -16,7 +16,10 @@ export function decodeStatements(event: EventModel): string[] {
   const out: string[] = [];
   const words = new Set(event.fields.filter((f) => !f.big).map((f) => f.word));
   for (const w of [...words].sort()) {
-    out.push(`const $d${w}lo = $view.getUint32($o + ${wordOffset(w)}, true);`, `const $d${w}hi = $view.getUint32($o + ${wordOffset(w) + 4}, true);`);
+    out.push(
+      `const $d${w}lo = $view.getUint32($o + ${wordOffset(w)}, true);`,
+      `const $d${w}hi = $view.getUint32($o + ${wordOffset(w) + 4}, true);`,
+    );
   }
   if (event.fields.some(canMisfit)) out.push('let $issues: $FieldIssue[] | undefined;');
   for (const f of event.fields) out.push(...decodeField(f));
@@ -37,7 +40,8 @@ export function canMisfit(f: FieldModel): boolean {
  * id, its fields as `[name, signed, width]` in schema order, null for a bool (which always fits).
  */
 export function argumentFieldsTable(events: readonly EventModel[]): string {
-  const entry = (f: FieldModel) => (f.type.kind === 'bool' ? 'null' : `[${tsString(f.names.snake)}, ${f.type.kind === 'int'}, ${f.type.width}]`);
+  const entry = (f: FieldModel) =>
+    f.type.kind === 'bool' ? 'null' : `[${tsString(f.names.snake)}, ${f.type.kind === 'int'}, ${f.type.width}]`;
   return `{ ${events.map((e) => `${e.id}: [${e.fields.map(entry).join(', ')}]`).join(', ')} }`;
 }
 
@@ -78,7 +82,10 @@ function decodeField(f: FieldModel): string[] {
       ];
     case 'int':
       if (!canMisfit(f)) return [`const ${name} = $signedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`];
-      return [`let ${name} = $signedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`, ...misfit(`Number.isNaN(${name})`, rawOf, name, 'number')];
+      return [
+        `let ${name} = $signedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`,
+        ...misfit(`Number.isNaN(${name})`, rawOf, name, 'number'),
+      ];
     case 'enum': {
       const table = `${f.type.ref.names.upper}_NAMES`;
       const type = f.type.ref.names.pascal;
@@ -90,7 +97,10 @@ function decodeField(f: FieldModel): string[] {
       ];
     }
     default: {
-      const read = s === 0 && r === 64 && width <= 32 ? `$d${w}hi === 0${width < 32 ? ` && $d${w}lo >>> ${width} === 0` : ''} ? $d${w}lo : -1` : `$unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width})`;
+      const read =
+        s === 0 && r === 64 && width <= 32
+          ? `$d${w}hi === 0${width < 32 ? ` && $d${w}lo >>> ${width} === 0` : ''} ? $d${w}lo : -1`
+          : `$unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width})`;
       if (!canMisfit(f)) return [`const ${name} = ${read};`];
       return [`let ${name} = ${read};`, ...misfit(`${name} === -1`, rawOf, name, 'number')];
     }

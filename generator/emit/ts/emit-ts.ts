@@ -11,9 +11,26 @@ import { fieldTsType, labelTableName } from './types.js';
 
 /** Runtime names the generated module uses, imported under `$` aliases so no field can shadow them. */
 const RUNTIME_IMPORTS = [
-  'Tracer', 'recordViews', 'addIssue', 'bigSignedField', 'bigUnsignedField', 'boolField', 'enumText',
-  'flagsText', 'hexOf', 'misfitValue', 'packHi', 'packLo', 'rangeBits', 'rawWords', 'signedField', 'signedText',
-  'storedMisfitText', 'unknownEnumText', 'unsignedField', 'withArgumentIssues',
+  'Tracer',
+  'recordViews',
+  'addIssue',
+  'bigSignedField',
+  'bigUnsignedField',
+  'boolField',
+  'enumText',
+  'flagsText',
+  'hexOf',
+  'misfitValue',
+  'packHi',
+  'packLo',
+  'rangeBits',
+  'rawWords',
+  'signedField',
+  'signedText',
+  'storedMisfitText',
+  'unknownEnumText',
+  'unsignedField',
+  'withArgumentIssues',
 ];
 const RUNTIME_TYPES = ['ArgumentField', 'ClockKind', 'FieldIssue', 'RawWords', 'RingStats', 'TraceHeader'];
 
@@ -77,12 +94,18 @@ function schemaConstants(m: SchemaModel): StatementStructures[] {
     constant('RING_SIZE', String(m.layout.ringSize), 'Records per ring (a power of two).'),
     constant('RING_COUNT', String(m.layout.rings), 'Rings: one per CPU in the kernel, one per thread in the runtime.'),
     constant('RECORD_BYTES', '32', "Bytes of one record: the kernel's TraceEvent."),
-    constant('IMAGE_BYTES', String(m.layout.rings * (m.layout.ringSize * 32 + 8)), 'Bytes of the whole ring image (the kernel\'s TRACE_RINGS).'),
+    constant(
+      'IMAGE_BYTES',
+      String(m.layout.rings * (m.layout.ringSize * 32 + 8)),
+      "Bytes of the whole ring image (the kernel's TRACE_RINGS).",
+    ),
     constant(
       'SPANS',
       `[${m.spans.map((sp) => `{ name: ${tsString(sp.names.snake)}, begin: ${tsString(sp.begin.names.snake)}, end: ${tsString(sp.end.names.snake)}, match: ${sp.match === undefined ? 'undefined' : tsString(sp.match)} }`).join(', ')}] as const`,
       'Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis.',
-      m.spans.length ? undefined : 'ReadonlyArray<{ readonly name: string; readonly begin: TraceEventName; readonly end: TraceEventName; readonly match: string | undefined }>',
+      m.spans.length
+        ? undefined
+        : 'ReadonlyArray<{ readonly name: string; readonly begin: TraceEventName; readonly end: TraceEventName; readonly match: string | undefined }>',
     ),
     constant(
       'KERNEL_CLOCK',
@@ -95,14 +118,45 @@ function schemaConstants(m: SchemaModel): StatementStructures[] {
 function labelTables(m: SchemaModel): StatementStructures[] {
   const out: StatementStructures[] = [];
   for (const e of m.enums) {
-    out.push(constant(e.names.pascal, `{ ${e.values.map((v) => `${v.names.pascal}: ${v.value}`).join(', ')} } as const`, e.doc || `The ${e.names.snake} enum.`));
-    out.push({ kind: StructureKind.TypeAlias, isExported: true, name: e.names.pascal, type: `(typeof ${e.names.pascal})[keyof typeof ${e.names.pascal}]` });
-    out.push(constant(labelTableName(e), `{ ${e.values.map((v) => `${v.value}: ${tsString(v.names.snake)}`).join(', ')} }`, `Printed names of ${e.names.pascal} values.`, 'Readonly<Record<number, string>>'));
+    out.push(
+      constant(
+        e.names.pascal,
+        `{ ${e.values.map((v) => `${v.names.pascal}: ${v.value}`).join(', ')} } as const`,
+        e.doc || `The ${e.names.snake} enum.`,
+      ),
+    );
+    out.push({
+      kind: StructureKind.TypeAlias,
+      isExported: true,
+      name: e.names.pascal,
+      type: `(typeof ${e.names.pascal})[keyof typeof ${e.names.pascal}]`,
+    });
+    out.push(
+      constant(
+        labelTableName(e),
+        `{ ${e.values.map((v) => `${v.value}: ${tsString(v.names.snake)}`).join(', ')} }`,
+        `Printed names of ${e.names.pascal} values.`,
+        'Readonly<Record<number, string>>',
+      ),
+    );
   }
   for (const f of m.flags) {
     const big = f.width > 53;
-    out.push(constant(f.names.pascal, `{ ${f.bits.map((b) => `${b.names.pascal}: ${big ? `${(1n << BigInt(b.bit)).toString()}n` : String(2 ** b.bit)}`).join(', ')} } as const`, `${f.doc || `The ${f.names.snake} flags.`}\n\nCombine with \`|\`.`));
-    out.push(constant(labelTableName(f), `[${f.bits.map((b) => `[${b.bit}, ${tsString(b.names.snake)}]`).join(', ')}]`, `Bit numbers and printed names of ${f.names.pascal} flags.`, 'ReadonlyArray<readonly [number, string]>'));
+    out.push(
+      constant(
+        f.names.pascal,
+        `{ ${f.bits.map((b) => `${b.names.pascal}: ${big ? `${(1n << BigInt(b.bit)).toString()}n` : String(2 ** b.bit)}`).join(', ')} } as const`,
+        `${f.doc || `The ${f.names.snake} flags.`}\n\nCombine with \`|\`.`,
+      ),
+    );
+    out.push(
+      constant(
+        labelTableName(f),
+        `[${f.bits.map((b) => `[${b.bit}, ${tsString(b.names.snake)}]`).join(', ')}]`,
+        `Bit numbers and printed names of ${f.names.pascal} flags.`,
+        'ReadonlyArray<readonly [number, string]>',
+      ),
+    );
   }
   return out;
 }
@@ -114,10 +168,28 @@ function eventTypes(m: SchemaModel): StatementStructures[] {
     return e ? tsString(e.names.snake) : 'undefined';
   });
   return [
-    constant('TraceEventType', `{ ${m.events.map((e) => `${e.variant}: ${e.id}`).join(', ')} } as const`, 'Event ids by kernel variant name: `TraceEventType.SyscallEntry === 0`.'),
-    { kind: StructureKind.TypeAlias, isExported: true, name: 'TraceEventType', type: m.events.length ? '(typeof TraceEventType)[keyof typeof TraceEventType]' : 'never' },
-    constant('EVENT_NAMES', `{ ${m.events.map((e) => `${e.id}: ${tsString(e.names.snake)}`).join(', ')} } as const`, 'Printed names by id: what dumps print.'),
-    { kind: StructureKind.TypeAlias, isExported: true, name: 'TraceEventName', type: m.events.length ? '(typeof EVENT_NAMES)[keyof typeof EVENT_NAMES]' : 'never' },
+    constant(
+      'TraceEventType',
+      `{ ${m.events.map((e) => `${e.variant}: ${e.id}`).join(', ')} } as const`,
+      'Event ids by kernel variant name: `TraceEventType.SyscallEntry === 0`.',
+    ),
+    {
+      kind: StructureKind.TypeAlias,
+      isExported: true,
+      name: 'TraceEventType',
+      type: m.events.length ? '(typeof TraceEventType)[keyof typeof TraceEventType]' : 'never',
+    },
+    constant(
+      'EVENT_NAMES',
+      `{ ${m.events.map((e) => `${e.id}: ${tsString(e.names.snake)}`).join(', ')} } as const`,
+      'Printed names by id: what dumps print.',
+    ),
+    {
+      kind: StructureKind.TypeAlias,
+      isExported: true,
+      name: 'TraceEventName',
+      type: m.events.length ? '(typeof EVENT_NAMES)[keyof typeof EVENT_NAMES]' : 'never',
+    },
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
@@ -127,7 +199,14 @@ function eventTypes(m: SchemaModel): StatementStructures[] {
       kind: StructureKind.Function,
       isExported: true,
       name: 'eventTypeName',
-      docs: [{ description: "The printed name of an event id, or `'unknown'` for any other id (the kernel's `event_type_name`).", tags: [{ tagName: 'example', text: `eventTypeName(${m.events[0]?.id ?? 0}); // ${tsString(m.events[0]?.names.snake ?? 'unknown')}` }] }],
+      docs: [
+        {
+          description: "The printed name of an event id, or `'unknown'` for any other id (the kernel's `event_type_name`).",
+          tags: [
+            { tagName: 'example', text: `eventTypeName(${m.events[0]?.id ?? 0}); // ${tsString(m.events[0]?.names.snake ?? 'unknown')}` },
+          ],
+        },
+      ],
       parameters: [{ name: 'id', type: 'number' }],
       returnType: "TraceEventName | 'unknown'",
       statements: ["return $NAME_BY_ID[id] ?? 'unknown';"],
@@ -146,10 +225,29 @@ function eventTypes(m: SchemaModel): StatementStructures[] {
 
 function recordTypes(m: SchemaModel): StatementStructures[] {
   const common = [
-    { name: 'ts', type: 'bigint', isReadonly: true, docs: ['Timestamp: nanoseconds on the runtime timeline, or the kernel clock for kernel traces.'] },
+    {
+      name: 'ts',
+      type: 'bigint',
+      isReadonly: true,
+      docs: ['Timestamp: nanoseconds on the runtime timeline, or the kernel clock for kernel traces.'],
+    },
     { name: 'cpu', type: 'number', isReadonly: true, docs: ['The ring (CPU or thread) that recorded it.'] },
-    { name: 'issues', type: 'readonly $FieldIssue[]', isReadonly: true, hasQuestionToken: true, docs: ['Fields whose stored value or traced argument did not fit their type (a stored misfit\'s value is its raw bits: docs/runtime.md).'] },
-    { name: 'raw', type: '$RawWords', isReadonly: true, hasQuestionToken: true, docs: ['The raw data words, present when there are issues.'] },
+    {
+      name: 'issues',
+      type: 'readonly $FieldIssue[]',
+      isReadonly: true,
+      hasQuestionToken: true,
+      docs: [
+        "Fields whose stored value or traced argument did not fit their type (a stored misfit's value is its raw bits: docs/runtime.md).",
+      ],
+    },
+    {
+      name: 'raw',
+      type: '$RawWords',
+      isReadonly: true,
+      hasQuestionToken: true,
+      docs: ['The raw data words, present when there are issues.'],
+    },
   ];
   const out: StatementStructures[] = m.events.map((e) => ({
     kind: StructureKind.Interface,
@@ -216,13 +314,22 @@ function decoders(m: SchemaModel): StatementStructures[] {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
       docs: ['Per event id, its fields as the argument check names them (null: a bool, which always fits).'],
-      declarations: [{ name: '$ARGUMENT_FIELDS', type: 'Readonly<Record<number, readonly $ArgumentField[]>>', initializer: argumentFieldsTable(m.events) }],
+      declarations: [
+        {
+          name: '$ARGUMENT_FIELDS',
+          type: 'Readonly<Record<number, readonly $ArgumentField[]>>',
+          initializer: argumentFieldsTable(m.events),
+        },
+      ],
     },
     {
       kind: StructureKind.Function,
       name: '$decodeBare',
-      docs: ['A record\'s event and fields, without the issues of its argument-misfit word.'],
-      parameters: [{ name: 'view', type: 'DataView' }, { name: 'offset', type: 'number' }],
+      docs: ["A record's event and fields, without the issues of its argument-misfit word."],
+      parameters: [
+        { name: 'view', type: 'DataView' },
+        { name: 'offset', type: 'number' },
+      ],
       returnType: 'TraceRecord',
       statements: [
         'const ts = view.getBigUint64(offset, true);',
@@ -239,7 +346,10 @@ function decoders(m: SchemaModel): StatementStructures[] {
       isExported: true,
       name: 'decodeRecordAt',
       docs: ['Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its field.'],
-      parameters: [{ name: 'view', type: 'DataView' }, { name: 'offset', type: 'number' }],
+      parameters: [
+        { name: 'view', type: 'DataView' },
+        { name: 'offset', type: 'number' },
+      ],
       returnType: 'TraceRecord',
       statements: [
         'const record = $decodeBare(view, offset);',
@@ -250,11 +360,24 @@ function decoders(m: SchemaModel): StatementStructures[] {
       kind: StructureKind.Function,
       isExported: true,
       name: 'decodeRecord',
-      docs: [{ description: 'Decodes the 32-byte record at byte `offset` of `bytes` (a ring image, a chunk of a trace file).', tags: [{ tagName: 'example', text: "const record = decodeRecord(image, 0);\nif (record.event === 'unknown') console.log(record.raw);" }] }],
-      parameters: [{ name: 'bytes', type: 'Uint8Array' }, { name: 'offset', type: 'number', initializer: '0' }],
+      docs: [
+        {
+          description: 'Decodes the 32-byte record at byte `offset` of `bytes` (a ring image, a chunk of a trace file).',
+          tags: [
+            {
+              tagName: 'example',
+              text: "const record = decodeRecord(image, 0);\nif (record.event === 'unknown') console.log(record.raw);",
+            },
+          ],
+        },
+      ],
+      parameters: [
+        { name: 'bytes', type: 'Uint8Array' },
+        { name: 'offset', type: 'number', initializer: '0' },
+      ],
       returnType: 'TraceRecord',
       statements: [
-        "if (offset < 0 || offset + 32 > bytes.length) throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);",
+        'if (offset < 0 || offset + 32 > bytes.length) throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);',
         'return decodeRecordAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);',
       ],
     },
@@ -266,11 +389,14 @@ function decoders(m: SchemaModel): StatementStructures[] {
       docs: [
         {
           description:
-            "Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order.\nThrows `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.",
+            'Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order.\nThrows `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.',
           tags: [{ tagName: 'example', text: "for (const r of decodeTrace(readFileSync('app.trace'))) console.log(formatRecord(r));" }],
         },
       ],
-      parameters: [{ name: 'fileBytes', type: 'Uint8Array' }, { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' }],
+      parameters: [
+        { name: 'fileBytes', type: 'Uint8Array' },
+        { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' },
+      ],
       returnType: 'Generator<TraceRecord, $TraceHeader>',
       statements: [
         'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);',
@@ -289,7 +415,9 @@ function decoders(m: SchemaModel): StatementStructures[] {
         {
           description:
             'Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through a large trace. Returns the header.',
-          tags: [{ tagName: 'example', text: "let faults = 0;\nforEachRecord(bytes, (r) => { if (r.event === 'page_fault') faults++; });" }],
+          tags: [
+            { tagName: 'example', text: "let faults = 0;\nforEachRecord(bytes, (r) => { if (r.event === 'page_fault') faults++; });" },
+          ],
         },
       ],
       parameters: [
@@ -311,16 +439,22 @@ function decoders(m: SchemaModel): StatementStructures[] {
       kind: StructureKind.Function,
       isExported: true,
       name: 'formatRecord',
-      docs: [{ description: 'Renders a record\'s event and fields with their display formats: hex, signed, enum names, flag sets like `write|user`.', tags: [{ tagName: 'example', text: `formatRecord(record); // ${tsString(exampleFormat(m))}` }] }],
+      docs: [
+        {
+          description:
+            "Renders a record's event and fields with their display formats: hex, signed, enum names, flag sets like `write|user`.",
+          tags: [{ tagName: 'example', text: `formatRecord(record); // ${tsString(exampleFormat(m))}` }],
+        },
+      ],
       parameters: [{ name: 'r', type: 'TraceRecord' }],
       returnType: 'string',
       statements: [
         'let text: string;',
         'switch (r.event) {',
         ...m.events.map((e) => `  case ${tsString(e.names.snake)}: text = ${formatCase(e)}; break;`),
-        "  default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;",
+        '  default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;',
         '}',
-        "if (r.issues) for (const issue of r.issues) text += ` !${issue.field}: ${issue.message}`;",
+        'if (r.issues) for (const issue of r.issues) text += ` !${issue.field}: ${issue.message}`;',
         'return text;',
       ],
     },

@@ -12,7 +12,7 @@ import { fieldPlace, fieldTsType } from './types.js';
  */
 export function traceHelper(event: EventModel): FunctionDeclarationStructure {
   const word = event.id >> 5;
-  const bit = `0x${(1 << (event.id & 31) >>> 0).toString(16)}`;
+  const bit = `0x${((1 << (event.id & 31)) >>> 0).toString(16)}`;
   const [w0, w1] = planWords(event);
   const misfits = misfitBits(event);
   const tail = misfits === '0' ? '' : `, ${misfits}`;
@@ -33,7 +33,9 @@ export function traceHelper(event: EventModel): FunctionDeclarationStructure {
     name: `trace${event.names.pascal}`,
     docs: [
       {
-        description: jsDocText(`${event.doc || `The ${event.names.snake} event.`}\n\nRecords event ${event.id} (\`${event.names.snake}\`) when tracing is enabled and the event is in the mask.`),
+        description: jsDocText(
+          `${event.doc || `The ${event.names.snake} event.`}\n\nRecords event ${event.id} (\`${event.names.snake}\`) when tracing is enabled and the event is in the mask.`,
+        ),
         tags: [
           ...event.fields.map((f) => ({ tagName: 'param', text: jsDocText(`${f.names.camel} ${paramDoc(f)}`) })),
           { tagName: 'example', text: `trace${event.names.pascal}(${event.fields.map(exampleValue).join(', ')});` },

@@ -14,7 +14,14 @@ export function fieldTsType(f: FieldModel): string {
 
 /** Human description of a field's type and place, for docs: `u32, data0 bits 0-31`. */
 export function fieldPlace(f: FieldModel): string {
-  const t = f.type.kind === 'uint' ? `u${f.type.width}` : f.type.kind === 'int' ? `i${f.type.width}` : f.type.kind === 'bool' ? 'bool' : `${f.type.kind} ${f.type.ref.names.pascal}`;
+  const t =
+    f.type.kind === 'uint'
+      ? `u${f.type.width}`
+      : f.type.kind === 'int'
+        ? `i${f.type.width}`
+        : f.type.kind === 'bool'
+          ? 'bool'
+          : `${f.type.kind} ${f.type.ref.names.pascal}`;
   const where = f.lo === 0 && f.range === 64 ? `data${f.word}` : `data${f.word} bits ${f.lo}-${f.lo + f.range - 1}`;
   return `${t}, ${where}`;
 }

@@ -1,11 +1,11 @@
-import { DiagnosticSink, sortDiagnostics, WHOLE_FILE, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkSemantics } from '../check/semantics.js';
-import { checkStructure } from '../check/structure.js';
-import { buildModel } from '../model/build-model.js';
-import type { SchemaModel } from '../model/model.js';
-import type { RawSchema } from '../model/raw-schema.js';
-import { decodeText, MAX_SCHEMA_BYTES, readSource } from './read-source.js';
-import { parseYaml, type YamlSource } from './yaml-document.js';
+import { DiagnosticSink, sortDiagnostics, WHOLE_FILE, type Diagnostic } from './diagnostics/diagnostic.js';
+import { checkSemantics } from './check/semantics.js';
+import { checkStructure } from './check/structure.js';
+import { buildModel } from './model/build-model.js';
+import type { SchemaModel } from './model/model.js';
+import type { RawSchema } from './model/raw-schema.js';
+import { decodeText, MAX_SCHEMA_BYTES, readSource } from './load/read-source.js';
+import { parseYaml, type YamlSource } from './load/yaml-document.js';
 
 export interface LoadResult {
   /** The file name diagnostics carry. */

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The folder boundaries `npm run lint` enforces beside Biome (which finds cycles between files):
+// - runtime/ imports nothing outside itself, and no package: applications load it alone;
+// - generated/ imports only the runtime: tracing never loads the generator;
+// - the folders of generator/ (and its top-level modules) depend on each other without cycles.
+// Prints each violation as FILE: message and exits 1 when there is one.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function files(dir) {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return files(path);
+    return /\.(ts|mts|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file) {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
+}
+
+/** The node of the folder graph a file belongs to: generator/<folder>, or the file itself at generator/'s top. */
+function nodeOf(file) {
+  const parts = file.split(sep);
+  if (parts[0] !== 'generator') return parts[0];
+  return parts.length > 2 ? `generator/${parts[1]}` : file.split(sep).join('/');
+}
+
+const problems = [];
+const edges = new Map();
+for (const top of ['runtime', 'generated', 'generator']) {
+  for (const file of files(top)) {
+    for (const spec of importsOf(file)) {
+      const local = spec.startsWith('.');
+      const target = local ? relative(ROOT, join(ROOT, dirname(file), spec)) : spec;
+      if (top === 'runtime' && (!local || !target.startsWith(`runtime${sep}`)))
+        problems.push(`${file}: imports ${spec}; the runtime imports nothing outside runtime/`);
+      if (top === 'generated' && (!local || !target.startsWith(`runtime${sep}`)))
+        problems.push(`${file}: imports ${spec}; generated code imports only the runtime`);
+      if (top === 'generator' && local) {
+        const [from, to] = [nodeOf(file), nodeOf(target.replace(/\.js$/, '.ts'))];
+        if (from !== to && to.startsWith('generator')) {
+          if (!edges.has(from)) edges.set(from, new Map());
+          edges.get(from).set(to, file);
+        }
+      }
+    }
+  }
+}
+
+// a cycle between folders: depth-first search for a back edge
+const state = new Map();
+const stack = [];
+function visit(node) {
+  state.set(node, 'open');
+  stack.push(node);
+  for (const [next, file] of edges.get(node) ?? []) {
+    if (state.get(next) === 'open')
+      problems.push(`${file}: ${[...stack.slice(stack.indexOf(next)), next].join(' -> ')} is a cycle between folders`);
+    else if (!state.has(next)) visit(next);
+  }
+  stack.pop();
+  state.set(node, 'done');
+}
+for (const node of edges.keys()) if (!state.has(node)) visit(node);
+
+for (const p of problems) process.stderr.write(`${p}\n`);
+if (problems.length) process.exit(1);
+process.stdout.write(`boundaries: ok (${edges.size} folders of generator/, no cycle; runtime/ and generated/ self-contained)\n`);
