@@ -7,8 +7,7 @@
  * nothing is truncated silently. Words come as two u32 halves, so no BigInt is made for fields
  * of up to 53 bits.
  */
-
-const TWO_32 = 4294967296;
+import { dataOffset, TWO_32 } from './layout.js';
 
 // Scratch for the shifted and masked range, to return two halves without allocating.
 let rlo = 0;
@@ -155,12 +154,12 @@ export function addIssue(issues: FieldIssue[] | undefined, field: string, messag
 
 /** The raw words of the record at byte `o` of `view`. */
 export function rawWords(view: DataView, o: number): RawWords {
-  return { data0: view.getBigUint64(o + 16, true), data1: view.getBigUint64(o + 24, true) };
+  return { data0: view.getBigUint64(o + dataOffset(0), true), data1: view.getBigUint64(o + dataOffset(1), true) };
 }
 
 /** The bits of a field's range, in hex: what an issue shows of a value that did not fit. */
 export function rangeHex(view: DataView, o: number, word: number, start: number, range: number): string {
-  return hexOf(BigInt.asUintN(range, view.getBigUint64(o + 16 + word * 8, true) >> BigInt(start)));
+  return hexOf(BigInt.asUintN(range, view.getBigUint64(o + dataOffset(word as 0 | 1), true) >> BigInt(start)));
 }
 
 /** Shows an unsigned value of `width` bits as signed (display format `signed`). */

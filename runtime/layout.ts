@@ -21,6 +21,11 @@ export const OFFSET_CPU = 9;
 export const OFFSET_ARG_MISFITS = 12;
 export const OFFSET_DATA0 = 16;
 export const OFFSET_DATA1 = 24;
+/** Byte offset of data word `word` (0 or 1) in a record; its high half is 4 bytes further. */
+export function dataOffset(word: 0 | 1): number {
+  return OFFSET_DATA0 + word * 8;
+}
+
 /** Bytes of the write index after each ring's records. */
 export const WRITE_INDEX_BYTES = 8;
 
@@ -64,7 +69,8 @@ export function checkLayout(layout: Layout): void {
 /** The runtime writes records with 32-bit stores; the kernel's format is little-endian. */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-const TWO_32 = 4294967296;
+/** 2^32: u64 values travel as two u32 halves, `hi * TWO_32 + lo`. */
+export const TWO_32 = 4294967296;
 
 /** Reads a u64 stored as two little-endian u32 words, exact up to 2^53. */
 export function readU64(view: DataView, offset: number): number {

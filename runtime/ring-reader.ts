@@ -6,9 +6,7 @@
  * A ring with no writer that could be running (the reader's own, or one nobody has claimed)
  * has nothing in flight, so there the copy keeps every record it read.
  */
-import { RECORD_BYTES, ringOffset, writeIndexOffset, type Layout } from './layout.js';
-
-const TWO_32 = 4294967296;
+import { RECORD_BYTES, ringOffset, TWO_32, writeIndexOffset, type Layout } from './layout.js';
 
 /**
  * Reads a ring's write index, a u64 its writer stores as two u32 words. Between carries only the

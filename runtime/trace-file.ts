@@ -29,6 +29,22 @@ export const MAX_SCHEMA_BYTES = 1024 * 1024;
 export const MIN_FREQUENCY = 1;
 export const MAX_FREQUENCY = 1e15;
 export const CHUNK_HEADER_BYTES = 40;
+/** Byte offsets of the header's fields (docs/trace-file.md has the table). */
+export const HEADER_AT = {
+  magic: 0,
+  version: 8,
+  flags: 10,
+  length: 12,
+  ringSize: 16,
+  rings: 20,
+  clock: 24,
+  frequency: 32,
+  wallClockZero: 40,
+  schemaHash: 48,
+  schemaTextLength: 80,
+} as const;
+/** Byte offsets of a chunk header's fields, from the chunk's start. */
+export const CHUNK_AT = { magic: 0, ring: 4, count: 8, firstIndex: 16, overwritten: 24, dropped: 32 } as const;
 
 export interface TraceHeader {
   readonly version: number;
@@ -72,16 +88,16 @@ export function encodeHeader(h: Omit<TraceHeader, 'byteLength' | 'version'>): Ui
   const out = new Uint8Array(byteLength);
   const view = new DataView(out.buffer);
   out.set(encoder.encode(HEADER_MAGIC), 0);
-  view.setUint16(8, TRACE_FILE_VERSION, true);
-  view.setUint16(10, 0, true);
-  view.setUint32(12, byteLength, true);
-  view.setUint32(16, h.layout.ringSize, true);
-  view.setUint32(20, h.layout.rings, true);
-  view.setUint8(24, h.clock === 'unknown' ? 255 : CLOCK_CODES[h.clock]);
-  view.setFloat64(32, h.frequency, true);
-  view.setFloat64(40, h.wallClockZeroMs, true);
-  out.set(hexToBytes(h.schemaHash), 48);
-  view.setUint32(80, text.length, true);
+  view.setUint16(HEADER_AT.version, TRACE_FILE_VERSION, true);
+  view.setUint16(HEADER_AT.flags, 0, true);
+  view.setUint32(HEADER_AT.length, byteLength, true);
+  view.setUint32(HEADER_AT.ringSize, h.layout.ringSize, true);
+  view.setUint32(HEADER_AT.rings, h.layout.rings, true);
+  view.setUint8(HEADER_AT.clock, h.clock === 'unknown' ? 255 : CLOCK_CODES[h.clock]);
+  view.setFloat64(HEADER_AT.frequency, h.frequency, true);
+  view.setFloat64(HEADER_AT.wallClockZero, h.wallClockZeroMs, true);
+  out.set(hexToBytes(h.schemaHash), HEADER_AT.schemaHash);
+  view.setUint32(HEADER_AT.schemaTextLength, text.length, true);
   out.set(text, HEADER_FIXED_BYTES);
   return out;
 }
@@ -93,14 +109,14 @@ export function writeChunkHeader(
   c: { ring: number; count: number; firstIndex: number; overwritten: number; dropped: number },
 ): void {
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  out.set(CHUNK_MAGIC_BYTES, offset);
-  view.setUint16(offset + 4, c.ring, true);
+  out.set(CHUNK_MAGIC_BYTES, offset + CHUNK_AT.magic);
+  view.setUint16(offset + CHUNK_AT.ring, c.ring, true);
   view.setUint16(offset + 6, 0, true);
-  view.setUint32(offset + 8, c.count, true);
+  view.setUint32(offset + CHUNK_AT.count, c.count, true);
   view.setUint32(offset + 12, 0, true);
-  writeU64(view, offset + 16, c.firstIndex);
-  writeU64(view, offset + 24, c.overwritten);
-  writeU64(view, offset + 32, c.dropped);
+  writeU64(view, offset + CHUNK_AT.firstIndex, c.firstIndex);
+  writeU64(view, offset + CHUNK_AT.overwritten, c.overwritten);
+  writeU64(view, offset + CHUNK_AT.dropped, c.dropped);
 }
 
 const CHUNK_MAGIC_BYTES = encoder.encode(CHUNK_MAGIC);
@@ -180,8 +196,8 @@ export class TraceFileReader {
         // what the header claims is checked before waiting for it: a hostile length or schema
         // size is an error at once, not gigabytes buffered first
         const fixed = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, HEADER_FIXED_BYTES);
-        const total = fixed.getUint32(12, true);
-        const textLength = fixed.getUint32(80, true);
+        const total = fixed.getUint32(HEADER_AT.length, true);
+        const textLength = fixed.getUint32(HEADER_AT.schemaTextLength, true);
         if (textLength > MAX_SCHEMA_BYTES) {
           throw new TraceFileError(
             `at byte ${this.#consumed + at}: the schema inside is ${textLength} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`,
@@ -214,8 +230,8 @@ export class TraceFileReader {
       }
       if (avail < CHUNK_HEADER_BYTES) return;
       const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, CHUNK_HEADER_BYTES);
-      const ring = view.getUint16(4, true);
-      const count = view.getUint32(8, true);
+      const ring = view.getUint16(CHUNK_AT.ring, true);
+      const count = view.getUint32(CHUNK_AT.count, true);
       if (ring >= this.#header.layout.rings) {
         throw new TraceFileError(
           `at byte ${this.#consumed + at}: chunk for ring ${ring}, but the trace has ${this.#header.layout.rings} rings`,
@@ -227,7 +243,7 @@ export class TraceFileReader {
           `at byte ${this.#consumed + at}: chunk claims ${count} records, but a ring holds ${this.#header.layout.ringSize}: the file is damaged`,
         );
       }
-      for (const field of [16, 24, 32]) {
+      for (const field of [CHUNK_AT.firstIndex, CHUNK_AT.overwritten, CHUNK_AT.dropped]) {
         if (view.getUint32(field + 4, true) >= 0x200000)
           throw new TraceFileError(`at byte ${this.#consumed + at}: chunk holds a count of 2^53 or more: the file is damaged`);
       }
@@ -238,9 +254,9 @@ export class TraceFileReader {
       yield {
         ring,
         count,
-        firstIndex: readU64(view, 16),
-        overwritten: readU64(view, 24),
-        dropped: readU64(view, 32),
+        firstIndex: readU64(view, CHUNK_AT.firstIndex),
+        overwritten: readU64(view, CHUNK_AT.overwritten),
+        dropped: readU64(view, CHUNK_AT.dropped),
         records: this.#buf.subarray(at + CHUNK_HEADER_BYTES, at + size),
       };
     }
@@ -256,20 +272,20 @@ export class TraceFileReader {
     const at = this.#start;
     if (!this.#header || avail < CHUNK_HEADER_BYTES || !startsWith(this.#buf, at, CHUNK_MAGIC_BYTES)) return undefined;
     const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, CHUNK_HEADER_BYTES);
-    const ring = view.getUint16(4, true);
-    const declared = view.getUint32(8, true);
+    const ring = view.getUint16(CHUNK_AT.ring, true);
+    const declared = view.getUint32(CHUNK_AT.count, true);
     if (ring >= this.#header.layout.rings) return undefined;
     const count = Math.min(declared, Math.floor((avail - CHUNK_HEADER_BYTES) / RECORD_BYTES));
     this.#cut = { at: this.#consumed + at, ring, count, declared };
     // the header and the whole records are consumed; the partial record stays as the "left" bytes
     this.#start += CHUNK_HEADER_BYTES + count * RECORD_BYTES;
-    if (count === 0 && readU64(view, 24) === 0 && readU64(view, 32) === 0) return undefined;
+    if (count === 0 && readU64(view, CHUNK_AT.overwritten) === 0 && readU64(view, CHUNK_AT.dropped) === 0) return undefined;
     return {
       ring,
       count,
-      firstIndex: readU64(view, 16),
-      overwritten: readU64(view, 24),
-      dropped: readU64(view, 32),
+      firstIndex: readU64(view, CHUNK_AT.firstIndex),
+      overwritten: readU64(view, CHUNK_AT.overwritten),
+      dropped: readU64(view, CHUNK_AT.dropped),
       records: this.#buf.subarray(at + CHUNK_HEADER_BYTES, at + CHUNK_HEADER_BYTES + count * RECORD_BYTES),
     };
   }
@@ -307,22 +323,22 @@ export function readTraceFile(bytes: Uint8Array): { header: TraceHeader; chunks:
 
 function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint16(8, true);
+  const version = view.getUint16(HEADER_AT.version, true);
   if (version !== TRACE_FILE_VERSION) {
     throw new TraceFileError(`at byte ${at}: trace file format version ${version}; this tracegen reads version ${TRACE_FILE_VERSION}`);
   }
-  const textLength = view.getUint32(80, true);
+  const textLength = view.getUint32(HEADER_AT.schemaTextLength, true);
   if (HEADER_FIXED_BYTES + textLength > bytes.length)
     throw new TraceFileError(`at byte ${at}: header is damaged (schema text overruns it)`);
-  const layout = { ringSize: view.getUint32(16, true), rings: view.getUint32(20, true) };
+  const layout = { ringSize: view.getUint32(HEADER_AT.ringSize, true), rings: view.getUint32(HEADER_AT.rings, true) };
   if (layout.ringSize === 0 || (layout.ringSize & (layout.ringSize - 1)) !== 0 || layout.rings < 1 || layout.rings > 256) {
     throw new TraceFileError(`at byte ${at}: header is damaged (layout ${layout.ringSize} x ${layout.rings})`);
   }
-  const frequency = view.getFloat64(32, true);
+  const frequency = view.getFloat64(HEADER_AT.frequency, true);
   if (!(frequency === 0 || (frequency >= MIN_FREQUENCY && frequency <= MAX_FREQUENCY))) {
     throw new TraceFileError(`at byte ${at}: header is damaged (clock frequency ${frequency})`);
   }
-  const zero = view.getFloat64(40, true);
+  const zero = view.getFloat64(HEADER_AT.wallClockZero, true);
   if (!Number.isFinite(zero)) throw new TraceFileError(`at byte ${at}: header is damaged (wall-clock zero ${zero})`);
   let schemaText: string;
   try {
@@ -333,10 +349,10 @@ function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
   return {
     version,
     layout,
-    clock: clockName(view.getUint8(24)),
+    clock: clockName(view.getUint8(HEADER_AT.clock)),
     frequency,
     wallClockZeroMs: zero,
-    schemaHash: bytesToHex(bytes.subarray(48, 80)),
+    schemaHash: bytesToHex(bytes.subarray(HEADER_AT.schemaHash, HEADER_AT.schemaHash + 32)),
     schemaText,
     byteLength: bytes.length,
   };

@@ -19,7 +19,17 @@ import type { ClockKind } from './clock.js';
 import { copyRing, loadWriteIndex } from './ring-reader.js';
 import { formatDump, type DumpOptions } from './dump.js';
 import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from './trace-file.js';
-import { checkLayout, imageBytes, LITTLE_ENDIAN, RECORD_BYTES, RECORD_WORDS, ringOffset, writeIndexOffset, type Layout } from './layout.js';
+import {
+  checkLayout,
+  imageBytes,
+  LITTLE_ENDIAN,
+  RECORD_BYTES,
+  RECORD_WORDS,
+  ringOffset,
+  TWO_32,
+  writeIndexOffset,
+  type Layout,
+} from './layout.js';
 
 /** Control area, in 32-bit words from its start (which follows the image). */
 const C_MAGIC = 0;
@@ -36,8 +46,6 @@ const C_SUSPECT = C_CLAIMS + 256; // one word per ring: 1 when its writer was ki
 const C_CARRY = C_SUSPECT + 256; // one word per ring: the write index's carry seqlock (ring-reader.ts)
 const CONTROL_WORDS = C_CARRY + 256;
 const CONTROL_MAGIC = 0x54524732; // "TRG2"
-
-const TWO_32 = 4294967296;
 
 /** Node's built-in modules when running on Node (20.16+), nothing in a browser. */
 const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;

@@ -1,8 +1,9 @@
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../load/yaml-document.js';
 import type { RawEvent, RawField, RawSchema } from '../model/raw-schema.js';
-import { namesOf, RESERVED_WORDS } from '../model/names.js';
-import { enumWidth, ringBytes } from '../model/model.js';
+import { namesOf } from '../model/names.js';
+import { imageBytes } from '../../runtime/layout.js';
+import { enumWidth } from '../model/model.js';
 import { cConstantProblem, eventNameProblem, fieldNameProblem, TS_MODULE_NAMES, typeNameProblem, variantProblem } from './target-names.js';
 
 /** Largest ring image a SharedArrayBuffer holds on every supported Node. */
@@ -43,11 +44,11 @@ function checkLayout(schema: RawSchema, err: Report): void {
       ['layout', 'ring_size'],
       `ring_size ${ring_size} is not a power of two (the slot is write_idx % ring_size)`,
     );
-  } else if (rings * ringBytes(ring_size) > MAX_IMAGE_BYTES) {
+  } else if (imageBytes({ ringSize: ring_size, rings }) > MAX_IMAGE_BYTES) {
     err(
       'image-too-large',
       ['layout'],
-      `${rings} rings of ${ring_size} records need ${rings * ringBytes(ring_size)} bytes; at most ${MAX_IMAGE_BYTES} fit one buffer`,
+      `${rings} rings of ${ring_size} records need ${imageBytes({ ringSize: ring_size, rings })} bytes; at most ${MAX_IMAGE_BYTES} fit one buffer`,
       'key',
     );
   }
@@ -232,16 +233,8 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
 
   fields.forEach((field, j) => {
     const path = (...rest: Path) => at('fields', j, ...rest);
-    if (RESERVED_WORDS.has(field.name)) {
-      err(
-        'reserved-word',
-        path('name'),
-        `field name '${field.name}' is a reserved word in a generated language or a key of the decoded record`,
-      );
-    } else {
-      const problem = fieldNameProblem(field.name);
-      if (problem) err('reserved-word', path('name'), `field name ${problem}`);
-    }
+    const problem = fieldNameProblem(field.name);
+    if (problem) err('reserved-word', path('name'), `field name ${problem}`);
     if (names.has(field.name)) err('duplicate-field', path('name'), `field '${field.name}' is already declared in '${event.name}'`);
     else {
       names.set(field.name, j);

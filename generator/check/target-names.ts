@@ -6,6 +6,169 @@
  */
 import { namesOf } from '../model/names.js';
 
+/** JavaScript's and TypeScript's reserved words (strict mode): no parameter may be one. */
+const TS_KEYWORDS = new Set([
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
+  'let',
+  'static',
+  'implements',
+  'interface',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'await',
+  'arguments',
+  'eval',
+  'undefined',
+  'nan',
+  'infinity',
+]);
+
+/** C11 and C++17 keywords, and the C++ words of later standards g++ warns of: no parameter may be one. */
+const C_KEYWORDS = new Set([
+  // C11
+  'auto',
+  'break',
+  'case',
+  'char',
+  'const',
+  'continue',
+  'default',
+  'do',
+  'double',
+  'else',
+  'enum',
+  'extern',
+  'float',
+  'for',
+  'goto',
+  'if',
+  'inline',
+  'int',
+  'long',
+  'register',
+  'restrict',
+  'return',
+  'short',
+  'signed',
+  'sizeof',
+  'static',
+  'struct',
+  'switch',
+  'typedef',
+  'union',
+  'unsigned',
+  'void',
+  'volatile',
+  'while',
+  // C++17 and later
+  'auto',
+  'char',
+  'double',
+  'extern',
+  'float',
+  'goto',
+  'inline',
+  'int',
+  'long',
+  'register',
+  'restrict',
+  'short',
+  'signed',
+  'sizeof',
+  'unsigned',
+  'volatile',
+  'bool',
+  'alignas',
+  'alignof',
+  'asm',
+  'bitand',
+  'bitor',
+  'compl',
+  'constexpr',
+  'decltype',
+  'delete',
+  'explicit',
+  'friend',
+  'mutable',
+  'namespace',
+  'noexcept',
+  'not',
+  'operator',
+  'or',
+  'and',
+  'xor',
+  'template',
+  'thread_local',
+  'typedef',
+  'typeid',
+  'typename',
+  'using',
+  'virtual',
+  'wchar_t',
+  'nullptr',
+  'char8_t',
+  'char16_t',
+  'char32_t',
+  'concept',
+  'requires',
+  'co_await',
+  'co_return',
+  'co_yield',
+  'static_assert',
+  'static_cast',
+  'dynamic_cast',
+  'reinterpret_cast',
+  'const_cast',
+  'catch',
+  'and_eq',
+  'or_eq',
+  'not_eq',
+  'xor_eq',
+  'consteval',
+  'constinit',
+]);
+
+/** Keys a decoded record has beside its fields (and what every JavaScript object has). */
+const RECORD_KEYS = new Set(['event', 'ts', 'cpu', 'id', 'raw', 'issues', 'constructor', 'prototype']);
+
 /** Rust's strict and reserved keywords (2021 edition, and `gen` of 2024): no module, type or variant may be one. */
 const RUST_KEYWORDS = new Set([
   'as',
@@ -223,22 +386,6 @@ const C_LIBRARY_NAMES = new Set([
   'static_assert',
 ]);
 
-/** C++ words a parameter may not take beyond the common keywords: alternative tokens, and C++20's (g++ warns of them). */
-const CPP_KEYWORDS = new Set([
-  'and_eq',
-  'or_eq',
-  'not_eq',
-  'xor_eq',
-  'consteval',
-  'constinit',
-  'char8_t',
-  'concept',
-  'requires',
-  'co_await',
-  'co_return',
-  'co_yield',
-]);
-
 /** Macros of <stdint.h> a `<NAME>_<X>` constant of the C header could spell (`UINT64_MAX`: schema `uint64`, event `max`). */
 const C_LIBRARY_MACRO = new RegExp(
   '^(?:U?INT(?:_LEAST|_FAST)?(?:8|16|32|64)_(?:MIN|MAX|C|WIDTH)|U?INTPTR_(?:MIN|MAX|WIDTH)|U?INTMAX_(?:MIN|MAX|C|WIDTH)|' +
@@ -254,11 +401,13 @@ const C_FUNCTIONS = new Set(['trace_event']);
 /** The Rust helpers call the kernel's trace function, `trace_event` by default: a parameter of that name would hide it. */
 const RUST_LOCALS = new Set(['trace_event']);
 
-/** Why a field name cannot compile somewhere, or undefined. */
+/** Why a field name cannot be used: which target it would break, or which key of a decoded record it would hide. */
 export function fieldNameProblem(name: string): string | undefined {
+  if (RECORD_KEYS.has(name)) return `'${name}' is a key every decoded record has beside its fields`;
+  if (TS_KEYWORDS.has(name)) return `'${name}' is a reserved word of JavaScript: the TypeScript output would not compile`;
+  if (C_KEYWORDS.has(name)) return `'${name}' is a keyword of C or C++: the C header would not compile`;
   if (C_LIBRARY_NAMES.has(name))
     return `'${name}' is a name of <stdint.h>/<stddef.h> that the C helpers use: the C output would not compile`;
-  if (CPP_KEYWORDS.has(name)) return `'${name}' is a C++ keyword: the C header would not compile as C++`;
   if (RUST_KEYWORDS.has(name)) return `'${name}' is a Rust keyword: the Rust output would not compile`;
   if (RUST_LOCALS.has(name)) return `'${name}' would hide the kernel's trace function in the Rust helpers`;
   return undefined;

@@ -1,3 +1,5 @@
+import { TWO_32 } from '../../runtime/layout.js';
+
 /**
  * Writes ASCII text and decimal numbers straight into a byte buffer: `--format jsonl` of a large
  * capture spends its time here, and building strings first would double the work and the
@@ -90,7 +92,7 @@ export class ByteWriter {
 
   /** A u64 given as u32 halves, in decimal. */
   u64(hi: number, lo: number): void {
-    if (hi < 0x200000) this.uint(hi * 4294967296 + lo);
+    if (hi < 0x200000) this.uint(hi * TWO_32 + lo);
     else this.ascii(((BigInt(hi) << 32n) | BigInt(lo)).toString());
   }
 }

@@ -1,4 +1,4 @@
-import { imageBytes, type TraceHeader } from '../../runtime/index.js';
+import { imageBytes, OFFSET_ID, type TraceHeader } from '../../runtime/index.js';
 import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
 import { loadSchemaText } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
@@ -156,7 +156,7 @@ export class DecodeRun {
     return (view, o, ring) => {
       if (filtering && !this.#filter(readRecord(view, o, ring))) return;
       this.#events++;
-      if (d.event(view.getUint8(o + 8)) === undefined) this.#unknown++;
+      if (d.event(view.getUint8(o + OFFSET_ID)) === undefined) this.#unknown++;
       if (jsonl) writeJsonAt(view, o, d, w);
       else if (this.#chrome) this.#chrome.record(readRecord(view, o, ring));
       else this.#sink.write(tableLine(readRecord(view, o, ring), d, this.#frequency));

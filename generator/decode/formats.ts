@@ -1,4 +1,15 @@
-import { dumpLine, DUMP_COLUMNS, DUMP_TITLE, DUMP_TOTAL, OFFSET_ARG_MISFITS } from '../../runtime/index.js';
+import {
+  DUMP_COLUMNS,
+  DUMP_TITLE,
+  DUMP_TOTAL,
+  dumpLine,
+  OFFSET_ARG_MISFITS,
+  OFFSET_CPU,
+  OFFSET_DATA0,
+  OFFSET_DATA1,
+  OFFSET_ID,
+  OFFSET_TIMESTAMP,
+} from '../../runtime/index.js';
 import { u64Big, u64Text, type DecodedRecord } from './record.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import type { JsonArgs } from './json-args.js';
@@ -32,14 +43,14 @@ export function writeJsonLine(r: DecodedRecord, decoder: SchemaDecoder, w: ByteW
 /** The same, for the record at byte `o` of `view` (the streaming path: no record object). */
 export function writeJsonAt(view: DataView, o: number, decoder: SchemaDecoder, w: ByteWriter): void {
   writeJson(
-    view.getUint32(o + 4, true),
-    view.getUint32(o, true),
-    view.getUint8(o + 9),
-    view.getUint8(o + 8),
-    view.getUint32(o + 16, true),
-    view.getUint32(o + 20, true),
-    view.getUint32(o + 24, true),
-    view.getUint32(o + 28, true),
+    view.getUint32(o + OFFSET_TIMESTAMP + 4, true),
+    view.getUint32(o + OFFSET_TIMESTAMP, true),
+    view.getUint8(o + OFFSET_CPU),
+    view.getUint8(o + OFFSET_ID),
+    view.getUint32(o + OFFSET_DATA0, true),
+    view.getUint32(o + OFFSET_DATA0 + 4, true),
+    view.getUint32(o + OFFSET_DATA1, true),
+    view.getUint32(o + OFFSET_DATA1 + 4, true),
     view.getUint32(o + OFFSET_ARG_MISFITS, true),
     undefined,
     decoder,

@@ -9,14 +9,13 @@ import {
   rangeBits,
   signedField,
   storedMisfitText,
+  TWO_32,
   unknownEnumText,
   unsignedField,
 } from '../../runtime/index.js';
 import type { EventModel, FieldModel } from '../model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { u64Big } from './record.js';
-
-const TWO_32 = 4294967296;
 
 /** Issues found while writing a record's fields, as JSON objects joined by commas. */
 export interface JsonArgs {

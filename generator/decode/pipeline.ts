@@ -1,3 +1,4 @@
+import { OFFSET_TIMESTAMP, RECORD_BYTES } from '../../runtime/index.js';
 import type { DecodedRecord } from './record.js';
 
 /** Records of one ring in a drain, still in the file's bytes. */
@@ -60,8 +61,9 @@ export class ChunkMerger {
       if (!q) this.#queues.set(c.ring, (q = []));
       q.push({ ring: c.ring, view: c.view, o: 0, end: c.length, seq: this.#seq++ });
       this.#pendingBytes += c.length;
-      const hi = c.view.getUint32(c.length - 28, true);
-      const lo = c.view.getUint32(c.length - 32, true);
+      // the chunk's newest record is its last
+      const hi = c.view.getUint32(c.length - RECORD_BYTES + OFFSET_TIMESTAMP + 4, true);
+      const lo = c.view.getUint32(c.length - RECORD_BYTES + OFFSET_TIMESTAMP, true);
       if (hi < wmHi || (hi === wmHi && lo < wmLo)) [wmHi, wmLo] = [hi, lo];
     }
     if (this.#pendingBytes > this.#maxPending) {

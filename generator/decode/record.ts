@@ -1,4 +1,4 @@
-import { OFFSET_ARG_MISFITS } from '../../runtime/index.js';
+import { OFFSET_ARG_MISFITS, OFFSET_DATA0, OFFSET_DATA1, OFFSET_CPU, OFFSET_ID, OFFSET_TIMESTAMP, TWO_32 } from '../../runtime/index.js';
 
 /**
  * A record on its way through `decode`: the kernel's 32 bytes as plain numbers (u64 values as
@@ -21,8 +21,6 @@ export interface DecodedRecord {
   /** The printed name as read, for serial input. */
   readonly name?: string;
 }
-
-const TWO_32 = 4294967296;
 
 /** Orders two records by timestamp. */
 export function compareTs(a: DecodedRecord, b: DecodedRecord): number {
@@ -48,15 +46,15 @@ export function halves(v: bigint): [number, number] {
 /** Reads the record at byte `o` of `view`. */
 export function readRecord(view: DataView, o: number, ring: number): DecodedRecord {
   return {
-    tsLo: view.getUint32(o, true),
-    tsHi: view.getUint32(o + 4, true),
-    id: view.getUint8(o + 8),
-    cpu: view.getUint8(o + 9),
+    tsLo: view.getUint32(o + OFFSET_TIMESTAMP, true),
+    tsHi: view.getUint32(o + OFFSET_TIMESTAMP + 4, true),
+    id: view.getUint8(o + OFFSET_ID),
+    cpu: view.getUint8(o + OFFSET_CPU),
     ring,
-    d0lo: view.getUint32(o + 16, true),
-    d0hi: view.getUint32(o + 20, true),
-    d1lo: view.getUint32(o + 24, true),
-    d1hi: view.getUint32(o + 28, true),
+    d0lo: view.getUint32(o + OFFSET_DATA0, true),
+    d0hi: view.getUint32(o + OFFSET_DATA0 + 4, true),
+    d1lo: view.getUint32(o + OFFSET_DATA1, true),
+    d1hi: view.getUint32(o + OFFSET_DATA1 + 4, true),
     args: view.getUint32(o + OFFSET_ARG_MISFITS, true),
   };
 }

@@ -4,6 +4,7 @@ import {
   ringOffset,
   TraceFileError,
   TraceFileReader,
+  TWO_32,
   writeIndexOffset,
   type Layout,
   type TraceChunk,
@@ -133,7 +134,7 @@ export function ringImageBatch(bytes: Uint8Array, layout: Layout, name: string):
     const idxHi = view.getUint32(writeIndexOffset(layout, ring) + 4, true);
     const idxLo = view.getUint32(writeIndexOffset(layout, ring), true);
     if (idxHi >= 0x200000) throw new DecodeError(`${name}: ring ${ring}'s write index is implausible (${idxHi} x 2^32): not a ring image`);
-    const total = idxHi * 4294967296 + idxLo;
+    const total = idxHi * TWO_32 + idxLo;
     written.set(ring, total);
     const held = Math.min(total, layout.ringSize);
     const base = ringOffset(layout, ring);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { HEADER_FIXED_BYTES, isTraceFile, TraceFileError, TraceFileReader } from '../../runtime/index.js';
+import { HEADER_AT, HEADER_FIXED_BYTES, isTraceFile, TraceFileError, TraceFileReader } from '../../runtime/index.js';
 import { loadSchemaBytes, loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError, MAX_SCHEMA_BYTES } from '../load/read-source.js';
 
@@ -56,10 +56,10 @@ function traceSchema(path: string): LoadResult {
   const fixed = readHead(path, HEADER_FIXED_BYTES);
   if (fixed.length < HEADER_FIXED_BYTES) throw new BaselineError(`${path}: the trace file is cut off inside its header`);
   const view = new DataView(fixed.buffer, fixed.byteOffset, fixed.byteLength);
-  const textBytes = view.getUint32(80, true);
+  const textBytes = view.getUint32(HEADER_AT.schemaTextLength, true);
   if (textBytes === 0) throw new BaselineError(`${path}: the trace file carries no schema`);
   if (textBytes > MAX_SCHEMA_BYTES) return loadSchemaBytes(new Uint8Array(textBytes), file);
-  const headerBytes = view.getUint32(12, true);
+  const headerBytes = view.getUint32(HEADER_AT.length, true);
   const head = readHead(path, Math.min(headerBytes, HEADER_FIXED_BYTES + textBytes + 8));
   const reader = new TraceFileReader();
   reader.feed(head);

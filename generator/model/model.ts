@@ -99,13 +99,6 @@ export interface SpanModel {
   readonly doc: string;
 }
 
-/** Bytes of one record, always the kernel's `TraceEvent`. */
-export const RECORD_BYTES = 32;
-/** Bytes of one ring in the image: records, then the 8-byte write index. */
-export function ringBytes(ringSize: number): number {
-  return ringSize * RECORD_BYTES + 8;
-}
-
 /** Bits an enum's largest value needs. */
 export function enumWidth(values: readonly number[]): number {
   return Math.max(1, ...values.map((v) => v.toString(2).length));

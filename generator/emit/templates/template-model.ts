@@ -1,3 +1,4 @@
+import { imageBytes, RECORD_BYTES, ringBytes } from '../../../runtime/layout.js';
 import type { EnumModel, EventModel, FieldModel, FlagsModel, Names, SchemaModel } from '../../model/model.js';
 import { namesOf } from '../../model/names.js';
 
@@ -29,23 +30,20 @@ export interface TemplateContext {
   readonly enums: readonly TemplateEnum[];
   readonly flags: readonly TemplateFlags[];
   readonly reserved: readonly number[];
-  readonly spans: readonly {
-    readonly name: string;
-    readonly names: Names;
-    readonly begin: string;
-    readonly end: string;
-    readonly match: string | null;
-    readonly doc: string;
-  }[];
+  readonly spans: readonly (TemplateNamed & { readonly begin: string; readonly end: string; readonly match: string | null })[];
   readonly options: { readonly rustVisibility: string; readonly rustTraceFn: string };
 }
 
-export interface TemplateEvent {
-  readonly id: number;
+/** What every named thing of the schema carries in a template: its name as written, in every case, and its doc. */
+export interface TemplateNamed {
   readonly name: string;
   readonly names: Names;
-  readonly variant: string;
   readonly doc: string;
+}
+
+export interface TemplateEvent extends TemplateNamed {
+  readonly id: number;
+  readonly variant: string;
   readonly fields: readonly TemplateField[];
   readonly hasFields: boolean;
   /** Fields by word. */
@@ -53,9 +51,7 @@ export interface TemplateEvent {
   readonly data1: readonly TemplateField[];
 }
 
-export interface TemplateField {
-  readonly name: string;
-  readonly names: Names;
+export interface TemplateField extends TemplateNamed {
   /** 0 or 1, and `data0` or `data1`. */
   readonly word: number;
   readonly wordName: string;
@@ -74,33 +70,32 @@ export interface TemplateField {
   readonly ref: { readonly name: string; readonly names: Names } | null;
   readonly format: string;
   readonly unit: string;
-  readonly doc: string;
   /** Mask of the range, as `0x...` (lower `range` bits set). */
   readonly mask: string;
 }
 
-export interface TemplateEnum {
-  readonly name: string;
-  readonly names: Names;
-  readonly doc: string;
+export interface TemplateEnum extends TemplateNamed {
   readonly width: number;
   readonly values: readonly { readonly value: number; readonly name: string; readonly names: Names }[];
 }
 
-export interface TemplateFlags {
-  readonly name: string;
-  readonly names: Names;
-  readonly doc: string;
+export interface TemplateFlags extends TemplateNamed {
   readonly width: number;
   readonly bits: readonly { readonly bit: number; readonly value: string; readonly name: string; readonly names: Names }[];
 }
 
 export function templateContext(m: SchemaModel, options: { rustVisibility: string; rustTraceFn: string }): TemplateContext {
-  const ringBytes = m.layout.ringSize * 32 + 8;
+  const ring = ringBytes(m.layout);
   return {
     schema: { name: m.name, names: namesOf(m.name), doc: m.doc, path: m.sourcePath, hash: m.hash, version: m.version },
     clock: { unit: m.clock.unit, frequency: m.clock.frequency ?? null, doc: m.clock.doc },
-    layout: { ringSize: m.layout.ringSize, rings: m.layout.rings, recordBytes: 32, ringBytes, imageBytes: ringBytes * m.layout.rings },
+    layout: {
+      ringSize: m.layout.ringSize,
+      rings: m.layout.rings,
+      recordBytes: RECORD_BYTES,
+      ringBytes: ring,
+      imageBytes: imageBytes(m.layout),
+    },
     events: m.events.map(eventContext),
     allIds: m.events.length === 256,
     enums: m.enums.map(enumContext),

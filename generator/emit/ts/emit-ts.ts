@@ -1,3 +1,4 @@
+import { imageBytes, OFFSET_CPU, OFFSET_ID, RECORD_BYTES } from '../../../runtime/layout.js';
 import type { StatementStructures } from 'ts-morph';
 import { printStructure, StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { EventModel, SchemaModel } from '../../model/model.js';
@@ -93,12 +94,8 @@ function schemaConstants(m: SchemaModel): StatementStructures[] {
     constant('SCHEMA_TEXT', tsString(m.text), 'The schema itself, embedded in every trace file so that it decodes alone.'),
     constant('RING_SIZE', String(m.layout.ringSize), 'Records per ring (a power of two).'),
     constant('RING_COUNT', String(m.layout.rings), 'Rings: one per CPU in the kernel, one per thread in the runtime.'),
-    constant('RECORD_BYTES', '32', "Bytes of one record: the kernel's TraceEvent."),
-    constant(
-      'IMAGE_BYTES',
-      String(m.layout.rings * (m.layout.ringSize * 32 + 8)),
-      "Bytes of the whole ring image (the kernel's TRACE_RINGS).",
-    ),
+    constant('RECORD_BYTES', String(RECORD_BYTES), "Bytes of one record: the kernel's TraceEvent."),
+    constant('IMAGE_BYTES', String(imageBytes(m.layout)), "Bytes of the whole ring image (the kernel's TRACE_RINGS)."),
     constant(
       'SPANS',
       `[${m.spans.map((sp) => `{ name: ${tsString(sp.names.snake)}, begin: ${tsString(sp.begin.names.snake)}, end: ${tsString(sp.end.names.snake)}, match: ${sp.match === undefined ? 'undefined' : tsString(sp.match)} }`).join(', ')}] as const`,
@@ -283,6 +280,12 @@ function recordTypes(m: SchemaModel): StatementStructures[] {
   return out;
 }
 
+/** The parameters of the functions that decode the record at a byte offset of a view. */
+const RECORD_AT = [
+  { name: 'view', type: 'DataView' },
+  { name: 'offset', type: 'number' },
+];
+
 function decoders(m: SchemaModel): StatementStructures[] {
   const perEvent: StatementStructures[] = m.events.map((e: EventModel) => {
     const fields = e.fields.map((f) => f.names.camel);
@@ -308,6 +311,15 @@ function decoders(m: SchemaModel): StatementStructures[] {
   // the loops test the argument-misfit word themselves and call the bare decoder: any code added
   // inside it would push it past what V8 inlines into them (a quarter of the speed)
   const decodeAt = `${ARGUMENT_WORD('view', 'o')} === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o)`;
+  /** The walk of a trace file's records (one runtime view per chunk), doing `each` with every record. */
+  const walkRecords = (each: (record: string) => string) => [
+    'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);',
+    'for (let next = views.next(); ; next = views.next()) {',
+    '  if (next.done) return next.value;',
+    '  const view = next.value;',
+    `  for (let o = 0; o < view.byteLength; o += ${RECORD_BYTES}) ${each(decodeAt)};`,
+    '}',
+  ];
   return [
     ...perEvent,
     {
@@ -326,15 +338,12 @@ function decoders(m: SchemaModel): StatementStructures[] {
       kind: StructureKind.Function,
       name: '$decodeBare',
       docs: ["A record's event and fields, without the issues of its argument-misfit word."],
-      parameters: [
-        { name: 'view', type: 'DataView' },
-        { name: 'offset', type: 'number' },
-      ],
+      parameters: RECORD_AT,
       returnType: 'TraceRecord',
       statements: [
         'const ts = view.getBigUint64(offset, true);',
-        'const id = view.getUint8(offset + 8);',
-        'const cpu = view.getUint8(offset + 9);',
+        `const id = view.getUint8(offset + ${OFFSET_ID});`,
+        `const cpu = view.getUint8(offset + ${OFFSET_CPU});`,
         `switch (id) {`,
         ...cases.map((c) => `  ${c}`),
         `  default: return { event: 'unknown', id, ts, cpu, raw: $rawWords(view, offset) };`,
@@ -346,10 +355,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       isExported: true,
       name: 'decodeRecordAt',
       docs: ['Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its field.'],
-      parameters: [
-        { name: 'view', type: 'DataView' },
-        { name: 'offset', type: 'number' },
-      ],
+      parameters: RECORD_AT,
       returnType: 'TraceRecord',
       statements: [
         'const record = $decodeBare(view, offset);',
@@ -377,7 +383,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       ],
       returnType: 'TraceRecord',
       statements: [
-        'if (offset < 0 || offset + 32 > bytes.length) throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);',
+        `if (offset < 0 || offset + ${RECORD_BYTES} > bytes.length) throw new RangeError(\`no whole record at byte \${offset} of \${bytes.length}\`);`,
         'return decodeRecordAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);',
       ],
     },
@@ -398,14 +404,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
         { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' },
       ],
       returnType: 'Generator<TraceRecord, $TraceHeader>',
-      statements: [
-        'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);',
-        'for (let next = views.next(); ; next = views.next()) {',
-        '  if (next.done) return next.value;',
-        '  const view = next.value;',
-        `  for (let o = 0; o < view.byteLength; o += 32) yield ${decodeAt};`,
-        '}',
-      ],
+      statements: walkRecords((record) => `yield ${record}`),
     },
     {
       kind: StructureKind.Function,
@@ -426,14 +425,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
         { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' },
       ],
       returnType: '$TraceHeader',
-      statements: [
-        'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);',
-        'for (let next = views.next(); ; next = views.next()) {',
-        '  if (next.done) return next.value;',
-        '  const view = next.value;',
-        `  for (let o = 0; o < view.byteLength; o += 32) visit(${decodeAt});`,
-        '}',
-      ],
+      statements: walkRecords((record) => `visit(${record})`),
     },
     {
       kind: StructureKind.Function,

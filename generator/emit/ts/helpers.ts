@@ -1,3 +1,4 @@
+import { dataOffset } from '../../../runtime/layout.js';
 import type { FunctionDeclarationStructure } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
 import type { EventModel, FieldModel } from '../../model/model.js';
@@ -21,9 +22,11 @@ export function traceHelper(event: EventModel): FunctionDeclarationStructure {
     body.push(`$tracer.write(${event.id}, ${w0.lo}, ${w0.hi}, ${w1.lo}, ${w1.hi}${tail});`);
   } else {
     body.push(`const $i = $tracer.begin(${event.id}${tail});`);
+    // `$i` indexes the record's first u32: its data words in u32 (or, halved, u64) units
     for (const [n, w] of [w0, w1].entries()) {
-      if (w.big) body.push(`$tracer.u64[($i >>> 1) + ${2 + n}] = ${w.whole};`);
-      else body.push(`$tracer.u32[$i + ${4 + n * 2}] = ${w.lo};`, `$tracer.u32[$i + ${5 + n * 2}] = ${w.hi};`);
+      const at = dataOffset(n as 0 | 1);
+      if (w.big) body.push(`$tracer.u64[($i >>> 1) + ${at / 8}] = ${w.whole};`);
+      else body.push(`$tracer.u32[$i + ${at / 4}] = ${w.lo};`, `$tracer.u32[$i + ${at / 4 + 1}] = ${w.hi};`);
     }
     body.push('$tracer.commit();');
   }
