@@ -1,6 +1,6 @@
-import { basename, dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
+import { packageRoot } from '../package-root.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError, UnreadableFileError } from '../load/read-source.js';
 import { emitTarget, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
@@ -151,8 +151,7 @@ function reportCheck(changes: readonly FileChange[], schema: string, io: CliIo):
  * this package (so `dist/` mirrors the tree), else through the package export `tracegen/runtime`.
  */
 function runtimeSpecifierFor(outDir: string): string {
-  let root = fileURLToPath(new URL('../../', import.meta.url));
-  if (basename(root) === 'dist') root = dirname(root);
+  const root = packageRoot();
   const fromPackage = relative(root, resolve(outDir));
   if (fromPackage.startsWith('..') || isAbsolute(fromPackage)) return 'tracegen/runtime';
   return `${toPosix(relative(resolve(outDir), join(root, 'runtime')))}/index.js`;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
+import { packageRoot } from '../../package-root.js';
 import type { SchemaModel } from '../../model/model.js';
 import { preamble, type GeneratedFile } from '../generated-file.js';
 import type { EmitOptions } from '../targets.js';
@@ -16,13 +16,6 @@ const BUILTIN: Record<'rust' | 'c' | 'md', string[]> = {
   c: ['trace_events.h.hbs'],
   md: ['EVENTS.md.hbs'],
 };
-
-/** The package's root: where `generator/` lives, whether running from source or `dist/`. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 const BUILTIN_DIR = () => join(packageRoot(), 'generator', 'emit', 'templates');
 
