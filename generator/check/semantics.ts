@@ -4,7 +4,14 @@ import type { RawEvent, RawField, RawSchema } from '../model/raw-schema.js';
 import { namesOf } from '../model/names.js';
 import { imageBytes } from '../../runtime/layout.js';
 import { enumWidth } from '../model/model.js';
-import { cConstantProblem, eventNameProblem, fieldNameProblem, TS_MODULE_NAMES, typeNameProblem, variantProblem } from './target-names.js';
+import {
+  cConstantProblem,
+  eventNameProblem,
+  fieldNameProblem,
+  TS_MODULE_NAMES,
+  typeNameProblem,
+  variantProblem,
+} from '../model/target-names.js';
 
 /** Largest ring image a SharedArrayBuffer holds on every supported Node. */
 const MAX_IMAGE_BYTES = 2 ** 31 - 1;

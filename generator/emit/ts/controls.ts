@@ -32,7 +32,7 @@ export function runtimeControls(m: SchemaModel): StatementStructures[] {
       declarations: [
         {
           name: '$tracer',
-          initializer: `new $Tracer({ layout: { ringSize: RING_SIZE, rings: RING_COUNT }, eventName: eventTypeName, schemaText: SCHEMA_TEXT, schemaHash: SCHEMA_HASH })`,
+          initializer: `new $Tracer({ layout: { ringSize: RING_SIZE, rings: RING_COUNT }, eventName: eventTypeName, get schemaText() { return SCHEMA_TEXT; }, schemaHash: SCHEMA_HASH })`,
         },
       ],
     },

@@ -1,3 +1,4 @@
+import { TS_NAMES } from '../../model/target-names.js';
 import { imageBytes, OFFSET_CPU, OFFSET_ID, RECORD_BYTES } from '../../../runtime/layout.js';
 import type { StatementStructures } from 'ts-morph';
 import { printStructure, StructureKind, VariableDeclarationKind } from './ts-morph.js';
@@ -44,26 +45,36 @@ const RUNTIME_TYPES = ['ArgumentField', 'ClockKind', 'FieldIssue', 'RawWords', '
  */
 export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): GeneratedFile[] {
   const body: StatementStructures[] = [
-    ...schemaConstants(model),
-    ...labelTables(model),
-    ...eventTypes(model),
-    ...recordTypes(model),
-    ...runtimeControls(model),
-    ...model.events.map(traceHelper),
-    ...decoders(model),
+    ...section('The schema', schemaConstants(model)),
+    ...section('Enums and flags', labelTables(model)),
+    ...section('Event types and their printed names', eventTypes(model)),
+    ...section('Decoded records', recordTypes(model)),
+    ...section('Tracing controls', runtimeControls(model)),
+    ...section('Tracepoints: one helper per event', model.events.map(traceHelper)),
+    ...section('Decoding', decoders(model)),
+    // last, being long: the runtime reads it only when it writes a trace file
+    ...section('The schema text', [
+      constant('SCHEMA_TEXT', tsString(model.text), 'The schema itself, embedded in every trace file so that it decodes alone.'),
+    ]),
   ];
-  // import exactly what the body uses, so `noUnusedLocals` holds for every schema
+  // import exactly what the body uses, so `noUnusedLocals` holds for every schema; under `$`
+  // aliases, so that no field (a parameter) can shadow a runtime function a helper calls
   const used = JSON.stringify(body);
   const uses = (name: string) => new RegExp(`\\$${name}\\b`).test(used);
+  const imports = [
+    ...RUNTIME_IMPORTS.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: false })),
+    ...RUNTIME_TYPES.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: true })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
   const statements: StatementStructures[] = [
-    {
-      kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: runtimeSpecifier,
-      namedImports: [
-        ...RUNTIME_IMPORTS.filter(uses).map((name) => ({ name, alias: `$${name}` })),
-        ...RUNTIME_TYPES.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: true })),
-      ].sort((a, b) => a.name.localeCompare(b.name)),
-    },
+    // one import a line
+    ...imports.map(
+      ({ name, alias, isTypeOnly }): StatementStructures => ({
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: runtimeSpecifier,
+        isTypeOnly,
+        namedImports: [{ name, alias }],
+      }),
+    ),
     {
       kind: StructureKind.ExportDeclaration,
       moduleSpecifier: runtimeSpecifier,
@@ -73,10 +84,17 @@ export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): Ge
   ];
   // the whole file in one call, printed straight from its structure (no project, no parse)
   const content = printStructure(
-    { kind: StructureKind.SourceFile, leadingTrivia: preamble(model.sourcePath, '//') + '\n', statements },
+    { kind: StructureKind.SourceFile, leadingTrivia: `${preamble(model.sourcePath, '//')}/* eslint-disable */\n\n`, statements },
     { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' },
   );
   return [{ path: 'index.ts', content }];
+}
+
+/** A group of declarations under a comment line, after a blank line. */
+function section(title: string, statements: StatementStructures[]): StatementStructures[] {
+  const [first, ...rest] = statements;
+  if (!first) return [];
+  return [{ ...first, leadingTrivia: `\n// ${title}\n\n` } as StatementStructures, ...rest];
 }
 
 const constant = (name: string, initializer: string, doc: string, type?: string): StatementStructures => ({
@@ -91,7 +109,6 @@ function schemaConstants(m: SchemaModel): StatementStructures[] {
   return [
     constant('SCHEMA_NAME', tsString(m.name), m.doc || `The ${m.name} trace schema.`),
     constant('SCHEMA_HASH', tsString(m.hash), 'SHA-256 of the schema text: trace files carry it, decoders compare it.'),
-    constant('SCHEMA_TEXT', tsString(m.text), 'The schema itself, embedded in every trace file so that it decodes alone.'),
     constant('RING_SIZE', String(m.layout.ringSize), 'Records per ring (a power of two).'),
     constant('RING_COUNT', String(m.layout.rings), 'Rings: one per CPU in the kernel, one per thread in the runtime.'),
     constant('RECORD_BYTES', String(RECORD_BYTES), "Bytes of one record: the kernel's TraceEvent."),
@@ -246,27 +263,43 @@ function recordTypes(m: SchemaModel): StatementStructures[] {
       docs: ['The raw data words, present when there are issues.'],
     },
   ];
-  const out: StatementStructures[] = m.events.map((e) => ({
-    kind: StructureKind.Interface,
-    isExported: true,
-    name: `${e.names.pascal}Record`,
-    docs: [jsDocText(`A decoded \`${e.names.snake}\` record (id ${e.id}). ${e.doc}`)],
-    properties: [
-      { name: 'event', type: tsString(e.names.snake).replace(/^"|"$/g, "'"), isReadonly: true },
-      { name: 'id', type: String(e.id), isReadonly: true },
-      ...common,
-      ...e.fields.map((f) => ({ name: f.names.camel, type: fieldTsType(f), isReadonly: true, docs: [jsDocText(f.doc || f.names.snake)] })),
-    ],
-  }));
+  const out: StatementStructures[] = [
+    {
+      kind: StructureKind.Interface,
+      isExported: true,
+      name: TS_NAMES.recordBase,
+      docs: ['What every decoded record has beside its event and fields.'],
+      properties: common,
+    },
+  ];
+  for (const e of m.events) {
+    out.push({
+      kind: StructureKind.Interface,
+      isExported: true,
+      name: `${e.names.pascal}Record`,
+      extends: [TS_NAMES.recordBase],
+      docs: [jsDocText(`A decoded \`${e.names.snake}\` record (id ${e.id}). ${e.doc}`)],
+      properties: [
+        { name: 'event', type: tsString(e.names.snake).replace(/^"|"$/g, "'"), isReadonly: true },
+        { name: 'id', type: String(e.id), isReadonly: true },
+        ...e.fields.map((f) => ({
+          name: f.names.camel,
+          type: fieldTsType(f),
+          isReadonly: true,
+          docs: [jsDocText(f.doc || f.names.snake)],
+        })),
+      ],
+    });
+  }
   out.push({
     kind: StructureKind.Interface,
     isExported: true,
     name: 'UnknownRecord',
+    extends: [TS_NAMES.recordBase],
     docs: ['A record whose id the schema does not define: its words are kept as they are.'],
     properties: [
       { name: 'event', type: "'unknown'", isReadonly: true },
       { name: 'id', type: 'number', isReadonly: true },
-      ...common.slice(0, 3),
       { name: 'raw', type: '$RawWords', isReadonly: true },
     ],
   });

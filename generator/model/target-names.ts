@@ -4,7 +4,7 @@
  * `validate` accepts generates code that compiles in every target (test/names-corpus.test.ts
  * proves it with every keyword and reserved name of the languages involved).
  */
-import { namesOf } from '../model/names.js';
+import { namesOf } from './names.js';
 
 /** JavaScript's and TypeScript's reserved words (strict mode): no parameter may be one. */
 const TS_KEYWORDS = new Set([
@@ -333,16 +333,17 @@ const TS_GLOBALS = new Set([
   'Void',
 ]);
 
+/** Type names the generated TypeScript module declares: the emitter names them from here. */
+export const TS_NAMES = {
+  eventType: 'TraceEventType',
+  eventName: 'TraceEventName',
+  record: 'TraceRecord',
+  recordBase: 'TraceRecordBase',
+  unknownRecord: 'UnknownRecord',
+} as const;
+
 /** Names the generated TypeScript module declares or imports (an enum or flags set may not take one). */
-export const TS_MODULE_NAMES = new Set([
-  'TraceEventType',
-  'TraceRecord',
-  'TraceEventName',
-  'UnknownRecord',
-  'TracingError',
-  'TraceFileError',
-  'Tracer',
-]);
+export const TS_MODULE_NAMES = new Set<string>([...Object.values(TS_NAMES), 'TracingError', 'TraceFileError', 'Tracer']);
 
 /** Names of <stdint.h>, <stddef.h> and <stdbool.h> that a C parameter may not take (the helpers use the types). */
 const C_LIBRARY_NAMES = new Set([
