@@ -13,30 +13,7 @@ import { detectFormat, type InputFormat } from '../decode/sources.js';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '../../runtime/index.js';
 import { flag, oneOf, parseCommandArgs, str, strs } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
-
-const HELP = `usage: tracegen decode <input|-> [options]
-
-Decodes a trace file or capture from the runtime, a raw memory image of the
-kernel's rings, or a serial log holding dump_trace output (recognised by content).
-
-  --schema S              the schema (trace files carry their own; for images and
-                          serial logs the default is the one schema in ./schema/)
-  --format F              table (default), jsonl, dump (the kernel's dump_trace), or
-                          chrome (trace event JSON for ui.perfetto.dev; spans become slices)
-  -o, --output FILE       write here (atomically) instead of stdout
-  --input-format F        trace, rings or serial: skip detection
-  --order O               time (default: all CPUs merged by timestamp) or ring
-  --last N                the most recent N events of each CPU
-  --cpu N                 only this CPU (repeatable)
-  --event NAME            only this event (repeatable)
-  --from TS, --to TS      timestamp range [from, to); a suffix s, ms, us or ns
-                          converts from time with the clock frequency
-  --frequency HZ          the clock's frequency, when the schema does not give it
-  --force-schema          decode a trace file with --schema even if it carries another
-
-Exit 0 on success, 1 for input that cannot be decoded (what was decoded before
-the damage is still written), 2 for usage errors.
-`;
+import { commandHelp, parserOptions, DECODE } from './commands.js';
 
 /**
  * `tracegen decode`: read any trace users hold and print it.
@@ -45,23 +22,9 @@ the damage is still written), 2 for usage errors.
  * await cli(['decode', 'rings.bin', '--format', 'dump', '--last', '64'], io);
  */
 export async function decodeCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(argv, {
-    schema: { type: 'string' },
-    format: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    'input-format': { type: 'string' },
-    order: { type: 'string' },
-    last: { type: 'string' },
-    cpu: { type: 'string', multiple: true },
-    event: { type: 'string', multiple: true },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    frequency: { type: 'string' },
-    'force-schema': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const args = parseCommandArgs(argv, parserOptions(DECODE));
   if (flag(args, 'help')) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(DECODE));
     return EXIT_OK;
   }
   if (args.positionals.length !== 1)

@@ -8,25 +8,7 @@ import { UnreadableFileError } from '../load/read-source.js';
 import type { SchemaModel } from '../model/model.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
-
-const HELP = `usage: tracegen diff <baseline> <schema> [--format text|json|github|markdown]
-                     [--fail-on wire|source|none]
-
-Compares a schema with a baseline, event by id, down to bit ranges, types, enum
-values and flag bits, and reports each change with its category:
-  wire        traces already written would be read with another meaning
-  source      old traces decode, but code using the generated API breaks
-  compatible  nothing breaks (reported as information)
-
-The baseline is a schema file, a trace file (the schema it carries), or a git
-revision and path, REV:PATH (origin/main:schema/x.yaml). So is the new side.
-
-  --format F     text (default), json, github (annotations), markdown (a changelog)
-  --fail-on C    wire, source (default: wire and source fail), none
-
-Exit 0 when no finding fails, 1 when one does or a schema is invalid, 2 for
-usage errors and baselines that cannot be read.
-`;
+import { commandHelp, parserOptions, DIFF } from './commands.js';
 
 /**
  * `tracegen diff`: the breaking-change check of a schema against a baseline.
@@ -35,13 +17,9 @@ usage errors and baselines that cannot be read.
  * await cli(['diff', 'origin/main:schema/veridian.yaml', 'schema/veridian.yaml', '--format', 'github'], io);
  */
 export async function diffCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(argv, {
-    format: { type: 'string' },
-    'fail-on': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const args = parseCommandArgs(argv, parserOptions(DIFF));
   if (flag(args, 'help')) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(DIFF));
     return EXIT_OK;
   }
   const format = oneOf('--format', str(args, 'format'), ['text', 'json', 'github', 'markdown'] as const, 'text');

@@ -8,21 +8,7 @@ import type { GeneratedFile } from '../emit/generated-file.js';
 import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
 import { flag, parseCommandArgs, str, strs } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
-
-const HELP = `usage: tracegen generate <schema.yaml>... [--out DIR] [--target ts|rust|c|md ...]
-                         [--templates DIR] [--check]
-
-Validates each schema (an invalid one writes nothing), then writes its code to
-generated/<name>/ (or --out DIR, for one schema). Files are written atomically;
-unchanged files are left alone; generated files the run no longer produces are
-removed. --check writes nothing and exits 1 when anything is out of date.
-
-  --target T          ts (default), rust, c, md; repeatable
-  --templates DIR     also emit every *.hbs template in DIR (see docs/templates.md)
-  --rust-visibility V Rust item visibility (default pub(crate))
-  --rust-trace-fn P   Rust path of the kernel's trace function (default trace_event)
-  --runtime SPEC      import path of the runtime (default: relative to this package)
-`;
+import { commandHelp, parserOptions, GENERATE } from './commands.js';
 
 const RUST_IDENT = '(?:r#)?[A-Za-z_][A-Za-z0-9_]*';
 const RUST_PATH = new RegExp(`^(?:::)?${RUST_IDENT}(?:::${RUST_IDENT})*$`);
@@ -36,18 +22,9 @@ const RUST_VISIBILITY = new RegExp(`^(?:pub(?:\\((?:crate|super|self|in (?:::)?$
  * await cli(['generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'rust'], io);
  */
 export async function generateCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(argv, {
-    out: { type: 'string' },
-    target: { type: 'string', multiple: true },
-    templates: { type: 'string' },
-    check: { type: 'boolean' },
-    runtime: { type: 'string' },
-    'rust-visibility': { type: 'string' },
-    'rust-trace-fn': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const args = parseCommandArgs(argv, parserOptions(GENERATE));
   if (flag(args, 'help')) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(GENERATE));
     return EXIT_OK;
   }
   const schemas = args.positionals;

@@ -4,18 +4,7 @@ import { loadSchemaFile } from '../load-schema.js';
 import { UnreadableFileError } from '../load/read-source.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
-
-const HELP = `usage: tracegen validate <schema.yaml>... [--format text|json|github] [--strict]
-                         [--against BASELINE [--fail-on wire|source|none]]
-
-Checks each schema's structure and meaning and prints every problem as
-FILE:LINE:COL: error[CODE]: message. Exit 0 valid, 1 invalid, 2 usage error
-(bad options, a missing file or a directory).
-
-  --against B   then compare the schema with a baseline, as 'tracegen diff B schema'
-                does (a schema file, a trace file, or REV:PATH); one schema only
-  --fail-on C   with --against: which findings fail (wire, source (default), none)
-`;
+import { commandHelp, parserOptions, VALIDATE } from './commands.js';
 
 /**
  * `tracegen validate`: checks schemas, prints diagnostics, returns 0, 1 or 2.
@@ -24,16 +13,10 @@ FILE:LINE:COL: error[CODE]: message. Exit 0 valid, 1 invalid, 2 usage error
  * await cli(['validate', '--format', 'github', 'schema/veridian.yaml'], io);
  */
 export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(argv, {
-    format: { type: 'string' },
-    strict: { type: 'boolean' },
-    against: { type: 'string' },
-    'fail-on': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const args = parseCommandArgs(argv, parserOptions(VALIDATE));
   const positionals = args.positionals;
   if (flag(args, 'help')) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(VALIDATE));
     return EXIT_OK;
   }
   const format = oneOf<DiagnosticFormat>('--format', str(args, 'format'), ['text', 'json', 'github'], 'text');

@@ -1,0 +1,164 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/**
+ * Every command and option of the CLI, declared once: the parser's configuration, each
+ * command's `--help`, and `tracegen --help` are derived from here (and a test checks that
+ * docs/cli.md names every option).
+ */
+export interface OptionSpec {
+  readonly name: string;
+  readonly short?: string;
+  /** What the value is called in help (`DIR`); absent for a flag. */
+  readonly value?: string;
+  readonly multiple?: boolean;
+  /** One line, or more separated by newlines. */
+  readonly help: string;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  /** The positional arguments, as usage shows them. */
+  readonly args: string;
+  /** One line for `tracegen --help`. */
+  readonly summary: string;
+  /** Paragraphs before the options in the command's `--help`. */
+  readonly about: string;
+  readonly options: readonly OptionSpec[];
+  /** A paragraph after the options (exit codes). */
+  readonly after?: string;
+}
+
+const HELP: OptionSpec = { name: 'help', short: 'h', help: 'show this help' };
+
+export const VALIDATE: CommandSpec = {
+  name: 'validate',
+  args: '<schema.yaml>...',
+  summary: 'check schemas; exit 0 valid, 1 invalid, 2 usage error',
+  about: `Checks each schema's structure and meaning and prints every problem as
+FILE:LINE:COL: error[CODE]: message.`,
+  options: [
+    { name: 'format', value: 'F', help: 'text (default), json, or github (annotations)' },
+    { name: 'strict', help: 'warnings fail too' },
+    {
+      name: 'against',
+      value: 'B',
+      help: "then compare the schema with a baseline, as 'tracegen diff B schema'\ndoes (a schema file, a trace file, or REV:PATH); one schema only",
+    },
+    { name: 'fail-on', value: 'C', help: 'with --against: which findings fail (wire, source (default), none)' },
+    HELP,
+  ],
+  after: 'Exit 0 valid, 1 invalid, 2 usage error (bad options, a missing file or a directory).',
+};
+
+export const GENERATE: CommandSpec = {
+  name: 'generate',
+  args: '<schema.yaml>...',
+  summary: 'validate, then write generated code',
+  about: `Validates each schema (an invalid one writes nothing), then writes its code to
+generated/<name>/ (or --out DIR, for one schema). Files are written all or nothing;
+unchanged files are left alone; generated files the run no longer produces are removed.`,
+  options: [
+    { name: 'out', value: 'DIR', help: 'output folder (default generated/<name>/; one schema only)' },
+    { name: 'target', value: 'T', multiple: true, help: 'ts (default), rust, c, md; repeatable' },
+    { name: 'templates', value: 'DIR', help: 'also emit every *.hbs template in DIR (see docs/templates.md)' },
+    { name: 'check', help: 'write nothing; exit 1 when generated files are out of date' },
+    { name: 'rust-visibility', value: 'V', help: 'Rust item visibility (default pub(crate))' },
+    { name: 'rust-trace-fn', value: 'P', help: "Rust path of the kernel's trace function (default trace_event)" },
+    { name: 'runtime', value: 'SPEC', help: 'import path of the runtime (default: relative to this package)' },
+    HELP,
+  ],
+};
+
+export const DECODE: CommandSpec = {
+  name: 'decode',
+  args: '<input|->',
+  summary: 'print a trace: a trace file, a raw ring image or a serial log',
+  about: `Decodes a trace file or capture from the runtime, a raw memory image of the
+kernel's rings, or a serial log holding dump_trace output (recognised by content).`,
+  options: [
+    {
+      name: 'schema',
+      value: 'S',
+      help: 'the schema (trace files carry their own; for images and\nserial logs the default is the one schema in ./schema/)',
+    },
+    {
+      name: 'format',
+      value: 'F',
+      help: "table (default), jsonl, dump (the kernel's dump_trace), or\nchrome (trace event JSON for ui.perfetto.dev; spans become slices)",
+    },
+    { name: 'output', short: 'o', value: 'FILE', help: 'write here instead of stdout (a file is written aside, then renamed)' },
+    { name: 'input-format', value: 'F', help: 'trace, rings or serial: skip detection' },
+    { name: 'order', value: 'O', help: 'time (default: all CPUs merged by timestamp) or ring' },
+    { name: 'last', value: 'N', help: 'the most recent N events of each CPU' },
+    { name: 'cpu', value: 'N', multiple: true, help: 'only this CPU (repeatable)' },
+    { name: 'event', value: 'NAME', multiple: true, help: 'only this event (repeatable)' },
+    { name: 'from', value: 'TS', help: 'timestamps from TS on; a suffix s, ms, us or ns converts\nfrom time with the clock frequency' },
+    { name: 'to', value: 'TS', help: 'timestamps before TS (as --from)' },
+    { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" },
+    { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
+    HELP,
+  ],
+  after: `Exit 0 on success, 1 for input that cannot be decoded (what was decoded before
+the damage is still written), 2 for usage errors.`,
+};
+
+export const DIFF: CommandSpec = {
+  name: 'diff',
+  args: '<baseline> <schema>',
+  summary: 'breaking changes against a baseline (a schema, a trace file or REV:PATH)',
+  about: `Compares a schema with a baseline, event by id, down to bit ranges, types, enum
+values and flag bits, and reports each change with its category:
+  wire        traces already written would be read with another meaning
+  source      old traces decode, but code using the generated API breaks
+  compatible  nothing breaks (reported as information)
+
+The baseline is a schema file, a trace file (the schema it carries), or a git
+revision and path, REV:PATH (origin/main:schema/x.yaml). So is the new side.`,
+  options: [
+    { name: 'format', value: 'F', help: 'text (default), json, github (annotations), markdown (a changelog)' },
+    { name: 'fail-on', value: 'C', help: 'wire, source (default: wire and source fail), none' },
+    HELP,
+  ],
+  after: `Exit 0 when no finding fails, 1 when one does or a schema is invalid, 2 for
+usage errors and baselines that cannot be read.`,
+};
+
+export const COMMANDS: readonly CommandSpec[] = [VALIDATE, GENERATE, DIFF, DECODE];
+
+/** The `parseArgs` options of a command. */
+export function parserOptions(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    spec.options.map((o) => [
+      o.name,
+      { type: o.value ? 'string' : 'boolean', ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+    ]),
+  ) as NonNullable<ParseArgsConfig['options']>;
+}
+
+const flagText = (o: OptionSpec) => `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` ${o.value}` : ''}`;
+
+/** A command's `--help`. */
+export function commandHelp(spec: CommandSpec): string {
+  const width = Math.max(...spec.options.map((o) => flagText(o).length)) + 2;
+  const options = spec.options.map((o) => {
+    const [first, ...more] = o.help.split('\n');
+    return [`  ${flagText(o).padEnd(width)}${first}`, ...more.map((l) => `  ${' '.repeat(width)}${l}`)].join('\n');
+  });
+  return `usage: tracegen ${spec.name} ${spec.args} [options]\n\n${spec.about}\n\n${options.join('\n')}\n${spec.after ? `\n${spec.after}\n` : ''}`;
+}
+
+/** `tracegen --help`: every command with its line and its options. */
+export function usage(): string {
+  const lines = COMMANDS.map((c) => {
+    const head = `  ${`${c.name} ${c.args}`.padEnd(28)}${c.summary}`;
+    // the options, wrapped at 100 columns
+    const lines: string[] = [];
+    for (const o of c.options.filter((x) => x !== HELP).map(flagText)) {
+      const last = lines.at(-1);
+      if (last !== undefined && last.length + o.length + 2 <= 94) lines[lines.length - 1] = `${last}, ${o}`;
+      else lines.push(o);
+    }
+    return `${head}\n${lines.map((l) => `      ${l}`).join('\n')}`;
+  });
+  return `usage: tracegen <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'tracegen <command> --help' for a command's options (see docs/cli.md).\n`;
+}
