@@ -1,8 +1,5 @@
 import {
-  DUMP_COLUMNS,
-  DUMP_TITLE,
-  DUMP_TOTAL,
-  dumpLine,
+  dumpText,
   OFFSET_ARG_MISFITS,
   OFFSET_CPU,
   OFFSET_DATA0,
@@ -121,13 +118,9 @@ export function tableLine(r: DecodedRecord, decoder: SchemaDecoder, frequency: n
  * order, its most recent `count` records oldest first, skipping timestamp 0, then the total.
  */
 export function dumpLines(byRing: ReadonlyMap<number, DecodedRecord[]>, count: number, total: number, decoder: SchemaDecoder): string {
-  let out = DUMP_TITLE(count) + '\n' + DUMP_COLUMNS + '\n';
-  for (const ring of [...byRing.keys()].sort((a, b) => a - b)) {
-    for (const r of byRing.get(ring)!) {
-      if (r.tsHi === 0 && r.tsLo === 0) continue;
-      const name = r.name ?? decoder.nameOf(r);
-      out += dumpLine(u64Big(r.tsHi, r.tsLo), r.cpu, name, u64Big(r.d0hi, r.d0lo), u64Big(r.d1hi, r.d1lo)) + '\n';
-    }
-  }
-  return out + DUMP_TOTAL(total) + '\n';
+  const rows = [...byRing.keys()]
+    .sort((a, b) => a - b)
+    .flatMap((ring) => byRing.get(ring)!)
+    .map((r) => ({ timestamp: u64Big(r.tsHi, r.tsLo), cpu: r.cpu, name: r.name ?? decoder.nameOf(r), data0: u64Big(r.d0hi, r.d0lo), data1: u64Big(r.d1hi, r.d1lo) }));
+  return dumpText(rows, count, total).join('\n') + '\n';
 }

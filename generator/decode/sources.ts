@@ -1,11 +1,9 @@
 import {
   imageBytes,
   isTraceFile,
-  ringOffset,
+  imageRings,
   TraceFileError,
   TraceFileReader,
-  TWO_32,
-  writeIndexOffset,
   type Layout,
   type TraceChunk,
   type TraceHeader,
@@ -130,15 +128,10 @@ export function ringImageBatch(bytes: Uint8Array, layout: Layout, name: string):
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: DecodedRecord[] = [];
   const written = new Map<number, number>();
-  for (let ring = 0; ring < layout.rings; ring++) {
-    const idxHi = view.getUint32(writeIndexOffset(layout, ring) + 4, true);
-    const idxLo = view.getUint32(writeIndexOffset(layout, ring), true);
-    if (idxHi >= 0x200000) throw new DecodeError(`${name}: ring ${ring}'s write index is implausible (${idxHi} x 2^32): not a ring image`);
-    const total = idxHi * TWO_32 + idxLo;
-    written.set(ring, total);
-    const held = Math.min(total, layout.ringSize);
-    const base = ringOffset(layout, ring);
-    for (let i = total - held; i < total; i++) records.push(readRecord(view, base + (i % layout.ringSize) * 32, ring));
+  for (const r of imageRings(view, layout)) {
+    if (r.written >= 2n ** 53n) throw new DecodeError(`${name}: ring ${r.ring}'s write index is implausible (${r.written}): not a ring image`);
+    written.set(r.ring, Number(r.written));
+    for (const at of r.offsets) records.push(readRecord(view, at, r.ring));
   }
   return { records, written };
 }
