@@ -9,7 +9,17 @@
  * `{:#016x}` counts the `0x` in its width of 16, so small values get 14 hex digits. Records with
  * timestamp 0 are skipped, as the kernel skips them.
  */
-import { OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, RECORD_BYTES, ringOffset, writeIndexOffset, type Layout } from './layout.js';
+import {
+  OFFSET_CPU,
+  OFFSET_DATA0,
+  OFFSET_DATA1,
+  OFFSET_ID,
+  OFFSET_TIMESTAMP,
+  RECORD_BYTES,
+  ringOffset,
+  writeIndexOffset,
+  type Layout,
+} from './layout.js';
 
 export interface DumpOptions {
   /** Add lines saying what each ring lost (default true for `dumpTrace`). */
@@ -86,5 +96,9 @@ export function formatDump(image: Uint8Array, layout: Layout, count: number, eve
       data1: view.getBigUint64(at + OFFSET_DATA1, true),
     })),
   );
-  return dumpText(rows, count, rings.reduce((n, r) => n + r.written, 0n));
+  return dumpText(
+    rows,
+    count,
+    rings.reduce((n, r) => n + r.written, 0n),
+  );
 }

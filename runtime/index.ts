@@ -30,7 +30,19 @@ export {
   type TraceHeader,
   type TraceChunk,
 } from './trace-file.js';
-export { formatDump, dumpLine, dumpText, hex016, imageRings, DUMP_TITLE, DUMP_COLUMNS, DUMP_TOTAL, type DumpOptions, type DumpRow, type ImageRing } from './dump.js';
+export {
+  formatDump,
+  dumpLine,
+  dumpText,
+  hex016,
+  imageRings,
+  DUMP_TITLE,
+  DUMP_COLUMNS,
+  DUMP_TOTAL,
+  type DumpOptions,
+  type DumpRow,
+  type ImageRing,
+} from './dump.js';
 export { copyRing, loadWriteIndex, type RingCopy } from './ring-reader.js';
 export * from './bits.js';
 export {

@@ -1,12 +1,4 @@
-import {
-  dumpText,
-  OFFSET_ARG_MISFITS,
-  OFFSET_CPU,
-  OFFSET_DATA0,
-  OFFSET_DATA1,
-  OFFSET_ID,
-  OFFSET_TIMESTAMP,
-} from '../../runtime/index.js';
+import { dumpText, OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP } from '../../runtime/index.js';
 import { u64Big, u64Text, type DecodedRecord } from './record.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import type { JsonArgs } from './json-args.js';
@@ -121,6 +113,12 @@ export function dumpLines(byRing: ReadonlyMap<number, DecodedRecord[]>, count: n
   const rows = [...byRing.keys()]
     .sort((a, b) => a - b)
     .flatMap((ring) => byRing.get(ring)!)
-    .map((r) => ({ timestamp: u64Big(r.tsHi, r.tsLo), cpu: r.cpu, name: r.name ?? decoder.nameOf(r), data0: u64Big(r.d0hi, r.d0lo), data1: u64Big(r.d1hi, r.d1lo) }));
+    .map((r) => ({
+      timestamp: u64Big(r.tsHi, r.tsLo),
+      cpu: r.cpu,
+      name: r.name ?? decoder.nameOf(r),
+      data0: u64Big(r.d0hi, r.d0lo),
+      data1: u64Big(r.d1hi, r.d1lo),
+    }));
   return dumpText(rows, count, total).join('\n') + '\n';
 }

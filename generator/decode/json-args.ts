@@ -109,7 +109,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
         w.ascii(b ? 'true' : 'false');
       };
     case 'int': {
-      if (start === 0 && range === 64 && width === 64) {
+      if (f.wholeWord && width === 64) {
         return (lo, hi, w) => {
           w.bytes(key);
           const h = hi | 0;
@@ -134,7 +134,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
       };
     }
     default: {
-      if (start === 0 && range === 64 && width === 64) {
+      if (f.wholeWord && width === 64) {
         return (lo, hi, w) => {
           w.bytes(key);
           if (hi < 0x200000) w.uint(hi * TWO_32 + lo);

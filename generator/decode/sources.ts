@@ -129,7 +129,8 @@ export function ringImageBatch(bytes: Uint8Array, layout: Layout, name: string):
   const records: DecodedRecord[] = [];
   const written = new Map<number, number>();
   for (const r of imageRings(view, layout)) {
-    if (r.written >= 2n ** 53n) throw new DecodeError(`${name}: ring ${r.ring}'s write index is implausible (${r.written}): not a ring image`);
+    if (r.written >= 2n ** 53n)
+      throw new DecodeError(`${name}: ring ${r.ring}'s write index is implausible (${r.written}): not a ring image`);
     written.set(r.ring, Number(r.written));
     for (const at of r.offsets) records.push(readRecord(view, at, r.ring));
   }

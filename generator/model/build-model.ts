@@ -65,6 +65,8 @@ export function buildModel(raw: RawSchema, text: string, sourcePath: string): Sc
           unit: f.unit,
           doc: f.doc ?? '',
           big: type.width > 53,
+          wholeWord: lo === 0 && hi === 63,
+          typeName: f.type,
         };
       }),
     }))

@@ -88,6 +88,10 @@ export interface FieldModel {
   readonly doc: string;
   /** True when values do not fit a JavaScript number exactly (type width above 53). */
   readonly big: boolean;
+  /** True when the field has its word to itself (bits 0-63). */
+  readonly wholeWord: boolean;
+  /** The type as the schema spells it: `u32`, `i12`, `bool`, or the enum's or flags set's name. */
+  readonly typeName: string;
 }
 
 export interface SpanModel {

@@ -63,7 +63,7 @@ function decodeField(f: FieldModel): string[] {
   ];
   const rawOf = `$rangeBits($d${w}lo, $d${w}hi, ${s}, ${r})`;
   if (f.big) {
-    const whole = s === 0 && r === 64;
+    const whole = f.wholeWord;
     const get = `$view.get${signed ? 'BigInt64' : 'BigUint64'}($o + ${wordOffset(w)}, true)`;
     if (whole && width === 64) return [`const ${name} = ${get};`];
     const fn = signed ? '$bigSignedField' : '$bigUnsignedField';
@@ -98,7 +98,7 @@ function decodeField(f: FieldModel): string[] {
     }
     default: {
       const read =
-        s === 0 && r === 64 && width <= 32
+        f.wholeWord && width <= 32
           ? `$d${w}hi === 0${width < 32 ? ` && $d${w}lo >>> ${width} === 0` : ''} ? $d${w}lo : -1`
           : `$unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width})`;
       if (!canMisfit(f)) return [`const ${name} = ${read};`];

@@ -23,7 +23,7 @@ export function planWords(event: EventModel): [WordPlan, WordPlan] {
 function planWord(fields: readonly FieldModel[]): WordPlan {
   if (fields.some((f) => f.big)) {
     const parts = fields.map(bigPart);
-    const whole = parts.length === 1 && isWholeWord(fields[0]!) ? parts[0]! : `BigInt.asUintN(64, ${parts.join(' | ')})`;
+    const whole = parts.length === 1 && fields[0]!.wholeWord ? parts[0]! : `BigInt.asUintN(64, ${parts.join(' | ')})`;
     return { big: true, lo: '0', hi: '0', whole };
   }
   const lo: string[] = [];
@@ -40,10 +40,6 @@ function join(parts: string[]): string {
   return parts.length === 0 ? '0' : parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' | ');
 }
 
-function isWholeWord(f: FieldModel): boolean {
-  return f.lo === 0 && f.range === 64;
-}
-
 /** The parameter's value as a number, whatever its type. */
 function numeric(f: FieldModel): string {
   return f.type.kind === 'bool' ? `(${f.names.camel} ? 1 : 0)` : f.names.camel;
@@ -54,7 +50,7 @@ function numberParts(f: FieldModel): [string | undefined, string | undefined] {
   const v = numeric(f);
   const signed = f.type.kind === 'int';
   const width = f.type.width;
-  if (isWholeWord(f)) {
+  if (f.wholeWord) {
     if (width <= 32) return [`${v} >>> 0`, signed ? `${v} >> 31` : undefined];
     return [`${v} >>> 0`, `Math.floor(${v} / 4294967296) >>> 0`];
   }
@@ -78,7 +74,7 @@ function mask(bits: number): string {
 
 function bigPart(f: FieldModel): string {
   const v = f.big ? f.names.camel : `BigInt(${numeric(f)})`;
-  if (isWholeWord(f)) return v;
+  if (f.wholeWord) return v;
   const masked = `BigInt.asUintN(${f.range}, ${v})`;
   return f.lo === 0 ? masked : `(${masked} << ${f.lo}n)`;
 }

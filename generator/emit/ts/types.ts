@@ -22,7 +22,7 @@ export function fieldPlace(f: FieldModel): string {
         : f.type.kind === 'bool'
           ? 'bool'
           : `${f.type.kind} ${f.type.ref.names.pascal}`;
-  const where = f.lo === 0 && f.range === 64 ? `data${f.word}` : `data${f.word} bits ${f.lo}-${f.lo + f.range - 1}`;
+  const where = f.wholeWord ? `data${f.word}` : `data${f.word} bits ${f.lo}-${f.lo + f.range - 1}`;
   return `${t}, ${where}`;
 }
 
