@@ -6,6 +6,8 @@ export interface CliIo {
   readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
   /** Reads all of standard input (for `decode -`). */
   readonly stdin?: NodeJS.ReadableStream;
+  /** The clock progress reports go by, in ms (default `Date.now`; tests give their own). */
+  readonly now?: () => number;
 }
 
 /** Exit codes; each means one thing. */

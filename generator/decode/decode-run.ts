@@ -42,14 +42,17 @@ export class DecodeRun {
   #merger: ChunkMerger | undefined;
   #filter!: (r: DecodedRecord) => boolean;
   #chrome: ChromeWriter | undefined;
-  #lastProgress = Date.now();
+  #lastProgress = 0;
   #showedProgress = false;
+  readonly #now: () => number;
 
   constructor(o: DecodeOptions, sink: Sink, io: DecodeIo, input: Input) {
     this.#o = o;
     this.#sink = sink;
     this.#io = io;
     this.#input = input;
+    this.#now = io.now ?? Date.now;
+    this.#lastProgress = this.#now();
   }
 
   #setSchema(model: SchemaModel, clockFrequency: number): void {
@@ -255,7 +258,7 @@ export class DecodeRun {
   /** On a terminal, inputs that take more than half a second show how far they are. */
   #progress(): void {
     if (!this.#io.stderr.isTTY || !this.#input.size) return;
-    const now = Date.now();
+    const now = this.#now();
     if (now - this.#lastProgress < PROGRESS_EVERY_MS) return;
     this.#lastProgress = now;
     this.#showedProgress = true;

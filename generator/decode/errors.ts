@@ -22,4 +22,6 @@ export class InputOpenError extends Error {
 export interface DecodeIo {
   readonly stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
   readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  /** The clock progress reports go by, in ms (default `Date.now`). */
+  readonly now?: () => number;
 }

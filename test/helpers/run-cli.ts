@@ -15,12 +15,16 @@ export interface CliResult {
 }
 
 /** Runs the CLI function in-process with captured streams. */
-export async function runCli(argv: string[], opts: { stdoutTTY?: boolean; stderrTTY?: boolean } = {}): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  opts: { stdoutTTY?: boolean; stderrTTY?: boolean; now?: () => number } = {},
+): Promise<CliResult> {
   const out: Buffer[] = [];
   let err = '';
   const io: CliIo = {
     stdout: { write: (c: string | Uint8Array) => out.push(Buffer.from(c)), isTTY: opts.stdoutTTY ?? false },
     stderr: { write: (c: string) => (err += c), isTTY: opts.stderrTTY ?? false },
+    ...(opts.now ? { now: opts.now } : {}),
   };
   const code = await cli(argv, io);
   const bytes = Buffer.concat(out);
