@@ -87,71 +87,81 @@ function cuts(): number[] {
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** The table, a filter, --last, dump and chrome formats of a cut file. */
+async function otherPaths(file: string, code: number, total: number, perRing: number[]): Promise<void> {
+  const table = await runCli(['decode', file]);
+  expect(table.code).toBe(code);
+  expect(lines(table.stdout)).toHaveLength(total + 1);
+
+  const filtered = await runCli(['decode', file, '--format', 'jsonl', '--cpu', '2', '--event', 'sched_switch_in']);
+  expect(lines(filtered.stdout)).toHaveLength(perRing[2]!);
+
+  const last = await runCli(['decode', file, '--format', 'jsonl', '--last', '2']);
+  expect(last.code).toBe(code);
+  expect(lines(last.stdout)).toHaveLength(sum(perRing.map((n) => Math.min(n, 2))));
+
+  const dump = await runCli(['decode', file, '--format', 'dump', '--last', '3']);
+  expect(dump.code).toBe(code);
+  expect(lines(dump.stdout).filter((l) => /sched_switch_in/.test(l))).toHaveLength(sum(perRing.map((n) => Math.min(n, 3))));
+
+  const chrome = await runCli(['decode', file, '--format', 'chrome']);
+  expect(chrome.code).toBe(code);
+  const events = (JSON.parse(chrome.stdout) as { traceEvents: { ph: string }[] }).traceEvents;
+  expect(events.filter((e) => e.ph === 'i')).toHaveLength(total);
+}
+
 describe('a capture cut at any byte', () => {
   it('is made of several chunks per drain over four rings', () => {
     expect(chunks.length).toBeGreaterThanOrEqual(9);
     expect(new Set(chunks.map((c) => c.ring)).size).toBe(RINGS);
   });
 
-  it.each(cuts())('cut at byte %i: every whole record comes out of every decoder path', async (cut) => {
-    const file = join(TMP, `cut-${cut}.trace`);
-    writeFileSync(file, capture.subarray(0, cut));
-    const perRing = wholeBefore(cut);
-    const total = sum(perRing);
-    const atBoundary = cut === capture.length || chunks.some((c) => c.at === cut);
-    const code = atBoundary ? 0 : 1;
-    const checkError = (stderr: string) => {
-      if (atBoundary) expect(stderr).toBe('');
-      else expect(stderr).toMatch(new RegExp(`^tracegen: \\S+: cut off at byte ${cut}[,:] [^\\n]*\\n$`));
-    };
+  // every cut goes through jsonl in both orders and the generated decoders; every third cut, and
+  // every chunk boundary, through every other format, filter and --last as well
+  it.each(cuts().map((cut, i) => ({ cut, everyPath: i % 3 === 0 })))(
+    'cut at byte $cut: every whole record comes out of every decoder path',
+    async ({ cut, everyPath }) => {
+      const file = join(TMP, `cut-${cut}.trace`);
+      writeFileSync(file, capture.subarray(0, cut));
+      const perRing = wholeBefore(cut);
+      const total = sum(perRing);
+      const atBoundary = cut === capture.length || chunks.some((c) => c.at === cut);
+      const code = atBoundary ? 0 : 1;
+      const checkError = (stderr: string) => {
+        if (atBoundary) expect(stderr).toBe('');
+        else expect(stderr).toMatch(new RegExp(`^tracegen: \\S+: cut off at byte ${cut}[,:] [^\\n]*\\n$`));
+      };
 
-    for (const order of ['time', 'ring']) {
-      const r = await runCli(['decode', file, '--format', 'jsonl', '--order', order]);
-      expect(r.code).toBe(code);
-      checkError(r.stderr);
-      const got = lines(r.stdout).map((l) => JSON.parse(l) as { cpu: number; args: { pid: number } });
-      expect(got).toHaveLength(total);
-      for (let ring = 0; ring < RINGS; ring++) expect(got.filter((g) => g.cpu === ring)).toHaveLength(perRing[ring]!);
-    }
+      for (const order of ['time', 'ring']) {
+        const r = await runCli(['decode', file, '--format', 'jsonl', '--order', order]);
+        expect(r.code).toBe(code);
+        checkError(r.stderr);
+        const got = lines(r.stdout).map((l) => JSON.parse(l) as { cpu: number; args: { pid: number } });
+        expect(got).toHaveLength(total);
+        for (let ring = 0; ring < RINGS; ring++) expect(got.filter((g) => g.cpu === ring)).toHaveLength(perRing[ring]!);
+      }
 
-    const table = await runCli(['decode', file]);
-    expect(table.code).toBe(code);
-    expect(lines(table.stdout)).toHaveLength(total + 1);
+      if (everyPath || atBoundary) await otherPaths(file, code, total, perRing);
 
-    const filtered = await runCli(['decode', file, '--format', 'jsonl', '--cpu', '2', '--event', 'sched_switch_in']);
-    expect(lines(filtered.stdout)).toHaveLength(perRing[2]!);
-
-    const last = await runCli(['decode', file, '--format', 'jsonl', '--last', '2']);
-    expect(last.code).toBe(code);
-    expect(lines(last.stdout)).toHaveLength(sum(perRing.map((n) => Math.min(n, 2))));
-
-    const dump = await runCli(['decode', file, '--format', 'dump', '--last', '3']);
-    expect(dump.code).toBe(code);
-    expect(lines(dump.stdout).filter((l) => /sched_switch_in/.test(l))).toHaveLength(sum(perRing.map((n) => Math.min(n, 3))));
-
-    const chrome = await runCli(['decode', file, '--format', 'chrome']);
-    expect(chrome.code).toBe(code);
-    const events = (JSON.parse(chrome.stdout) as { traceEvents: { ph: string }[] }).traceEvents;
-    expect(events.filter((e) => e.ph === 'i')).toHaveLength(total);
-
-    // the generated decoders yield the same records, then throw the same error
-    const bytes = capture.subarray(0, cut);
-    const viaIterator: v.TraceRecord[] = [];
-    const iterate = () => {
-      for (const rec of v.decodeTrace(bytes)) viaIterator.push(rec);
-    };
-    const viaVisit: v.TraceRecord[] = [];
-    const visit = () => v.forEachRecord(bytes, (rec) => viaVisit.push(rec));
-    if (atBoundary) {
-      iterate();
-      visit();
-    } else {
-      expect(iterate).toThrow(/cut off at byte/);
-      expect(visit).toThrow(/cut off at byte/);
-    }
-    expect(viaIterator).toHaveLength(total);
-    expect(viaVisit).toHaveLength(total);
-  });
+      // the generated decoders yield the same records, then throw the same error
+      const bytes = capture.subarray(0, cut);
+      const viaIterator: v.TraceRecord[] = [];
+      const iterate = () => {
+        for (const rec of v.decodeTrace(bytes)) viaIterator.push(rec);
+      };
+      const viaVisit: v.TraceRecord[] = [];
+      const visit = () => v.forEachRecord(bytes, (rec) => viaVisit.push(rec));
+      if (atBoundary) {
+        iterate();
+        visit();
+      } else {
+        expect(iterate).toThrow(/cut off at byte/);
+        expect(visit).toThrow(/cut off at byte/);
+      }
+      expect(viaIterator).toHaveLength(total);
+      expect(viaVisit).toHaveLength(total);
+    },
+  );
 });
 
 describe('--last and dump of a capture', () => {

@@ -181,13 +181,14 @@ describe('memory and time stay bounded', () => {
 
   it('a ring whose timestamps run far ahead cannot hold the time merge back', () => {
     const chunks: { ring: number; ts: bigint[] }[] = [];
-    for (let d = 0; d < 80_000; d++) chunks.push({ ring: 0, ts: [BigInt(d + 1)] }, { ring: 1, ts: [2n ** 62n + BigInt(d)] });
+    for (let d = 0; d < 30_000; d++) chunks.push({ ring: 0, ts: [BigInt(d + 1)] }, { ring: 1, ts: [2n ** 62n + BigInt(d)] });
     const file = join(TMP, 'ahead.trace');
     writeFileSync(file, traceFile(chunks));
     const m = measure(['decode', file, '--format', 'jsonl', '-o', join(TMP, 'ahead.jsonl')]);
     expect(m.code).toBe(0);
-    expect(readFileSync(join(TMP, 'ahead.jsonl'), 'utf8').trim().split('\n')).toHaveLength(160_000);
-    expect(m.seconds).toBeLessThan(20);
+    expect(readFileSync(join(TMP, 'ahead.jsonl'), 'utf8').trim().split('\n')).toHaveLength(60_000);
+    // quadratic before: 30k drains took about 20 s, 80k took 143 s
+    expect(m.seconds).toBeLessThan(10);
     // and timestamps that go backwards are said to break the order
     const back = join(TMP, 'back.trace');
     writeFileSync(
@@ -320,7 +321,7 @@ describe('generate writes all or nothing, and removes only its own files', () =>
 
   it('two generations into one new folder at once both succeed', async () => {
     const bin = join(ROOT, 'dist/generator/cli/bin.js');
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 2; round++) {
       const out = join(TMP, `race-${round}/deep/er`);
       const both = [0, 1].map(
         () =>
