@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
 import { readEvents } from './helpers/fixtures.js';
 import { hasStackTrace, runBin, runCli } from './helpers/run-cli.js';
+
+afterAll(() => rmSync('test/tmp/decode', { recursive: true, force: true }));
 
 const TMP = 'test/tmp/decode';
 mkdirSync(TMP, { recursive: true });

@@ -1,8 +1,10 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Tracer } from '../runtime/index.js';
 import * as v from '../generated/veridian/index.js';
 import { runCli } from './helpers/run-cli.js';
+
+afterAll(() => rmSync('test/tmp/rings3.trace', { force: true }));
 
 /** A tracer of the veridian schema with a fixed layout, like the generated module's. */
 const tracer = () =>

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers/run-cli.js';
+
+afterAll(() => rmSync('test/tmp/pool.trace', { force: true }));
 
 describe('examples/worker-pool', () => {
   it('writes a capture that decodes to every task, each switched in and out once', async () => {

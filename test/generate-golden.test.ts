@@ -1,10 +1,15 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as packed from './golden/packed/expected/index.js';
 import * as many from './golden/many/expected/index.js';
 import { runCli } from './helpers/run-cli.js';
+
+afterAll(() => {
+  for (const dir of ['generate', 'generate-bad', 'templates-out', 'bad-templates'])
+    rmSync(`test/tmp/${dir}`, { recursive: true, force: true });
+});
 
 const TMP = 'test/tmp/generate';
 

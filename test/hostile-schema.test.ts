@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers/run-cli.js';
+
+afterAll(() => rmSync('test/tmp/hostile-ts', { recursive: true, force: true }));
 
 const OUT = 'test/tmp/hostile-ts';
 const SCHEMA = 'test/schemas/hostile.yaml';

@@ -1,9 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as packed from './golden/packed/expected/index.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
+
+afterAll(() => {
+  // the cargo build cache (cargo-target) is kept: it is what makes reruns fast
+  for (const entry of readdirSync(TMP)) if (entry !== 'cargo-target') rmSync(join(TMP, entry), { recursive: true, force: true });
+});
 
 const TMP = join(ROOT, 'test/tmp/kernel');
 const SCHEMAS = {

@@ -8,11 +8,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSchemaText } from '../generator/load-schema.js';
 import { namesOf } from '../generator/model/names.js';
 import { corpus } from './corpus/words.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
+
+// the cargo build cache in test/tmp/kernel/cargo-target is kept: it is what makes reruns fast
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 const DIR = join(ROOT, 'test/tmp/corpus');
 const WORDS = corpus();
