@@ -2,17 +2,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile } from '../load-schema.js';
-import { UnreadableFileError } from '../load/read-source.js';
 import type { SchemaModel } from '../model/model.js';
 import { DecodeRun, type DecodeOptions } from '../decode/decode-run.js';
 import type { OutputFormat } from '../decode/formats.js';
-import { DecodeError, DecodeOptionError, InputOpenError } from '../decode/errors.js';
+import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 import { Input } from '../decode/input.js';
 import { Sink } from '../decode/sink.js';
 import { detectFormat, type InputFormat } from '../decode/sources.js';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '../../runtime/index.js';
 import { flag, oneOf, parseCommandArgs, str, strs } from './args.js';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, DECODE } from './commands.js';
 
 /**
@@ -44,23 +43,14 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace');
   const schemaPath = str(args, 'schema');
 
-  let input: Input;
-  try {
-    input = new Input(args.positionals[0]!);
-  } catch (e) {
-    if (e instanceof InputOpenError) {
-      io.stderr.write(`tracegen: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
-
   let given: SchemaModel | undefined;
   if (schemaPath !== undefined) {
     const loaded = loadSchemaOrReport(schemaPath, io);
     if (typeof loaded === 'number') return loaded;
     given = loaded;
   }
+
+  const input = new Input(args.positionals[0]!);
 
   let sink: Sink | undefined;
   let run: DecodeRun | undefined;
@@ -108,22 +98,15 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   }
 }
 
+/** The schema of --schema, or the exit code after its diagnostics (an unreadable path goes up to `cli()`). */
 function loadSchemaOrReport(path: string, io: CliIo): SchemaModel | number {
-  try {
-    const r = loadSchemaFile(path);
-    if (!r.model) {
-      io.stderr.write(renderDiagnostics(r.diagnostics, 'text', () => r.text));
-      io.stderr.write(`tracegen: ${path} is not a valid schema\n`);
-      return EXIT_INVALID;
-    }
-    return r.model;
-  } catch (e) {
-    if (e instanceof UnreadableFileError) {
-      io.stderr.write(`tracegen: cannot read ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
+  const r = loadSchemaFile(path);
+  if (!r.model) {
+    io.stderr.write(renderDiagnostics(r.diagnostics, 'text', () => r.text));
+    io.stderr.write(`tracegen: ${path} is not a valid schema\n`);
+    return EXIT_INVALID;
   }
+  return r.model;
 }
 
 /** Images and serial logs carry no schema: use the project's, when it has exactly one. */

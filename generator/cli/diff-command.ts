@@ -1,13 +1,12 @@
 import { renderDiagnostics, type DiagnosticFormat } from '../diagnostics/render.js';
-import { BaselineError, loadSide } from '../diff/baseline.js';
+import { loadSide } from '../diff/baseline.js';
 import { changelog } from '../diff/changelog.js';
 import { fails, type FailOn, type Finding } from '../diff/finding.js';
 import { asReportable, diffLoaded } from '../diff/run-diff.js';
 import type { LoadResult } from '../load-schema.js';
-import { UnreadableFileError } from '../load/read-source.js';
 import type { SchemaModel } from '../model/model.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, DIFF } from './commands.js';
 
 /**
@@ -41,15 +40,8 @@ export function loadBoth(
 ): [LoadResult & { model: SchemaModel }, LoadResult & { model: SchemaModel }] | number {
   const loaded: LoadResult[] = [];
   for (const arg of [baseArg, nextArg]) {
-    try {
-      loaded.push(loadSide(arg));
-    } catch (e) {
-      if (e instanceof BaselineError || e instanceof UnreadableFileError) {
-        io.stderr.write(`tracegen: cannot read ${e.message}\n`);
-        return EXIT_USAGE;
-      }
-      throw e;
-    }
+    // a side that cannot be read at all goes up to cli(): one line, exit 2
+    loaded.push(loadSide(arg));
   }
   const invalid = loaded.filter((l) => !l.model);
   if (invalid.length) {

@@ -2,12 +2,12 @@ import { extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:p
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { packageRoot } from '../package-root.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
-import { describeFsError, UnreadableFileError } from '../load/read-source.js';
+import { describeFsError } from '../load/read-source.js';
 import { emitTarget, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
 import type { GeneratedFile } from '../emit/generated-file.js';
 import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
 import { flag, parseCommandArgs, str, strs } from './args.js';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, GENERATE } from './commands.js';
 
 const RUST_IDENT = '(?:r#)?[A-Za-z_][A-Za-z0-9_]*';
@@ -48,14 +48,8 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
 
   let failed = false;
   for (const schema of schemas) {
-    let result: LoadResult;
-    try {
-      result = loadSchemaFile(schema);
-    } catch (e) {
-      if (!(e instanceof UnreadableFileError)) throw e;
-      io.stderr.write(`tracegen: cannot read ${e.message}\n`);
-      return EXIT_USAGE;
-    }
+    // a schema that cannot be read at all goes up to cli(): one line, exit 2
+    const result: LoadResult = loadSchemaFile(schema);
     io.stderr.write(renderDiagnostics(result.diagnostics, 'text', () => result.text));
     const model = result.model;
     if (!model) {

@@ -15,9 +15,21 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-/** Thrown for a bad command line; the CLI prints its message and exits 2. */
-export class UsageError extends Error {
+/** An error the CLI reports in one line, exiting with its code: caught once, in `cli()`. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** A bad command line: the CLI prints its message and a pointer to `--help`, and exits 2. */
+export class UsageError extends CliError {
   override readonly name = 'UsageError';
+  constructor(message: string) {
+    super(message, EXIT_USAGE);
+  }
 }
 
 /** Thrown when the reader of standard output went away (`tracegen decode big.trace | head`). */

@@ -1,4 +1,5 @@
-import { EXIT_USAGE, UsageError, type CliIo } from './io.js';
+import { UnreadableFileError } from '../load/read-source.js';
+import { CliError, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { COMMANDS, usage } from './commands.js';
 import { validateCommand } from './validate-command.js';
 
@@ -31,10 +32,20 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
+    // the one place errors become messages and exit codes
     if (e instanceof UsageError) {
+      const known = COMMANDS.some((c) => c.name === command);
       io.stderr.write(
-        `tracegen: ${e.message}\n${command && command !== 'help' ? `Run 'tracegen ${COMMANDS.some((c) => c.name === command) ? command + ' ' : ''}--help' for usage.\n` : ''}`,
+        `tracegen: ${e.message}\n${command && command !== 'help' ? `Run 'tracegen ${known ? command + ' ' : ''}--help' for usage.\n` : ''}`,
       );
+      return e.exitCode;
+    }
+    if (e instanceof CliError) {
+      io.stderr.write(`tracegen: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof UnreadableFileError) {
+      io.stderr.write(`tracegen: cannot read ${e.message}\n`);
       return EXIT_USAGE;
     }
     throw e;

@@ -13,11 +13,6 @@ export class DecodeOptionError extends Error {
   override readonly name = 'DecodeOptionError';
 }
 
-/** A path that cannot be opened: exit 2. */
-export class InputOpenError extends Error {
-  override readonly name = 'InputOpenError';
-}
-
 /** Where a decode writes besides its output: the CLI's streams, or a test's. */
 export interface DecodeIo {
   readonly stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { describeFsError } from '../load/read-source.js';
+import { describeFsError, UnreadableFileError } from '../load/read-source.js';
 
-import { DecodeError, InputOpenError } from './errors.js';
+import { DecodeError } from './errors.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -29,12 +29,12 @@ export class Input {
       try {
         this.#fd = openSync(path, 'r');
       } catch (e) {
-        throw new InputOpenError(`cannot read ${path}: ${describeFsError(e)}`);
+        throw new UnreadableFileError(`${path}: ${describeFsError(e)}`);
       }
       this.#closeFd = true;
     }
     const st = fstatSync(this.#fd);
-    if (st.isDirectory()) throw new InputOpenError(`cannot read ${path}: is a directory`);
+    if (st.isDirectory()) throw new UnreadableFileError(`${path}: is a directory`);
     this.size = st.isFile() ? st.size : undefined;
     this.identity = { dev: st.dev, ino: st.ino };
   }

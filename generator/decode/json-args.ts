@@ -78,6 +78,15 @@ function fieldWriter(f: FieldModel): FieldWriter {
     const v = misfitValue(raw, valueKind);
     w.ascii(typeof v === 'bigint' ? bigText(v) : Number.isNaN(v) ? 'null' : String(v));
   };
+  /** A number beyond 2^53, signed or not: exact, as a decimal string where JSON numbers are not. */
+  const bigWriter =
+    (read: (word: bigint, start: number, range: number, width: number) => bigint | undefined): FieldWriter =>
+    (lo, hi, w, out) => {
+      const v = read(u64Big(hi, lo), start, range, width);
+      if (v === undefined) return misfit(lo, hi, w, out);
+      w.bytes(key);
+      w.ascii(bigText(v));
+    };
   switch (f.type.kind) {
     case 'flags': {
       const labels = f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const);
@@ -118,14 +127,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
           else w.ascii(`"${BigInt.asIntN(64, u64Big(hi, lo))}"`);
         };
       }
-      if (f.big) {
-        return (lo, hi, w, out) => {
-          const v = bigSignedField(u64Big(hi, lo), start, range, width);
-          if (v === undefined) return misfit(lo, hi, w, out);
-          w.bytes(key);
-          w.ascii(bigText(v));
-        };
-      }
+      if (f.big) return bigWriter(bigSignedField);
       return (lo, hi, w, out) => {
         const v = signedField(lo, hi, start, range, width);
         if (Number.isNaN(v)) return misfit(lo, hi, w, out);
@@ -141,14 +143,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
           else w.ascii(`"${u64Big(hi, lo)}"`);
         };
       }
-      if (f.big) {
-        return (lo, hi, w, out) => {
-          const v = bigUnsignedField(u64Big(hi, lo), start, range, width);
-          if (v === undefined) return misfit(lo, hi, w, out);
-          w.bytes(key);
-          w.ascii(bigText(v));
-        };
-      }
+      if (f.big) return bigWriter(bigUnsignedField);
       return (lo, hi, w, out) => {
         const v = unsignedField(lo, hi, start, range, width);
         if (v === -1) return misfit(lo, hi, w, out);

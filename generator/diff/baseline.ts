@@ -2,17 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { HEADER_AT, HEADER_FIXED_BYTES, isTraceFile, TraceFileError, TraceFileReader } from '../../runtime/index.js';
 import { loadSchemaBytes, loadSchemaFile, type LoadResult } from '../load-schema.js';
-import { describeFsError, MAX_SCHEMA_BYTES } from '../load/read-source.js';
-
-/** A baseline that cannot be read at all (missing, unknown git revision, a trace without a schema): exit 2. */
-export class BaselineError extends Error {
-  override readonly name = 'BaselineError';
-}
+import { describeFsError, MAX_SCHEMA_BYTES, UnreadableFileError } from '../load/read-source.js';
 
 /**
  * Loads one side of a diff: a schema file, a trace file (the schema it carries), or `REV:PATH`
  * read with `git show` from the repository of the current folder. The loader's limits and checks
- * apply to each; what cannot be read at all throws `BaselineError`.
+ * apply to each; what cannot be read at all throws `UnreadableFileError`.
  *
  * @example
  * const base = loadSide('origin/main:schema/veridian.yaml');
@@ -21,17 +16,17 @@ export function loadSide(arg: string): LoadResult {
   let isFile = false;
   try {
     const st = statSync(arg);
-    if (st.isDirectory()) throw new BaselineError(`${arg}: is a directory, not a schema or trace file`);
+    if (st.isDirectory()) throw new UnreadableFileError(`${arg}: is a directory, not a schema or trace file`);
     isFile = true;
   } catch (e) {
-    if (e instanceof BaselineError) throw e;
+    if (e instanceof UnreadableFileError) throw e;
     const code = (e as { code?: string }).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new BaselineError(`${arg}: ${describeFsError(e)}`);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new UnreadableFileError(`${arg}: ${describeFsError(e)}`);
   }
   if (isFile) return isTraceFile(readHead(arg, 8)) ? traceSchema(arg) : loadSchemaFile(arg);
   const git = /^([^:]+):(.+)$/.exec(arg);
   if (git) return gitSchema(arg, git[1]!, git[2]!);
-  throw new BaselineError(
+  throw new UnreadableFileError(
     `${arg}: no such file (a baseline is a schema file, a trace file, or REV:PATH such as origin/main:schema/x.yaml)`,
   );
 }
@@ -44,7 +39,7 @@ function readHead(path: string, n: number): Uint8Array {
     const got = readSync(fd, buf, 0, n, 0);
     return buf.subarray(0, got);
   } catch (e) {
-    throw new BaselineError(`${path}: ${describeFsError(e)}`);
+    throw new UnreadableFileError(`${path}: ${describeFsError(e)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -54,10 +49,10 @@ function readHead(path: string, n: number): Uint8Array {
 function traceSchema(path: string): LoadResult {
   const file = `${path} (its schema)`;
   const fixed = readHead(path, HEADER_FIXED_BYTES);
-  if (fixed.length < HEADER_FIXED_BYTES) throw new BaselineError(`${path}: the trace file is cut off inside its header`);
+  if (fixed.length < HEADER_FIXED_BYTES) throw new UnreadableFileError(`${path}: the trace file is cut off inside its header`);
   const view = new DataView(fixed.buffer, fixed.byteOffset, fixed.byteLength);
   const textBytes = view.getUint32(HEADER_AT.schemaTextLength, true);
-  if (textBytes === 0) throw new BaselineError(`${path}: the trace file carries no schema`);
+  if (textBytes === 0) throw new UnreadableFileError(`${path}: the trace file carries no schema`);
   if (textBytes > MAX_SCHEMA_BYTES) return loadSchemaBytes(new Uint8Array(textBytes), file);
   const headerBytes = view.getUint32(HEADER_AT.length, true);
   const head = readHead(path, Math.min(headerBytes, HEADER_FIXED_BYTES + textBytes + 8));
@@ -66,10 +61,10 @@ function traceSchema(path: string): LoadResult {
   try {
     reader.chunks().next();
   } catch (e) {
-    if (e instanceof TraceFileError) throw new BaselineError(`${path}: ${e.message}`);
+    if (e instanceof TraceFileError) throw new UnreadableFileError(`${path}: ${e.message}`);
     throw e;
   }
-  if (!reader.header) throw new BaselineError(`${path}: the trace file is cut off inside its header`);
+  if (!reader.header) throw new UnreadableFileError(`${path}: the trace file is cut off inside its header`);
   return loadSchemaBytes(new TextEncoder().encode(reader.header.schemaText), file);
 }
 
@@ -79,7 +74,7 @@ function gitSchema(arg: string, rev: string, path: string): LoadResult {
   if (r.error) {
     const code = (r.error as { code?: string }).code;
     if (code === 'ENOBUFS') return loadSchemaBytes(new Uint8Array(MAX_SCHEMA_BYTES + 1), arg);
-    throw new BaselineError(`${arg}: cannot run git (${code === 'ENOENT' ? 'git is not installed' : r.error.message})`);
+    throw new UnreadableFileError(`${arg}: cannot run git (${code === 'ENOENT' ? 'git is not installed' : r.error.message})`);
   }
   if (r.status !== 0) {
     const why =
@@ -88,7 +83,7 @@ function gitSchema(arg: string, rev: string, path: string): LoadResult {
         .split('\n')
         .find((l) => l.trim() !== '')
         ?.replace(/^fatal: /, '') ?? `git exited with ${r.status}`;
-    throw new BaselineError(`${arg}: ${why}`);
+    throw new UnreadableFileError(`${arg}: ${why}`);
   }
   return loadSchemaBytes(new Uint8Array(r.stdout), arg);
 }
