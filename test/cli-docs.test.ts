@@ -24,3 +24,16 @@ describe.each(COMMANDS.map((c) => ({ command: c.name, spec: c })))('tracegen $co
     for (const o of spec.options.filter((x) => x.name !== 'help')) expect(r.stdout).toContain(`--${o.name}`);
   });
 });
+
+describe('tracegen --version and tracegen help', () => {
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    expect([r.code, r.stdout]).toEqual([0, `${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}\n`]);
+  });
+
+  it("help <command> is the command's --help; an unknown one is a usage error", async () => {
+    for (const c of COMMANDS) expect((await runCli(['help', c.name])).stdout).toBe((await runCli([c.name, '--help'])).stdout);
+    const r = await runCli(['help', 'nope']);
+    expect([r.code, r.stderr]).toEqual([2, "tracegen: no command 'nope' (the commands: validate, generate, diff, decode)\n"]);
+  });
+});

@@ -160,5 +160,5 @@ export function usage(): string {
     }
     return `${head}\n${lines.map((l) => `      ${l}`).join('\n')}`;
   });
-  return `usage: tracegen <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'tracegen <command> --help' for a command's options (see docs/cli.md).\n`;
+  return `usage: tracegen <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'tracegen help <command>' (or 'tracegen <command> --help') for a command's options, 'tracegen --version'\nfor the version; docs/cli.md has them all.\n`;
 }

@@ -1,6 +1,9 @@
 import { UnreadableFileError } from '../load/read-source.js';
 import { CliError, EXIT_USAGE, UsageError, type CliIo } from './io.js';
-import { COMMANDS, usage } from './commands.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
+import { COMMANDS, commandHelp, usage } from './commands.js';
 import { validateCommand } from './validate-command.js';
 
 /**
@@ -22,10 +25,20 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
         return await (await import('./decode-command.js')).decodeCommand(rest, io);
       case 'diff':
         return await (await import('./diff-command.js')).diffCommand(rest, io);
+      case '--version':
+      case '-v':
+        io.stdout.write(`${version()}\n`);
+        return 0;
+      case 'help': {
+        // `tracegen help decode` is `tracegen decode --help`
+        const about = COMMANDS.find((c) => c.name === rest[0]);
+        if (rest.length && !about) throw new UsageError(`no command '${rest[0]}' (the commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+        io.stdout.write(about ? commandHelp(about) : usage());
+        return 0;
+      }
       case undefined:
       case '-h':
       case '--help':
-      case 'help':
         (command === undefined ? io.stderr : io.stdout).write(usage());
         return command === undefined ? EXIT_USAGE : 0;
       default:
@@ -50,4 +63,9 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
+}
+
+/** The version of this tracegen, from its package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
