@@ -367,26 +367,30 @@ export class Tracer {
   }
 
   #stamp(u32: Uint32Array, i: number): void {
-    if (this.#sequence) {
-      // A 64-bit counter from 32-bit atomics, without a lock: the low word is the atomic counter,
-      // and C_SEQ_HALVES counts its halves (value / 2^31), bumped by the thread whose increment
-      // crosses a half. A thread reads the halves just after its increment, and may see them one
-      // off: one behind if its value is just past a crossing whose bump is still to come, one
-      // ahead if it stalled and others crossed the next half meanwhile. The low word's top bit is
-      // the parity of the true count, and its next bit says which case can apply (a value in the
-      // first 2^30 of its half is that far from the next crossing, so can only be behind; one in
-      // the last 2^30 only ahead): the count is exact unless a thread stalls for 2^30 events.
-      const lo = Atomics.add(this.#i32, this.#ctl + C_SEQ, 1) >>> 0;
-      let halves = Atomics.load(this.#i32, this.#ctl + C_SEQ_HALVES) >>> 0;
-      if ((halves & 1) !== lo >>> 31) halves = (lo & 0x40000000) === 0 ? halves + 1 : halves - 1;
-      u32[i] = lo;
-      u32[i + 1] = halves >>> 1;
-      if ((lo & 0x7fffffff) === 0x7fffffff) Atomics.add(this.#i32, this.#ctl + C_SEQ_HALVES, 1);
-    } else {
+    if (this.#sequence) this.#stampSequence(u32, i);
+    else {
       const ns = (perf.now() + this.#originMs) * 1e6;
       u32[i] = ns >>> 0;
       u32[i + 1] = (ns / TWO_32) >>> 0;
     }
+  }
+
+  // Kept apart from #stamp so that the ns path stays small enough to inline into write().
+  #stampSequence(u32: Uint32Array, i: number): void {
+    // A 64-bit counter from 32-bit atomics, without a lock: the low word is the atomic counter,
+    // and C_SEQ_HALVES counts its halves (value / 2^31), bumped by the thread whose increment
+    // crosses a half. A thread reads the halves just after its increment, and may see them one
+    // off: one behind if its value is just past a crossing whose bump is still to come, one
+    // ahead if it stalled and others crossed the next half meanwhile. The low word's top bit is
+    // the parity of the true count, and its next bit says which case can apply (a value in the
+    // first 2^30 of its half is that far from the next crossing, so can only be behind; one in
+    // the last 2^30 only ahead): the count is exact unless a thread stalls for 2^30 events.
+    const lo = Atomics.add(this.#i32, this.#ctl + C_SEQ, 1) >>> 0;
+    let halves = Atomics.load(this.#i32, this.#ctl + C_SEQ_HALVES) >>> 0;
+    if ((halves & 1) !== lo >>> 31) halves = (lo & 0x40000000) === 0 ? halves + 1 : halves - 1;
+    u32[i] = lo;
+    u32[i + 1] = halves >>> 1;
+    if ((lo & 0x7fffffff) === 0x7fffffff) Atomics.add(this.#i32, this.#ctl + C_SEQ_HALVES, 1);
   }
 
   #publish(n: number): void {
