@@ -106,18 +106,20 @@ export class ChunkMerger {
       if (wmHi < nHi || (wmHi === nHi && wmLo < nLo)) [nHi, nLo, nSeq] = [wmHi, wmLo, Infinity];
       let pHi = bHi;
       let pLo = bLo;
+      const runStart = c.o;
       for (;;) {
         emit(c.view, c.o, c.ring);
         c.o += 32;
-        this.#pendingBytes -= 32;
         if (c.o >= c.end) break;
         const hi = c.view.getUint32(c.o + 4, true);
         const lo = c.view.getUint32(c.o, true);
         if (hi < pHi || (hi === pHi && lo < pLo)) this.backwards++;
-        [pHi, pLo] = [hi, lo];
+        pHi = hi;
+        pLo = lo;
         // a tie goes to the chunk that came first, so equal timestamps keep file order
         if (hi > nHi || (hi === nHi && (lo > nLo || (lo === nLo && c.seq > nSeq)))) break;
       }
+      this.#pendingBytes -= c.o - runStart;
       if (c.o >= c.end) {
         const q = this.#queues.get(c.ring)!;
         q.shift();
