@@ -32,7 +32,8 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
       case 'help': {
         // `tracegen help decode` is `tracegen decode --help`
         const about = COMMANDS.find((c) => c.name === rest[0]);
-        if (rest.length && !about) throw new UsageError(`no command '${rest[0]}' (the commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+        if (rest.length && !about)
+          throw new UsageError(`no command '${rest[0]}' (the commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
         io.stdout.write(about ? commandHelp(about) : usage());
         return 0;
       }
