@@ -197,7 +197,7 @@ describe('every name validate accepts compiles in every target', () => {
       const refused = rejected.get(position)!;
       expect([position, refused < WORDS.length]).toEqual([position, true]);
     }
-    // the names the validator must refuse, as the issue found them
+    // names the validator must refuse: each once broke a target
     const refuses = (s: Schema) => !valid(s);
     expect(refuses(base('uint64', { events: [event(0, 'max')] }))).toBe(true);
     expect(refuses(POSITIONS['flags name']!(['type'], 'x'))).toBe(true);
