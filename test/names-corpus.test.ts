@@ -14,7 +14,7 @@ import { namesOf } from '../generator/model/names.js';
 import { corpus } from './corpus/words.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
 
-// the cargo build cache in test/tmp/kernel/cargo-target is kept: it is what makes reruns fast
+// its own cargo build cache (a second cargo on one target folder would wait for its lock) is kept: it is what makes reruns fast
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 const DIR = join(ROOT, 'test/tmp/corpus');
@@ -184,7 +184,7 @@ function run(cmd: string, args: string[], cwd: string) {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
-    env: { ...process.env, CARGO_TARGET_DIR: join(ROOT, 'test/tmp/kernel/cargo-target'), CARGO_TERM_COLOR: 'never' },
+    env: { ...process.env, CARGO_TARGET_DIR: join(ROOT, 'test/tmp/corpus-cargo-target'), CARGO_TERM_COLOR: 'never' },
   });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
