@@ -4,7 +4,7 @@ import { packageRoot } from '../package-root.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError } from '../load/read-source.js';
 import { emitTarget, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
-import type { GeneratedFile } from '../emit/generated-file.js';
+import { shellWord, type GeneratedFile } from '../emit/generated-file.js';
 import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
 import { flag, parseCommandArgs, str, strs } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
@@ -59,11 +59,23 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     }
     const schemaPath = toPosix(relative(process.cwd(), resolve(schema)));
     const outDir = out ?? posix.join('generated', model.name);
+    // the command that makes these files again, as given (less --check): headers and --check print it
+    const regenerate = [
+      'npx tracegen generate',
+      shellWord(schemaPath),
+      ...(out !== undefined ? ['--out', shellWord(out)] : []),
+      ...targets.flatMap((t) => ['--target', t]),
+      ...(str(args, 'templates') !== undefined ? ['--templates', shellWord(str(args, 'templates')!)] : []),
+      ...(str(args, 'runtime') !== undefined ? ['--runtime', shellWord(str(args, 'runtime')!)] : []),
+      ...(str(args, 'rust-visibility') !== undefined ? ['--rust-visibility', shellWord(rustVisibility)] : []),
+      ...(str(args, 'rust-trace-fn') !== undefined ? ['--rust-trace-fn', shellWord(rustTraceFn)] : []),
+    ].join(' ');
     const options = {
       outDir,
       runtimeSpecifier: str(args, 'runtime') ?? runtimeSpecifierFor(outDir),
       rustVisibility,
       rustTraceFn,
+      regenerate,
     };
     const withPath = { ...model, sourcePath: schemaPath };
     const files: GeneratedFile[] = [];
@@ -84,7 +96,7 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     try {
       const changes = planChanges(outDir, files, schemaPath, (path) => extensions.has(extname(path)));
       if (check) {
-        if (!reportCheck(changes, schema, io)) failed = true;
+        if (!reportCheck(changes, schema, regenerate, io)) failed = true;
       } else {
         applyChanges(changes);
         for (const c of changes)
@@ -102,7 +114,7 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
   return failed ? EXIT_INVALID : EXIT_OK;
 }
 
-function reportCheck(changes: readonly FileChange[], schema: string, io: CliIo): boolean {
+function reportCheck(changes: readonly FileChange[], schema: string, regenerate: string, io: CliIo): boolean {
   const stale = changes.filter((c) => c.kind !== 'unchanged');
   if (stale.length === 0) {
     io.stderr.write(`${schema}: generated code is up to date (${changes.length} file${changes.length === 1 ? '' : 's'})\n`);
@@ -113,7 +125,7 @@ function reportCheck(changes: readonly FileChange[], schema: string, io: CliIo):
     io.stderr.write(`tracegen: ${toPosix(c.path)} is ${what}\n`);
     if (c.kind === 'updated') io.stderr.write(shortDiff(c.before!, c.after!));
   }
-  io.stderr.write(`Regenerate with: npx tracegen generate ${schema}  (or npm run generate)\n`);
+  io.stderr.write(`Regenerate with: ${regenerate}\n`);
   return false;
 }
 

@@ -17,6 +17,8 @@ export interface EmitOptions {
   readonly rustVisibility: string;
   /** Rust: path of the kernel's trace function the helpers call. */
   readonly rustTraceFn: string;
+  /** The command that regenerates these files, as every generated header prints it. */
+  readonly regenerate: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface EmitOptions {
 export async function emitTarget(target: Target, model: SchemaModel, options: EmitOptions): Promise<GeneratedFile[]> {
   switch (target) {
     case 'ts':
-      return (await import('./ts/emit-ts.js')).emitTypeScript(model, options.runtimeSpecifier);
+      return (await import('./ts/emit-ts.js')).emitTypeScript(model, options.runtimeSpecifier, options.regenerate);
     case 'rust':
     case 'c':
     case 'md':

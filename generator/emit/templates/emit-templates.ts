@@ -24,11 +24,11 @@ const BUILTIN_DIR = () => join(packageRoot(), 'generator', 'emit', 'templates');
  * code, not HTML) and `strict` (a misspelt name is an error, not an empty string); escaping is
  * done per language by the helpers.
  */
-function engine(ctx: TemplateContext, schemaPath: string): typeof Handlebars {
+function engine(ctx: TemplateContext, schemaPath: string, regenerate: string): typeof Handlebars {
   const hb = Handlebars.create();
   const prefix = ctx.schema.name;
   const helpers: Record<string, (...args: never[]) => unknown> = {
-    preamble: (linePrefix: string) => preamble(schemaPath, typeof linePrefix === 'string' ? linePrefix : '//').trimEnd(),
+    preamble: (linePrefix: string) => preamble(schemaPath, regenerate, typeof linePrefix === 'string' ? linePrefix : '//').trimEnd(),
     or: (...args: unknown[]) => args.slice(0, -1).find((a) => a !== '' && a !== undefined && a !== null) ?? '',
     eq: (a: unknown, b: unknown) => a === b,
     concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
@@ -60,9 +60,9 @@ function engine(ctx: TemplateContext, schemaPath: string): typeof Handlebars {
   return hb;
 }
 
-function render(dir: string, file: string, ctx: TemplateContext, schemaPath: string): GeneratedFile {
+function render(dir: string, file: string, ctx: TemplateContext, schemaPath: string, regenerate: string): GeneratedFile {
   const source = readFileSync(join(dir, file), 'utf8');
-  const template = engine(ctx, schemaPath).compile(source, { noEscape: true, strict: true });
+  const template = engine(ctx, schemaPath, regenerate).compile(source, { noEscape: true, strict: true });
   const text = template(ctx)
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n');
@@ -72,7 +72,7 @@ function render(dir: string, file: string, ctx: TemplateContext, schemaPath: str
 /** Emits a built-in non-TypeScript target (Rust, C or Markdown). */
 export function emitBuiltinTemplates(target: 'rust' | 'c' | 'md', model: SchemaModel, options: EmitOptions): GeneratedFile[] {
   const ctx = templateContext(model, options);
-  return BUILTIN[target].map((file) => render(join(BUILTIN_DIR(), target), file, ctx, model.sourcePath));
+  return BUILTIN[target].map((file) => render(join(BUILTIN_DIR(), target), file, ctx, model.sourcePath, options.regenerate));
 }
 
 /** Emits every `*.hbs` template in a user's folder, with the same context and helpers. */
@@ -85,7 +85,7 @@ export function emitUserTemplates(dir: string, model: SchemaModel, options: Emit
   if (files.length === 0) throw new TemplateError(`--templates ${dir}: no *.hbs templates in it`);
   return files.map((f) => {
     try {
-      return render(dir, f, ctx, model.sourcePath);
+      return render(dir, f, ctx, model.sourcePath, options.regenerate);
     } catch (e) {
       throw new TemplateError(templateErrorText(join(dir, basename(f)), e));
     }

@@ -43,7 +43,11 @@ const RUNTIME_TYPES = ['ArgumentField', 'ClockKind', 'FieldIssue', 'RawWords', '
  * @example
  * const [file] = emitTypeScript(model, '../../runtime/index.js');
  */
-export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): GeneratedFile[] {
+export function emitTypeScript(
+  model: SchemaModel,
+  runtimeSpecifier: string,
+  regenerate = `npx tracegen generate ${model.sourcePath}`,
+): GeneratedFile[] {
   const body: StatementStructures[] = [
     ...section('The schema', schemaConstants(model)),
     ...section('Enums and flags', labelTables(model)),
@@ -84,7 +88,11 @@ export function emitTypeScript(model: SchemaModel, runtimeSpecifier: string): Ge
   ];
   // the whole file in one call, printed straight from its structure (no project, no parse)
   const content = printStructure(
-    { kind: StructureKind.SourceFile, leadingTrivia: `${preamble(model.sourcePath, '//')}/* eslint-disable */\n\n`, statements },
+    {
+      kind: StructureKind.SourceFile,
+      leadingTrivia: `${preamble(model.sourcePath, regenerate, '//')}/* eslint-disable */\n\n`,
+      statements,
+    },
     { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' },
   );
   return [{ path: 'index.ts', content }];
