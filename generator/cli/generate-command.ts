@@ -59,17 +59,20 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     }
     const schemaPath = toPosix(relative(process.cwd(), resolve(schema)));
     const outDir = out ?? posix.join('generated', model.name);
-    // the command that makes these files again, as given (less --check): headers and --check print it
-    const regenerate = [
-      'npx tracegen generate',
-      shellWord(schemaPath),
-      ...(out !== undefined ? ['--out', shellWord(out)] : []),
-      ...targets.flatMap((t) => ['--target', t]),
-      ...(str(args, 'templates') !== undefined ? ['--templates', shellWord(str(args, 'templates')!)] : []),
-      ...(str(args, 'runtime') !== undefined ? ['--runtime', shellWord(str(args, 'runtime')!)] : []),
-      ...(str(args, 'rust-visibility') !== undefined ? ['--rust-visibility', shellWord(rustVisibility)] : []),
-      ...(str(args, 'rust-trace-fn') !== undefined ? ['--rust-trace-fn', shellWord(rustTraceFn)] : []),
-    ].join(' ');
+    // Commands that make files again, as headers and a stale --check print them: each header
+    // names only the options its own file depends on, so that a --check run with other targets
+    // still finds it up to date; --check names everything it was given.
+    const given = (flag: string, value: string | undefined) => (value === undefined ? [] : [`--${flag}`, shellWord(value)]);
+    const rust = [...given('rust-visibility', str(args, 'rust-visibility')), ...given('rust-trace-fn', str(args, 'rust-trace-fn'))];
+    const command = (...rest: string[]) => ['npx tracegen generate', shellWord(schemaPath), ...given('out', out), ...rest].join(' ');
+    const regenerateFile: Record<Target | 'templates', string> = {
+      ts: command(...given('runtime', str(args, 'runtime'))),
+      rust: command('--target', 'rust', ...rust),
+      c: command('--target', 'c'),
+      md: command('--target', 'md'),
+      templates: command(...given('templates', str(args, 'templates')), ...rust),
+    };
+    const regenerate = command(...targets.flatMap((t) => ['--target', t]), ...given('templates', str(args, 'templates')), ...given('runtime', str(args, 'runtime')), ...rust);
     const options = {
       outDir,
       runtimeSpecifier: str(args, 'runtime') ?? runtimeSpecifierFor(outDir),
@@ -79,12 +82,12 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     };
     const withPath = { ...model, sourcePath: schemaPath };
     const files: GeneratedFile[] = [];
-    for (const t of wanted) files.push(...(await emitTarget(t, withPath, options)));
+    for (const t of wanted) files.push(...(await emitTarget(t, withPath, { ...options, regenerate: regenerateFile[t] })));
     const templates = str(args, 'templates');
     if (templates !== undefined) {
       const { emitUserTemplates, TemplateError } = await import('../emit/templates/emit-templates.js');
       try {
-        files.push(...emitUserTemplates(templates, withPath, options));
+        files.push(...emitUserTemplates(templates, withPath, { ...options, regenerate: regenerateFile.templates }));
       } catch (e) {
         if (!(e instanceof TemplateError)) throw e;
         io.stderr.write(`tracegen: ${e.message}; nothing written\n`);

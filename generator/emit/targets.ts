@@ -17,7 +17,7 @@ export interface EmitOptions {
   readonly rustVisibility: string;
   /** Rust: path of the kernel's trace function the helpers call. */
   readonly rustTraceFn: string;
-  /** The command that regenerates these files, as every generated header prints it. */
+  /** The command that regenerates this target's files, as their headers print it. */
   readonly regenerate: string;
 }
 
