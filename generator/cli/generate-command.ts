@@ -72,7 +72,12 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
       md: command('--target', 'md'),
       templates: command(...given('templates', str(args, 'templates')), ...rust),
     };
-    const regenerate = command(...targets.flatMap((t) => ['--target', t]), ...given('templates', str(args, 'templates')), ...given('runtime', str(args, 'runtime')), ...rust);
+    const regenerate = command(
+      ...targets.flatMap((t) => ['--target', t]),
+      ...given('templates', str(args, 'templates')),
+      ...given('runtime', str(args, 'runtime')),
+      ...rust,
+    );
     const options = {
       outDir,
       runtimeSpecifier: str(args, 'runtime') ?? runtimeSpecifierFor(outDir),
