@@ -37,11 +37,9 @@ export function loadSchemaFile(path: string): LoadResult {
 
 /** Loads and checks schema bytes from elsewhere than a file (git, a trace file's header). */
 export function loadSchemaBytes(bytes: Uint8Array, file: string): LoadResult {
+  const refused = refuseLarge(bytes.length, file);
+  if (refused) return refused;
   const sink = new DiagnosticSink(file);
-  if (bytes.length > MAX_SCHEMA_BYTES) {
-    sink.error('file-too-large', WHOLE_FILE, `schema is ${bytes.length} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);
-    return { file, text: undefined, diagnostics: sink.list, model: undefined };
-  }
   const text = decodeText(bytes, sink);
   if (text === undefined) return { file, text, diagnostics: sink.list, model: undefined };
   return checkText(text, file, sink);
@@ -49,14 +47,15 @@ export function loadSchemaBytes(bytes: Uint8Array, file: string): LoadResult {
 
 /** Loads and checks schema text (a trace file's embedded schema, or a test's inline one). */
 export function loadSchemaText(text: string, file: string): LoadResult {
+  return refuseLarge(Buffer.byteLength(text), file) ?? checkText(text, file, new DiagnosticSink(file));
+}
+
+/** The file reader's limit, for schemas from elsewhere (a trace file's header, git): the refusal, or undefined. */
+function refuseLarge(bytes: number, file: string): LoadResult | undefined {
+  if (bytes <= MAX_SCHEMA_BYTES) return undefined;
   const sink = new DiagnosticSink(file);
-  // the file reader's limit, for text from elsewhere (a trace file's header, git)
-  const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_SCHEMA_BYTES) {
-    sink.error('file-too-large', WHOLE_FILE, `schema is ${bytes} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);
-    return { file, text: undefined, diagnostics: sink.list, model: undefined };
-  }
-  return checkText(text, file, sink);
+  sink.error('file-too-large', WHOLE_FILE, `schema is ${bytes} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);
+  return { file, text: undefined, diagnostics: sink.list, model: undefined };
 }
 
 function checkText(text: string, file: string, sink: DiagnosticSink): LoadResult {

@@ -47,15 +47,11 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
     }
   } catch (e) {
     // the one place errors become messages and exit codes
-    if (e instanceof UsageError) {
-      const known = COMMANDS.some((c) => c.name === command);
-      io.stderr.write(
-        `tracegen: ${e.message}\n${command && command !== 'help' ? `Run 'tracegen ${known ? command + ' ' : ''}--help' for usage.\n` : ''}`,
-      );
-      return e.exitCode;
-    }
     if (e instanceof CliError) {
-      io.stderr.write(`tracegen: ${e.message}\n`);
+      const known = COMMANDS.some((c) => c.name === command);
+      const hint =
+        e instanceof UsageError && command && command !== 'help' ? `Run 'tracegen ${known ? command + ' ' : ''}--help' for usage.\n` : '';
+      io.stderr.write(`tracegen: ${e.message}\n${hint}`);
       return e.exitCode;
     }
     if (e instanceof UnreadableFileError) {
