@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { measure } from 'mitata';
 import pino from 'pino';
 import * as v from '../generated/veridian/index.js';
-import { Tracer } from '../runtime/index.js';
+import { Tracer } from '@tracegen/runtime';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist/generator/cli/bin.js');

@@ -3,7 +3,7 @@
  * normally import the generated module, not this one.
  *
  * @example
- * import { Tracer } from 'tracegen/runtime';
+ * import { Tracer } from '@tracegen/runtime';
  * const tracer = new Tracer({ layout: { ringSize: 4096, rings: 16 }, eventName: () => 'x', schemaText, schemaHash });
  * tracer.enable();
  * if (tracer.mask[0]! & 1) tracer.write(0, 42, 0, 7, 0);
@@ -58,3 +58,4 @@ export {
   type FieldValueKind,
 } from './field-codec.js';
 export { appendRecord, readRawRecord, type RawRecord } from './image-writer.js';
+export { RUNTIME_VERSION, RuntimeVersionError, requireRuntime } from './version.js';

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
-import { CHUNK_HEADER_BYTES, RECORD_BYTES, Tracer, TraceFileReader } from '../runtime/index.js';
+import { CHUNK_HEADER_BYTES, RECORD_BYTES, Tracer, TraceFileReader } from '@tracegen/runtime';
 import { runCli } from './helpers/run-cli.js';
 
 mkdirSync('test/tmp', { recursive: true });

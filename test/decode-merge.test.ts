@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Tracer } from '../runtime/index.js';
+import { Tracer } from '@tracegen/runtime';
 import * as v from '../generated/veridian/index.js';
 import { runCli } from './helpers/run-cli.js';
 

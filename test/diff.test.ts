@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
-import { Tracer } from '../runtime/index.js';
+import { Tracer } from '@tracegen/runtime';
 import { hasStackTrace, ROOT, runBin, runCli } from './helpers/run-cli.js';
 
 mkdirSync('test/tmp', { recursive: true });

@@ -11,7 +11,7 @@ import { writeJsonAt } from '../generator/decode/formats.js';
 import { issuesOf, SchemaDecoder } from '../generator/decode/schema-decoder.js';
 import { readRecord } from '../generator/decode/record.js';
 import { loadSchemaFile } from '../generator/load-schema.js';
-import { flagsText } from '../runtime/index.js';
+import { flagsText } from '@tracegen/runtime';
 import * as packed from './golden/packed/expected/index.js';
 
 const model = loadSchemaFile('test/golden/packed/schema.yaml').model!;

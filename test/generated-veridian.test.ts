@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
-import { readTraceFile } from '../runtime/index.js';
+import { readTraceFile } from '@tracegen/runtime';
 
 describe('generated/veridian', () => {
   it("has the seed's enum values, names and unknown", () => {

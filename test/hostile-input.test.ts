@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
 import { applyChanges } from '../generator/emit/write-files.js';
-import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from '../runtime/index.js';
+import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from '@tracegen/runtime';
 import { hasStackTrace, ROOT, runCli } from './helpers/run-cli.js';
 
 mkdirSync('test/tmp', { recursive: true });

@@ -9,7 +9,7 @@ import {
   ringOffset,
   Tracer,
   writeIndexOffset,
-} from '../runtime/index.js';
+} from '@tracegen/runtime';
 import { readEvents, seedFixture } from './helpers/fixtures.js';
 
 const VERIDIAN = { ringSize: 4096, rings: 16 };

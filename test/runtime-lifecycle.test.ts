@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { readTraceFile, Tracer, TraceFileReader, writeIndexOffset, type TraceChunk } from '../runtime/index.js';
+import { readTraceFile, Tracer, TraceFileReader, writeIndexOffset, type TraceChunk } from '@tracegen/runtime';
 
 const CHURN = new URL('./helpers/churn-worker.mjs', import.meta.url);
 const CARRY = new URL('./helpers/carry-worker.mjs', import.meta.url);

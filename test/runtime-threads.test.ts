@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { readTraceFile, Tracer, type TraceChunk } from '../runtime/index.js';
+import { readTraceFile, Tracer, type TraceChunk } from '@tracegen/runtime';
 
 const WORKER = new URL('./helpers/stress-worker.mjs', import.meta.url);
 const tracerFor = (layout: { ringSize: number; rings: number }) =>

@@ -9,7 +9,7 @@ import { misfitBits, planWords } from '../generator/emit/ts/packing.js';
 import { shortDiff } from '../generator/emit/write-files.js';
 import { loadSchemaText } from '../generator/load-schema.js';
 import type { EventModel } from '../generator/model/model.js';
-import { bigSignedField, bigUnsignedField, packHi, packLo, signedField, unsignedField } from '../runtime/index.js';
+import { bigSignedField, bigUnsignedField, packHi, packLo, signedField, unsignedField } from '@tracegen/runtime';
 
 /** A random event: fields of random widths and signedness placed without overlap in both words. */
 const eventShape = fc

@@ -2,23 +2,26 @@
 // Edit the schema, then run `npx tracegen generate schema/veridian.yaml`.
 /* eslint-disable */
 
-import { addIssue as $addIssue } from '../../runtime/index.js';
-import type { ArgumentField as $ArgumentField } from '../../runtime/index.js';
-import type { ClockKind as $ClockKind } from '../../runtime/index.js';
-import type { FieldIssue as $FieldIssue } from '../../runtime/index.js';
-import { flagsText as $flagsText } from '../../runtime/index.js';
-import { hexOf as $hexOf } from '../../runtime/index.js';
-import { misfitValue as $misfitValue } from '../../runtime/index.js';
-import { rangeBits as $rangeBits } from '../../runtime/index.js';
-import { rawWords as $rawWords } from '../../runtime/index.js';
-import type { RawWords as $RawWords } from '../../runtime/index.js';
-import { recordViews as $recordViews } from '../../runtime/index.js';
-import type { RingStats as $RingStats } from '../../runtime/index.js';
-import { storedMisfitText as $storedMisfitText } from '../../runtime/index.js';
-import type { TraceHeader as $TraceHeader } from '../../runtime/index.js';
-import { Tracer as $Tracer } from '../../runtime/index.js';
-import { withArgumentIssues as $withArgumentIssues } from '../../runtime/index.js';
-export { TraceFileError, TracingError } from '../../runtime/index.js';
+import { addIssue as $addIssue } from '@tracegen/runtime';
+import type { ArgumentField as $ArgumentField } from '@tracegen/runtime';
+import type { ClockKind as $ClockKind } from '@tracegen/runtime';
+import type { FieldIssue as $FieldIssue } from '@tracegen/runtime';
+import { flagsText as $flagsText } from '@tracegen/runtime';
+import { hexOf as $hexOf } from '@tracegen/runtime';
+import { misfitValue as $misfitValue } from '@tracegen/runtime';
+import { rangeBits as $rangeBits } from '@tracegen/runtime';
+import { rawWords as $rawWords } from '@tracegen/runtime';
+import type { RawWords as $RawWords } from '@tracegen/runtime';
+import { recordViews as $recordViews } from '@tracegen/runtime';
+import { requireRuntime as $requireRuntime } from '@tracegen/runtime';
+import type { RingStats as $RingStats } from '@tracegen/runtime';
+import { storedMisfitText as $storedMisfitText } from '@tracegen/runtime';
+import type { TraceHeader as $TraceHeader } from '@tracegen/runtime';
+import { Tracer as $Tracer } from '@tracegen/runtime';
+import { withArgumentIssues as $withArgumentIssues } from '@tracegen/runtime';
+export { TraceFileError, TracingError } from '@tracegen/runtime';
+
+$requireRuntime('^0.1.0', 'the tracegen module of schema veridian');
 
 // The schema
 

@@ -2,7 +2,7 @@ import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../load/yaml-document.js';
 import type { RawEvent, RawField, RawSchema } from '../model/raw-schema.js';
 import { namesOf } from '../model/names.js';
-import { imageBytes } from '../../runtime/layout.js';
+import { imageBytes } from '@tracegen/runtime';
 import { enumWidth } from '../model/model.js';
 import {
   cConstantProblem,

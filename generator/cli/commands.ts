@@ -64,7 +64,7 @@ unchanged files are left alone; generated files the run no longer produces are r
     { name: 'check', help: 'write nothing; exit 1 when generated files are out of date' },
     { name: 'rust-visibility', value: 'V', help: 'Rust item visibility (default pub(crate))' },
     { name: 'rust-trace-fn', value: 'P', help: "Rust path of the kernel's trace function (default trace_event)" },
-    { name: 'runtime', value: 'SPEC', help: 'import path of the runtime (default: relative to this package)' },
+    { name: 'runtime', value: 'SPEC', help: 'import path of the runtime (default @tracegen/runtime)' },
     HELP,
   ],
 };

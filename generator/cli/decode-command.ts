@@ -9,7 +9,7 @@ import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 import { Input } from '../decode/input.js';
 import { Sink } from '../decode/sink.js';
 import { detectFormat, type InputFormat } from '../decode/sources.js';
-import { MAX_FREQUENCY, MIN_FREQUENCY } from '../../runtime/index.js';
+import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
 import { flag, oneOf, parseCommandArgs, str, strs } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, DECODE } from './commands.js';

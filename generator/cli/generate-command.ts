@@ -1,9 +1,8 @@
-import { extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { extname, posix, relative, resolve, sep } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
-import { packageRoot } from '../package-root.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError } from '../load/read-source.js';
-import { emitTarget, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
+import { emitTarget, RUNTIME_PACKAGE, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
 import { shellWord, type GeneratedFile } from '../emit/generated-file.js';
 import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
 import { flag, parseCommandArgs, str, strs } from './args.js';
@@ -80,7 +79,7 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     );
     const options = {
       outDir,
-      runtimeSpecifier: str(args, 'runtime') ?? runtimeSpecifierFor(outDir),
+      runtimeSpecifier: str(args, 'runtime') ?? RUNTIME_PACKAGE,
       rustVisibility,
       rustTraceFn,
       regenerate,
@@ -135,17 +134,6 @@ function reportCheck(changes: readonly FileChange[], schema: string, regenerate:
   }
   io.stderr.write(`Regenerate with: ${regenerate}\n`);
   return false;
-}
-
-/**
- * How generated TypeScript imports the runtime: by relative path when the output lies inside
- * this package (so `dist/` mirrors the tree), else through the package export `tracegen/runtime`.
- */
-function runtimeSpecifierFor(outDir: string): string {
-  const root = packageRoot();
-  const fromPackage = relative(root, resolve(outDir));
-  if (fromPackage.startsWith('..') || isAbsolute(fromPackage)) return 'tracegen/runtime';
-  return `${toPosix(relative(resolve(outDir), join(root, 'runtime')))}/index.js`;
 }
 
 function toPosix(p: string): string {

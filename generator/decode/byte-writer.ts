@@ -1,4 +1,4 @@
-import { TWO_32 } from '../../runtime/layout.js';
+import { TWO_32 } from '@tracegen/runtime';
 
 /**
  * Writes ASCII text and decimal numbers straight into a byte buffer: `--format jsonl` of a large

@@ -1,4 +1,4 @@
-import { imageBytes, OFFSET_ID, type TraceHeader } from '../../runtime/index.js';
+import { imageBytes, OFFSET_ID, type TraceHeader } from '@tracegen/runtime';
 import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
 import { loadSchemaText } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';

@@ -1,4 +1,4 @@
-import { dumpText, OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP } from '../../runtime/index.js';
+import { dumpText, OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP } from '@tracegen/runtime';
 import { u64Big, u64Text, type DecodedRecord } from './record.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import type { JsonArgs } from './json-args.js';

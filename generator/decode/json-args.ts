@@ -12,7 +12,7 @@ import {
   TWO_32,
   unknownEnumText,
   unsignedField,
-} from '../../runtime/index.js';
+} from '@tracegen/runtime';
 import type { EventModel, FieldModel } from '../model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { u64Big } from './record.js';

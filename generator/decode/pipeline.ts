@@ -1,4 +1,4 @@
-import { OFFSET_TIMESTAMP, RECORD_BYTES } from '../../runtime/index.js';
+import { OFFSET_TIMESTAMP, RECORD_BYTES } from '@tracegen/runtime';
 import type { DecodedRecord } from './record.js';
 
 /** Records of one ring in a drain, still in the file's bytes. */

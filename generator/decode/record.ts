@@ -1,4 +1,4 @@
-import { OFFSET_ARG_MISFITS, OFFSET_DATA0, OFFSET_DATA1, OFFSET_CPU, OFFSET_ID, OFFSET_TIMESTAMP, TWO_32 } from '../../runtime/index.js';
+import { OFFSET_ARG_MISFITS, OFFSET_DATA0, OFFSET_DATA1, OFFSET_CPU, OFFSET_ID, OFFSET_TIMESTAMP, TWO_32 } from '@tracegen/runtime';
 
 /**
  * A record on its way through `decode`: the kernel's 32 bytes as plain numbers (u64 values as

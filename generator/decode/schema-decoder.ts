@@ -14,7 +14,7 @@ import {
   storedMisfitText,
   unknownEnumText,
   unsignedField,
-} from '../../runtime/index.js';
+} from '@tracegen/runtime';
 import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { jsonArgsWriter, type ArgsWriter, type JsonArgs } from './json-args.js';

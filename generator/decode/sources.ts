@@ -7,7 +7,7 @@ import {
   type Layout,
   type TraceChunk,
   type TraceHeader,
-} from '../../runtime/index.js';
+} from '@tracegen/runtime';
 import { DecodeError } from './errors.js';
 import type { Input } from './input.js';
 import type { ChunkView } from './pipeline.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { HEADER_AT, HEADER_FIXED_BYTES, isTraceFile, TraceFileError, TraceFileReader } from '../../runtime/index.js';
+import { HEADER_AT, HEADER_FIXED_BYTES, isTraceFile, TraceFileError, TraceFileReader } from '@tracegen/runtime';
 import { loadSchemaBytes, loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError, MAX_SCHEMA_BYTES, UnreadableFileError } from '../load/read-source.js';
 

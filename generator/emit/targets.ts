@@ -8,6 +8,9 @@ export type Target = (typeof TARGETS)[number];
 /** The kind of file each target writes: only such files are ever removed as stale for it. */
 export const TARGET_EXTENSIONS: Record<Target, string> = { ts: '.ts', rust: '.rs', c: '.h', md: '.md' };
 
+/** What generated TypeScript imports the runtime as, unless told otherwise: its npm package. */
+export const RUNTIME_PACKAGE = '@tracegen/runtime';
+
 export interface EmitOptions {
   /** Output folder, relative to where the command runs (for the TS target's runtime import). */
   readonly outDir: string;

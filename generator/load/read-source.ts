@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { MAX_SCHEMA_BYTES } from '../../runtime/index.js';
+import { MAX_SCHEMA_BYTES } from '@tracegen/runtime';
 import { WHOLE_FILE, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 
 /** Schemas are hand-written; anything this large is a mistake, and parsing it would only be slow. */

@@ -2,7 +2,7 @@
 // index just below 2^32 and writes across the carry.
 // 'sequence': each round, writes `count` records stamped by the shared sequence clock.
 import { workerData } from 'node:worker_threads';
-import { Tracer } from '../../dist/runtime/index.js';
+import { Tracer } from '@tracegen/runtime';
 
 const { buffer, layout, mode, rounds, count, control } = workerData;
 const ctl = new Int32Array(control); // [0] round the parent started, [1] workers done with it

@@ -2,7 +2,7 @@
 // and ends as told: 'exit' returns normally, 'process-exit' calls process.exit, 'spin' writes
 // until the parent terminates it (mid-write, as a killed thread stops).
 import { parentPort, workerData } from 'node:worker_threads';
-import { Tracer } from '../../dist/runtime/index.js';
+import { Tracer } from '@tracegen/runtime';
 
 const { buffer, layout, index, mode, count } = workerData;
 const tracer = new Tracer({ layout, eventName: () => 'x', schemaText: 'name: churn\n', schemaHash: '00'.repeat(32) });

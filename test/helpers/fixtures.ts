@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RawRecord } from '../../runtime/index.js';
+import type { RawRecord } from '@tracegen/runtime';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url);
 

@@ -2,7 +2,7 @@
 // stop. Each record is checkable on its own: data0 = its sequence number in this worker,
 // data1 = a hash of data0 and the ring, so a torn record (halves of two writes) is caught.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Tracer, TracingError } from '../../dist/runtime/index.js';
+import { Tracer, TracingError } from '@tracegen/runtime';
 
 const { buffer, layout, stop } = workerData;
 const tracer = new Tracer({ layout, eventName: () => 'x', schemaText: 'name: stress\n', schemaHash: '00'.repeat(32) });

@@ -1,4 +1,4 @@
-import { imageBytes, RECORD_BYTES, ringBytes } from '../../../runtime/layout.js';
+import { imageBytes, RECORD_BYTES, ringBytes } from '@tracegen/runtime';
 import type { EnumModel, EventModel, FieldModel, FlagsModel, Names, SchemaModel } from '../../model/model.js';
 import { namesOf } from '../../model/names.js';
 

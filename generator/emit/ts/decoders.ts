@@ -1,4 +1,4 @@
-import { OFFSET_ARG_MISFITS, OFFSET_DATA0 } from '../../../runtime/layout.js';
+import { OFFSET_ARG_MISFITS, OFFSET_DATA0 } from '@tracegen/runtime';
 
 /** The expression that reads a record's argument-misfit word (zero in all but misfit calls). */
 export const ARGUMENT_WORD = (view: string, offset: string) => `${view}.getUint32(${offset} + ${OFFSET_ARG_MISFITS}, true)`;

@@ -1,5 +1,5 @@
 import { TS_NAMES } from '../../model/target-names.js';
-import { imageBytes, OFFSET_CPU, OFFSET_ID, RECORD_BYTES } from '../../../runtime/layout.js';
+import { imageBytes, OFFSET_CPU, OFFSET_ID, RECORD_BYTES, RUNTIME_VERSION } from '@tracegen/runtime';
 import type { StatementStructures } from 'ts-morph';
 import { printStructure, StructureKind, VariableDeclarationKind } from './ts-morph.js';
 import type { EventModel, SchemaModel } from '../../model/model.js';
@@ -15,6 +15,7 @@ import { fieldTsType, labelTableName } from './types.js';
 const RUNTIME_IMPORTS = [
   'Tracer',
   'recordViews',
+  'requireRuntime',
   'addIssue',
   'bigSignedField',
   'bigUnsignedField',
@@ -41,14 +42,16 @@ const RUNTIME_TYPES = ['ArgumentField', 'ClockKind', 'FieldIssue', 'RawWords', '
  * runtime's controls, built as ts-morph structures and printed in one call.
  *
  * @example
- * const [file] = emitTypeScript(model, '../../runtime/index.js');
+ * const [file] = emitTypeScript(model, '@tracegen/runtime');
  */
 export function emitTypeScript(
   model: SchemaModel,
   runtimeSpecifier: string,
   regenerate = `npx tracegen generate ${model.sourcePath}`,
 ): GeneratedFile[] {
-  const body: StatementStructures[] = [
+  const body: (StatementStructures | string)[] = [
+    // first, so that a runtime this module cannot run on says so as it loads, not in a tracepoint later
+    `\n$requireRuntime(${tsString(`^${RUNTIME_VERSION}`)}, ${tsString(`the tracegen module of schema ${model.name}`)});\n`,
     ...section('The schema', schemaConstants(model)),
     ...section('Enums and flags', labelTables(model)),
     ...section('Event types and their printed names', eventTypes(model)),
@@ -69,7 +72,7 @@ export function emitTypeScript(
     ...RUNTIME_IMPORTS.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: false })),
     ...RUNTIME_TYPES.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: true })),
   ].sort((a, b) => a.name.localeCompare(b.name));
-  const statements: StatementStructures[] = [
+  const statements: (StatementStructures | string)[] = [
     // one import a line
     ...imports.map(
       ({ name, alias, isTypeOnly }): StatementStructures => ({

@@ -1,4 +1,4 @@
-import { dataOffset } from '../../../runtime/layout.js';
+import { dataOffset } from '@tracegen/runtime';
 import type { FunctionDeclarationStructure } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
 import type { EventModel, FieldModel } from '../../model/model.js';

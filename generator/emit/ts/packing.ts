@@ -1,4 +1,4 @@
-import { argumentMisfitBit } from '../../../runtime/field-codec.js';
+import { argumentMisfitBit } from '@tracegen/runtime';
 import type { EventModel, FieldModel } from '../../model/model.js';
 
 /**
