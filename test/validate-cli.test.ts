@@ -86,7 +86,7 @@ describe('tracegen validate', () => {
   });
 
   it('exits 2 for usage errors: no file, unknown flag, bad format, missing file, directory', async () => {
-    expect((await runCli(['validate'])).code).toBe(2);
+    expect((await runCli(['validate', '--config', join(tmp, 'none.yaml')])).code).toBe(2);
     expect((await runCli(['validate', '--bogus', 'x.yaml'])).code).toBe(2);
     expect((await runCli(['validate', '--format', 'xml', 'schema/veridian.yaml'])).code).toBe(2);
     const missing = await runCli(['validate', join(tmp, 'nope.yaml')]);
@@ -100,7 +100,10 @@ describe('tracegen validate', () => {
 
   it("usage errors exit 2 in every command, in the tool's own words", async () => {
     const cases: [string[], string][] = [
-      [['generate'], 'tracegen: generate needs at least one schema file'],
+      [['generate', '--config', 'x.yaml', 'schema/veridian.yaml'], 'tracegen: --config goes without schema files: it lists them'],
+      [['generate', '--out', 'x'], 'tracegen: --out goes with schema files; without them, the project config says it'],
+      [['generate', '--watch', '--check'], 'tracegen: --watch writes as files change; --check writes nothing: use one'],
+      [['diff', 'a.yaml'], 'tracegen: diff takes a baseline and a schema: tracegen diff <baseline> <schema>'],
       [['generate', '--bogus', 'schema/veridian.yaml'], "tracegen: unknown option '--bogus'"],
       [['generate', '--target', 'py', 'schema/veridian.yaml'], "tracegen: --target must be one of ts, rust, c, md, not 'py'"],
       [['generate', '--out', 'x', 'a.yaml', 'b.yaml'], 'tracegen: --out takes one schema; without it each goes to generated/<name>/'],

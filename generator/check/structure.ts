@@ -1,17 +1,17 @@
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticCode, DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../load/yaml-document.js';
-import { jsonSchemaErrors } from './json-schema.js';
+import { jsonSchemaErrors, type JsonSchemaKind } from './json-schema.js';
 
 /**
  * Structural check: the JSON Schema, with each ajv error turned into a diagnostic that points at
  * the offending key or value. Returns true when the structure is valid.
  */
-export function checkStructure(value: unknown, source: YamlSource, sink: DiagnosticSink): boolean {
-  const errors = jsonSchemaErrors(value);
+export function checkStructure(value: unknown, source: YamlSource, sink: DiagnosticSink, kind: JsonSchemaKind = 'schema'): boolean {
+  const errors = jsonSchemaErrors(value, kind);
   const seen = new Set<string>();
   for (const err of errors) {
-    const d = toDiagnostic(err, source);
+    const d = toDiagnostic(err, source, kind === 'schema' ? 'the schema' : 'the configuration');
     if (!d) continue;
     const key = `${d.code}:${d.span.line}:${d.span.column}`;
     if (seen.has(key)) continue;
@@ -30,8 +30,8 @@ function pathOf(instancePath: string): (string | number)[] {
     .map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
 }
 
-function describe(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'the schema';
+function describe(path: readonly (string | number)[], root: string): string {
+  if (path.length === 0) return root;
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
@@ -58,6 +58,8 @@ export function structuralCode(err: ErrorObject): DiagnosticCode | undefined {
     case 'minItems':
     case 'maxItems':
       return err.instancePath.endsWith('/bits') ? 'bad-bit-range' : 'bad-value';
+    case 'uniqueItems':
+      return 'bad-value';
     case 'maxLength':
     case 'minProperties':
       return 'bad-value';
@@ -68,11 +70,11 @@ export function structuralCode(err: ErrorObject): DiagnosticCode | undefined {
   }
 }
 
-function toDiagnostic(err: ErrorObject, source: YamlSource) {
+function toDiagnostic(err: ErrorObject, source: YamlSource, root: string) {
   const code = structuralCode(err);
   if (!code) return undefined;
   const path = pathOf(err.instancePath);
-  const where = describe(path);
+  const where = describe(path, root);
   const propertyName = (err as { propertyName?: string }).propertyName;
   switch (err.keyword) {
     case 'additionalProperties': {

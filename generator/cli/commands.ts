@@ -29,14 +29,21 @@ export interface CommandSpec {
 }
 
 const HELP: OptionSpec = { name: 'help', short: 'h', help: 'show this help' };
+const CONFIG: OptionSpec = {
+  name: 'config',
+  value: 'FILE',
+  help: 'the project config (default: tracegen.config.yaml here or above),\nused when no schema files are given',
+};
 
 export const VALIDATE: CommandSpec = {
   name: 'validate',
-  args: '<schema.yaml>...',
+  args: '[<schema.yaml>...]',
   summary: 'check schemas; exit 0 valid, 1 invalid, 2 usage error',
   about: `Checks each schema's structure and meaning and prints every problem as
-FILE:LINE:COL: error[CODE]: message.`,
+FILE:LINE:COL: error[CODE]: message. With no schema files, checks tracegen.config.yaml
+(here or in a folder above) and every schema it lists.`,
   options: [
+    CONFIG,
     { name: 'format', value: 'F', help: 'text (default), json, or github (annotations)' },
     { name: 'strict', help: 'warnings fail too' },
     {
@@ -52,16 +59,19 @@ FILE:LINE:COL: error[CODE]: message.`,
 
 export const GENERATE: CommandSpec = {
   name: 'generate',
-  args: '<schema.yaml>...',
+  args: '[<schema.yaml>...]',
   summary: 'validate, then write generated code',
   about: `Validates each schema (an invalid one writes nothing), then writes its code to
 generated/<name>/ (or --out DIR, for one schema). Files are written all or nothing;
-unchanged files are left alone; generated files the run no longer produces are removed.`,
+unchanged files are left alone; generated files the run no longer produces are removed.
+With no schema files, tracegen.config.yaml (here or in a folder above) lists them.`,
   options: [
+    CONFIG,
     { name: 'out', value: 'DIR', help: 'output folder (default generated/<name>/; one schema only)' },
     { name: 'target', value: 'T', multiple: true, help: 'ts (default), rust, c, md; repeatable' },
     { name: 'templates', value: 'DIR', help: 'also emit every *.hbs template in DIR (see docs/templates.md)' },
     { name: 'check', help: 'write nothing; exit 1 when generated files are out of date' },
+    { name: 'watch', help: 'generate, then again whenever a schema, template or the config\nchanges, until Ctrl-C' },
     { name: 'rust-visibility', value: 'V', help: 'Rust item visibility (default pub(crate))' },
     { name: 'rust-trace-fn', value: 'P', help: "Rust path of the kernel's trace function (default trace_event)" },
     { name: 'runtime', value: 'SPEC', help: 'import path of the runtime (default @tracegen/runtime)' },
@@ -104,7 +114,7 @@ the damage is still written), 2 for usage errors.`,
 
 export const DIFF: CommandSpec = {
   name: 'diff',
-  args: '<baseline> <schema>',
+  args: '[<baseline> <schema>]',
   summary: 'breaking changes against a baseline (a schema, a trace file or REV:PATH)',
   about: `Compares a schema with a baseline, event by id, down to bit ranges, types, enum
 values and flag bits, and reports each change with its category:
@@ -113,8 +123,11 @@ values and flag bits, and reports each change with its category:
   compatible  nothing breaks (reported as information)
 
 The baseline is a schema file, a trace file (the schema it carries), or a git
-revision and path, REV:PATH (origin/main:schema/x.yaml). So is the new side.`,
+revision and path, REV:PATH (origin/main:schema/x.yaml). So is the new side.
+With neither, every schema of tracegen.config.yaml is compared with its version at
+the config's 'baseline:' revision.`,
   options: [
+    CONFIG,
     { name: 'format', value: 'F', help: 'text (default), json, github (annotations), markdown (a changelog)' },
     { name: 'fail-on', value: 'C', help: 'wire, source (default: wire and source fail), none' },
     HELP,

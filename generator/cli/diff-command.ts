@@ -8,6 +8,8 @@ import type { SchemaModel } from '../model/model.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, DIFF } from './commands.js';
+import { configFor } from './config-args.js';
+import { relative, sep } from 'node:path';
 
 /**
  * `tracegen diff`: the breaking-change check of a schema against a baseline.
@@ -21,8 +23,10 @@ export async function diffCommand(argv: readonly string[], io: CliIo): Promise<n
     io.stdout.write(commandHelp(DIFF));
     return EXIT_OK;
   }
-  const format = oneOf('--format', str(args, 'format'), ['text', 'json', 'github', 'markdown'] as const, 'text');
+  const format = oneOf<DiffFormat>('--format', str(args, 'format'), ['text', 'json', 'github', 'markdown'], 'text');
   const failOn = oneOf<FailOn>('--fail-on', str(args, 'fail-on'), ['wire', 'source', 'none'], 'source');
+  if (args.positionals.length === 0) return diffConfigured(str(args, 'config'), format, failOn, io);
+  if (str(args, 'config') !== undefined) throw new UsageError('--config goes without a baseline and schema: it names them');
   if (args.positionals.length !== 2) throw new UsageError('diff takes a baseline and a schema: tracegen diff <baseline> <schema>');
   const [baseArg, nextArg] = args.positionals as [string, string];
 
@@ -31,6 +35,30 @@ export async function diffCommand(argv: readonly string[], io: CliIo): Promise<n
   const findings = diffLoaded(sides[0], sides[1]);
   return reportFindings(findings, format, failOn, sides, io, baseArg);
 }
+
+/** Every schema of the project config against its `baseline` revision (REV:./path, read with git). */
+async function diffConfigured(explicit: string | undefined, format: DiffFormat, failOn: FailOn, io: CliIo): Promise<number> {
+  const config = configFor(explicit, 'diff');
+  io.stderr.write(renderDiagnostics(config.diagnostics, 'text', () => config.text));
+  if (!config.schemas) {
+    io.stderr.write(`tracegen: ${config.file} is invalid\n`);
+    return EXIT_INVALID;
+  }
+  if (config.baseline === undefined)
+    throw new UsageError(`diff takes a baseline and a schema, or a 'baseline:' revision in ${config.file} to compare its schemas with`);
+  let code = EXIT_OK;
+  for (const schema of config.schemas) {
+    const rel = relative(process.cwd(), schema.path).split(sep).join('/');
+    const baseArg = `${config.baseline}:${rel.startsWith('../') ? rel : `./${rel}`}`;
+    const sides = loadBoth(baseArg, rel, io);
+    const result =
+      typeof sides === 'number' ? sides : await reportFindings(diffLoaded(sides[0], sides[1]), format, failOn, sides, io, baseArg);
+    code = Math.max(code, result);
+  }
+  return code;
+}
+
+type DiffFormat = DiagnosticFormat | 'markdown';
 
 /** Loads both sides; on failure reports it and returns the exit code. */
 export function loadBoth(

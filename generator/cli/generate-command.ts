@@ -1,24 +1,55 @@
-import { extname, posix, relative, resolve, sep } from 'node:path';
+import { posix, relative, resolve, sep } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError } from '../load/read-source.js';
-import { emitTarget, RUNTIME_PACKAGE, TARGET_EXTENSIONS, TARGETS, type Target } from '../emit/targets.js';
-import { shellWord, type GeneratedFile } from '../emit/generated-file.js';
-import { applyChanges, planChanges, shortDiff, type FileChange } from '../emit/write-files.js';
-import { flag, parseCommandArgs, str, strs } from './args.js';
+import { TARGETS, type Target } from '../emit/targets.js';
+import { shellWord } from '../emit/generated-file.js';
+import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
+import { applyChanges, shortDiff, type FileChange } from '../emit/write-files.js';
+import { planGenerate } from '../generate-code.js';
+import { CONFIG_FILE, relativeOrAbsolute } from '../config/load-config.js';
+import { configFor } from './config-args.js';
+import { flag, parseCommandArgs, str, strs, type ParsedArgs } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, GENERATE } from './commands.js';
 
-const RUST_IDENT = '(?:r#)?[A-Za-z_][A-Za-z0-9_]*';
-const RUST_PATH = new RegExp(`^(?:::)?${RUST_IDENT}(?:::${RUST_IDENT})*$`);
-/** What Rust accepts as a visibility (the Reference, "Visibility and privacy"), or none. */
-const RUST_VISIBILITY = new RegExp(`^(?:pub(?:\\((?:crate|super|self|in (?:::)?${RUST_IDENT}(?:::${RUST_IDENT})*)\\))?)?$`);
+/** One schema to generate from, with everything the run needs to know about it. */
+export interface GenerateJob {
+  /** The schema file, as given or relative to the current folder. */
+  readonly schema: string;
+  /** Already loaded (by the config), or loaded when the job runs. */
+  readonly loaded?: LoadResult;
+  /** How headers name the schema: relative to the project root (with a config) or the current folder. */
+  readonly sourcePath: string;
+  /** Where to write (may be undefined only when the schema is invalid). */
+  readonly out: string | undefined;
+  readonly targets: readonly Target[];
+  readonly templates: string | undefined;
+  readonly runtime: string | undefined;
+  readonly rustVisibility: string | undefined;
+  readonly rustTraceFn: string | undefined;
+  /** The command that regenerates everything, as a stale `--check` prints it. */
+  readonly regenerate: string;
+  /** Per generated file, the command its header prints. */
+  readonly regenerateFile: Partial<Record<Target | 'templates', string>>;
+}
+
+/** What a run works from: its jobs, and the files whose change calls for another run under --watch. */
+export interface GeneratePlanInput {
+  readonly jobs: readonly GenerateJob[];
+  /** Printed and failing before any job (a config's own problems). */
+  readonly failure?: string;
+  /** What `--watch` watches: the config, schemas and template folders. */
+  readonly watched: readonly string[];
+}
 
 /**
- * `tracegen generate`: validate, emit, then write (or with `--check`, compare).
+ * `tracegen generate`: validate, emit, then write (or with `--check`, compare). With no schema
+ * files, the project's tracegen.config.yaml says what to generate.
  *
  * @example
  * await cli(['generate', 'schema/veridian.yaml', '--target', 'ts', '--target', 'rust'], io);
+ * await cli(['generate', '--check'], io); // everything tracegen.config.yaml lists
  */
 export async function generateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseCommandArgs(argv, parserOptions(GENERATE));
@@ -26,84 +57,145 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     io.stdout.write(commandHelp(GENERATE));
     return EXIT_OK;
   }
+  const plan = () => (args.positionals.length ? jobsFromArgs(args) : jobsFromConfig(args, io));
+  if (flag(args, 'watch')) {
+    if (flag(args, 'check')) throw new UsageError('--watch writes as files change; --check writes nothing: use one');
+    const first = plan(); // usage errors stop here, before watching starts
+    const { watchRounds } = await import('./watch.js');
+    let next: GeneratePlanInput | undefined = first;
+    return watchRounds(
+      () => {
+        const input = next ?? plan();
+        next = undefined;
+        return { input, watched: input.watched };
+      },
+      (input) => runJobs(input, false, io),
+      io,
+    );
+  }
+  return runJobs(plan(), flag(args, 'check'), io);
+}
+
+/** Jobs from schema files named on the command line and the options beside them. */
+function jobsFromArgs(args: ParsedArgs): GeneratePlanInput {
+  if (str(args, 'config') !== undefined) throw new UsageError('--config goes without schema files: it lists them');
   const schemas = args.positionals;
-  if (schemas.length === 0) throw new UsageError('generate needs at least one schema file');
   const out = str(args, 'out');
   if (out !== undefined && schemas.length > 1) throw new UsageError('--out takes one schema; without it each goes to generated/<name>/');
   const targets = strs(args, 'target');
   for (const t of targets)
     if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${t}'`);
-  const wanted: Target[] = targets.length ? [...new Set(targets as Target[])] : str(args, 'templates') ? [] : ['ts'];
-  const check = flag(args, 'check');
-  const rustVisibility = str(args, 'rust-visibility') ?? 'pub(crate)';
-  if (!RUST_VISIBILITY.test(rustVisibility)) {
-    throw new UsageError(
-      `--rust-visibility must be pub, pub(crate), pub(super), pub(self), pub(in path) or empty, not '${rustVisibility}'`,
-    );
-  }
-  const rustTraceFn = str(args, 'rust-trace-fn') ?? 'trace_event';
-  if (!RUST_PATH.test(rustTraceFn))
-    throw new UsageError(`--rust-trace-fn must be a Rust path like trace_event or crate::perf::trace_event, not '${rustTraceFn}'`);
+  const templates = str(args, 'templates');
+  const wanted: Target[] = targets.length ? [...new Set(targets as Target[])] : templates ? [] : ['ts'];
+  const rustVisibility = str(args, 'rust-visibility');
+  const rustTraceFn = str(args, 'rust-trace-fn');
+  const visibilityProblem = rustVisibility === undefined ? undefined : rustVisibilityProblem(rustVisibility);
+  if (visibilityProblem) throw new UsageError(`--rust-visibility ${visibilityProblem}`);
+  const fnProblem = rustTraceFn === undefined ? undefined : rustTraceFnProblem(rustTraceFn);
+  if (fnProblem) throw new UsageError(`--rust-trace-fn ${fnProblem}`);
+  const runtime = str(args, 'runtime');
 
-  let failed = false;
-  for (const schema of schemas) {
-    // a schema that cannot be read at all goes up to cli(): one line, exit 2
-    const result: LoadResult = loadSchemaFile(schema);
-    io.stderr.write(renderDiagnostics(result.diagnostics, 'text', () => result.text));
-    const model = result.model;
-    if (!model) {
-      io.stderr.write(`tracegen: ${schema} is invalid; nothing written\n`);
-      failed = true;
-      continue;
-    }
+  const jobs = schemas.map((schema): GenerateJob => {
     const schemaPath = toPosix(relative(process.cwd(), resolve(schema)));
-    const outDir = out ?? posix.join('generated', model.name);
     // Commands that make files again, as headers and a stale --check print them: each header
     // names only the options its own file depends on, so that a --check run with other targets
     // still finds it up to date; --check names everything it was given.
-    const given = (flag: string, value: string | undefined) => (value === undefined ? [] : [`--${flag}`, shellWord(value)]);
-    const rust = [...given('rust-visibility', str(args, 'rust-visibility')), ...given('rust-trace-fn', str(args, 'rust-trace-fn'))];
+    const given = (name: string, value: string | undefined) => (value === undefined ? [] : [`--${name}`, shellWord(value)]);
+    const rust = [...given('rust-visibility', rustVisibility), ...given('rust-trace-fn', rustTraceFn)];
     const command = (...rest: string[]) => ['npx tracegen generate', shellWord(schemaPath), ...given('out', out), ...rest].join(' ');
-    const regenerateFile: Record<Target | 'templates', string> = {
-      ts: command(...given('runtime', str(args, 'runtime'))),
-      rust: command('--target', 'rust', ...rust),
-      c: command('--target', 'c'),
-      md: command('--target', 'md'),
-      templates: command(...given('templates', str(args, 'templates')), ...rust),
-    };
-    const regenerate = command(
-      ...targets.flatMap((t) => ['--target', t]),
-      ...given('templates', str(args, 'templates')),
-      ...given('runtime', str(args, 'runtime')),
-      ...rust,
-    );
-    const options = {
-      outDir,
-      runtimeSpecifier: str(args, 'runtime') ?? RUNTIME_PACKAGE,
+    return {
+      schema,
+      sourcePath: schemaPath,
+      out: out ?? undefined,
+      targets: wanted,
+      templates,
+      runtime,
       rustVisibility,
       rustTraceFn,
-      regenerate,
+      regenerate: command(
+        ...targets.flatMap((t) => ['--target', t]),
+        ...given('templates', templates),
+        ...given('runtime', runtime),
+        ...rust,
+      ),
+      regenerateFile: {
+        ts: command(...given('runtime', runtime)),
+        rust: command('--target', 'rust', ...rust),
+        c: command('--target', 'c'),
+        md: command('--target', 'md'),
+        templates: command(...given('templates', templates), ...rust),
+      },
     };
-    const withPath = { ...model, sourcePath: schemaPath };
-    const files: GeneratedFile[] = [];
-    for (const t of wanted) files.push(...(await emitTarget(t, withPath, { ...options, regenerate: regenerateFile[t] })));
-    const templates = str(args, 'templates');
-    if (templates !== undefined) {
-      const { emitUserTemplates, TemplateError } = await import('../emit/templates/emit-templates.js');
-      try {
-        files.push(...emitUserTemplates(templates, withPath, { ...options, regenerate: regenerateFile.templates }));
-      } catch (e) {
-        if (!(e instanceof TemplateError)) throw e;
-        io.stderr.write(`tracegen: ${e.message}; nothing written\n`);
-        failed = true;
-        continue;
-      }
+  });
+  return { jobs, watched: [...schemas, ...(templates === undefined ? [] : [templates])] };
+}
+
+const FILE_OPTIONS = ['out', 'target', 'templates', 'runtime', 'rust-visibility', 'rust-trace-fn'] as const;
+
+/** Jobs from the project's tracegen.config.yaml (found by walking up, or `--config`). */
+function jobsFromConfig(args: ParsedArgs, io: CliIo): GeneratePlanInput {
+  const given = FILE_OPTIONS.find((o) => args.values[o] !== undefined);
+  if (given) throw new UsageError(`--${given} goes with schema files; without them, the project config says it`);
+  const config = configFor(str(args, 'config'), 'generate');
+  const file = config.file;
+  io.stderr.write(renderDiagnostics(config.diagnostics, 'text', () => config.text));
+  if (!config.schemas) return { jobs: [], failure: `tracegen: ${file} is invalid; nothing written\n`, watched: [file, ...config.named] };
+  // run as printed from the project root, the command finds the same config
+  const explicit = str(args, 'config');
+  const configArg =
+    explicit !== undefined && !resolve(explicit).endsWith(`${sep}${CONFIG_FILE}`)
+      ? ` --config ${shellWord(toPosix(relative(config.root, resolve(explicit))))}`
+      : '';
+  const regenerate = `npx tracegen generate${configArg}`;
+  const jobs = config.schemas.map(
+    (s): GenerateJob => ({
+      schema: relativeOrAbsolute(s.path),
+      loaded: s.loaded,
+      sourcePath: toPosix(relative(config.root, s.path)),
+      out: s.out === undefined ? undefined : relativeOrAbsolute(s.out),
+      targets: s.targets,
+      templates: s.templates === undefined ? undefined : relativeOrAbsolute(s.templates),
+      runtime: s.runtime,
+      rustVisibility: s.rustVisibility,
+      rustTraceFn: s.rustTraceFn,
+      regenerate,
+      regenerateFile: { ts: regenerate, rust: regenerate, c: regenerate, md: regenerate, templates: regenerate },
+    }),
+  );
+  return { jobs, watched: [file, ...jobs.flatMap((j) => [j.schema, ...(j.templates === undefined ? [] : [j.templates])])] };
+}
+
+/** Runs each job: validate, emit, then write or compare. Returns the exit code. */
+export async function runJobs(input: GeneratePlanInput, check: boolean, io: CliIo): Promise<number> {
+  if (input.failure) {
+    io.stderr.write(input.failure);
+    return EXIT_INVALID;
+  }
+  let failed = false;
+  for (const job of input.jobs) {
+    // a schema that cannot be read at all goes up to cli(): one line, exit 2
+    const result = job.loaded ?? loadSchemaFile(job.schema);
+    io.stderr.write(renderDiagnostics(result.diagnostics, 'text', () => result.text));
+    const model = result.model;
+    if (!model) {
+      io.stderr.write(`tracegen: ${job.schema} is invalid; nothing written\n`);
+      failed = true;
+      continue;
     }
-    const extensions = new Set([...wanted.map((t) => TARGET_EXTENSIONS[t]), ...files.map((f) => extname(f.path))]);
+    const outDir = job.out ?? posix.join('generated', model.name);
     try {
-      const changes = planChanges(outDir, files, schemaPath, (path) => extensions.has(extname(path)));
+      const { changes } = await planGenerate(model, {
+        out: outDir,
+        targets: job.targets,
+        templates: job.templates,
+        runtime: job.runtime,
+        rustVisibility: job.rustVisibility,
+        rustTraceFn: job.rustTraceFn,
+        sourcePath: job.sourcePath,
+        regenerate: job.regenerateFile,
+      });
       if (check) {
-        if (!reportCheck(changes, schema, regenerate, io)) failed = true;
+        if (!reportCheck(changes, job.schema, job.regenerate, io)) failed = true;
       } else {
         applyChanges(changes);
         for (const c of changes)
@@ -112,6 +204,11 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
           );
       }
     } catch (e) {
+      if (e instanceof Error && e.name === 'TemplateError') {
+        io.stderr.write(`tracegen: ${e.message}; nothing written\n`);
+        failed = true;
+        continue;
+      }
       if (!(e instanceof Error) || !('code' in e)) throw e;
       // a file system refusal (a file where the folder should be, no permission, a full disk)
       io.stderr.write(`tracegen: cannot write ${outDir}: ${describeFsError(e)}\n`);

@@ -5,6 +5,7 @@ import { UnreadableFileError } from '../load/read-source.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, VALIDATE } from './commands.js';
+import { configFor } from './config-args.js';
 
 /**
  * `tracegen validate`: checks schemas, prints diagnostics, returns 0, 1 or 2.
@@ -20,19 +21,23 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
     return EXIT_OK;
   }
   const format = oneOf<DiagnosticFormat>('--format', str(args, 'format'), ['text', 'json', 'github'], 'text');
-  if (positionals.length === 0) throw new UsageError('validate needs at least one schema file');
+  if (positionals.length && str(args, 'config') !== undefined) throw new UsageError('--config goes without schema files: it lists them');
+  const config = positionals.length ? undefined : configFor(str(args, 'config'), 'validate');
   const against = str(args, 'against');
-  if (against !== undefined && positionals.length !== 1) throw new UsageError('--against compares one schema with its baseline');
+  if (against !== undefined && (config ? config.schemas?.length !== 1 : positionals.length !== 1))
+    throw new UsageError('--against compares one schema with its baseline');
   const failOn = oneOf('--fail-on', str(args, 'fail-on'), ['wire', 'source', 'none'] as const, 'source');
   if (against === undefined && str(args, 'fail-on') !== undefined) throw new UsageError('--fail-on goes with --against');
 
-  const all: Diagnostic[] = [];
-  const texts = new Map<string, string>();
+  const all: Diagnostic[] = [...(config?.diagnostics ?? [])];
+  const texts = new Map<string, string>(config?.text === undefined ? [] : [[config.file, config.text]]);
   let unreadable = false;
   const summaries: string[] = [];
-  for (const file of positionals) {
+  if (config && !config.schemas) summaries.push(`${config.file}: failed (the configuration is invalid)\n`);
+  const loaded = new Map((config?.schemas ?? []).map((s) => [s.loaded.file, s.loaded]));
+  for (const file of config ? [...loaded.keys()] : positionals) {
     try {
-      const result = loadSchemaFile(file);
+      const result = loaded.get(file) ?? loadSchemaFile(file);
       if (result.text !== undefined) texts.set(file, result.text);
       all.push(...result.diagnostics);
       if (format === 'text' && result.model && !result.diagnostics.some((d) => d.severity === 'error')) {
@@ -61,7 +66,7 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
   // the schema is valid: now the evolution check, loaded only when asked for
   const { loadBoth, reportFindings } = await import('./diff-command.js');
   const { diffLoaded } = await import('../diff/run-diff.js');
-  const sides = loadBoth(against, positionals[0]!, io);
+  const sides = loadBoth(against, positionals[0] ?? [...loaded.keys()][0]!, io);
   if (typeof sides === 'number') return sides;
   return reportFindings(diffLoaded(sides[0], sides[1]), format, failOn, sides, io, against);
 }

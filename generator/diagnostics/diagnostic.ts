@@ -46,6 +46,9 @@ export type DiagnosticCode =
   | 'span-unknown-field'
   | 'span-field-mismatch'
   | 'duplicate-span'
+  // a project's tracegen.config.yaml
+  | 'missing-file'
+  | 'duplicate-out'
   // warnings
   | 'missing-doc'
   | 'no-events';

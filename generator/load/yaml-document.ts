@@ -76,7 +76,11 @@ const MAX_ALIAS_COUNT = 100;
  * Parses YAML text, reporting syntax errors with their positions. Returns the source and the
  * plain JavaScript value, or undefined when the text is not a usable document.
  */
-export function parseYaml(text: string, sink: DiagnosticSink): { source: YamlSource; value: unknown } | undefined {
+export function parseYaml(
+  text: string,
+  sink: DiagnosticSink,
+  what: { readonly noun: string; readonly keys: string } = { noun: 'schema', keys: 'tracegen, name, events, ...' },
+): { source: YamlSource; value: unknown } | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
   const source = new YamlSource(doc, lineCounter, text);
@@ -87,16 +91,12 @@ export function parseYaml(text: string, sink: DiagnosticSink): { source: YamlSou
   }
   if (doc.errors.length > 0) return undefined;
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    sink.error('empty-schema', WHOLE_FILE, 'the schema is empty');
+    sink.error('empty-schema', WHOLE_FILE, `the ${what.noun} is empty`);
     return undefined;
   }
   if (!isMap(doc.contents)) {
     const r = doc.contents.range;
-    sink.error(
-      'not-a-mapping',
-      r ? source.spanOf(r[0], r[1]) : WHOLE_FILE,
-      'a schema is a YAML mapping of keys (tracegen, name, events, ...)',
-    );
+    sink.error('not-a-mapping', r ? source.spanOf(r[0], r[1]) : WHOLE_FILE, `a ${what.noun} is a YAML mapping of keys (${what.keys})`);
     return undefined;
   }
   try {

@@ -1,0 +1,60 @@
+import { extname } from 'node:path';
+import { emitTarget, RUNTIME_PACKAGE, TARGET_EXTENSIONS, type Target } from './emit/targets.js';
+import type { GeneratedFile } from './emit/generated-file.js';
+import { DEFAULT_RUST_TRACE_FN, DEFAULT_RUST_VISIBILITY } from './emit/target-options.js';
+import { planChanges, type FileChange } from './emit/write-files.js';
+import type { SchemaModel } from './model/model.js';
+
+/** What to generate from one schema, and where. */
+export interface GenerateOptions {
+  /** The output folder. */
+  readonly out: string;
+  /** Default `['ts']`, or none when `templates` is given. */
+  readonly targets?: readonly Target[];
+  /** A folder of `*.hbs` templates to render too. */
+  readonly templates?: string | undefined;
+  /** How generated TypeScript imports the runtime (default `@tracegen/runtime`). */
+  readonly runtime?: string | undefined;
+  readonly rustVisibility?: string | undefined;
+  readonly rustTraceFn?: string | undefined;
+  /** How generated headers name the schema file (default: its path as loaded). */
+  readonly sourcePath?: string;
+  /** The command each generated file's header names for regenerating it, per target. */
+  readonly regenerate?: Partial<Record<Target | 'templates', string>>;
+}
+
+/** The files a schema generates and how each compares with what `out` holds. */
+export interface GeneratePlan {
+  readonly outDir: string;
+  readonly files: readonly GeneratedFile[];
+  /** Created, updated, unchanged or removed, in writing order; `applyChanges` carries them out. */
+  readonly changes: readonly FileChange[];
+}
+
+/**
+ * Emits every requested target of a valid schema and plans the writes: nothing is written yet.
+ * Throws `TemplateError` for a template that does not render, and file system errors as Node
+ * gives them.
+ */
+export async function planGenerate(model: SchemaModel, options: GenerateOptions): Promise<GeneratePlan> {
+  const targets: readonly Target[] = options.targets ?? (options.templates !== undefined ? [] : ['ts']);
+  const sourcePath = options.sourcePath ?? model.sourcePath;
+  const withPath = { ...model, sourcePath };
+  const hint = (t: Target | 'templates') => options.regenerate?.[t] ?? `npx tracegen generate ${sourcePath}`;
+  const emitOptions = {
+    outDir: options.out,
+    runtimeSpecifier: options.runtime ?? RUNTIME_PACKAGE,
+    rustVisibility: options.rustVisibility ?? DEFAULT_RUST_VISIBILITY,
+    rustTraceFn: options.rustTraceFn ?? DEFAULT_RUST_TRACE_FN,
+  };
+  const files: GeneratedFile[] = [];
+  for (const t of targets) files.push(...(await emitTarget(t, withPath, { ...emitOptions, regenerate: hint(t) })));
+  if (options.templates !== undefined) {
+    const { emitUserTemplates } = await import('./emit/templates/emit-templates.js');
+    files.push(...emitUserTemplates(options.templates, withPath, { ...emitOptions, regenerate: hint('templates') }));
+  }
+  // only kinds of file this run writes are ever removed as stale
+  const extensions = new Set([...targets.map((t) => TARGET_EXTENSIONS[t]), ...files.map((f) => extname(f.path))]);
+  const changes = planChanges(options.out, files, sourcePath, (path) => extensions.has(extname(path)));
+  return { outDir: options.out, files, changes };
+}
