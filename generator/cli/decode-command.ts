@@ -8,10 +8,10 @@ import type { OutputFormat } from '../decode/formats.js';
 import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 import { Input } from '../decode/input.js';
 import { Sink } from '../decode/sink.js';
-import { detectFormat, type InputFormat } from '../decode/sources.js';
+import type { InputFormat } from '../decode/sources.js';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
 import { flag, oneOf, parseCommandArgs, str, strs } from './args.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
+import { CliError, EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, DECODE } from './commands.js';
 
 /**
@@ -43,12 +43,7 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace');
   const schemaPath = str(args, 'schema');
 
-  let given: SchemaModel | undefined;
-  if (schemaPath !== undefined) {
-    const loaded = loadSchemaOrReport(schemaPath, io);
-    if (typeof loaded === 'number') return loaded;
-    given = loaded;
-  }
+  const given = schemaPath === undefined ? undefined : loadSchemaOrExit(schemaPath, io);
 
   const input = new Input(args.positionals[0]!);
 
@@ -56,22 +51,8 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   let run: DecodeRun | undefined;
   try {
     sink = new Sink(io, str(args, 'output'), input.identity);
-    const head = input.peek();
-    if (head.length === 0) throw new DecodeError(`${input.name}: empty input`);
-    const format = inputFormat ?? detectFormat(head);
     run = new DecodeRun(options, sink, io, input);
-    if (format === 'trace') {
-      run.decodeTrace(given, flag(args, 'force-schema'), schemaPath);
-    } else {
-      const model = given ?? defaultSchema(io);
-      if (typeof model === 'number') {
-        sink.abort();
-        return model;
-      }
-      if (format === 'rings') run.decodeImage(model);
-      else run.decodeSerial(model);
-    }
-    run.finish();
+    run.decodeAny({ given, schemaPath, force: flag(args, 'force-schema'), inputFormat, fallback: () => defaultSchema(io) });
     sink.close();
     run.report();
     return EXIT_OK;
@@ -98,19 +79,18 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   }
 }
 
-/** The schema of --schema, or the exit code after its diagnostics (an unreadable path goes up to `cli()`). */
-function loadSchemaOrReport(path: string, io: CliIo): SchemaModel | number {
+/** The schema of --schema; an invalid one prints its diagnostics and exits 1 (an unreadable path, 2). */
+export function loadSchemaOrExit(path: string, io: CliIo): SchemaModel {
   const r = loadSchemaFile(path);
   if (!r.model) {
     io.stderr.write(renderDiagnostics(r.diagnostics, 'text', () => r.text));
-    io.stderr.write(`tracegen: ${path} is not a valid schema\n`);
-    return EXIT_INVALID;
+    throw new CliError(`${path} is not a valid schema`, EXIT_INVALID);
   }
   return r.model;
 }
 
 /** Images and serial logs carry no schema: use the project's, when it has exactly one. */
-function defaultSchema(io: CliIo): SchemaModel | number {
+export function defaultSchema(io: CliIo): SchemaModel {
   const dir = 'schema';
   const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')) : [];
   if (found.length !== 1) {
@@ -118,7 +98,7 @@ function defaultSchema(io: CliIo): SchemaModel | number {
       `raw ring images and serial logs carry no schema: pass --schema${found.length > 1 ? ` (./schema/ has ${found.length})` : ''}`,
     );
   }
-  return loadSchemaOrReport(join(dir, found[0]!), io);
+  return loadSchemaOrExit(join(dir, found[0]!), io);
 }
 
 function positiveInt(flagName: string, v: string | undefined): number | undefined {

@@ -11,7 +11,15 @@ import { SchemaDecoder } from './schema-decoder.js';
 import { compareSchemas } from '../diff/compare.js';
 import { SchemaLocator } from '../diff/locate.js';
 import type { Sink } from './sink.js';
-import { checkImageSize, ringImageBatch, SerialScanner, traceFileBatches, type RecordBatch } from './sources.js';
+import {
+  checkImageSize,
+  detectFormat,
+  ringImageBatch,
+  SerialScanner,
+  traceFileBatches,
+  type InputFormat,
+  type RecordBatch,
+} from './sources.js';
 
 const PROGRESS_EVERY_MS = 500;
 
@@ -25,6 +33,15 @@ export interface DecodeOptions {
   from: string | undefined;
   to: string | undefined;
   frequency: number | undefined;
+  /** Instead of printing: each record that passes the filters, in order (stats, export, the API). */
+  consumer?: RecordConsumer;
+}
+
+/** What takes decoded records instead of a printed format. */
+export interface RecordConsumer {
+  /** Once the schema and the clock are known (a trace file's header, or the given schema). */
+  start(decoder: SchemaDecoder, frequency: number): void;
+  record(r: DecodedRecord): void;
 }
 
 /** One decode: filters, ordering, output and the counts reported at the end. */
@@ -96,6 +113,27 @@ export class DecodeRun {
     return BigInt(Math.round(seconds * this.#frequency));
   }
 
+  /**
+   * Decodes whatever the input is (detected from its first bytes, unless `inputFormat` says):
+   * a trace file with its own schema (or `given`, forced), else an image or a serial log with
+   * `given` or, when none was given, `fallback()`.
+   */
+  decodeAny(request: {
+    readonly given: SchemaModel | undefined;
+    readonly schemaPath: string | undefined;
+    readonly force: boolean;
+    readonly inputFormat: InputFormat | undefined;
+    readonly fallback: () => SchemaModel;
+  }): void {
+    const head = this.#input.peek();
+    if (head.length === 0) throw new DecodeError(`${this.#input.name}: empty input`);
+    const format = request.inputFormat ?? detectFormat(head);
+    if (format === 'trace') this.decodeTrace(request.given, request.force, request.schemaPath);
+    else if (format === 'rings') this.decodeImage(request.given ?? request.fallback());
+    else this.decodeSerial(request.given ?? request.fallback());
+    this.finish();
+  }
+
   decodeTrace(given: SchemaModel | undefined, force: boolean, schemaPath: string | undefined): void {
     const merger = (this.#merger = new ChunkMerger());
     // made once the header is read: `--last` and `dump` keep at most a ring's worth per CPU
@@ -156,11 +194,13 @@ export class DecodeRun {
     const w = this.#sink.bytes;
     const filtering = this.#o.cpus !== undefined || this.#o.events.length > 0 || this.#o.from !== undefined || this.#o.to !== undefined;
     const jsonl = this.#o.format === 'jsonl';
+    const consumer = this.#o.consumer;
     return (view, o, ring) => {
       if (filtering && !this.#filter(readRecord(view, o, ring))) return;
       this.#events++;
       if (d.event(view.getUint8(o + OFFSET_ID)) === undefined) this.#unknown++;
-      if (jsonl) writeJsonAt(view, o, d, w);
+      if (consumer) consumer.record(readRecord(view, o, ring));
+      else if (jsonl) writeJsonAt(view, o, d, w);
       else if (this.#chrome) this.#chrome.record(readRecord(view, o, ring));
       else this.#sink.write(tableLine(readRecord(view, o, ring), d, this.#frequency));
     };
@@ -177,6 +217,9 @@ export class DecodeRun {
     this.#header();
     const batch = ringImageBatch(bytes, model.layout, this.#input.name);
     const total = [...batch.written!.values()].reduce((a, b) => a + b, 0);
+    // a ring holds its last ring_size records: what its write index counts beyond them was overwritten
+    for (const [ring, n] of batch.written!)
+      if (n > model.layout.ringSize) this.#lost.set(ring, { overwritten: n - model.layout.ringSize, dropped: 0 });
     this.#whole(batch, total, undefined);
   }
 
@@ -219,7 +262,7 @@ export class DecodeRun {
 
   #finishLast(last: LastPerRing, total: number, dumpCount?: number): void {
     const byRing = last.byRing();
-    if (this.#o.format === 'dump') {
+    if (this.#o.format === 'dump' && !this.#o.consumer) {
       for (const list of byRing.values()) this.#count(list);
       this.#sink.write(dumpLines(byRing, this.#o.last ?? dumpCount ?? this.#decoder.model.layout.ringSize, total, this.#decoder));
       return;
@@ -230,6 +273,7 @@ export class DecodeRun {
   }
 
   #header(): void {
+    if (this.#o.consumer) return this.#o.consumer.start(this.#decoder, this.#frequency);
     if (this.#o.format === 'table') this.#sink.write(tableHeader(this.#frequency > 0));
     if (this.#o.format === 'chrome') this.#chrome = new ChromeWriter(this.#decoder, this.#frequency, (t) => this.#sink.write(t));
   }
@@ -245,10 +289,12 @@ export class DecodeRun {
   }
 
   #emitAll(records: readonly DecodedRecord[]): void {
-    if (this.#o.format === 'dump') return;
+    const consumer = this.#o.consumer;
+    if (this.#o.format === 'dump' && !consumer) return;
     this.#count(records);
     const d = this.#decoder;
-    if (this.#o.format === 'jsonl') {
+    if (consumer) for (const r of records) consumer.record(r);
+    else if (this.#o.format === 'jsonl') {
       const w = this.#sink.bytes;
       for (const r of records) writeJsonLine(r, d, w);
     } else if (this.#chrome) for (const r of records) this.#chrome.record(r);
@@ -268,6 +314,16 @@ export class DecodeRun {
     );
   }
 
+  /** What each ring lost, where the input tells (trace files and captures): overwritten and dropped records. */
+  get lost(): ReadonlyMap<number, { readonly overwritten: number; readonly dropped: number }> {
+    return this.#lost;
+  }
+
+  /** The schema the records were decoded with (known once decoding started). */
+  get decoder(): SchemaDecoder | undefined {
+    return this.#decoder;
+  }
+
   /** What the user should know beside the output: unknown ids, skipped lines, losses. */
   report(): void {
     if (this.#showedProgress) this.#io.stderr.write('\r\x1b[K');
@@ -279,7 +335,8 @@ export class DecodeRun {
       this.#io.stderr.write(`tracegen: skipped ${this.#skipped} line${this.#skipped > 1 ? 's' : ''} inside dumps that are not dump rows\n`);
     const overwritten = [...this.#lost.values()].reduce((n, l) => n + l.overwritten, 0);
     const dropped = [...this.#lost.values()].reduce((n, l) => n + l.dropped, 0);
-    if (overwritten || dropped)
+    // an image's overwrites are what a ring is (it keeps the last ring_size): only a capture's losses are news
+    if ((overwritten || dropped) && this.#merger)
       this.#io.stderr.write(`tracegen: the capture lost ${overwritten} events to overwriting and dropped ${dropped} torn records\n`);
     const m = this.#merger;
     if (m && (m.backwards || m.released)) {

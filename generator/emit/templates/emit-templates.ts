@@ -1,3 +1,4 @@
+import { TemplateError } from './template-error.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -105,7 +106,4 @@ function templateErrorText(file: string, e: unknown): string {
   return where.lineNumber ? `${file}:${where.lineNumber}:${(where.column ?? 0) + 1}: ${text}` : `${file}: ${text}`;
 }
 
-/** A user template that cannot be read or rendered. */
-export class TemplateError extends Error {
-  override readonly name = 'TemplateError';
-}
+export { TemplateError };

@@ -1,0 +1,243 @@
+/**
+ * tracegen from code: the functions the CLI is built on, with its diagnostics as data.
+ *
+ * @example
+ * import { loadSchema, validate, generate, decode } from 'tracegen';
+ *
+ * const checked = validate('schema/app.yaml', { strict: true });
+ * for (const d of checked.diagnostics) console.log(`${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
+ * const { files } = await generate('schema/app.yaml', { out: 'src/trace', targets: ['ts', 'md'] });
+ * const { records, lost } = decode('app.trace', { event: ['page_fault'] });
+ */
+import { DecodeRun, type RecordConsumer } from './decode/decode-run.js';
+import { DecodeError, DecodeOptionError } from './decode/errors.js';
+import { Input } from './decode/input.js';
+import { u64Big } from './decode/record.js';
+import { issuesOf, type FieldValue, type SchemaDecoder } from './decode/schema-decoder.js';
+import { Sink } from './decode/sink.js';
+import type { InputFormat } from './decode/sources.js';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import type { Target } from './emit/targets.js';
+import { applyChanges } from './emit/write-files.js';
+import { planGenerate } from './generate-code.js';
+import { loadSchemaFile, loadSchemaText, type LoadResult } from './load-schema.js';
+import type { SchemaModel } from './model/model.js';
+
+export type { Diagnostic, DiagnosticCode, Severity, Span } from './diagnostics/diagnostic.js';
+export type { LoadResult } from './load-schema.js';
+export type { SchemaModel, EventModel, FieldModel, SpanModel } from './model/model.js';
+export type { Target } from './emit/targets.js';
+export type { FieldValue } from './decode/schema-decoder.js';
+export { UnreadableFileError } from './load/read-source.js';
+export { TemplateError } from './emit/templates/template-error.js';
+export { DecodeError, DecodeOptionError } from './decode/errors.js';
+
+/**
+ * Reads, parses and checks a schema: a file path, or `{ text, file }` for a schema held in
+ * memory. Never throws for a bad schema (its problems are `diagnostics`); a path that cannot be
+ * read throws `UnreadableFileError`.
+ *
+ * @example
+ * const { model, diagnostics } = loadSchema('schema/app.yaml');
+ * const inline = loadSchema({ text: 'tracegen: 1\n...', file: 'inline.yaml' });
+ */
+export function loadSchema(source: string | { readonly text: string; readonly file: string }): LoadResult {
+  return typeof source === 'string' ? loadSchemaFile(source) : loadSchemaText(source.text, source.file);
+}
+
+export interface ValidateResult {
+  /** No errors (and with `strict`, no warnings). */
+  readonly ok: boolean;
+  /** Sorted by position; the objects `tracegen validate --format json` prints. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The checked schema, when it has no errors. */
+  readonly model: SchemaModel | undefined;
+}
+
+/**
+ * Validates a schema (a path, or one `loadSchema` returned), as `tracegen validate` does.
+ *
+ * @example
+ * const { ok, diagnostics } = validate('schema/app.yaml', { strict: true });
+ */
+export function validate(schema: string | LoadResult, options: { readonly strict?: boolean } = {}): ValidateResult {
+  const loaded = typeof schema === 'string' ? loadSchemaFile(schema) : schema;
+  const failing = loaded.diagnostics.some((d) => d.severity === 'error' || (options.strict && d.severity === 'warning'));
+  return { ok: !failing, diagnostics: loaded.diagnostics, model: loaded.model };
+}
+
+export interface GenerateApiOptions {
+  /** The output folder (default `generated/<name>`, relative to the current folder). */
+  readonly out?: string;
+  /** Default `['ts']`. */
+  readonly targets?: readonly Target[];
+  /** A folder of `*.hbs` templates to render too (docs/templates.md). */
+  readonly templates?: string;
+  /** How generated TypeScript imports the runtime (default `@tracegen/runtime`). */
+  readonly runtime?: string;
+  readonly rust?: { readonly visibility?: string; readonly traceFn?: string };
+  /** Compare only, as `generate --check`: nothing is written. */
+  readonly check?: boolean;
+}
+
+export interface GenerateResult {
+  /** Valid, and written (or, with `check`, already up to date). */
+  readonly ok: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every file of the output folder the run concerns, with what happened (or, with `check`, would happen) to it. */
+  readonly files: readonly { readonly path: string; readonly change: 'created' | 'updated' | 'unchanged' | 'removed' }[];
+}
+
+/**
+ * Validates a schema, then writes its generated code all or nothing (unchanged files are left
+ * alone, files it no longer generates are removed), as `tracegen generate` does. An invalid
+ * schema writes nothing and comes back with `ok: false` and its diagnostics; a template that
+ * does not render throws `TemplateError`; a folder that cannot be written throws Node's error.
+ *
+ * @example
+ * const { ok, files } = await generate('schema/app.yaml', { out: 'src/trace', targets: ['ts'] });
+ * const stale = (await generate('schema/app.yaml', { out: 'src/trace', check: true })).files.filter((f) => f.change !== 'unchanged');
+ */
+export async function generate(schema: string | LoadResult, options: GenerateApiOptions = {}): Promise<GenerateResult> {
+  const loaded = typeof schema === 'string' ? loadSchemaFile(schema) : schema;
+  if (!loaded.model) return { ok: false, diagnostics: loaded.diagnostics, files: [] };
+  const out = options.out ?? `generated/${loaded.model.name}`;
+  const { changes } = await planGenerate(loaded.model, {
+    out,
+    ...(options.targets ? { targets: options.targets } : {}),
+    templates: options.templates,
+    runtime: options.runtime,
+    rustVisibility: options.rust?.visibility,
+    rustTraceFn: options.rust?.traceFn,
+  });
+  if (!options.check) applyChanges(changes);
+  const files = changes.map((c) => ({ path: c.path, change: c.kind }));
+  return { ok: !options.check || files.every((f) => f.change === 'unchanged'), diagnostics: loaded.diagnostics, files };
+}
+
+/** One decoded event, its fields by name as `tracegen decode --format jsonl` prints them. */
+export interface TraceEvent {
+  readonly ts: bigint;
+  readonly cpu: number;
+  readonly id: number;
+  /** The event's name, or `unknown` for an id the schema does not define. */
+  readonly event: string;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  /** Values that do not fit their field, by field (absent when there are none). */
+  readonly issues?: readonly { readonly field: string; readonly message: string }[];
+}
+
+export interface DecodeApiOptions {
+  /** The schema (a path or a loaded model); trace files carry their own, images and serial logs need one. */
+  readonly schema?: string | SchemaModel;
+  /** Decode a trace file with `schema` even if it carries another. */
+  readonly forceSchema?: boolean;
+  /** Skip detection. */
+  readonly inputFormat?: InputFormat;
+  /** `time` (default: every ring merged by timestamp) or `ring` (the input's order). */
+  readonly order?: 'time' | 'ring';
+  readonly cpu?: readonly number[];
+  readonly event?: readonly string[];
+  /** Timestamps from here (raw counts, or a time like `1.5s` with a known frequency). */
+  readonly from?: string;
+  readonly to?: string;
+  /** The most recent N events of each CPU. */
+  readonly last?: number;
+  /** The clock's frequency in Hz, when the schema does not give it. */
+  readonly frequency?: number;
+}
+
+export interface DecodeResult {
+  readonly records: readonly TraceEvent[];
+  /** Per ring, what it lost where the input tells: overwritten by newer records, dropped as torn. */
+  readonly lost: readonly { readonly ring: number; readonly overwritten: number; readonly dropped: number }[];
+  /** What `decode` prints beside its output (unknown ids, losses, disorder), one per line. */
+  readonly notes: readonly string[];
+  /** Set when the input is damaged or cut off: `records` holds everything before the damage. */
+  readonly error?: string;
+}
+
+/**
+ * Decodes a trace file, capture, raw ring image or serial log (detected from its content) into
+ * events, in memory: for captures too large for that, use `tracegen decode --format jsonl`.
+ * A damaged input returns what came before the damage with `error` set; options that do not fit
+ * the input throw `DecodeOptionError`; a path that cannot be read throws `UnreadableFileError`.
+ *
+ * @example
+ * const { records } = decode('app.trace', { event: ['syscall_entry'], cpu: [0] });
+ * for (const r of records) console.log(r.ts, r.event, r.fields);
+ */
+export function decode(path: string, options: DecodeApiOptions = {}): DecodeResult {
+  const given = typeof options.schema === 'string' ? schemaOrThrow(options.schema) : options.schema;
+  const records: TraceEvent[] = [];
+  let decoder: SchemaDecoder | undefined;
+  const consumer: RecordConsumer = {
+    start: (d) => {
+      decoder = d;
+    },
+    record: (r) => {
+      const fields = decoder!.fields(r);
+      const issues = issuesOf(fields);
+      records.push({
+        ts: u64Big(r.tsHi, r.tsLo),
+        cpu: r.cpu,
+        id: r.id,
+        event: decoder!.nameOf(r),
+        fields: Object.fromEntries(fields.map((f) => [f.name, f.value])),
+        ...(issues.length ? { issues } : {}),
+      });
+    },
+  };
+  let notes = '';
+  const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
+  const input = new Input(path);
+  const run = new DecodeRun(
+    {
+      format: 'jsonl',
+      order: options.order ?? 'time',
+      last: options.last,
+      cpus: options.cpu ? new Set(options.cpu) : undefined,
+      events: [...(options.event ?? [])],
+      from: options.from,
+      to: options.to,
+      frequency: options.frequency,
+      consumer,
+    },
+    new Sink(io, undefined),
+    io,
+    input,
+  );
+  let error: string | undefined;
+  try {
+    run.decodeAny({
+      given,
+      schemaPath: typeof options.schema === 'string' ? options.schema : undefined,
+      force: options.forceSchema ?? false,
+      inputFormat: options.inputFormat,
+      fallback: () => {
+        throw new DecodeOptionError(`${path} carries no schema: give one as the schema option`);
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    error = e.message;
+  } finally {
+    input.close();
+  }
+  run.report();
+  const lost = [...run.lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, ...l }));
+  const lines = notes
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => l.replace(/^tracegen: /, ''));
+  return { records, lost, notes: lines, ...(error === undefined ? {} : { error }) };
+}
+
+function schemaOrThrow(path: string): SchemaModel {
+  const loaded = loadSchemaFile(path);
+  if (!loaded.model) {
+    const first = loaded.diagnostics.find((d) => d.severity === 'error');
+    throw new DecodeOptionError(`${path} is not a valid schema${first ? ` (${first.line}:${first.column}: ${first.message})` : ''}`);
+  }
+  return loaded.model;
+}
