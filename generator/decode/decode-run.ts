@@ -273,9 +273,9 @@ export class DecodeRun {
   }
 
   #header(): void {
-    if (this.#o.consumer) return this.#o.consumer.start(this.#decoder, this.#frequency);
-    if (this.#o.format === 'table') this.#sink.write(tableHeader(this.#frequency > 0));
-    if (this.#o.format === 'chrome') this.#chrome = new ChromeWriter(this.#decoder, this.#frequency, (t) => this.#sink.write(t));
+    if (this.#o.consumer) this.#o.consumer.start(this.#decoder, this.#frequency);
+    else if (this.#o.format === 'table') this.#sink.write(tableHeader(this.#frequency > 0));
+    else if (this.#o.format === 'chrome') this.#chrome = new ChromeWriter(this.#decoder, this.#frequency, (t) => this.#sink.write(t));
   }
 
   /** Finishes formats that need an end (the JSON of `chrome`). */
