@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { channel } from 'node:diagnostics_channel';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -277,11 +277,29 @@ function processSeconds(args: string[], reps: number): number {
   return best;
 }
 
-export function cliTimes(quick: boolean): { validate: number; generate256: number; bareNode: number } {
+export function cliTimes(quick: boolean): {
+  validate: number;
+  generate256: number;
+  bareNode: number;
+  decodeSmall: number;
+  version: number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'tracegen-bench-'));
   try {
-    const reps = quick ? 1 : 5;
+    const reps = quick ? 1 : 7;
+    const small = join(dir, 'one.trace');
+    const tracer = new Tracer({
+      layout: { ringSize: 16, rings: 1 },
+      eventName: () => 'x',
+      schemaText: v.SCHEMA_TEXT,
+      schemaHash: v.SCHEMA_HASH,
+    });
+    tracer.enable();
+    tracer.write(0, 1, 0, 2, 0);
+    writeFileSync(small, tracer.snapshot());
     const validate = processSeconds(['validate', 'schema/veridian.yaml'], reps);
+    const decodeSmall = processSeconds(['decode', small, '-o', join(dir, 'one.txt')], reps);
+    const version = processSeconds(['--version'], reps);
     const generate256 = processSeconds(['generate', 'test/golden/many/schema.yaml', '--out', join(dir, 'many')], reps);
     let bare = Infinity;
     for (let i = 0; i < reps; i++) {
@@ -289,7 +307,7 @@ export function cliTimes(quick: boolean): { validate: number; generate256: numbe
       spawnSync(process.execPath, ['-e', '0']);
       bare = Math.min(bare, (performance.now() - t0) / 1000);
     }
-    return { validate, generate256, bareNode: bare };
+    return { validate, generate256, bareNode: bare, decodeSmall, version };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

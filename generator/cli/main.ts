@@ -1,10 +1,8 @@
-import { UnreadableFileError } from '../load/read-source.js';
 import { CliError, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { COMMANDS, commandHelp, usage } from './commands.js';
-import { validateCommand } from './validate-command.js';
 
 /**
  * The whole command line as an ordinary function: parses `argv`, runs one command and returns
@@ -18,7 +16,7 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     switch (command) {
       case 'validate':
-        return await validateCommand(rest, io);
+        return await (await import('./validate-command.js')).validateCommand(rest, io);
       case 'generate':
         return await (await import('./generate-command.js')).generateCommand(rest, io);
       case 'decode':
@@ -54,7 +52,7 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr.write(`tracegen: ${e.message}\n${hint}`);
       return e.exitCode;
     }
-    if (e instanceof UnreadableFileError) {
+    if (e instanceof Error && e.name === 'UnreadableFileError') {
       io.stderr.write(`tracegen: cannot read ${e.message}\n`);
       return EXIT_USAGE;
     }

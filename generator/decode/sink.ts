@@ -45,16 +45,17 @@ export class Sink {
         throw new DecodeError(`cannot write ${path}: ${describeOutputError(e)}`);
       }
     }
-    if (this.#fd !== undefined && this.#tmp !== undefined && FileWriter.available()) {
-      // a file: a writer thread writes full buffers while decoding fills the next
-      const writer = (this.#writer = new FileWriter(this.#fd, BUFFER_BYTES));
-      this.bytes = new ByteWriter(writer.slot(), (b) => this.#submit(b));
-    } else {
-      this.bytes = new ByteWriter(new Uint8Array(BUFFER_BYTES), (b) => {
-        this.#out(b);
-        return undefined;
-      });
-    }
+    // A file gets a writer thread, which writes full buffers while decoding fills the next; it
+    // starts with the second buffer, so a small output costs no thread start (most of a small
+    // decode's time)
+    const threaded = this.#fd !== undefined && this.#tmp !== undefined && FileWriter.available();
+    this.bytes = new ByteWriter(new Uint8Array(BUFFER_BYTES), (b) => {
+      if (this.#writer) return this.#submit(b);
+      this.#out(b);
+      if (!threaded || this.#dropped) return undefined;
+      this.#writer = new FileWriter(this.#fd!, BUFFER_BYTES);
+      return this.#writer.slot();
+    });
   }
 
   #submit(b: Uint8Array): Uint8Array {
