@@ -79,6 +79,22 @@ With no schema files, tracegen.config.yaml (here or in a folder above) lists the
   ],
 };
 
+const SCHEMA: OptionSpec = {
+  name: 'schema',
+  value: 'S',
+  help: 'the schema (trace files carry their own; for images and\nserial logs the default is the one schema in ./schema/)',
+};
+const INPUT_FORMAT: OptionSpec = { name: 'input-format', value: 'F', help: 'trace, rings or serial: skip detection' };
+/** The options that choose records, shared by every command that reads traces. */
+const FILTERS: readonly OptionSpec[] = [
+  { name: 'cpu', value: 'N', multiple: true, help: 'only this CPU (repeatable)' },
+  { name: 'event', value: 'NAME', multiple: true, help: 'only this event (repeatable)' },
+  { name: 'from', value: 'TS', help: 'timestamps from TS on; a suffix s, ms, us or ns converts\nfrom time with the clock frequency' },
+  { name: 'to', value: 'TS', help: 'timestamps before TS (as --from)' },
+  { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" },
+  { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
+];
+
 export const DECODE: CommandSpec = {
   name: 'decode',
   args: '<input|->',
@@ -86,26 +102,17 @@ export const DECODE: CommandSpec = {
   about: `Decodes a trace file or capture from the runtime, a raw memory image of the
 kernel's rings, or a serial log holding dump_trace output (recognised by content).`,
   options: [
-    {
-      name: 'schema',
-      value: 'S',
-      help: 'the schema (trace files carry their own; for images and\nserial logs the default is the one schema in ./schema/)',
-    },
+    SCHEMA,
     {
       name: 'format',
       value: 'F',
       help: "table (default), jsonl, dump (the kernel's dump_trace), or\nchrome (trace event JSON for ui.perfetto.dev; spans become slices)",
     },
     { name: 'output', short: 'o', value: 'FILE', help: 'write here instead of stdout (a file is written aside, then renamed)' },
-    { name: 'input-format', value: 'F', help: 'trace, rings or serial: skip detection' },
+    INPUT_FORMAT,
     { name: 'order', value: 'O', help: 'time (default: all CPUs merged by timestamp) or ring' },
     { name: 'last', value: 'N', help: 'the most recent N events of each CPU' },
-    { name: 'cpu', value: 'N', multiple: true, help: 'only this CPU (repeatable)' },
-    { name: 'event', value: 'NAME', multiple: true, help: 'only this event (repeatable)' },
-    { name: 'from', value: 'TS', help: 'timestamps from TS on; a suffix s, ms, us or ns converts\nfrom time with the clock frequency' },
-    { name: 'to', value: 'TS', help: 'timestamps before TS (as --from)' },
-    { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" },
-    { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
+    ...FILTERS,
     HELP,
   ],
   after: `Exit 0 on success, 1 for input that cannot be decoded (what was decoded before
@@ -136,7 +143,40 @@ the config's 'baseline:' revision.`,
 usage errors and baselines that cannot be read.`,
 };
 
-export const COMMANDS: readonly CommandSpec[] = [VALIDATE, GENERATE, DIFF, DECODE];
+export const STATS: CommandSpec = {
+  name: 'stats',
+  args: '<input|->',
+  summary: 'counts per event and CPU, span latencies (p50/p90/p99) and losses',
+  about: `Reads what decode reads and prints, per event, its count in total and per CPU and
+its rate; per span of the schema, how many begins and ends paired (same CPU, same
+match value, the most recent open begin) and stayed unmatched, and the durations'
+min, p50, p90, p99, max and mean (nearest rank), with a log-scale histogram; and
+what each ring lost. Durations are in ns when the clock's frequency is known.`,
+  options: [SCHEMA, { name: 'format', value: 'F', help: 'text (default) or json' }, INPUT_FORMAT, ...FILTERS, HELP],
+  after: `Exit 0 on success, 1 for input that cannot be decoded (the figures of what came
+before the damage are still printed), 2 for usage errors.`,
+};
+
+export const REPORT: CommandSpec = {
+  name: 'report',
+  args: '<input|-> -o <report.html>',
+  summary: 'one self-contained HTML file: a zoomable timeline, histograms, counts',
+  about: `Writes one HTML file that opens from disk with no network: a timeline with a lane
+per CPU (events as ticks, spans as bars; zoom with the wheel or + and -, pan by
+dragging or with the arrow keys; hover or click a tick for the decoded record), a
+latency histogram per span with the percentiles of 'tracegen stats', counts per
+event, and what was lost.`,
+  options: [
+    SCHEMA,
+    { name: 'output', short: 'o', value: 'FILE', help: 'the HTML file (required; written aside, then renamed)' },
+    INPUT_FORMAT,
+    ...FILTERS,
+    HELP,
+  ],
+  after: STATS.after!,
+};
+
+export const COMMANDS: readonly CommandSpec[] = [VALIDATE, GENERATE, DIFF, DECODE, STATS, REPORT];
 
 /** The `parseArgs` options of a command. */
 export function parserOptions(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {

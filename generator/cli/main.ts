@@ -21,6 +21,10 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
         return await (await import('./generate-command.js')).generateCommand(rest, io);
       case 'decode':
         return await (await import('./decode-command.js')).decodeCommand(rest, io);
+      case 'stats':
+        return await (await import('./stats-command.js')).statsCommand(rest, io);
+      case 'report':
+        return await (await import('./report-command.js')).reportCommand(rest, io);
       case 'diff':
         return await (await import('./diff-command.js')).diffCommand(rest, io);
       case '--version':

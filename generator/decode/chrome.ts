@@ -1,4 +1,4 @@
-import type { SpanModel } from '../model/model.js';
+import { SpanMatcher } from './span-matcher.js';
 import { u64Big, type DecodedRecord } from './record.js';
 import { issuesOf, type SchemaDecoder } from './schema-decoder.js';
 
@@ -13,10 +13,7 @@ export class ChromeWriter {
   readonly #decoder: SchemaDecoder;
   readonly #write: (text: string) => void;
   readonly #usPerCount: number;
-  readonly #byBegin = new Map<number, SpanModel[]>();
-  readonly #byEnd = new Map<number, SpanModel[]>();
-  /** Open spans: per CPU and span, a stack of begins by match value. */
-  readonly #open = new Map<string, DecodedRecord[]>();
+  readonly #spans: SpanMatcher;
   readonly #threads = new Set<number>();
   #first = true;
 
@@ -24,10 +21,7 @@ export class ChromeWriter {
     this.#decoder = decoder;
     this.#write = write;
     this.#usPerCount = frequency > 0 ? 1e6 / frequency : 1e-3;
-    for (const span of decoder.model.spans) {
-      this.#byBegin.set(span.begin.id, [...(this.#byBegin.get(span.begin.id) ?? []), span]);
-      this.#byEnd.set(span.end.id, [...(this.#byEnd.get(span.end.id) ?? []), span]);
-    }
+    this.#spans = new SpanMatcher(decoder);
     write('{"displayTimeUnit":"ns","traceEvents":[\n');
     this.#event({ name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: decoder.model.name } });
   }
@@ -37,48 +31,30 @@ export class ChromeWriter {
       this.#threads.add(r.cpu);
       this.#event({ name: 'thread_name', ph: 'M', pid: 1, tid: r.cpu, args: { name: `cpu ${r.cpu}` } });
     }
-    let consumed = false;
-    for (const span of this.#byEnd.get(r.id) ?? []) {
-      const stack = this.#open.get(this.#key(span, r));
-      const begin = stack?.pop();
-      if (!begin) continue;
+    const consumed = this.#spans.push(r, ({ span, begin, end }) => {
       const ts = this.#us(begin);
       this.#event({
         name: span.names.snake,
         cat: 'span',
         ph: 'X',
         ts,
-        dur: Math.max(0, Math.round((this.#us(r) - ts) * 1000) / 1000),
+        dur: Math.max(0, Math.round((this.#us(end) - ts) * 1000) / 1000),
         pid: 1,
-        tid: r.cpu,
-        args: { begin: this.#args(begin), end: this.#args(r) },
+        tid: end.cpu,
+        args: { begin: this.#args(begin), end: this.#args(end) },
       });
-      consumed = true;
-    }
-    for (const span of this.#byBegin.get(r.id) ?? []) {
-      const key = this.#key(span, r);
-      const stack = this.#open.get(key) ?? [];
-      stack.push(r);
-      this.#open.set(key, stack);
-      consumed = true;
-    }
+    });
     if (!consumed) this.#instant(r);
   }
 
   /** Closes the JSON; begins that never ended are written as instants. */
   end(): void {
-    for (const stack of this.#open.values()) for (const r of stack) this.#instant(r);
-    this.#open.clear();
+    for (const { begin } of this.#spans.drainOpen()) this.#instant(begin);
     this.#write('\n]}\n');
   }
 
   #instant(r: DecodedRecord): void {
     this.#event({ name: this.#decoder.nameOf(r), cat: 'event', ph: 'i', s: 't', ts: this.#us(r), pid: 1, tid: r.cpu, args: this.#args(r) });
-  }
-
-  #key(span: SpanModel, r: DecodedRecord): string {
-    const match = span.match === undefined ? '' : String(this.#decoder.fields(r).find((f) => f.name === span.match)?.value ?? '');
-    return `${span.names.snake}\u0000${r.cpu}\u0000${match}`;
   }
 
   /** Microseconds, kept to the nanosecond. */

@@ -1,0 +1,61 @@
+import { StatsCollector } from '../analyse/trace-stats.js';
+import { DecodeError } from '../decode/errors.js';
+import { Sink } from '../decode/sink.js';
+import { ReportColumns } from '../report/report-data.js';
+import { buildReport } from '../report/build-report.js';
+import { flag, parseCommandArgs, str } from './args.js';
+import { commandHelp, parserOptions, REPORT } from './commands.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
+import { consumeTrace, traceInputArgs } from './trace-input.js';
+
+/**
+ * `tracegen report`: one self-contained HTML file of a trace, written aside and renamed.
+ *
+ * @example
+ * await cli(['report', 'app.trace', '-o', 'report.html'], io);
+ */
+export async function reportCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(argv, parserOptions(REPORT));
+  if (flag(args, 'help')) {
+    io.stdout.write(commandHelp(REPORT));
+    return EXIT_OK;
+  }
+  const output = str(args, 'output');
+  if (output === undefined || output === '-') throw new UsageError('report needs -o FILE.html: the report is one file');
+  const t = traceInputArgs(args, 'report', io);
+  const columns = new ReportColumns();
+  const collector = new StatsCollector((m) => columns.span(m));
+  const both = {
+    start: (...a: Parameters<StatsCollector['start']>) => {
+      collector.start(...a);
+      columns.start(...a);
+    },
+    record: (r: Parameters<StatsCollector['record']>[0]) => {
+      collector.record(r);
+      columns.record(r);
+    },
+  };
+  const { run, error } = consumeTrace(t, both, io);
+  if (!columns.decoder) {
+    io.stderr.write(`tracegen: ${error ?? `${t.path}: nothing to report`}\n`);
+    return EXIT_INVALID;
+  }
+  const name = t.path === '-' ? 'stdin' : t.path;
+  // a runtime trace's rings are threads; a kernel's are CPUs
+  const lanes = columns.decoder.model.clock.unit === 'ns' ? 'thread' : 'cpu';
+  const html = buildReport(collector.result(run.lost), columns, name, lanes);
+  try {
+    const sink = new Sink(io, output);
+    sink.write(html);
+    sink.close();
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    io.stderr.write(`tracegen: ${e.message}\n`);
+    return EXIT_INVALID;
+  }
+  run.report();
+  io.stderr.write(`wrote ${output} (${columns.count} events, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
+  if (error === undefined) return EXIT_OK;
+  io.stderr.write(`tracegen: ${error}\n`);
+  return EXIT_INVALID;
+}

@@ -1,0 +1,31 @@
+import { StatsCollector } from '../analyse/trace-stats.js';
+import { statsJson, statsText } from '../analyse/stats-format.js';
+import { flag, oneOf, parseCommandArgs, str } from './args.js';
+import { commandHelp, parserOptions, STATS } from './commands.js';
+import { EXIT_INVALID, EXIT_OK, type CliIo } from './io.js';
+import { consumeTrace, traceInputArgs } from './trace-input.js';
+
+/**
+ * `tracegen stats`: counts, rates, span latencies and losses of a trace, streamed.
+ *
+ * @example
+ * await cli(['stats', 'app.trace', '--format', 'json'], io);
+ */
+export async function statsCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(argv, parserOptions(STATS));
+  if (flag(args, 'help')) {
+    io.stdout.write(commandHelp(STATS));
+    return EXIT_OK;
+  }
+  const format = oneOf('--format', str(args, 'format'), ['text', 'json'] as const, 'text');
+  const t = traceInputArgs(args, 'stats', io);
+  const collector = new StatsCollector();
+  const { run, error } = consumeTrace(t, collector, io);
+  const stats = collector.result(run.lost);
+  const name = t.path === '-' ? 'stdin' : t.path;
+  io.stdout.write(format === 'json' ? `${JSON.stringify(statsJson(stats, name), null, 2)}\n` : statsText(stats, name));
+  run.report();
+  if (error === undefined) return EXIT_OK;
+  io.stderr.write(`tracegen: ${error}\n`);
+  return EXIT_INVALID;
+}

@@ -1,0 +1,109 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
+import { renderDiagnostics } from '../diagnostics/render.js';
+import { DecodeRun, type DecodeOptions, type RecordConsumer } from '../decode/decode-run.js';
+import { DecodeError, DecodeOptionError } from '../decode/errors.js';
+import { Input } from '../decode/input.js';
+import { Sink } from '../decode/sink.js';
+import type { InputFormat } from '../decode/sources.js';
+import { loadSchemaFile } from '../load-schema.js';
+import type { SchemaModel } from '../model/model.js';
+import { flag, oneOf, str, strs, type ParsedArgs } from './args.js';
+import { CliError, EXIT_INVALID, UsageError, type CliIo } from './io.js';
+
+/** What the commands that read traces (decode, stats, report) take from their common options. */
+export interface TraceInputArgs {
+  readonly path: string;
+  readonly schemaPath: string | undefined;
+  readonly given: SchemaModel | undefined;
+  readonly inputFormat: InputFormat | undefined;
+  readonly force: boolean;
+  /** The filters: `--cpu`, `--event`, `--from`, `--to`, `--frequency`. */
+  readonly filters: Pick<DecodeOptions, 'cpus' | 'events' | 'from' | 'to' | 'frequency'>;
+}
+
+/** Reads the input and filter options every trace-reading command shares; usage errors throw. */
+export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): TraceInputArgs {
+  if (args.positionals.length !== 1)
+    throw new UsageError(args.positionals.length ? `${command} takes one input` : `${command} needs an input file (or - for stdin)`);
+  const forced = str(args, 'input-format');
+  const schemaPath = str(args, 'schema');
+  return {
+    path: args.positionals[0]!,
+    schemaPath,
+    given: schemaPath === undefined ? undefined : loadSchemaOrExit(schemaPath, io),
+    inputFormat: forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace'),
+    force: flag(args, 'force-schema'),
+    filters: {
+      cpus: strs(args, 'cpu').length ? new Set(strs(args, 'cpu').map((c) => intIn('--cpu', c, 0, 255))) : undefined,
+      events: strs(args, 'event'),
+      from: str(args, 'from'),
+      to: str(args, 'to'),
+      frequency: str(args, 'frequency') === undefined ? undefined : frequency('--frequency', str(args, 'frequency')!),
+    },
+  };
+}
+
+/**
+ * Runs the decode pipeline into a consumer (stats, the report): every record that passes the
+ * filters, in time order. A damaged or cut-off input ends the records early and comes back as
+ * `error` (exit 1 after the figures of what came before); options that do not fit the input
+ * are usage errors.
+ */
+export function consumeTrace(t: TraceInputArgs, consumer: RecordConsumer, io: CliIo): { run: DecodeRun; error: string | undefined } {
+  const input = new Input(t.path);
+  const quiet = { ...io, stdout: { write: () => true } };
+  const run = new DecodeRun({ format: 'jsonl', order: 'time', last: undefined, ...t.filters, consumer }, new Sink(quiet, undefined), io, input);
+  try {
+    run.decodeAny({ given: t.given, schemaPath: t.schemaPath, force: t.force, inputFormat: t.inputFormat, fallback: () => defaultSchema(io) });
+    return { run, error: undefined };
+  } catch (e) {
+    if (e instanceof DecodeError) return { run, error: e.message };
+    if (e instanceof DecodeOptionError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    input.close();
+  }
+}
+
+/** The schema of --schema; an invalid one prints its diagnostics and exits 1 (an unreadable path, 2). */
+export function loadSchemaOrExit(path: string, io: CliIo): SchemaModel {
+  const r = loadSchemaFile(path);
+  if (!r.model) {
+    io.stderr.write(renderDiagnostics(r.diagnostics, 'text', () => r.text));
+    throw new CliError(`${path} is not a valid schema`, EXIT_INVALID);
+  }
+  return r.model;
+}
+
+/** Images and serial logs carry no schema: use the project's, when it has exactly one. */
+export function defaultSchema(io: CliIo): SchemaModel {
+  const dir = 'schema';
+  const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')) : [];
+  if (found.length !== 1) {
+    throw new UsageError(
+      `raw ring images and serial logs carry no schema: pass --schema${found.length > 1 ? ` (./schema/ has ${found.length})` : ''}`,
+    );
+  }
+  return loadSchemaOrExit(join(dir, found[0]!), io);
+}
+
+export function positiveInt(flagName: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flagName} must be a positive whole number, not '${v}'`);
+  return Number(v);
+}
+
+function intIn(flagName: string, v: string, lo: number, hi: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < lo || Number(v) > hi)
+    throw new UsageError(`${flagName} must be a whole number from ${lo} to ${hi}, not '${v}'`);
+  return Number(v);
+}
+
+function frequency(flagName: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < MIN_FREQUENCY || n > MAX_FREQUENCY)
+    throw new UsageError(`${flagName} must be a number of Hz from ${MIN_FREQUENCY} to ${MAX_FREQUENCY}, not '${v}'`);
+  return n;
+}
