@@ -61,7 +61,12 @@ export function durationText(v: number | undefined, unit: string): string {
 function table(rows: string[][], rightAligned: (col: number) => boolean): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows
-    .map((r) => r.map((c, i) => (rightAligned(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (rightAligned(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -91,7 +96,9 @@ export function statsText(s: TraceStats, input: string): string {
   const clock = s.frequency ? `${s.clockUnit} at ${s.frequency} Hz` : `${s.clockUnit} (frequency unknown: durations in ${s.clockUnit})`;
   out.push(
     `${input}: schema ${s.schema}, clock ${clock}, ${s.events} events` +
-      (s.first === undefined ? '' : ` from ${s.first} to ${s.last} (${durationText(Number(span) * (s.frequency ? 1e9 / s.frequency : 1), s.unit)})`),
+      (s.first === undefined
+        ? ''
+        : ` from ${s.first} to ${s.last} (${durationText(Number(span) * (s.frequency ? 1e9 / s.frequency : 1), s.unit)})`),
     '',
   );
   const cpus = [...new Set(s.byEvent.flatMap((e) => [...e.perCpu.keys()]))].sort((a, b) => a - b);
@@ -101,7 +108,13 @@ export function statsText(s: TraceStats, input: string): string {
         ['event', 'id', 'count', 'rate/s', ...cpus.map((c) => `cpu${c}`)],
         ...s.byEvent.map((e) => {
           const rate = rateOf(e.count, s);
-          return [e.name, String(e.id), String(e.count), rate === undefined ? '-' : rate.toPrecision(3), ...cpus.map((c) => String(e.perCpu.get(c) ?? 0))];
+          return [
+            e.name,
+            String(e.id),
+            String(e.count),
+            rate === undefined ? '-' : rate.toPrecision(3),
+            ...cpus.map((c) => String(e.perCpu.get(c) ?? 0)),
+          ];
         }),
       ],
       (i) => i > 0,

@@ -130,12 +130,14 @@ export class StatsCollector implements RecordConsumer {
       };
     });
     const byEvent = [...this.#counts]
-      .map(([id, perCpu]): EventStats => ({
-        name: decoder?.event(id)?.names.snake ?? `unknown(${id})`,
-        id,
-        count: [...perCpu.values()].reduce((a, b) => a + b, 0),
-        perCpu: new Map([...perCpu].sort(([a], [b]) => a - b)),
-      }))
+      .map(
+        ([id, perCpu]): EventStats => ({
+          name: decoder?.event(id)?.names.snake ?? `unknown(${id})`,
+          id,
+          count: [...perCpu.values()].reduce((a, b) => a + b, 0),
+          perCpu: new Map([...perCpu].sort(([a], [b]) => a - b)),
+        }),
+      )
       .sort((a, b) => a.id - b.id);
     return {
       schema: model?.name ?? '',

@@ -34,7 +34,13 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   try {
     sink = new Sink(io, str(args, 'output'), input.identity);
     run = new DecodeRun(options, sink, io, input);
-    run.decodeAny({ given: t.given, schemaPath: t.schemaPath, force: t.force, inputFormat: t.inputFormat, fallback: () => defaultSchema(io) });
+    run.decodeAny({
+      given: t.given,
+      schemaPath: t.schemaPath,
+      force: t.force,
+      inputFormat: t.inputFormat,
+      fallback: () => defaultSchema(io),
+    });
     sink.close();
     run.report();
     return EXIT_OK;
@@ -60,4 +66,3 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     input.close();
   }
 }
-

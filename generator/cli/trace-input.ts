@@ -54,9 +54,20 @@ export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): Tr
 export function consumeTrace(t: TraceInputArgs, consumer: RecordConsumer, io: CliIo): { run: DecodeRun; error: string | undefined } {
   const input = new Input(t.path);
   const quiet = { ...io, stdout: { write: () => true } };
-  const run = new DecodeRun({ format: 'jsonl', order: 'time', last: undefined, ...t.filters, consumer }, new Sink(quiet, undefined), io, input);
+  const run = new DecodeRun(
+    { format: 'jsonl', order: 'time', last: undefined, ...t.filters, consumer },
+    new Sink(quiet, undefined),
+    io,
+    input,
+  );
   try {
-    run.decodeAny({ given: t.given, schemaPath: t.schemaPath, force: t.force, inputFormat: t.inputFormat, fallback: () => defaultSchema(io) });
+    run.decodeAny({
+      given: t.given,
+      schemaPath: t.schemaPath,
+      force: t.force,
+      inputFormat: t.inputFormat,
+      fallback: () => defaultSchema(io),
+    });
     return { run, error: undefined };
   } catch (e) {
     if (e instanceof DecodeError) return { run, error: e.message };

@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runBin } from './helpers/run-cli.js';
+
+const TMP = resolve(ROOT, 'test/tmp/report');
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+let browser: Browser;
+
+beforeAll(async () => {
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  if (!CHROMIUM) throw new Error("no chromium: install Debian's chromium package (.ci/run does)");
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Stats {
+  total: number;
+  unit: string;
+  events: { name: string; count: number }[];
+  spans: {
+    name: string;
+    count: number;
+    unmatched: number;
+    min: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    max: number;
+    mean: number;
+  }[];
+}
+
+async function open(input: string, extra: string[], name: string) {
+  const html = join(TMP, `${name}.html`);
+  const made = runBin(['report', input, '-o', html, ...extra]);
+  expect(made.code, made.stderr).toBe(0);
+  const stats = JSON.parse(runBin(['stats', input, '--format', 'json', ...extra]).stdout) as Stats;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(html).href);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  return { page, errors, stats, html };
+}
+
+/** The table line `decode` prints for the record at this timestamp and cpu: its fields. */
+function decodedFields(input: string, extra: string[], cpu: number, event: string, ts: string): string[] {
+  const table = runBin(['decode', input, '--cpu', String(cpu), '--event', event, ...extra]).stdout.split('\n');
+  return table.filter((l) => l.trimStart().startsWith(`${ts} `)).map((l) => l.slice(l.indexOf(event) + event.length).trim());
+}
+
+describe('tracegen report in a browser (Debian chromium)', () => {
+  const cases = [
+    { name: 'kernel', input: 'test/fixtures/veridian-seed/rings.bin', extra: ['--schema', 'schema/veridian.yaml'] },
+    { name: 'runtime', input: 'runtime-capture', extra: [] as string[] },
+  ];
+
+  it.each(cases)(
+    '$name: no console error; the page shows the numbers of stats --format json; zoom; hover shows the decoded record',
+    async (c) => {
+      let input = c.input;
+      if (input === 'runtime-capture') {
+        input = join(TMP, 'pool.trace');
+        const r = spawnSync(process.execPath, ['dist/examples/worker-pool/main.js', input, '2', '300'], { cwd: ROOT, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+      }
+      const { page, errors, stats, html } = await open(input, c.extra, c.name);
+      // counts and percentiles as the page renders them
+      for (const e of stats.events)
+        expect(await page.getAttribute(`tr[data-event="${e.name}"] [data-stat="count"]`, 'data-value')).toBe(String(e.count));
+      for (const sp of stats.spans)
+        for (const key of ['count', 'unmatched', 'min', 'p50', 'p90', 'p99', 'max', 'mean'] as const)
+          expect([sp.name, key, await page.getAttribute(`tr[data-span="${sp.name}"] [data-stat="${key}"]`, 'data-value')]).toEqual([
+            sp.name,
+            key,
+            String(sp[key]),
+          ]);
+      expect(await page.locator('canvas[data-span]').count()).toBe(stats.spans.length);
+
+      // zoom in with the keyboard and the wheel: the range shown narrows
+      const range = async () => {
+        const r = page.locator('#range');
+        return Number(await r.getAttribute('data-to')) - Number(await r.getAttribute('data-from'));
+      };
+      const before = await range();
+      await page.focus('#timeline-wrap');
+      await page.keyboard.press('+');
+      expect(await range()).toBeCloseTo(before / 2, 3);
+      const box = (await page.locator('#timeline').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + 10);
+      await page.mouse.wheel(0, -100);
+      expect(await range()).toBeCloseTo((before / 2) * 0.8, 3);
+      await page.keyboard.press('0');
+      expect(await range()).toBeCloseTo(before, 3);
+
+      // hover along the first lane until a record shows; it reads as decode's table reads it
+      let tip = '';
+      for (let x = 70; x < box.width && !tip; x += 3) {
+        await page.mouse.move(box.x + x, box.y + 24);
+        if (await page.locator('#tip').isVisible()) tip = await page.locator('#tip').innerText();
+      }
+      const m = /^(\S+)(?: s)?  cpu (\d+)  (\w+) ?(.*)$/.exec(tip);
+      expect(m, tip).not.toBeNull();
+      const [, ts, cpu, event, fields] = m!;
+      expect(decodedFields(input, c.extra, Number(cpu), event!, ts!)).toContain(fields);
+
+      await page.screenshot({ path: join(TMP, `${c.name}.png`), fullPage: true });
+      expect(statSync(join(TMP, `${c.name}.png`)).size).toBeGreaterThan(10_000);
+      expect(errors).toEqual([]);
+      expect(readFileSync(html, 'utf8')).not.toMatch(/<(script|link)[^>]+(src|href)=/);
+      await page.close();
+    },
+  );
+
+  it('-o that cannot be written: one line, exit 1, nothing left behind', () => {
+    const r = runBin(['report', 'test/fixtures/veridian-seed/rings.bin', '--schema', 'schema/veridian.yaml', '-o', '/proc/nope/r.html']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^tracegen: cannot write \/proc\/nope\/r\.html: /);
+    expect(runBin(['report', 'test/fixtures/veridian-seed/rings.bin', '--schema', 'schema/veridian.yaml']).code).toBe(2);
+  });
+});
