@@ -34,6 +34,9 @@ describe('tracegen --version and tracegen help', () => {
   it("help <command> is the command's --help; an unknown one is a usage error", async () => {
     for (const c of COMMANDS) expect((await runCli(['help', c.name])).stdout).toBe((await runCli([c.name, '--help'])).stdout);
     const r = await runCli(['help', 'nope']);
-    expect([r.code, r.stderr]).toEqual([2, "tracegen: no command 'nope' (the commands: validate, generate, diff, decode)\n"]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "tracegen: no command 'nope' (the commands: validate, generate, diff, decode, stats, report)\n",
+    ]);
   });
 });
