@@ -5,18 +5,22 @@ import { DEFAULT_RUST_TRACE_FN, DEFAULT_RUST_VISIBILITY } from './emit/target-op
 import { planChanges, type FileChange } from './emit/write-files.js';
 import type { SchemaModel } from './model/model.js';
 
+/** What a schema's code is made of: the same choices on the command line, in the config and in the API. */
+export interface OutputChoices {
+  /** Default `['ts']`, or none when `templates` is given. */
+  readonly targets: readonly Target[];
+  /** A folder of `*.hbs` templates to render too. */
+  readonly templates: string | undefined;
+  /** How generated TypeScript imports the runtime (default `@tracegen/runtime`). */
+  readonly runtime: string | undefined;
+  readonly rustVisibility: string | undefined;
+  readonly rustTraceFn: string | undefined;
+}
+
 /** What to generate from one schema, and where. */
-export interface GenerateOptions {
+export interface GenerateOptions extends Partial<OutputChoices> {
   /** The output folder. */
   readonly out: string;
-  /** Default `['ts']`, or none when `templates` is given. */
-  readonly targets?: readonly Target[];
-  /** A folder of `*.hbs` templates to render too. */
-  readonly templates?: string | undefined;
-  /** How generated TypeScript imports the runtime (default `@tracegen/runtime`). */
-  readonly runtime?: string | undefined;
-  readonly rustVisibility?: string | undefined;
-  readonly rustTraceFn?: string | undefined;
   /** How generated headers name the schema file (default: its path as loaded). */
   readonly sourcePath?: string;
   /** The command each generated file's header names for regenerating it, per target. */

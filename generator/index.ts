@@ -9,12 +9,11 @@
  * const { files } = await generate('schema/app.yaml', { out: 'src/trace', targets: ['ts', 'md'] });
  * const { records, lost } = decode('app.trace', { event: ['page_fault'] });
  */
-import { DecodeRun, type RecordConsumer } from './decode/decode-run.js';
-import { DecodeError, DecodeOptionError } from './decode/errors.js';
-import { Input } from './decode/input.js';
+import type { RecordConsumer } from './decode/decode-run.js';
+import { consumeInput } from './decode/consume.js';
+import { DecodeOptionError } from './decode/errors.js';
 import { u64Big } from './decode/record.js';
 import { issuesOf, type FieldValue, type SchemaDecoder } from './decode/schema-decoder.js';
-import { Sink } from './decode/sink.js';
 import type { InputFormat } from './decode/sources.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Target } from './emit/targets.js';
@@ -190,26 +189,9 @@ export function decode(path: string, options: DecodeApiOptions = {}): DecodeResu
   };
   let notes = '';
   const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
-  const input = new Input(path);
-  const run = new DecodeRun(
+  const { run, error } = consumeInput(
+    path,
     {
-      format: 'jsonl',
-      order: options.order ?? 'time',
-      last: options.last,
-      cpus: options.cpu ? new Set(options.cpu) : undefined,
-      events: [...(options.event ?? [])],
-      from: options.from,
-      to: options.to,
-      frequency: options.frequency,
-      consumer,
-    },
-    new Sink(io, undefined),
-    io,
-    input,
-  );
-  let error: string | undefined;
-  try {
-    run.decodeAny({
       given,
       schemaPath: typeof options.schema === 'string' ? options.schema : undefined,
       force: options.forceSchema ?? false,
@@ -217,13 +199,19 @@ export function decode(path: string, options: DecodeApiOptions = {}): DecodeResu
       fallback: () => {
         throw new DecodeOptionError(`${path} carries no schema: give one as the schema option`);
       },
-    });
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    error = e.message;
-  } finally {
-    input.close();
-  }
+    },
+    {
+      order: options.order ?? 'time',
+      last: options.last,
+      cpus: options.cpu ? new Set(options.cpu) : undefined,
+      events: [...(options.event ?? [])],
+      from: options.from,
+      to: options.to,
+      frequency: options.frequency,
+    },
+    consumer,
+    io,
+  );
   run.report();
   const lost = [...run.lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, ...l }));
   const lines = notes

@@ -1,5 +1,5 @@
 import type { RecordConsumer } from '../decode/decode-run.js';
-import type { DecodedRecord } from '../decode/record.js';
+import { u64Big, type DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
 import { SpanMatcher, type MatchedSpan } from '../decode/span-matcher.js';
 import { Durations } from './durations.js';
@@ -149,7 +149,7 @@ export class StatsCollector implements RecordConsumer {
           perCpu,
         });
     }
-    const exact = (r: DecodedRecord | undefined) => (r === undefined ? undefined : (BigInt(r.tsHi) << 32n) | BigInt(r.tsLo >>> 0));
+    const exact = (r: DecodedRecord | undefined) => (r === undefined ? undefined : u64Big(r.tsHi, r.tsLo));
     return {
       schema: model?.name ?? '',
       clockUnit: model?.clock.unit ?? '',

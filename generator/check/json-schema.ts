@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
@@ -48,7 +49,6 @@ function loadCompiled(kind: JsonSchemaKind): ValidateFunction | undefined {
 }
 
 function compile(kind: JsonSchemaKind): ValidateFunction {
-  const { readFileSync } = require('node:fs') as typeof import('node:fs');
   const { Ajv } = require('ajv') as typeof import('ajv');
   return new Ajv(AJV_OPTIONS).compile(JSON.parse(readFileSync(jsonSchemaUrl(kind), 'utf8')) as object);
 }

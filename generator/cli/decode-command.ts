@@ -5,7 +5,7 @@ import { Input } from '../decode/input.js';
 import { Sink } from '../decode/sink.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
-import { defaultSchema, positiveInt, traceInputArgs } from './trace-input.js';
+import { decodeRequest, positiveInt, traceInputArgs } from './trace-input.js';
 import { commandHelp, parserOptions, DECODE } from './commands.js';
 
 /**
@@ -34,13 +34,7 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   try {
     sink = new Sink(io, str(args, 'output'), input.identity);
     run = new DecodeRun(options, sink, io, input);
-    run.decodeAny({
-      given: t.given,
-      schemaPath: t.schemaPath,
-      force: t.force,
-      inputFormat: t.inputFormat,
-      fallback: () => defaultSchema(io),
-    });
+    run.decodeAny(decodeRequest(t, io));
     sink.close();
     run.report();
     return EXIT_OK;

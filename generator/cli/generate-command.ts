@@ -6,7 +6,7 @@ import { TARGETS, type Target } from '../emit/targets.js';
 import { shellWord } from '../emit/generated-file.js';
 import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
 import { applyChanges, shortDiff, type FileChange } from '../emit/write-files.js';
-import { planGenerate } from '../generate-code.js';
+import { planGenerate, type OutputChoices } from '../generate-code.js';
 import { CONFIG_FILE, relativeOrAbsolute } from '../config/load-config.js';
 import { configFor } from './config-args.js';
 import { flag, parseCommandArgs, str, strs, type ParsedArgs } from './args.js';
@@ -14,7 +14,7 @@ import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, GENERATE } from './commands.js';
 
 /** One schema to generate from, with everything the run needs to know about it. */
-export interface GenerateJob {
+export interface GenerateJob extends OutputChoices {
   /** The schema file, as given or relative to the current folder. */
   readonly schema: string;
   /** Already loaded (by the config), or loaded when the job runs. */
@@ -23,11 +23,6 @@ export interface GenerateJob {
   readonly sourcePath: string;
   /** Where to write (may be undefined only when the schema is invalid). */
   readonly out: string | undefined;
-  readonly targets: readonly Target[];
-  readonly templates: string | undefined;
-  readonly runtime: string | undefined;
-  readonly rustVisibility: string | undefined;
-  readonly rustTraceFn: string | undefined;
   /** The command that regenerates everything, as a stale `--check` prints it. */
   readonly regenerate: string;
   /** Per generated file, the command its header prints. */
@@ -149,15 +144,11 @@ function jobsFromConfig(args: ParsedArgs, io: CliIo): GeneratePlanInput {
   const regenerate = `npx tracegen generate${configArg}`;
   const jobs = config.schemas.map(
     (s): GenerateJob => ({
+      ...s,
       schema: relativeOrAbsolute(s.path),
-      loaded: s.loaded,
       sourcePath: toPosix(relative(config.root, s.path)),
       out: s.out === undefined ? undefined : relativeOrAbsolute(s.out),
-      targets: s.targets,
       templates: s.templates === undefined ? undefined : relativeOrAbsolute(s.templates),
-      runtime: s.runtime,
-      rustVisibility: s.rustVisibility,
-      rustTraceFn: s.rustTraceFn,
       regenerate,
       regenerateFile: { ts: regenerate, rust: regenerate, c: regenerate, md: regenerate, templates: regenerate },
     }),
@@ -184,16 +175,7 @@ export async function runJobs(input: GeneratePlanInput, check: boolean, io: CliI
     }
     const outDir = job.out ?? posix.join('generated', model.name);
     try {
-      const { changes } = await planGenerate(model, {
-        out: outDir,
-        targets: job.targets,
-        templates: job.templates,
-        runtime: job.runtime,
-        rustVisibility: job.rustVisibility,
-        rustTraceFn: job.rustTraceFn,
-        sourcePath: job.sourcePath,
-        regenerate: job.regenerateFile,
-      });
+      const { changes } = await planGenerate(model, { ...job, out: outDir, regenerate: job.regenerateFile });
       if (check) {
         if (!reportCheck(changes, job.schema, job.regenerate, io)) failed = true;
       } else {

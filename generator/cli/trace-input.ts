@@ -2,10 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
 import { renderDiagnostics } from '../diagnostics/render.js';
-import { DecodeRun, type DecodeOptions, type RecordConsumer } from '../decode/decode-run.js';
-import { DecodeError, DecodeOptionError } from '../decode/errors.js';
-import { Input } from '../decode/input.js';
-import { Sink } from '../decode/sink.js';
+import type { DecodeOptions, DecodeRequest, DecodeRun, RecordConsumer } from '../decode/decode-run.js';
+import { consumeInput } from '../decode/consume.js';
+import { DecodeOptionError } from '../decode/errors.js';
 import type { InputFormat } from '../decode/sources.js';
 import { loadSchemaFile } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
@@ -45,36 +44,22 @@ export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): Tr
   };
 }
 
+/** The decode request of the common options: images and serial logs without `--schema` use ./schema/'s one schema. */
+export function decodeRequest(t: TraceInputArgs, io: CliIo): DecodeRequest {
+  return { given: t.given, schemaPath: t.schemaPath, force: t.force, inputFormat: t.inputFormat, fallback: () => defaultSchema(io) };
+}
+
 /**
  * Runs the decode pipeline into a consumer (stats, the report): every record that passes the
- * filters, in time order. A damaged or cut-off input ends the records early and comes back as
- * `error` (exit 1 after the figures of what came before); options that do not fit the input
- * are usage errors.
+ * filters, in time order. A damaged or cut-off input comes back as `error` (exit 1 after the
+ * figures of what came before); options that do not fit the input are usage errors.
  */
 export function consumeTrace(t: TraceInputArgs, consumer: RecordConsumer, io: CliIo): { run: DecodeRun; error: string | undefined } {
-  const input = new Input(t.path);
-  const quiet = { ...io, stdout: { write: () => true } };
-  const run = new DecodeRun(
-    { format: 'jsonl', order: 'time', last: undefined, ...t.filters, consumer },
-    new Sink(quiet, undefined),
-    io,
-    input,
-  );
   try {
-    run.decodeAny({
-      given: t.given,
-      schemaPath: t.schemaPath,
-      force: t.force,
-      inputFormat: t.inputFormat,
-      fallback: () => defaultSchema(io),
-    });
-    return { run, error: undefined };
+    return consumeInput(t.path, decodeRequest(t, io), { order: 'time', last: undefined, ...t.filters }, consumer, io);
   } catch (e) {
-    if (e instanceof DecodeError) return { run, error: e.message };
     if (e instanceof DecodeOptionError) throw new UsageError(e.message);
     throw e;
-  } finally {
-    input.close();
   }
 }
 

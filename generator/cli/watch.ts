@@ -33,6 +33,7 @@ export async function watchRounds<T>(
   let poll: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let pending = false;
+  let lastWatched: readonly string[] = [];
 
   const close = () => {
     for (const w of watchers) w.close();
@@ -54,8 +55,6 @@ export async function watchRounds<T>(
     lastWatched = next.watched.length ? next.watched : lastWatched;
     if (!stop.aborted) rewatch(lastWatched);
   };
-  let lastWatched: readonly string[] = [];
-
   const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {

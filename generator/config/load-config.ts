@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { checkStructure } from '../check/structure.js';
 import { DiagnosticSink, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Target } from '../emit/targets.js';
+import type { OutputChoices } from '../generate-code.js';
 import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { readSource } from '../load/read-source.js';
@@ -12,18 +13,13 @@ import { parseYaml, type YamlSource } from '../load/yaml-document.js';
 export const CONFIG_FILE = 'tracegen.config.yaml';
 
 /** One schema of a project and what to make of it; paths are absolute. */
-export interface ConfiguredSchema {
+export interface ConfiguredSchema extends OutputChoices {
   /** The schema file. */
   readonly path: string;
   /** The schema as loaded (diagnostics, and the model when valid). */
   readonly loaded: LoadResult;
   /** The output folder: `out`, else generated/<name> beside the config file; undefined when the schema is invalid and has no `out`. */
   readonly out: string | undefined;
-  readonly targets: readonly Target[];
-  readonly templates: string | undefined;
-  readonly runtime: string | undefined;
-  readonly rustVisibility: string | undefined;
-  readonly rustTraceFn: string | undefined;
 }
 
 /** A project's tracegen.config.yaml, read and checked. */

@@ -37,6 +37,18 @@ export interface DecodeOptions {
   consumer?: RecordConsumer;
 }
 
+/** Which schema decodes an input, and what the input is when not detected. */
+export interface DecodeRequest {
+  /** The schema given (`--schema`), if any. */
+  readonly given: SchemaModel | undefined;
+  readonly schemaPath: string | undefined;
+  /** Decode a trace file with `given` even if it carries another schema. */
+  readonly force: boolean;
+  readonly inputFormat: InputFormat | undefined;
+  /** The schema for an image or serial log when none was given. */
+  readonly fallback: () => SchemaModel;
+}
+
 /** What takes decoded records instead of a printed format. */
 export interface RecordConsumer {
   /** Once the schema and the clock are known (a trace file's header, or the given schema). */
@@ -118,13 +130,7 @@ export class DecodeRun {
    * a trace file with its own schema (or `given`, forced), else an image or a serial log with
    * `given` or, when none was given, `fallback()`.
    */
-  decodeAny(request: {
-    readonly given: SchemaModel | undefined;
-    readonly schemaPath: string | undefined;
-    readonly force: boolean;
-    readonly inputFormat: InputFormat | undefined;
-    readonly fallback: () => SchemaModel;
-  }): void {
+  decodeAny(request: DecodeRequest): void {
     const head = this.#input.peek();
     if (head.length === 0) throw new DecodeError(`${this.#input.name}: empty input`);
     const format = request.inputFormat ?? detectFormat(head);
