@@ -176,7 +176,53 @@ event, and what was lost.`,
   after: STATS.after!,
 };
 
-export const COMMANDS: readonly CommandSpec[] = [VALIDATE, GENERATE, DIFF, DECODE, STATS, REPORT];
+export const EXPORT: CommandSpec = {
+  name: 'export',
+  args: '<input|-> --format ctf|parquet -o <path>',
+  summary: 'a trace as CTF 1.8 (babeltrace2, Trace Compass) or Parquet (SQL engines)',
+  about: `Reads what decode reads and writes it for other tools:
+  ctf      a folder: 'metadata' (TSDL) and a stream file per ring, each record as
+           the ring held it, every schema field an integer of its bit range; what a
+           ring lost is CTF's events_discarded (babeltrace2 reports it)
+  parquet  one file, a row per event: ts, cpu, id, event, data0, data1, then a
+           column per schema field (docs/export.md names them); needs the optional
+           package @duckdb/node-api
+The output is written aside and renamed into place when complete. An existing folder
+is replaced only when it is a previous CTF export.`,
+  options: [
+    SCHEMA,
+    { name: 'format', value: 'F', help: 'ctf or parquet (required)' },
+    { name: 'output', short: 'o', value: 'PATH', help: 'the folder (ctf) or file (parquet) to write (required)' },
+    INPUT_FORMAT,
+    ...FILTERS,
+    HELP,
+  ],
+  after: `Exit 0 on success, 1 for input that cannot be decoded or output that cannot be
+written (nothing is left at PATH), 2 for usage errors.`,
+};
+
+export const QUERY: CommandSpec = {
+  name: 'query',
+  args: '<input>... <SQL>',
+  summary: 'SQL over traces and Parquet exports with DuckDB (table events, view spans)',
+  about: `Runs one SQL statement with DuckDB over a table 'events' of every input (trace files,
+captures, ring images, serial logs, and Parquet exports or globs of them, in quotes:
+'fleet/**/*.parquet'), with the columns of 'tracegen export --format parquet', and a
+view 'spans' (span, cpu, begin_ts, end_ts, duration, match) of the schema's spans,
+paired as 'tracegen stats' pairs them. Needs the optional package @duckdb/node-api.`,
+  options: [
+    SCHEMA,
+    { name: 'format', value: 'F', help: 'table (default), csv, json (one array) or jsonl' },
+    INPUT_FORMAT,
+    { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" },
+    { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
+    HELP,
+  ],
+  after: `Exit 0 on success, 1 for input that cannot be decoded or SQL that DuckDB refuses
+(its message, one line), 2 for usage errors.`,
+};
+
+export const COMMANDS: readonly CommandSpec[] = [VALIDATE, GENERATE, DIFF, DECODE, STATS, REPORT, EXPORT, QUERY];
 
 /** The `parseArgs` options of a command. */
 export function parserOptions(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {

@@ -25,6 +25,10 @@ export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
         return await (await import('./stats-command.js')).statsCommand(rest, io);
       case 'report':
         return await (await import('./report-command.js')).reportCommand(rest, io);
+      case 'export':
+        return await (await import('./export-command.js')).exportCommand(rest, io);
+      case 'query':
+        return await (await import('./query-command.js')).queryCommand(rest, io);
       case 'diff':
         return await (await import('./diff-command.js')).diffCommand(rest, io);
       case '--version':

@@ -54,6 +54,8 @@ export interface RecordConsumer {
   /** Once the schema and the clock are known (a trace file's header, or the given schema). */
   start(decoder: SchemaDecoder, frequency: number): void;
   record(r: DecodedRecord): void;
+  /** A ring's losses so far (overwritten plus dropped), before the records read after them. */
+  lost?(ring: number, total: number): void;
 }
 
 /** One decode: filters, ordering, output and the counts reported at the end. */
@@ -174,7 +176,7 @@ export class DecodeRun {
         for (const [ring, n] of batch.written) written.set(ring, n);
         for (const [ring, l] of batch.lost) {
           const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };
-          this.#lost.set(ring, { overwritten: prev.overwritten + l.overwritten, dropped: prev.dropped + l.dropped });
+          this.#setLost(ring, prev.overwritten + l.overwritten, prev.dropped + l.dropped);
         }
         if (last) {
           const records: DecodedRecord[] = [];
@@ -224,8 +226,7 @@ export class DecodeRun {
     const batch = ringImageBatch(bytes, model.layout, this.#input.name);
     const total = [...batch.written!.values()].reduce((a, b) => a + b, 0);
     // a ring holds its last ring_size records: what its write index counts beyond them was overwritten
-    for (const [ring, n] of batch.written!)
-      if (n > model.layout.ringSize) this.#lost.set(ring, { overwritten: n - model.layout.ringSize, dropped: 0 });
+    for (const [ring, n] of batch.written!) if (n > model.layout.ringSize) this.#setLost(ring, n - model.layout.ringSize, 0);
     this.#whole(batch, total, undefined);
   }
 
@@ -245,6 +246,11 @@ export class DecodeRun {
     const result = scan.finish();
     this.#skipped = result.skipped;
     this.#whole(result, result.total ?? result.records.length, result.count);
+  }
+
+  #setLost(ring: number, overwritten: number, dropped: number): void {
+    this.#lost.set(ring, { overwritten, dropped });
+    this.#o.consumer?.lost?.(ring, overwritten + dropped);
   }
 
   /** Small inputs (an image, a dump): filter, keep the last N, order, print. */

@@ -1,0 +1,64 @@
+import { DecodeError, DecodeOptionError } from '../decode/errors.js';
+import { CtfWriter } from '../export/ctf-writer.js';
+import { ParquetExport } from '../export/parquet-export.js';
+import { flag, oneOf, parseCommandArgs, str } from './args.js';
+import { commandHelp, EXPORT, parserOptions } from './commands.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
+import { consumeTrace, traceInputArgs } from './trace-input.js';
+
+/**
+ * `tracegen export`: a trace as a CTF folder or a Parquet file, written aside and renamed.
+ *
+ * @example
+ * await cli(['export', 'rings.bin', '--schema', 'schema/veridian.yaml', '--format', 'ctf', '-o', 'out.ctf'], io);
+ */
+export async function exportCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(argv, parserOptions(EXPORT));
+  if (flag(args, 'help')) {
+    io.stdout.write(commandHelp(EXPORT));
+    return EXIT_OK;
+  }
+  const given = str(args, 'format');
+  if (given === undefined) throw new UsageError('export needs --format ctf or --format parquet');
+  const format = oneOf('--format', given, ['ctf', 'parquet'] as const, 'ctf');
+  const output = str(args, 'output');
+  if (output === undefined || output === '-') throw new UsageError(`export needs -o ${format === 'ctf' ? 'DIR' : 'FILE.parquet'}`);
+  const t = traceInputArgs(args, 'export', io);
+  let writer: CtfWriter | ParquetExport;
+  try {
+    writer = format === 'ctf' ? new CtfWriter(output) : await ParquetExport.open(output);
+  } catch (e) {
+    if (e instanceof DecodeOptionError) throw new UsageError(e.message);
+    if (!(e instanceof DecodeError)) throw e;
+    io.stderr.write(`tracegen: ${e.message}\n`);
+    return EXIT_INVALID;
+  }
+  let outcome: { error: string | undefined; report: () => void };
+  try {
+    const { run, error } = consumeTrace(t, writer instanceof CtfWriter ? writer : writer.consumer, io);
+    outcome = { error, report: () => run.report() };
+  } catch (e) {
+    writer.abandon();
+    throw e;
+  }
+  // a damaged input is exported up to the damage, like decode prints it, then exits 1
+  try {
+    if (writer instanceof CtfWriter) writer.close();
+    else await writer.finish();
+  } catch (e) {
+    if (!(e instanceof DecodeError) && !isFsError(e)) throw e;
+    io.stderr.write(`tracegen: cannot write ${output}: ${(e as Error).message}\n`);
+    return EXIT_INVALID;
+  }
+  outcome.report();
+  if (writer.nameless)
+    io.stderr.write(`tracegen: left out ${writer.nameless} serial rows whose event names the schema lacks (they have no id)\n`);
+  io.stderr.write(`wrote ${output} (${writer.count} events, ${format === 'ctf' ? 'CTF 1.8' : 'Parquet'})\n`);
+  if (outcome.error === undefined) return EXIT_OK;
+  io.stderr.write(`tracegen: ${outcome.error}\n`);
+  return EXIT_INVALID;
+}
+
+function isFsError(e: unknown): boolean {
+  return typeof (e as { code?: unknown })?.code === 'string';
+}

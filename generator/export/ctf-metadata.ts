@@ -1,0 +1,176 @@
+import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_ID, RECORD_BYTES } from '@tracegen/runtime';
+import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
+
+/**
+ * The CTF 1.8 description (TSDL) of an export. Records stay exactly as the rings hold them,
+ * 32 bytes each, and the metadata says what every bit is:
+ *
+ *   bytes 0-7   event header `timestamp` (mapped to the clock)   8  event header `id`
+ *   byte  9     event context `cpu`       10-11 event context `zero` (always 0)
+ *   bytes 12-15 event context `arg_misfits` (the runtime's argument-misfit bits; 0 from a kernel)
+ *   bytes 16-31 the payload: each schema field an integer of exactly its bit range (`align = 1`,
+ *               little-endian bit fields are numbered from the least significant bit, as the
+ *               rings number them), the bits no field covers as `_unused_<word>_<lo>_<hi>`
+ *
+ * A packet is a 48-byte header and context, then whole records. Every integer is byte-aligned
+ * (`align = 8`) except the bit fields, so no reader inserts padding anywhere.
+ */
+
+/** `magic` (u32) and the packet context below: 4 + 5 * 8 + 4 bytes. */
+export const CTF_PACKET_HEADER_BYTES = 48;
+export const CTF_MAGIC = 0xc1fc1fc1;
+/** The first line of every metadata file tracegen writes; how a previous export is recognised. */
+export const CTF_METADATA_FIRST_LINE = '/* CTF 1.8 */';
+export const CTF_TRACER_NAME = 'tracegen';
+
+/** Frequency written when the clock's is unknown: counts then read as nanoseconds. */
+export const ASSUMED_FREQUENCY = 1_000_000_000;
+
+export interface CtfMetadataInput {
+  readonly model: SchemaModel;
+  /** The clock's frequency in Hz, or 0 when unknown. */
+  readonly frequency: number;
+  /** Ids records carried that the schema does not define: each gets an event class of its raw words. */
+  readonly unknownIds: readonly number[];
+}
+
+// checked once here, so the TSDL below and the writer agree on where each part of a record is
+if (OFFSET_ID !== 8 || OFFSET_CPU !== 9 || OFFSET_ARG_MISFITS !== 12 || OFFSET_DATA0 !== 16 || RECORD_BYTES !== 32)
+  throw new Error('the CTF description assumes the kernel record layout of runtime/layout.ts');
+
+/**
+ * The metadata text.
+ *
+ * @example
+ * writeFileSync('out/metadata', ctfMetadata({ model, frequency: 0, unknownIds: [] }));
+ */
+export function ctfMetadata(input: CtfMetadataInput): string {
+  const { model, frequency, unknownIds } = input;
+  const clock = model.clock.unit;
+  const known = frequency > 0;
+  const description = known
+    ? `${model.name} ${clock} clock, ${frequency} Hz`
+    : `${model.name} ${clock} clock; frequency unknown, assumed ${ASSUMED_FREQUENCY} Hz (times read as nanoseconds are counts)`;
+  const events = [
+    ...model.events.map((e) => eventClass(e.id, e.names.snake, payload(e))),
+    ...unknownIds.map((id) => eventClass(id, `unknown_${id}`, rawPayload())),
+  ];
+  return `${CTF_METADATA_FIRST_LINE}
+/* Written by tracegen from schema ${model.name} (sha256 ${model.hash}). */
+
+typealias integer { size = 8; align = 8; signed = false; } := uint8_t;
+typealias integer { size = 32; align = 8; signed = false; } := uint32_t;
+typealias integer { size = 64; align = 8; signed = false; } := uint64_t;
+
+trace {
+\tmajor = 1;
+\tminor = 8;
+\tbyte_order = le;
+\tpacket.header := struct {
+\t\tuint32_t magic;
+\t};
+};
+
+env {
+\tdomain = "${CTF_TRACER_NAME}";
+\ttracer_name = "${CTF_TRACER_NAME}";
+\tschema = "${model.name}";
+\tschema_sha256 = "${model.hash}";
+\tclock_unit = "${clock}";
+\tclock_frequency_known = ${known ? 1 : 0};
+};
+
+clock {
+\tname = ${clock};
+\tdescription = "${description}";
+\tfreq = ${known ? Math.round(frequency) : ASSUMED_FREQUENCY};
+\toffset = 0;
+};
+
+typealias integer { size = 64; align = 8; signed = false; map = clock.${clock}.value; } := clock_t;
+
+stream {
+\tpacket.context := struct {
+\t\tclock_t timestamp_begin;
+\t\tclock_t timestamp_end;
+\t\tuint64_t content_size;
+\t\tuint64_t packet_size;
+\t\tuint64_t events_discarded;
+\t\tuint32_t cpu_id;
+\t};
+\tevent.header := struct {
+\t\tclock_t timestamp;
+\t\tuint8_t id;
+\t};
+\tevent.context := struct {
+\t\tuint8_t cpu;
+\t\tinteger { size = 16; align = 8; signed = false; } zero;
+\t\tuint32_t arg_misfits;
+\t};
+};
+${events.join('')}`;
+}
+
+function eventClass(id: number, name: string, fields: string[]): string {
+  return `
+event {
+\tid = ${id};
+\tname = "${name}";
+\tfields := struct {
+${fields.map((f) => `\t\t${f};\n`).join('')}\t};
+};
+`;
+}
+
+/** An event's two words as integers of each field's range, gaps as unused bits, in bit order. */
+function payload(e: EventModel): string[] {
+  const out: string[] = [];
+  for (const word of [0, 1] as const) {
+    const fields = e.fields.filter((f) => f.word === word).sort((a, b) => a.lo - b.lo);
+    let at = 0;
+    for (const f of fields) {
+      if (f.lo > at) out.push(unused(word, at, f.lo));
+      out.push(fieldDeclaration(f));
+      at = f.lo + f.range;
+    }
+    if (at < 64) out.push(unused(word, at, 64));
+  }
+  return out;
+}
+
+/** An id the schema lacks: its two words, in hex, as `decode` shows them. */
+function rawPayload(): string[] {
+  return [
+    'integer { size = 64; align = 8; signed = false; base = 16; } _data0',
+    'integer { size = 64; align = 8; signed = false; base = 16; } _data1',
+  ];
+}
+
+function unused(word: 0 | 1, from: number, to: number): string {
+  return `${integer(to - from, from, false, 10)} __unused_data${word}_${from}_${to - 1}`;
+}
+
+// field names take a leading underscore, which CTF readers drop: no name can clash with a TSDL keyword
+function fieldDeclaration(f: FieldModel): string {
+  const name = `_${f.names.snake}`;
+  switch (f.type.kind) {
+    case 'bool':
+      return `enum : ${integer(f.range, f.lo, false, 10)} { "false" = 0, "true" = 1 } ${name}`;
+    case 'enum': {
+      const values = f.type.ref.values.map((v) => `"${v.names.snake}" = ${v.value}`).join(', ');
+      return `enum : ${integer(f.range, f.lo, false, 10)} { ${values} } ${name}`;
+    }
+    case 'flags':
+      return `${integer(f.range, f.lo, false, 16)} ${name}`;
+    case 'int':
+      return `${integer(f.range, f.lo, true, f.format === 'hex' ? 16 : 10)} ${name}`;
+    default:
+      return `${integer(f.range, f.lo, false, f.format === 'hex' ? 16 : 10)} ${name}`;
+  }
+}
+
+function integer(bits: number, lo: number, signed: boolean, base: 10 | 16): string {
+  // whole bytes keep byte alignment; a bit field is placed exactly where its bits are
+  const align = bits % 8 === 0 && lo % 8 === 0 ? 8 : 1;
+  return `integer { size = ${bits}; align = ${align}; signed = ${signed}; byte_order = le;${base === 16 ? ' base = 16;' : ''} }`;
+}

@@ -1,0 +1,171 @@
+import { closeSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, RECORD_BYTES } from '@tracegen/runtime';
+import type { RecordConsumer } from '../decode/decode-run.js';
+import type { DecodedRecord } from '../decode/record.js';
+import type { SchemaDecoder } from '../decode/schema-decoder.js';
+import { CTF_MAGIC, CTF_METADATA_FIRST_LINE, CTF_PACKET_HEADER_BYTES, ctfMetadata } from './ctf-metadata.js';
+import { isExportFolder, WriteAside } from './write-aside.js';
+
+/** Records per packet: 128 KiB a ring, so even 256 rings buffer 32 MiB at most. */
+const PACKET_RECORDS = 4096;
+
+/** One ring's stream file and the packet being filled. */
+class Stream {
+  readonly fd: number;
+  readonly buffer = new Uint8Array(CTF_PACKET_HEADER_BYTES + PACKET_RECORDS * RECORD_BYTES);
+  readonly view = new DataView(this.buffer.buffer);
+  count = 0;
+  /** What the ring has lost so far: CTF's running `events_discarded` of the packet being filled. */
+  discarded = 0;
+  firstHi = 0;
+  firstLo = 0;
+  lastHi = 0;
+  lastLo = 0;
+  /** Whether a packet was written. */
+  written = false;
+
+  readonly ring: number;
+
+  constructor(path: string, ring: number) {
+    this.fd = openSync(path, 'w');
+    this.ring = ring;
+  }
+}
+
+/**
+ * Writes the records of a decode as a CTF 1.8 trace folder (ctf-metadata.ts says how): one
+ * stream file per ring (`stream_<ring>`), its records as the ring held them, in packets whose
+ * context carries the ring's losses as CTF's `events_discarded`, so babeltrace2 reports them.
+ * Written aside and renamed into place by `close()`.
+ *
+ * @example
+ * const ctf = new CtfWriter('out.ctf');
+ * consumeInput('rings.bin', request, options, ctf, io);
+ * ctf.close();
+ */
+export class CtfWriter implements RecordConsumer {
+  readonly #out: WriteAside;
+  readonly #streams = new Map<number, Stream>();
+  readonly #losses = new Map<number, number>();
+  readonly #unknownIds = new Set<number>();
+  #decoder: SchemaDecoder | undefined;
+  #frequency = 0;
+  /** Serial rows whose printed name the schema lacks: no id to give them in CTF. */
+  nameless = 0;
+  count = 0;
+
+  constructor(path: string) {
+    // an existing folder is replaced only when it is a previous export (or empty)
+    this.#out = new WriteAside(path, 'folder', (dir) => isExportFolder(dir, CTF_METADATA_FIRST_LINE) || readdirSync(dir).length === 0);
+  }
+
+  start(decoder: SchemaDecoder, frequency: number): void {
+    this.#decoder = decoder;
+    this.#frequency = frequency;
+  }
+
+  /** A ring's losses so far (overwritten plus dropped); the next packet of that ring carries them. */
+  lost(ring: number, total: number): void {
+    this.#losses.set(ring, total);
+  }
+
+  record(r: DecodedRecord): void {
+    if (r.id < 0) {
+      this.nameless++;
+      return;
+    }
+    if (!this.#decoder!.event(r.id)) this.#unknownIds.add(r.id);
+    let s = this.#streams.get(r.ring);
+    if (!s) {
+      s = new Stream(join(this.#out.path, `stream_${r.ring}`), r.ring);
+      this.#streams.set(r.ring, s);
+    }
+    const lost = this.#losses.get(r.ring) ?? 0;
+    if (lost !== s.discarded && s.count === 0 && !s.written) {
+      // readers count a loss as the difference from the packet before: a ring that lost
+      // records before its first one starts with an empty packet that lost none
+      s.firstHi = s.lastHi = r.tsHi;
+      s.firstLo = s.lastLo = r.tsLo;
+      this.#flush(s);
+    }
+    // a loss closes the packet, so the discarded count lands between the records around it
+    if (s.count === PACKET_RECORDS || (lost !== s.discarded && s.count > 0)) this.#flush(s);
+    s.discarded = lost;
+    if (s.count === 0) {
+      s.firstHi = r.tsHi;
+      s.firstLo = r.tsLo;
+    }
+    s.lastHi = r.tsHi;
+    s.lastLo = r.tsLo;
+    const v = s.view;
+    const o = CTF_PACKET_HEADER_BYTES + s.count * RECORD_BYTES;
+    v.setUint32(o + OFFSET_TIMESTAMP, r.tsLo, true);
+    v.setUint32(o + OFFSET_TIMESTAMP + 4, r.tsHi, true);
+    v.setUint8(o + OFFSET_ID, r.id);
+    v.setUint8(o + OFFSET_CPU, r.cpu);
+    v.setUint16(o + OFFSET_CPU + 1, 0, true);
+    v.setUint32(o + OFFSET_ARG_MISFITS, r.args, true);
+    v.setUint32(o + OFFSET_DATA0, r.d0lo, true);
+    v.setUint32(o + OFFSET_DATA0 + 4, r.d0hi, true);
+    v.setUint32(o + OFFSET_DATA1, r.d1lo, true);
+    v.setUint32(o + OFFSET_DATA1 + 4, r.d1hi, true);
+    s.count++;
+    this.count++;
+  }
+
+  /** Writes the last packets and the metadata, then puts the folder in place. */
+  close(): void {
+    try {
+      for (const s of this.#streams.values()) {
+        // losses after a ring's last record still count: an empty packet carries them
+        const lost = this.#losses.get(s.ring) ?? 0;
+        if (s.count) this.#flush(s);
+        if (lost !== s.discarded) {
+          s.discarded = lost;
+          s.firstHi = s.lastHi;
+          s.firstLo = s.lastLo;
+          this.#flush(s);
+        }
+        closeSync(s.fd);
+      }
+      const model = this.#decoder?.model;
+      if (model) {
+        const unknownIds = [...this.#unknownIds].sort((a, b) => a - b);
+        writeFileSync(join(this.#out.path, 'metadata'), ctfMetadata({ model, frequency: this.#frequency, unknownIds }));
+      }
+      this.#out.commit();
+    } catch (e) {
+      this.#out.abandon();
+      throw e;
+    }
+  }
+
+  /** Drops everything written (a failed export). */
+  abandon(): void {
+    for (const s of this.#streams.values()) closeSync(s.fd);
+    this.#out.abandon();
+  }
+
+  #flush(s: Stream): void {
+    const bytes = CTF_PACKET_HEADER_BYTES + s.count * RECORD_BYTES;
+    const v = s.view;
+    v.setUint32(0, CTF_MAGIC, true);
+    v.setUint32(4, s.firstLo, true);
+    v.setUint32(8, s.firstHi, true);
+    v.setUint32(12, s.lastLo, true);
+    v.setUint32(16, s.lastHi, true);
+    setU64(v, 20, bytes * 8); // content_size, in bits
+    setU64(v, 28, bytes * 8); // packet_size
+    setU64(v, 36, s.discarded);
+    v.setUint32(44, s.ring, true);
+    writeSync(s.fd, s.buffer, 0, bytes);
+    s.count = 0;
+    s.written = true;
+  }
+}
+
+function setU64(v: DataView, o: number, n: number): void {
+  v.setUint32(o, n >>> 0, true);
+  v.setUint32(o + 4, Math.floor(n / 2 ** 32), true);
+}

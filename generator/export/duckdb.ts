@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DecodeError } from '../decode/errors.js';
+
+type DuckDBModule = typeof import('@duckdb/node-api');
+
+/** Raised when the optional DuckDB package is not installed: the CLI prints it as one line. */
+export class DuckDBMissingError extends DecodeError {}
+
+/**
+ * DuckDB, loaded on first use: an optional dependency that only `query` and the Parquet export
+ * need, so every other command starts without it and installs without its 70 MB binary.
+ */
+export async function loadDuckDB(what: string): Promise<DuckDBModule> {
+  try {
+    return await import('@duckdb/node-api');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
+      throw new DuckDBMissingError(`${what} needs DuckDB: npm install @duckdb/node-api (an optional dependency of tracegen)`);
+    throw new DecodeError(`${what}: DuckDB could not be loaded (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** An in-memory database whose memory is bounded: past the limit DuckDB spills to a private temp folder. */
+export class Database {
+  readonly #instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  readonly #temp: string;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, temp: string) {
+    this.#instance = instance;
+    this.connection = connection;
+    this.#temp = temp;
+  }
+
+  static async open(what: string): Promise<Database> {
+    const duckdb = await loadDuckDB(what);
+    const temp = mkdtempSync(join(tmpdir(), 'tracegen-duckdb-'));
+    const instance = await duckdb.DuckDBInstance.create(':memory:', {
+      memory_limit: '256MB',
+      temp_directory: temp,
+    });
+    return new Database(instance, await instance.connect(), temp);
+  }
+
+  /** Runs SQL; DuckDB's error becomes one line. */
+  async run(sql: string) {
+    try {
+      return await this.connection.run(sql);
+    } catch (e) {
+      throw new DecodeError(oneLine((e as Error).message));
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.#instance.closeSync();
+    rmSync(this.#temp, { recursive: true, force: true });
+  }
+}
+
+/** DuckDB's messages span lines (a caret under the SQL): the first line says it. */
+export function oneLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DecodeError, DecodeOptionError } from '../decode/errors.js';
+
+/**
+ * An output written beside its final path and renamed into place only when complete, so an
+ * interrupted or failed export never leaves a half-written file or folder where the user looks,
+ * and what was there before stays until the new one replaces it.
+ */
+export class WriteAside {
+  /** Where to write: a hidden sibling of the final path. */
+  readonly path: string;
+  readonly #final: string;
+  readonly #folder: boolean;
+
+  /**
+   * `replaceable` says whether an existing folder at the final path may be replaced (a previous
+   * export); anything else there is refused. An existing file may be replaced by a file.
+   */
+  constructor(final: string, kind: 'file' | 'folder', replaceable?: (folder: string) => boolean) {
+    this.#final = final;
+    this.#folder = kind === 'folder';
+    const existing = statOrUndefined(final);
+    if (existing?.isDirectory() && !(this.#folder && replaceable?.(final)))
+      throw new DecodeOptionError(
+        this.#folder
+          ? `-o ${final} is a folder that is not a previous export; give a new or empty path`
+          : `-o ${final} is a folder; give a file name`,
+      );
+    if (existing && !existing.isDirectory() && this.#folder) throw new DecodeOptionError(`-o ${final} is a file; give a folder name`);
+    if (!existsSync(dirname(final) || '.')) throw new DecodeError(`cannot write ${final}: ${dirname(final)} does not exist`);
+    this.path = join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+    rmSync(this.path, { recursive: true, force: true });
+    if (this.#folder) mkdirSync(this.path);
+  }
+
+  /** Puts the finished output in place of whatever was at the final path. */
+  commit(): void {
+    if (this.#folder && existsSync(this.#final)) {
+      // a folder cannot be renamed over another: move the old one aside first, then drop it
+      const old = `${this.path}.old`;
+      renameSync(this.#final, old);
+      renameSync(this.path, this.#final);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(this.path, this.#final);
+  }
+
+  /** Removes what was written; the final path is untouched. */
+  abandon(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+/** True when `folder` holds a CTF export whose metadata begins with `firstLine`. */
+export function isExportFolder(folder: string, firstLine: string): boolean {
+  try {
+    return readFileSync(join(folder, 'metadata'), 'latin1').startsWith(firstLine);
+  } catch {
+    return false;
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
