@@ -1,0 +1,102 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DecodeRequest } from '../decode/decode-run.js';
+import { consumeInput } from '../decode/consume.js';
+import { DecodeError, type DecodeIo } from '../decode/errors.js';
+import { SchemaDecoder } from '../decode/schema-decoder.js';
+import { Database, oneLine } from '../export/duckdb.js';
+import { eventColumns, quoteIdent } from '../export/event-columns.js';
+import { RawEvents } from '../export/raw-events.js';
+import type { SchemaModel } from '../model/model.js';
+import { writeResult, type QueryFormat } from './result-format.js';
+import { parquetList, SpansTable } from './spans-table.js';
+
+export interface QueryOptions {
+  /** Trace files, captures, images, serial logs; Parquet files, folders of them, or globs. */
+  readonly inputs: readonly string[];
+  readonly sql: string;
+  readonly format: QueryFormat;
+  /** How each trace input is decoded (its schema, its format). */
+  readonly request: DecodeRequest;
+  readonly frequency: number | undefined;
+  /** The schema given, used to pair the spans of Parquet inputs instead of the ones they carry. */
+  readonly given: SchemaModel | undefined;
+}
+
+/** True for inputs DuckDB reads itself: Parquet files (by name or magic), folders of them, globs. */
+export function isParquetInput(path: string): boolean {
+  if (/[*?[]/.test(path) || path.endsWith('.parquet')) return true;
+  try {
+    if (statSync(path).isDirectory()) return true;
+    const fd = openSync(path, 'r');
+    const head = Buffer.alloc(4);
+    try {
+      readSync(fd, head, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return head.toString('latin1') === 'PAR1';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `tracegen query`: loads the trace inputs into DuckDB as they decode, puts them and the
+ * Parquet inputs behind one view `events` (columns of event-columns.ts, unioned by name), pairs
+ * spans when the SQL mentions `spans`, runs the SQL and writes its rows. Throws DecodeError
+ * (one line) for input that cannot be decoded and for SQL that DuckDB refuses.
+ *
+ * @example
+ * await runQuery({ inputs: ['a.trace'], sql: 'SELECT event, count(*) FROM events GROUP BY 1', format: 'table', ... }, io);
+ */
+export async function runQuery(o: QueryOptions, io: DecodeIo): Promise<{ rows: number; warnings: string[] }> {
+  const db = await Database.open('query');
+  const warnings: string[] = [];
+  try {
+    const wantSpans = /\bspans\b/i.test(o.sql);
+    const spans = wantSpans ? await SpansTable.create(db) : undefined;
+    const parts: string[] = [];
+    const parquet = o.inputs.filter(isParquetInput).map((p) => (isFolder(p) ? join(p, '**', '*.parquet') : p));
+    let index = 0;
+    for (const path of o.inputs.filter((p) => !isParquetInput(p))) {
+      const table = `raw_${index++}`;
+      const raw = await RawEvents.create(db, table, spans?.pairing());
+      const options = { order: 'time' as const, last: undefined, cpus: undefined, events: [], from: undefined, to: undefined, frequency: o.frequency };
+      const { run, error } = consumeInput(path, o.request, options, raw, io);
+      raw.close();
+      if (error !== undefined) throw new DecodeError(error);
+      run.report();
+      if (raw.nameless) warnings.push(`${path}: left out ${raw.nameless} serial rows whose event names the schema lacks`);
+      const select = eventColumns(raw.decoder!.model)
+        .map((c) => `${c.sql} AS ${quoteIdent(c.name)}`)
+        .join(', ');
+      parts.push(`SELECT ${select} FROM ${quoteIdent(table)}`);
+    }
+    if (parquet.length) {
+      parts.push(`SELECT * FROM read_parquet(${parquetList(parquet)}, union_by_name = true)`);
+      if (spans) await spans.pairParquet(db, parquetList(parquet), o.given && new SchemaDecoder(o.given));
+    }
+    spans?.close();
+    await db.run(`CREATE VIEW events AS ${parts.join(' UNION ALL BY NAME ')}`);
+    try {
+      const result = await db.connection.stream(o.sql);
+      const rows = await writeResult(result, o.format, (s) => io.stdout.write(s));
+      return { rows, warnings };
+    } catch (e) {
+      // DuckDB's refusal of the SQL, in its words; any other failure is not the user's
+      if (e instanceof Error && e.constructor.name === 'Error' && !('code' in e)) throw new DecodeError(oneLine(e.message));
+      throw e;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
