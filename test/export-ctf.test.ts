@@ -1,0 +1,212 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagsText } from '@tracegen/runtime';
+import { loadSchemaFile } from '../generator/load-schema.js';
+import type { SchemaModel } from '../generator/model/model.js';
+import { ROOT, runBin, runCli } from './helpers/run-cli.js';
+
+const TMP = 'test/tmp/export-ctf';
+const KERNEL = 'test/fixtures/veridian-seed/rings.bin';
+const KERNEL_42 = 'test/fixtures/veridian-seed-42/rings.bin';
+const SCHEMA = 'schema/veridian.yaml';
+const CAPTURE = join(TMP, 'pool.trace');
+
+beforeAll(() => {
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  // a runtime capture written by two worker threads and the main thread
+  const r = spawnSync(process.execPath, ['dist/examples/worker-pool/main.js', CAPTURE, '2', '300'], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+});
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+interface BtEvent {
+  ts: string;
+  event: string;
+  ring: number;
+  cpu: number;
+  fields: Map<string, string>;
+}
+
+/** Parses `babeltrace2 --clock-cycles` text: `[ts] (+delta) name: { cpu_id = N }, { context }, { payload }`. */
+function babeltrace(dir: string): { events: BtEvent[]; stderr: string } {
+  const r = spawnSync('babeltrace2', ['--clock-cycles', dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  expect(r.status, r.stderr).toBe(0);
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const m = /^\[(\d+)\] \(\+[?\d]+\) (\w+): \{ cpu_id = (\d+) \}, \{ (.*?) \}, \{ (.*) \}$/.exec(line);
+      if (!m) throw new Error(`unexpected babeltrace2 line: ${line}`);
+      const fields = new Map<string, string>();
+      for (const f of `${m[4]}, ${m[5]}`.matchAll(/(\w+) = (\( [^)]* \)|[^,]+)/g)) fields.set(f[1]!, f[2]!.trim());
+      return { ts: String(BigInt(m[1]!)), event: m[2]!, ring: Number(m[3]), cpu: Number(fields.get('cpu')), fields };
+    });
+  return { events, stderr: r.stderr };
+}
+
+interface JsonRecord {
+  ts: string;
+  cpu: number;
+  event: string;
+  data0: string;
+  data1: string;
+  args: Record<string, unknown>;
+  issues?: { field: string }[];
+}
+
+function decodeJsonl(input: string, extra: string[]): JsonRecord[] {
+  const r = runBin(['decode', input, '--format', 'jsonl', ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JsonRecord);
+}
+
+/** What babeltrace2 prints for a field, turned into the value decode gives (or the raw bits of a misfit). */
+function btValue(text: string): { value: bigint | string; label?: string } {
+  const e = /^\( (?:"(\w+)"|<unknown>) : container = (\d+) \)$/.exec(text);
+  if (e) return { value: BigInt(e[2]!), ...(e[1] ? { label: e[1] } : {}) };
+  return { value: BigInt(text) };
+}
+
+/** Compares every event, timestamp, CPU and field of the two readings. */
+function compare(model: SchemaModel, bt: BtEvent[], decoded: JsonRecord[]): number {
+  expect(bt.length).toBe(decoded.length);
+  // babeltrace2 orders equal timestamps by stream; decode by ring too: sort both the same way
+  const key = (ts: string, cpu: number, d: string) => `${ts.padStart(20, '0')}|${cpu}|${d}`;
+  const btSorted = [...bt].sort((a, b) => (a.ts.padStart(20, '0') < b.ts.padStart(20, '0') ? -1 : a.ts === b.ts ? 0 : 1));
+  const jsSorted = [...decoded].sort((a, b) => (a.ts.padStart(20, '0') < b.ts.padStart(20, '0') ? -1 : a.ts === b.ts ? 0 : 1));
+  const btKeys = btSorted.map((e) => key(e.ts, e.cpu, e.event)).sort();
+  const jsKeys = jsSorted.map((r) => key(r.ts, r.cpu, r.event)).sort();
+  expect(btKeys).toEqual(jsKeys);
+  let checked = 0;
+  const byKey = new Map<string, JsonRecord[]>();
+  for (const r of decoded) {
+    const k = key(r.ts, r.cpu, `${r.event}|${r.data0}|${r.data1}`);
+    byKey.set(k, [...(byKey.get(k) ?? []), r]);
+  }
+  for (const e of bt) {
+    const event = model.events.find((x) => x.names.snake === e.event)!;
+    const words = [0n, 0n];
+    // the record's words, rebuilt from the fields babeltrace2 read (unused bits included)
+    for (const f of event.fields) words[f.word]! |= BigInt.asUintN(f.range, btValue(e.fields.get(f.names.snake)!).value as bigint) << BigInt(f.lo);
+    for (const [name, text] of e.fields) {
+      const u = /^unused_data([01])_(\d+)_(\d+)$/.exec(name);
+      if (u) words[Number(u[1])]! |= BigInt(text) << BigInt(u[2]!);
+    }
+    const matches = byKey.get(key(e.ts, e.cpu, `${e.event}|${words[0]}|${words[1]}`));
+    expect(matches?.length, `${e.ts} ${e.event}: no decoded record with the same words`).toBeGreaterThan(0);
+    const r = matches!.pop()!;
+    for (const f of event.fields) {
+      const bits = BigInt.asUintN(f.range, BigInt(f.word === 0 ? r.data0 : r.data1) >> BigInt(f.lo));
+      const got = btValue(e.fields.get(f.names.snake)!);
+      const misfit = r.issues?.some((i) => i.field === f.names.snake);
+      const want = r.args[f.names.snake];
+      expect(BigInt.asUintN(f.range, got.value as bigint), `${e.event}.${f.names.snake}`).toBe(bits);
+      if (misfit) continue;
+      if (f.type.kind === 'flags') expect(flagsText(got.value as bigint, f.type.ref.bits.map((b) => [b.bit, b.names.snake]))).toBe(want);
+      else if (f.type.kind === 'enum' || f.type.kind === 'bool') expect(got.label).toBe(String(want));
+      else expect(String(got.value)).toBe(String(want));
+      checked++;
+    }
+  }
+  return checked;
+}
+
+describe('export --format ctf', () => {
+  const model = loadSchemaFile(SCHEMA).model!;
+
+  it.each([
+    ['the kernel fixture', KERNEL, 1500],
+    ['the second kernel fixture', KERNEL_42, undefined],
+  ])('babeltrace2 reads %s with the values decode prints', async (_name, input, discarded) => {
+    const out = join(TMP, `${input.split('/').at(-2)}.ctf`);
+    const r = await runCli(['export', input, '--schema', SCHEMA, '--format', 'ctf', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const bt = babeltrace(out);
+    const decoded = decodeJsonl(input, ['--schema', SCHEMA]);
+    const checked = compare(model, bt.events, decoded);
+    expect(checked).toBeGreaterThan(decoded.length);
+    if (discarded !== undefined) {
+      // the ring that wrapped: babeltrace2 itself reports what it lost
+      expect(bt.stderr).toMatch(new RegExp(`Tracer discarded ${discarded} events between .* within stream "[^"]*stream_1"`));
+    }
+  });
+
+  it('babeltrace2 reads a runtime capture of several threads with the values decode prints', async () => {
+    const out = join(TMP, 'pool.ctf');
+    const r = await runCli(['export', CAPTURE, '--format', 'ctf', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files.filter((f) => f.startsWith('stream_')).length).toBeGreaterThanOrEqual(3);
+    const bt = babeltrace(out);
+    const decoded = decodeJsonl(CAPTURE, []);
+    expect(new Set(decoded.map((d) => d.cpu)).size).toBeGreaterThanOrEqual(3);
+    compare(model, bt.events, decoded);
+  });
+
+  it('declares the fields as integers of their bit ranges, hex and enums as such, and the clock', async () => {
+    const schema = join(TMP, 'packed.yaml');
+    const out = join(TMP, 'packed.ctf');
+    await runCli(['export', CAPTURE, '--format', 'ctf', '-o', out]);
+    const { readFileSync } = await import('node:fs');
+    const meta = readFileSync(join(out, 'metadata'), 'utf8');
+    expect(meta.startsWith('/* CTF 1.8 */\n')).toBe(true);
+    expect(meta).toContain('freq = 1000000000;');
+    const kernel = join(TMP, 'kernel-freq.ctf');
+    expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', kernel, '--frequency', '2400000000'])).code).toBe(0);
+    expect(readFileSync(join(kernel, 'metadata'), 'utf8')).toContain('freq = 2400000000;');
+    expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', join(TMP, 'k2.ctf')])).code).toBe(0);
+    expect(readFileSync(join(TMP, 'k2.ctf', 'metadata'), 'utf8')).toMatch(/frequency unknown, assumed 1000000000 Hz/);
+    // bit fields, signed, hex, enum and bool of the packed golden schema
+    writeFileSync(schema, readFileSync('test/golden/packed/schema.yaml'));
+    const { ctfMetadata } = await import('../generator/export/ctf-metadata.js');
+    const packed = loadSchemaFile(schema).model!;
+    const text = ctfMetadata({ model: packed, frequency: 0, unknownIds: [9] });
+    expect(text).toContain(
+      'enum : integer { size = 3; align = 1; signed = false; byte_order = le; } { "timer" = 0, "net" = 1, "disk" = 2, "ipi" = 7 } _kind;',
+    );
+    expect(text).toContain('enum : integer { size = 1; align = 1; signed = false; byte_order = le; } { "false" = 0, "true" = 1 } _valid;');
+    expect(text).toContain('integer { size = 16; align = 1; signed = true; byte_order = le; } _delta;');
+    expect(text).toContain('integer { size = 4; align = 1; signed = false; byte_order = le; } __unused_data0_20_23;');
+    expect(text).toContain('integer { size = 8; align = 8; signed = false; byte_order = le; base = 16; } _vector;');
+    expect(text).toContain('integer { size = 40; align = 1; signed = false; byte_order = le; base = 16; } _straddle;');
+    expect(text).toMatch(/id = 9;\n\tname = "unknown_9";/);
+  });
+
+  it('refuses a folder that is not a previous export, replaces one that is, and leaves nothing aside', async () => {
+    const mine = join(TMP, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'notes.txt'), 'keep');
+    const refused = await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', mine]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^tracegen: -o test\/tmp\/export-ctf\/mine is a folder that is not a previous export/);
+    expect(readdirSync(mine)).toEqual(['notes.txt']);
+    const again = join(TMP, 'again.ctf');
+    expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', again])).code).toBe(0);
+    expect((await runCli(['export', CAPTURE, '--format', 'ctf', '-o', again])).code).toBe(0);
+    expect(babeltrace(again).events.length).toBe(decodeJsonl(CAPTURE, []).length);
+    expect(readdirSync(TMP).filter((f) => f.endsWith('.tmp') || f.endsWith('.old'))).toEqual([]);
+  });
+
+  it('exports a cut capture up to the damage and exits 1; an unwritable path writes nothing', async () => {
+    const { readFileSync } = await import('node:fs');
+    const whole = readFileSync(CAPTURE);
+    const cut = join(TMP, 'cut.trace');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.7)));
+    const out = join(TMP, 'cut.ctf');
+    const r = await runCli(['export', cut, '--format', 'ctf', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^tracegen: .*cut\.trace/);
+    const decoded = runBin(['decode', cut, '--format', 'jsonl']);
+    expect(babeltrace(out).events.length).toBe(decoded.stdout.trim().split('\n').length);
+    const bad = await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', join(TMP, 'no/such/dir.ctf')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('tracegen: cannot write test/tmp/export-ctf/no/such/dir.ctf: test/tmp/export-ctf/no/such does not exist\n');
+    expect(existsSync(join(TMP, 'no'))).toBe(false);
+  });
+});
