@@ -24,7 +24,7 @@ export async function loadDuckDB(what: string): Promise<DuckDBModule> {
   }
 }
 
-/** An in-memory database whose memory is bounded: past the limit DuckDB spills to a private temp folder. */
+/** A scratch database whose memory is bounded: past the limit DuckDB spills to a private temp folder. */
 export class Database {
   readonly #instance: DuckDBInstance;
   readonly connection: DuckDBConnection;
@@ -39,9 +39,13 @@ export class Database {
   static async open(what: string): Promise<Database> {
     const duckdb = await loadDuckDB(what);
     const temp = mkdtempSync(join(tmpdir(), 'tracegen-duckdb-'));
-    const instance = await duckdb.DuckDBInstance.create(':memory:', {
-      memory_limit: '256MB',
+    // a database file in a private folder: its tables live on disk, so memory stays under the
+    // limit however large the trace
+    const instance = await duckdb.DuckDBInstance.create(join(temp, 'events.duckdb'), {
+      memory_limit: '128MB',
       temp_directory: temp,
+      // rows of a query without ORDER BY come in any order: the Parquet export writes on every core
+      preserve_insertion_order: 'false',
     });
     return new Database(instance, await instance.connect(), temp);
   }
