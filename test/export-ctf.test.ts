@@ -93,7 +93,8 @@ function compare(model: SchemaModel, bt: BtEvent[], decoded: JsonRecord[]): numb
     const event = model.events.find((x) => x.names.snake === e.event)!;
     const words = [0n, 0n];
     // the record's words, rebuilt from the fields babeltrace2 read (unused bits included)
-    for (const f of event.fields) words[f.word]! |= BigInt.asUintN(f.range, btValue(e.fields.get(f.names.snake)!).value as bigint) << BigInt(f.lo);
+    for (const f of event.fields)
+      words[f.word]! |= BigInt.asUintN(f.range, btValue(e.fields.get(f.names.snake)!).value as bigint) << BigInt(f.lo);
     for (const [name, text] of e.fields) {
       const u = /^unused_data([01])_(\d+)_(\d+)$/.exec(name);
       if (u) words[Number(u[1])]! |= BigInt(text) << BigInt(u[2]!);
@@ -108,7 +109,13 @@ function compare(model: SchemaModel, bt: BtEvent[], decoded: JsonRecord[]): numb
       const want = r.args[f.names.snake];
       expect(BigInt.asUintN(f.range, got.value as bigint), `${e.event}.${f.names.snake}`).toBe(bits);
       if (misfit) continue;
-      if (f.type.kind === 'flags') expect(flagsText(got.value as bigint, f.type.ref.bits.map((b) => [b.bit, b.names.snake]))).toBe(want);
+      if (f.type.kind === 'flags')
+        expect(
+          flagsText(
+            got.value as bigint,
+            f.type.ref.bits.map((b) => [b.bit, b.names.snake]),
+          ),
+        ).toBe(want);
       else if (f.type.kind === 'enum' || f.type.kind === 'bool') expect(got.label).toBe(String(want));
       else expect(String(got.value)).toBe(String(want));
       checked++;
@@ -158,7 +165,9 @@ describe('export --format ctf', () => {
     expect(meta.startsWith('/* CTF 1.8 */\n')).toBe(true);
     expect(meta).toContain('freq = 1000000000;');
     const kernel = join(TMP, 'kernel-freq.ctf');
-    expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', kernel, '--frequency', '2400000000'])).code).toBe(0);
+    expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', kernel, '--frequency', '2400000000'])).code).toBe(
+      0,
+    );
     expect(readFileSync(join(kernel, 'metadata'), 'utf8')).toContain('freq = 2400000000;');
     expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', join(TMP, 'k2.ctf')])).code).toBe(0);
     expect(readFileSync(join(TMP, 'k2.ctf', 'metadata'), 'utf8')).toMatch(/frequency unknown, assumed 1000000000 Hz/);

@@ -58,7 +58,13 @@ describe('export --format parquet', () => {
     const want = new Map<string, { n: number; ts: bigint; d0: bigint; d1: bigint; cpu: number }>();
     for (const d of decoded) {
       const w = want.get(d.event) ?? { n: 0, ts: 0n, d0: 0n, d1: 0n, cpu: 0 };
-      want.set(d.event, { n: w.n + 1, ts: w.ts + BigInt(d.ts), d0: w.d0 + BigInt(d.data0), d1: w.d1 + BigInt(d.data1), cpu: w.cpu + d.cpu });
+      want.set(d.event, {
+        n: w.n + 1,
+        ts: w.ts + BigInt(d.ts),
+        d0: w.d0 + BigInt(d.data0),
+        d1: w.d1 + BigInt(d.data1),
+        cpu: w.cpu + d.cpu,
+      });
     }
     const rows = await sql(
       `SELECT event, count(*) AS n, sum(ts) AS ts, sum(data0) AS d0, sum(data1) AS d1, sum(cpu) AS cpu FROM '${out}' GROUP BY event`,
@@ -66,23 +72,29 @@ describe('export --format parquet', () => {
     expect(rows.length).toBe(want.size);
     for (const row of rows) {
       const w = want.get(row['event'] as string)!;
-      expect([Number(row['n']), BigInt(row['ts'] as bigint), BigInt(row['d0'] as bigint), BigInt(row['d1'] as bigint), Number(row['cpu'])]).toEqual([
-        w.n,
-        w.ts,
-        w.d0,
-        w.d1,
-        w.cpu,
-      ]);
+      expect([
+        Number(row['n']),
+        BigInt(row['ts'] as bigint),
+        BigInt(row['d0'] as bigint),
+        BigInt(row['d1'] as bigint),
+        Number(row['cpu']),
+      ]).toEqual([w.n, w.ts, w.d0, w.d1, w.cpu]);
     }
     // typed columns: the sum of every field decode could read, per event
-    const fieldSums = await sql(`SELECT event, sum(tid) AS tid, sum(alloc_cpu) AS alloc_cpu, count(error_code) AS flags FROM '${out}' GROUP BY event`);
+    const fieldSums = await sql(
+      `SELECT event, sum(tid) AS tid, sum(alloc_cpu) AS alloc_cpu, count(error_code) AS flags FROM '${out}' GROUP BY event`,
+    );
     for (const row of fieldSums) {
       const own = decoded.filter((d) => d.event === row['event']);
-      const sum = (f: string) => own.filter((d) => typeof d.args[f] === 'number' && !d.issues?.some((i) => i.field === f)).reduce((a, d) => a + (d.args[f] as number), 0);
+      const sum = (f: string) =>
+        own
+          .filter((d) => typeof d.args[f] === 'number' && !d.issues?.some((i) => i.field === f))
+          .reduce((a, d) => a + (d.args[f] as number), 0);
       if (row['event'] === 'sched_switch_in') expect(Number(row['tid'])).toBe(sum('tid'));
       if (row['event'] === 'frame_alloc') expect(Number(row['alloc_cpu'])).toBe(sum('alloc_cpu'));
       // flags of 5 bits in a 64-bit word: NULL where the word holds more (decode's misfits)
-      if (row['event'] === 'page_fault') expect(Number(row['flags'])).toBe(own.filter((d) => !d.issues?.some((i) => i.field === 'error_code')).length);
+      if (row['event'] === 'page_fault')
+        expect(Number(row['flags'])).toBe(own.filter((d) => !d.issues?.some((i) => i.field === 'error_code')).length);
     }
   });
 
@@ -121,7 +133,11 @@ describe('export --format parquet', () => {
   it('gives every field of random records the value decode gives, or NULL where it does not fit', async () => {
     const model = loadSchemaFile(PACKED).model!;
     const layout = model.layout;
-    const word = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom(0n, 1n, 2n ** 63n, 2n ** 64n - 1n), fc.bigInt({ min: 0n, max: 255n }));
+    const word = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      fc.constantFrom(0n, 1n, 2n ** 63n, 2n ** 64n - 1n),
+      fc.bigInt({ min: 0n, max: 255n }),
+    );
     const record = fc.record({ id: fc.constantFrom(0, 1, 2, 3, 4, 255, 9), cpu: fc.integer({ min: 0, max: 3 }), data0: word, data1: word });
     let run = 0;
     await fc.assert(
@@ -152,7 +168,9 @@ describe('export --format parquet', () => {
               expect(Number(row[`${name}_raw`])).toBe(d.args[name]);
             } else {
               const want = d.args[name];
-              expect(typeof got === 'bigint' ? got.toString() : got, `${d.event}.${name}`).toEqual(typeof want === 'number' && typeof got === 'bigint' ? String(want) : want);
+              expect(typeof got === 'bigint' ? got.toString() : got, `${d.event}.${name}`).toEqual(
+                typeof want === 'number' && typeof got === 'bigint' ? String(want) : want,
+              );
               if (labelled) expect(row[`${name}_raw`]).not.toBeNull();
             }
           }

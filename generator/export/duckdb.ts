@@ -68,5 +68,8 @@ export class Database {
 
 /** DuckDB's messages span lines (a caret under the SQL): the first line says it. */
 export function oneLine(message: string): string {
-  return message.split('\n')[0]!.trim();
+  return message
+    .split('\n')[0]!
+    .replace(/^Failed to extract statements: /, '')
+    .trim();
 }

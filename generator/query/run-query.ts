@@ -62,7 +62,15 @@ export async function runQuery(o: QueryOptions, io: DecodeIo): Promise<{ rows: n
     for (const path of o.inputs.filter((p) => !isParquetInput(p))) {
       const table = `raw_${index++}`;
       const raw = await RawEvents.create(db, table, spans?.pairing());
-      const options = { order: 'time' as const, last: undefined, cpus: undefined, events: [], from: undefined, to: undefined, frequency: o.frequency };
+      const options = {
+        order: 'time' as const,
+        last: undefined,
+        cpus: undefined,
+        events: [],
+        from: undefined,
+        to: undefined,
+        frequency: o.frequency,
+      };
       const { run, error } = consumeInput(path, o.request, options, raw, io);
       raw.close();
       if (error !== undefined) throw new DecodeError(error);

@@ -129,4 +129,3 @@ export class SpansTable {
 export function parquetList(paths: readonly string[]): string {
   return `[${paths.map(sqlString).join(', ')}]`;
 }
-
