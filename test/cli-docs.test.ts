@@ -36,7 +36,7 @@ describe('tracegen --version and tracegen help', () => {
     const r = await runCli(['help', 'nope']);
     expect([r.code, r.stderr]).toEqual([
       2,
-      "tracegen: no command 'nope' (the commands: validate, generate, diff, decode, stats, report)\n",
+      "tracegen: no command 'nope' (the commands: validate, generate, diff, decode, stats, report, export, query)\n",
     ]);
   });
 });

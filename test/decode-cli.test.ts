@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { appendRecord, imageBytes } from '@tracegen/runtime';
 import * as v from '../generated/veridian/index.js';
 import { readEvents } from './helpers/fixtures.js';
 import { hasStackTrace, runBin, runCli } from './helpers/run-cli.js';
@@ -216,16 +217,68 @@ describe('--format chrome', () => {
       cat: 'span',
       pid: 1,
       tid: 0,
-      args: { begin: { syscall_nr: 5, arg1: '0x0' }, end: { syscall_nr: 5, ret: -2 } },
+      args: { begin: { syscall_nr: 5, arg1: 0 }, end: { syscall_nr: 5, ret: -2 } },
     });
     expect(slice['dur'] as number).toBeGreaterThan(0);
     const instants = events.filter((e) => e['ph'] === 'i').slice(-2);
     expect(instants.map((e) => [e['name'], e['args']])).toEqual([
       ['sched_switch_in', { pid: 1, tid: 2 }],
-      ['syscall_entry', { syscall_nr: 6, arg1: '0x1' }],
+      ['syscall_entry', { syscall_nr: 6, arg1: 1 }],
     ]);
+    expect((json as unknown as { otherData: unknown }).otherData).toEqual({
+      schema: 'veridian',
+      clock: 'cycles',
+      frequency_hz: 1e9,
+      timestamps: 'microseconds',
+    });
     // the ns clock of a runtime trace: microseconds to the nanosecond
     expect(Number.isInteger(Math.round((instants[0]!['ts'] as number) * 1000))).toBe(true);
+  });
+});
+
+describe('--format chrome args', () => {
+  it('numbers stay numbers, units sit beside them, big values and misfits are text; kernel time in µs', async () => {
+    const layout = { ringSize: 64, rings: 4 };
+    const image = new Uint8Array(imageBytes(layout));
+    // packed: kind=net(1), valid, delta=-3 (ns), vector=0x2a, rights=read|write; a misfit vector is impossible (8 of 8 bits)
+    const d0 = 1n | (1n << 3n) | (BigInt.asUintN(16, -3n) << 4n) | (0x2an << 24n) | (3n << 32n);
+    appendRecord(image, layout, 0, { timestamp: 2000n, id: 0, cpu: 0, data0: d0, data1: 0n });
+    appendRecord(image, layout, 0, { timestamp: 4000n, id: 2, cpu: 0, data0: 2n ** 64n - 1n, data1: 5n });
+    const file = join(TMP, 'packed-chrome.bin');
+    writeFileSync(file, image);
+    const r = await runCli(['decode', file, '--schema', 'test/golden/packed/schema.yaml', '--format', 'chrome']);
+    expect(r.code, r.stderr).toBe(0);
+    const events = (JSON.parse(r.stdout) as { traceEvents: Record<string, unknown>[] }).traceEvents.filter((e) => e['ph'] === 'i');
+    expect(events.map((e) => [e['ts'], e['args']])).toEqual([
+      [
+        2,
+        {
+          kind: 'net',
+          valid: true,
+          delta: -3,
+          delta_unit: 'ns',
+          vector: 42,
+          rights: 'read|write',
+          small_neg: 0,
+          straddle: 0,
+          crossing_signed: 0,
+        },
+      ],
+      [4, { address: '0xffffffffffffffff', offset: 5 }],
+    ]);
+    const kernel = await runCli([
+      'decode',
+      fixture('veridian-seed', 'rings.bin'),
+      '--schema',
+      'schema/veridian.yaml',
+      '--format',
+      'chrome',
+      '--frequency',
+      '2000000',
+    ]);
+    // the first instant: frame_free at 1001530 cycles of a 2 MHz clock
+    const first = (JSON.parse(kernel.stdout) as { traceEvents: Record<string, unknown>[] }).traceEvents.find((e) => e['ph'] === 'i')!;
+    expect([first['name'], first['ts']]).toEqual(['frame_free', 1001530 / 2]);
   });
 });
 

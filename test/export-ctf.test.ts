@@ -148,11 +148,12 @@ describe('export --format ctf', () => {
     const out = join(TMP, 'pool.ctf');
     const r = await runCli(['export', CAPTURE, '--format', 'ctf', '-o', out]);
     expect(r.code, r.stderr).toBe(0);
-    const files = readdirSync(out).sort();
-    expect(files.filter((f) => f.startsWith('stream_')).length).toBeGreaterThanOrEqual(3);
     const bt = babeltrace(out);
     const decoded = decodeJsonl(CAPTURE, []);
-    expect(new Set(decoded.map((d) => d.cpu)).size).toBeGreaterThanOrEqual(3);
+    // a stream per thread that traced (the main thread and the workers; a loaded machine may leave one idle)
+    const threads = new Set(decoded.map((d) => d.cpu)).size;
+    expect(threads).toBeGreaterThanOrEqual(2);
+    expect(readdirSync(out).filter((f) => f.startsWith('stream_')).length).toBe(threads);
     compare(model, bt.events, decoded);
   });
 

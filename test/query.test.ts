@@ -66,7 +66,8 @@ describe('tracegen query', () => {
     const s = stats.spans[0]!;
     expect(r.rows).toEqual([{ name: 'syscall', matched: s.count, min: s.min, p50: s.p50, max: s.max, by_value: true }]);
     const one = await query([KERNEL, '--schema', SCHEMA, 'SELECT * FROM spans ORDER BY begin_ts LIMIT 1']);
-    expect(Object.keys(one.rows[0]!)).toEqual(['name', 'cpu', 'begin_ts', 'end_ts', 'duration', 'duration_ns', 'match']);
+    expect(Object.keys(one.rows[0]!)).toEqual(['name', 'cpu', 'begin_ts', 'end_ts', 'duration', 'duration_ns', 'match', 'source']);
+    expect(one.rows[0]!['source']).toBe(KERNEL);
     const row = one.rows[0]!;
     expect(row['duration']).toBe((row['end_ts'] as number) - (row['begin_ts'] as number));
     expect(row['duration_ns']).toBeNull();

@@ -7,7 +7,8 @@ import { issuesOf, type SchemaDecoder } from './schema-decoder.js';
  * Each CPU (ring) is a thread of one process. The schema's spans become complete events ("X",
  * with a duration) from a begin to the matching end on the same CPU; every other event, and a
  * begin that never ends, is an instant ("i"). Timestamps are microseconds: counts divided by
- * the clock frequency, or counts taken as nanoseconds when the frequency is unknown.
+ * the clock frequency, or counts taken as nanoseconds when the frequency is unknown (as
+ * `otherData` says).
  */
 export class ChromeWriter {
   readonly #decoder: SchemaDecoder;
@@ -22,7 +23,14 @@ export class ChromeWriter {
     this.#write = write;
     this.#usPerCount = frequency > 0 ? 1e6 / frequency : 1e-3;
     this.#spans = new SpanMatcher(decoder);
-    write('{"displayTimeUnit":"ns","traceEvents":[\n');
+    const clock = decoder.model.clock.unit;
+    const other = {
+      schema: decoder.model.name,
+      clock,
+      frequency_hz: frequency > 0 ? frequency : null,
+      timestamps: frequency > 0 ? 'microseconds' : `${clock} shown as nanoseconds (the frequency is not known)`,
+    };
+    write(`{"displayTimeUnit":"ns","otherData":${JSON.stringify(other)},"traceEvents":[\n`);
     this.#event({ name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: decoder.model.name } });
   }
 
@@ -62,16 +70,26 @@ export class ChromeWriter {
     return Math.round(Number(u64Big(r.tsHi, r.tsLo)) * this.#usPerCount * 1000) / 1000;
   }
 
+  /**
+   * A record's fields as args: numbers as numbers while they are exact (the display format is
+   * for text, not for a viewer that shows numbers), enums and flags by name, bigger values as
+   * text; a field's unit beside it as `<field>_unit`.
+   */
   #args(r: DecodedRecord): Record<string, number | boolean | string> {
     const args: Record<string, number | boolean | string> = {};
-    for (const f of this.#decoder.fields(r)) {
+    const event = this.#decoder.event(r.id);
+    const fields = this.#decoder.fields(r);
+    fields.forEach((f, i) => {
       const v = f.value;
-      const plain = (typeof v === 'number' || typeof v === 'bigint') && f.text === String(v) && Number.isSafeInteger(Number(v));
-      args[f.name] = typeof v === 'boolean' ? v : plain ? Number(v) : f.text;
-    }
-    const issues = issuesOf(this.#decoder.fields(r));
+      const exact = (typeof v === 'number' || typeof v === 'bigint') && Number.isSafeInteger(Number(v)) && BigInt(v) === BigInt(Number(v));
+      const unit = event?.fields[i]?.unit;
+      // past 2^53 the display text (hex where the schema says), without the unit that follows
+      args[f.name] = typeof v === 'boolean' ? v : exact ? Number(v) : typeof v === 'string' || f.issue || !unit ? f.text : String(v);
+      if (unit) args[`${f.name}_unit`] = unit;
+    });
+    const issues = issuesOf(fields);
     if (issues.length) args['issues'] = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-    if (!this.#decoder.event(r.id)) {
+    if (!event) {
       args['id'] = r.id;
       args['data0'] = `0x${u64Big(r.d0hi, r.d0lo).toString(16)}`;
       args['data1'] = `0x${u64Big(r.d1hi, r.d1lo).toString(16)}`;

@@ -76,9 +76,19 @@ export class SpanMatcher {
     return out;
   }
 
+  /**
+   * The value a span's begin and end must share, as text: a value that does not fit its field
+   * is its raw bits (in hex), so two different misfits never pair.
+   */
+  matchValue(span: SpanModel, r: DecodedRecord): string | undefined {
+    if (span.match === undefined) return undefined;
+    const f = this.#decoder.fields(r).find((x) => x.name === span.match);
+    if (!f) return undefined;
+    return f.issue ? f.text : String(f.value);
+  }
+
   #key(span: SpanModel, r: DecodedRecord): string {
     const index = this.#decoder.model.spans.indexOf(span);
-    const match = span.match === undefined ? '' : String(this.#decoder.fields(r).find((f) => f.name === span.match)?.value ?? '');
-    return `${index}\u0000${r.cpu}\u0000${match}`;
+    return `${index}\u0000${r.cpu}\u0000${this.matchValue(span, r) ?? ''}`;
   }
 }

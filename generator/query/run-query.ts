@@ -61,7 +61,7 @@ export async function runQuery(o: QueryOptions, io: DecodeIo): Promise<{ rows: n
     let index = 0;
     for (const path of o.inputs.filter((p) => !isParquetInput(p))) {
       const table = `raw_${index++}`;
-      const raw = await RawEvents.create(db, table, spans?.pairing());
+      const raw = await RawEvents.create(db, table, spans?.pairing(path));
       const options = {
         order: 'time' as const,
         last: undefined,

@@ -10,7 +10,7 @@ import { loadSchemaText } from '../load-schema.js';
 
 /** The columns of the `spans` table of `query`. */
 export const SPAN_COLUMNS =
-  'name VARCHAR, cpu UTINYINT, begin_ts UBIGINT, end_ts UBIGINT, duration UBIGINT, duration_ns DOUBLE, "match" VARCHAR';
+  'name VARCHAR, cpu UTINYINT, begin_ts UBIGINT, end_ts UBIGINT, duration UBIGINT, duration_ns DOUBLE, "match" VARCHAR, source VARCHAR';
 
 /**
  * The `spans` table of `tracegen query`: every begin and end the schema's spans pair, by the
@@ -30,19 +30,17 @@ export class SpansTable {
     return new SpansTable(await db.connection.createAppender('spans'));
   }
 
-  /** A consumer that pairs one input's records and appends its spans. */
-  pairing(): RecordConsumer {
+  /** A consumer that pairs one input's records and appends its spans, from `source`. */
+  pairing(source: string): RecordConsumer {
     let matcher: SpanMatcher | undefined;
-    let decoder: SchemaDecoder | undefined;
     let frequency = 0;
     return {
       start: (d, f) => {
-        decoder = d;
         frequency = f;
         matcher = new SpanMatcher(d);
       },
       record: (r) => {
-        if (matcher!.involves(r.id)) matcher!.push(r, (m) => this.#append(m, decoder!, frequency));
+        if (matcher!.involves(r.id)) matcher!.push(r, (m) => this.#append(m, matcher!.matchValue(m.span, m.begin), frequency, source));
       },
     };
   }
@@ -80,7 +78,7 @@ export class SpansTable {
         if (file !== current) {
           current = file;
           const decoder = given ?? decoders.get(file);
-          pairing = decoder ? this.pairing() : undefined;
+          pairing = decoder ? this.pairing(file) : undefined;
           pairing?.start(decoder!, meta.get(file)?.frequency ?? 0);
         }
         if (!pairing) continue;
@@ -105,7 +103,7 @@ export class SpansTable {
     this.#appender.closeSync();
   }
 
-  #append(m: MatchedSpan, decoder: SchemaDecoder, frequency: number): void {
+  #append(m: MatchedSpan, match: string | undefined, frequency: number, source: string): void {
     const a = this.#appender;
     const begin = u64Big(m.begin.tsHi, m.begin.tsLo);
     const end = u64Big(m.end.tsHi, m.end.tsLo);
@@ -117,9 +115,9 @@ export class SpansTable {
     a.appendUBigInt(duration);
     if (frequency > 0) a.appendDouble((Number(duration) * 1e9) / frequency);
     else a.appendNull();
-    const match = m.span.match === undefined ? undefined : decoder.fields(m.begin).find((f) => f.name === m.span.match)?.value;
     if (match === undefined) a.appendNull();
-    else a.appendVarchar(String(match));
+    else a.appendVarchar(match);
+    a.appendVarchar(source);
     a.endRow();
     this.count++;
   }
