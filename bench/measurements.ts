@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { channel } from 'node:diagnostics_channel';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -330,6 +330,83 @@ export function cliDecode(mb: number): { eventsPerSecond: number; events: number
     if (r.status !== 0) throw new Error(`decode failed: ${r.stderr.toString()}`);
     const peakKb = Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1]);
     return { eventsPerSecond: events / seconds, events, bytes: statSync(capture).size, peakMb: peakKb / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One reader's pass over a data set: events a second and peak memory (NaN where not measured). */
+export interface ReaderRun {
+  readonly eventsPerSecond: number;
+  readonly peakMb: number;
+}
+
+export interface RaceResult {
+  readonly dataSet: string;
+  readonly events: number;
+  /** undefined when babeltrace2 is not installed. */
+  readonly babeltrace: ReaderRun | undefined;
+  readonly table: ReaderRun;
+  readonly jsonl: ReaderRun;
+}
+
+/** Runs a command with stdout to /dev/null: 1/seconds, and the peak RSS a preload reported (else NaN). */
+function timedToNull(command: string, args: string[]): ReaderRun {
+  const nul = openSync('/dev/null', 'w');
+  try {
+    const t0 = performance.now();
+    const r = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', nul, 'pipe'], maxBuffer: 1 << 26 });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr.toString().slice(0, 500)}`);
+    const kb = Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1] ?? NaN);
+    return { eventsPerSecond: 1 / seconds, peakMb: kb / 1024 };
+  } finally {
+    closeSync(nul);
+  }
+}
+
+function hasBabeltrace(): boolean {
+  return spawnSync('babeltrace2', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * `tracegen decode --format table` and `jsonl` against `babeltrace2` reading the same records:
+ * a runtime capture and a capture of kernel records (test/fixtures' real data, where many values
+ * do not fit their fields), each decoded by tracegen and, exported as CTF, read by babeltrace2;
+ * all three print to /dev/null. Peak memory is tracegen's, reported by its own process.
+ */
+export function babeltraceRace(events: number): RaceResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'tracegen-race-'));
+  const rss = pathToFileURL(join(ROOT, 'bench/report-rss.mjs')).href;
+  const bt = hasBabeltrace();
+  try {
+    const sets = [
+      { name: 'runtime capture', make: ['dist/bench/make-capture.js', String(Math.max(1, Math.round((events * 32) / 2 ** 20)))] },
+      { name: 'kernel records', make: ['dist/bench/make-kernel-capture.js', String(events)] },
+    ];
+    return sets.map(({ name, make }) => {
+      const trace = join(dir, 'race.trace');
+      const made = spawnSync(process.execPath, [join(ROOT, make[0]!), trace, make[1]!], { cwd: ROOT, encoding: 'utf8' });
+      const n = Number(/(\d+) (?:kernel )?events/.exec(made.stderr)?.[1]);
+      if (made.status !== 0 || !n) throw new Error(`making the ${name} failed: ${made.stderr}`);
+      let babeltrace: ReaderRun | undefined;
+      if (bt) {
+        const ctf = join(dir, 'race.ctf');
+        const e = spawnSync(process.execPath, [BIN, 'export', trace, '--format', 'ctf', '-o', ctf], { cwd: ROOT, encoding: 'utf8' });
+        if (e.status !== 0) throw new Error(`export failed: ${e.stderr}`);
+        const r = timedToNull('babeltrace2', [ctf]);
+        babeltrace = { eventsPerSecond: n * r.eventsPerSecond, peakMb: NaN };
+        rmSync(ctf, { recursive: true, force: true });
+      }
+      const run = (format: string): ReaderRun => {
+        const r = timedToNull(process.execPath, ['--import', rss, BIN, 'decode', trace, '--format', format]);
+        return { eventsPerSecond: n * r.eventsPerSecond, peakMb: r.peakMb };
+      };
+      const table = run('table');
+      const jsonl = run('jsonl');
+      rmSync(trace, { force: true });
+      return { dataSet: name, events: n, babeltrace, table, jsonl };
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

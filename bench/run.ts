@@ -8,6 +8,7 @@ import { arch, cpus, totalmem } from 'node:os';
 import {
   allocation,
   argumentCheckCost,
+  babeltraceRace,
   cliDecode,
   cliTimes,
   consume,
@@ -132,6 +133,26 @@ row(
   '>= 1 M/s, < 200 MB',
   mark(cli.eventsPerSecond >= 1e6 && cli.peakMb < 200),
 );
+
+// the same records read by babeltrace2 (as CTF) and decoded by tracegen, all to /dev/null
+for (const r of babeltraceRace(quick ? 20_000 : Number(process.env['BENCH_RACE_EVENTS'] ?? 4e6))) {
+  const bt = r.babeltrace;
+  if (bt)
+    row(`babeltrace2 DIR > /dev/null, ${r.dataSet} as CTF`, rate(bt.eventsPerSecond), `${(r.events / 1e6).toFixed(1)}M events`, '', '');
+  for (const [format, run] of [
+    ['table', r.table],
+    ['jsonl', r.jsonl],
+  ] as const) {
+    const ratio = bt ? run.eventsPerSecond / bt.eventsPerSecond : undefined;
+    row(
+      `tracegen decode --format ${format} > /dev/null, ${r.dataSet}`,
+      rate(run.eventsPerSecond),
+      `${ratio === undefined ? 'babeltrace2 not installed' : `${ratio.toFixed(2)}x babeltrace2`}, peak ${run.peakMb.toFixed(0)} MB`,
+      '>= 1.5x, < 150 MB',
+      ratio === undefined ? '' : mark(ratio >= 1.5 && run.peakMb < 150),
+    );
+  }
+}
 
 const t = cliTimes(quick);
 row(

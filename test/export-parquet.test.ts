@@ -143,7 +143,9 @@ describe('export --format parquet', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(record, { minLength: 1, maxLength: 40 }), async (records) => {
         const image = new Uint8Array(imageBytes(layout));
-        records.forEach((r, i) => appendRecord(image, layout, r.cpu, { timestamp: BigInt(1000 + i), ...r }));
+        records.forEach((r, i) => {
+          appendRecord(image, layout, r.cpu, { timestamp: BigInt(1000 + i), ...r });
+        });
         const input = join(TMP, `random-${run}.bin`);
         const out = join(TMP, `random-${run++}.parquet`);
         writeFileSync(input, image);

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../generator/decode/byte-writer.js';
-import { writeJsonAt } from '../generator/decode/formats.js';
+import { tableLine, writeJsonAt, writeTableAt } from '../generator/decode/formats.js';
 import { issuesOf, SchemaDecoder } from '../generator/decode/schema-decoder.js';
 import { readRecord } from '../generator/decode/record.js';
 import { loadSchemaFile } from '../generator/load-schema.js';
@@ -100,5 +100,34 @@ describe('one field codec', () => {
     // the generators did reach both kinds of misfit
     expect(misfits).toBeGreaterThan(100);
     expect(argumentMisfits).toBeGreaterThan(100);
+  });
+
+  it('the streaming table writer prints the line tableLine prints, for every schema, clock and field', () => {
+    const veridian = new SchemaDecoder(loadSchemaFile('schema/veridian.yaml').model!);
+    fc.assert(
+      fc.property(
+        record,
+        fc.constantFrom(decoder, veridian),
+        fc.constantFrom(0, 1e9, 1e6, 2.4e9, 3),
+        fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 40n })),
+        fc.integer({ min: 0, max: 255 }),
+        ({ id, d0, d1, args }, d, frequency, ts, cpu) => {
+          const bytes = new Uint8Array(32);
+          const view = new DataView(bytes.buffer);
+          view.setBigUint64(0, ts, true);
+          bytes[8] = id;
+          bytes[9] = cpu;
+          view.setUint32(12, args, true);
+          view.setBigUint64(16, d0, true);
+          view.setBigUint64(24, d1, true);
+          let text = '';
+          const w = new ByteWriter(new Uint8Array(8192), (b) => void (text += Buffer.from(b).toString('utf8')));
+          writeTableAt(view, 0, d, w, frequency);
+          w.flush();
+          expect(text).toBe(tableLine(readRecord(view, 0, 0), d, frequency));
+        },
+      ),
+      { numRuns: 3000, seed: 20261127 },
+    );
   });
 });

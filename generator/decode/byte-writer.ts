@@ -90,6 +90,26 @@ export class ByteWriter {
     } else this.uint(v);
   }
 
+  /** Lower-case hex digits of a u64 given as u32 halves, without leading zeros (`0` for zero). */
+  hex(hi: number, lo: number): void {
+    const buf = this.buf;
+    let p = this.pos;
+    if (hi !== 0) {
+      p = hexInto(buf, p, hi, 0);
+      p = hexInto(buf, p, lo, 8);
+    } else p = hexInto(buf, p, lo, 1);
+    this.pos = p;
+  }
+
+  /** A non-negative integer below 2^53, right-aligned in `width` columns. */
+  uintPadded(v: number, width: number): void {
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    const buf = this.buf;
+    for (let k = digits; k < width; k++) buf[this.pos++] = 32;
+    this.uint(v);
+  }
+
   /** A u64 given as u32 halves, in decimal. */
   u64(hi: number, lo: number): void {
     if (hi < 0x200000) this.uint(hi * TWO_32 + lo);
@@ -99,7 +119,17 @@ export class ByteWriter {
 
 const encoder = new TextEncoder();
 
+/** Writes the hex digits of a u32 at `p`, at least `min` of them; returns the position after. */
+function hexInto(buf: Uint8Array, p: number, v: number, min: number): number {
+  let n = 8;
+  while (n > min && ((v >>> ((n - 1) * 4)) & 15) === 0) n--;
+  for (let k = n - 1; k >= 0; k--) buf[p++] = HEX[(v >>> (k * 4)) & 15]!;
+  return p;
+}
+
 /** Encodes an ASCII fragment once, for `ByteWriter.bytes`. */
 export function fragment(s: string): Uint8Array {
   return encoder.encode(s);
 }
+
+const HEX = fragment('0123456789abcdef');

@@ -2,7 +2,7 @@ import { imageBytes, OFFSET_ID, type TraceHeader } from '@tracegen/runtime';
 import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
 import { loadSchemaText } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
-import { dumpLines, tableHeader, tableLine, writeJsonAt, writeJsonLine, type OutputFormat } from './formats.js';
+import { dumpLines, tableHeader, tableLine, writeJsonAt, writeJsonLine, writeTableAt, type OutputFormat } from './formats.js';
 import type { Input } from './input.js';
 import { ChunkMerger, LastPerRing, type EmitAt } from './pipeline.js';
 import { compareTs, readRecord, u64Big, type DecodedRecord } from './record.js';
@@ -203,6 +203,7 @@ export class DecodeRun {
     const filtering = this.#o.cpus !== undefined || this.#o.events.length > 0 || this.#o.from !== undefined || this.#o.to !== undefined;
     const jsonl = this.#o.format === 'jsonl';
     const consumer = this.#o.consumer;
+    const frequency = this.#frequency;
     return (view, o, ring) => {
       if (filtering && !this.#filter(readRecord(view, o, ring))) return;
       this.#events++;
@@ -210,7 +211,7 @@ export class DecodeRun {
       if (consumer) consumer.record(readRecord(view, o, ring));
       else if (jsonl) writeJsonAt(view, o, d, w);
       else if (this.#chrome) this.#chrome.record(readRecord(view, o, ring));
-      else this.#sink.write(tableLine(readRecord(view, o, ring), d, this.#frequency));
+      else writeTableAt(view, o, d, w, frequency);
     };
   }
 

@@ -1,7 +1,16 @@
-import { dumpText, OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP } from '@tracegen/runtime';
-import { u64Big, u64Text, type DecodedRecord } from './record.js';
+import {
+  dumpText,
+  OFFSET_ARG_MISFITS,
+  OFFSET_CPU,
+  OFFSET_DATA0,
+  OFFSET_DATA1,
+  OFFSET_ID,
+  OFFSET_TIMESTAMP,
+  TWO_32,
+} from '@tracegen/runtime';
+import { readRecord, u64Big, u64Text, type DecodedRecord } from './record.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
-import type { JsonArgs } from './json-args.js';
+import { JsonArgs } from './json-args.js';
 import type { SchemaDecoder } from './schema-decoder.js';
 
 export type OutputFormat = 'table' | 'jsonl' | 'dump' | 'chrome';
@@ -17,7 +26,7 @@ const P_ARGS = fragment('","args":');
 const P_ISSUES = fragment(',"issues":[');
 const P_END = fragment('}\n');
 const P_END_ISSUES = fragment(']}\n');
-const issues: JsonArgs = { issues: '' };
+const issues = new JsonArgs();
 
 /**
  * `jsonl`: one object per event, keys in a fixed order: `ts` (decimal string), `cpu`, `id`,
@@ -76,13 +85,12 @@ function writeJson(
   w.bytes(P_DATA1);
   w.u64(d1hi, d1lo);
   w.bytes(P_ARGS);
-  issues.issues = '';
   decoder.writeJsonArgs(id, d0lo, d0hi, d1lo, d1hi, args, w, issues);
   if (id < 0 && name !== undefined)
     w.ascii(`,"name":${JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
-  if (issues.issues) {
+  if (issues.count) {
     w.bytes(P_ISSUES);
-    w.ascii(issues.issues);
+    issues.write(w);
     w.bytes(P_END_ISSUES);
   } else w.bytes(P_END);
 }
@@ -92,9 +100,26 @@ export function tableHeader(seconds: boolean): string {
   return `${(seconds ? 'TIME (s)' : 'TIMESTAMP').padStart(20)} ${'CPU'.padStart(4)} ${'EVENT'.padEnd(18)} FIELDS\n`;
 }
 
+/**
+ * A timestamp as the table shows it: seconds to the nanosecond when the frequency is known,
+ * else the raw count. Clocks whose count is a whole number of ns (1 GHz, 1 MHz...) are divided
+ * exactly; others through a double.
+ */
+export function timestampText(hi: number, lo: number, frequency: number): string {
+  if (frequency <= 0) return u64Text(hi, lo);
+  const nsPerCount = 1e9 / frequency;
+  if (Number.isInteger(nsPerCount) && hi < 0x200000) {
+    const v = hi * TWO_32 + lo;
+    const seconds = Math.floor(v / frequency);
+    const ns = (v - seconds * frequency) * nsPerCount;
+    return `${seconds}.${ns < 1e8 ? String(ns).padStart(9, '0') : ns}`;
+  }
+  return (Number(u64Big(hi, lo)) / frequency).toFixed(9);
+}
+
 /** `table`: one readable line per event, fields by name with their display formats. */
 export function tableLine(r: DecodedRecord, decoder: SchemaDecoder, frequency: number): string {
-  const ts = frequency > 0 ? (Number(u64Big(r.tsHi, r.tsLo)) / frequency).toFixed(9) : u64Text(r.tsHi, r.tsLo);
+  const ts = timestampText(r.tsHi, r.tsLo, frequency);
   const event = decoder.event(r.id);
   let line = `${ts.padStart(20)} ${String(r.cpu).padStart(4)} ${(event ? event.names.snake : r.name !== undefined && r.id < 0 ? `unknown(${r.name})` : `unknown(${r.id})`).padEnd(18)}`;
   if (!event) return `${line} data0=0x${u64Big(r.d0hi, r.d0lo).toString(16)} data1=0x${u64Big(r.d1hi, r.d1lo).toString(16)}\n`;
@@ -103,6 +128,44 @@ export function tableLine(r: DecodedRecord, decoder: SchemaDecoder, frequency: n
     line += ` ${f.name}=${f.text}${issues.length ? ` (!${issues.join('; ')})` : ''}`;
   }
   return line + '\n';
+}
+
+const SPACES = fragment(' '.repeat(32));
+const NEWLINE = fragment('\n');
+
+/**
+ * The same line written as bytes from the record at byte `o` of `view` (the streaming path):
+ * records of ids the schema defines, without argument misfits, are written field by field with
+ * no strings or objects in between; the others go through tableLine().
+ */
+export function writeTableAt(view: DataView, o: number, decoder: SchemaDecoder, w: ByteWriter, frequency: number): void {
+  const id = view.getUint8(o + OFFSET_ID);
+  const fields = decoder.tableArgs(id);
+  if (fields === undefined || view.getUint32(o + OFFSET_ARG_MISFITS, true) !== 0) {
+    w.text(tableLine(readRecord(view, o, 0), decoder, frequency));
+    return;
+  }
+  w.reserve(4096);
+  const hi = view.getUint32(o + OFFSET_TIMESTAMP + 4, true);
+  const lo = view.getUint32(o + OFFSET_TIMESTAMP, true);
+  if (frequency <= 0 && hi < 0x200000) w.uintPadded(hi * TWO_32 + lo, 20);
+  else {
+    const ts = timestampText(hi, lo, frequency);
+    if (ts.length < 20) w.bytes(SPACES.subarray(0, 20 - ts.length));
+    w.ascii(ts);
+  }
+  const cpu = view.getUint8(o + OFFSET_CPU);
+  w.bytes(SPACES.subarray(0, cpu < 10 ? 4 : cpu < 100 ? 3 : 2));
+  w.uint(cpu);
+  w.bytes(decoder.tableName(id));
+  fields(
+    view.getUint32(o + OFFSET_DATA0, true),
+    view.getUint32(o + OFFSET_DATA0 + 4, true),
+    view.getUint32(o + OFFSET_DATA1, true),
+    view.getUint32(o + OFFSET_DATA1 + 4, true),
+    w,
+  );
+  w.bytes(NEWLINE);
 }
 
 /**

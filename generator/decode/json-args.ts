@@ -17,9 +17,54 @@ import type { EventModel, FieldModel } from '../model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { u64Big } from './record.js';
 
-/** Issues found while writing a record's fields, as JSON objects joined by commas. */
-export interface JsonArgs {
-  issues: string;
+/**
+ * The issues found while writing a record's fields, kept until the args object is closed and
+ * then written as bytes: each an `{"field":...,"message":"` prefix made once per field, then the
+ * message's text or the hex digits of a misfit's raw bits, then `"}`. No string is built for
+ * the common misfit (a field on its whole word), which kernel records have by the million.
+ */
+export class JsonArgs {
+  count = 0;
+  readonly #prefix: Uint8Array[] = [];
+  readonly #text: (string | undefined)[] = [];
+  readonly #hi: number[] = [];
+  readonly #lo: number[] = [];
+
+  /** An issue whose message is `text` (ASCII: names, digits, our own words). */
+  add(prefix: Uint8Array, text: string): void {
+    const i = this.count++;
+    this.#prefix[i] = prefix;
+    this.#text[i] = text;
+  }
+
+  /** An issue whose message is `prefix` followed by the hex digits of a u64 given as halves. */
+  addHex(prefix: Uint8Array, hi: number, lo: number): void {
+    const i = this.count++;
+    this.#prefix[i] = prefix;
+    this.#text[i] = undefined;
+    this.#hi[i] = hi;
+    this.#lo[i] = lo;
+  }
+
+  /** Writes the issues, comma-separated, and forgets them. */
+  write(w: ByteWriter): void {
+    for (let i = 0; i < this.count; i++) {
+      if (i) w.bytes(COMMA);
+      w.bytes(this.#prefix[i]!);
+      const text = this.#text[i];
+      if (text === undefined) w.hex(this.#hi[i]!, this.#lo[i]!);
+      else w.ascii(text);
+      w.bytes(ISSUE_END);
+    }
+    this.count = 0;
+  }
+}
+
+const ISSUE_END = fragment('"}');
+
+/** The start of an issue object of `field`, up to its message's first character. */
+function issuePrefix(field: string, messageStart = ''): Uint8Array {
+  return fragment(`{"field":${JSON.stringify(field)},"message":"${messageStart}`);
 }
 
 /**
@@ -35,11 +80,6 @@ const OPEN = fragment('{');
 const CLOSE = fragment('}');
 const COMMA = fragment(',');
 
-/** Appends one issue object to `out.issues`. */
-function addIssue(out: JsonArgs, field: string, message: string): void {
-  out.issues += `${out.issues ? ',' : ''}{"field":${JSON.stringify(field)},"message":${JSON.stringify(message)}}`;
-}
-
 /** Builds the writer of an event's `args` object. */
 export function jsonArgsWriter(event: EventModel): ArgsWriter {
   const writers = event.fields.map(fieldWriter);
@@ -48,7 +88,13 @@ export function jsonArgsWriter(event: EventModel): ArgsWriter {
   const argumentIssues = event.fields.flatMap((f, index) =>
     f.type.kind === 'bool'
       ? []
-      : [{ bit: argumentMisfitBit(index), field: f.names.snake, message: argumentMisfitText(f.type.kind === 'int', f.type.width) }],
+      : [
+          {
+            bit: argumentMisfitBit(index),
+            prefix: issuePrefix(f.names.snake),
+            message: argumentMisfitText(f.type.kind === 'int', f.type.width),
+          },
+        ],
   );
   return (d0lo, d0hi, d1lo, d1hi, args, w, out) => {
     w.bytes(OPEN);
@@ -58,7 +104,7 @@ export function jsonArgsWriter(event: EventModel): ArgsWriter {
       else writers[i]!(d1lo, d1hi, w, out);
     }
     w.bytes(CLOSE);
-    if (args !== 0) for (const a of argumentIssues) if ((args & a.bit) !== 0) addIssue(out, a.field, a.message);
+    if (args !== 0) for (const a of argumentIssues) if ((args & a.bit) !== 0) out.add(a.prefix, a.message);
   };
 }
 
@@ -71,10 +117,20 @@ function fieldWriter(f: FieldModel): FieldWriter {
   const { lo: start, range } = f;
   const width = f.type.width;
   const valueKind = f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number';
+  const prefix = issuePrefix(f.names.snake);
+  // `does not fit u32: 0x` then the raw bits' hex digits (field-codec.ts words it)
+  const hexPrefix = issuePrefix(f.names.snake, storedMisfitText(f.type.kind === 'int', width, 0n).slice(0, -1));
   const misfit = (lo: number, hi: number, w: ByteWriter, out: JsonArgs): void => {
-    const raw = rangeBits(lo, hi, start, range);
-    addIssue(out, f.names.snake, storedMisfitText(f.type.kind === 'int', width, raw));
     w.bytes(key);
+    if (start === 0 && range === 64 && valueKind === 'number') {
+      // a whole word: its raw bits are the halves as they are
+      out.addHex(hexPrefix, hi, lo);
+      if (hi < 0x200000) w.uint(hi * TWO_32 + lo);
+      else w.ascii('null');
+      return;
+    }
+    const raw = rangeBits(lo, hi, start, range);
+    out.add(prefix, storedMisfitText(f.type.kind === 'int', width, raw));
     const v = misfitValue(raw, valueKind);
     w.ascii(typeof v === 'bigint' ? bigText(v) : Number.isNaN(v) ? 'null' : String(v));
   };
@@ -106,7 +162,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
         w.bytes(key);
         const name = names[v];
         if (name !== undefined) return w.bytes(name);
-        addIssue(out, f.names.snake, unknownEnumText(v, enumName));
+        out.add(prefix, unknownEnumText(v, enumName));
         w.uint(v);
       };
     }

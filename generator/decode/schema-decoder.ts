@@ -18,6 +18,7 @@ import {
 import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { jsonArgsWriter, type ArgsWriter, type JsonArgs } from './json-args.js';
+import { tableArgsWriter, type TableArgsWriter } from './table-args.js';
 import { u64Big, type DecodedRecord } from './record.js';
 
 const EMPTY_OBJECT = fragment('{}');
@@ -56,6 +57,8 @@ export class SchemaDecoder {
   readonly #byName = new Map<string, EventModel>();
   readonly #json: (ArgsWriter | undefined)[] = new Array(256);
   readonly #nameBytes: (Uint8Array | undefined)[] = new Array(256);
+  readonly #table: (TableArgsWriter | undefined)[] = new Array(256);
+  readonly #tableNames: (Uint8Array | undefined)[] = new Array(256);
   readonly #labels = new Map<FieldModel, Readonly<Record<number, string>> | readonly (readonly [number, string])[]>();
 
   constructor(model: SchemaModel) {
@@ -65,6 +68,8 @@ export class SchemaDecoder {
       this.#byName.set(e.names.snake, e);
       this.#json[e.id] = jsonArgsWriter(e);
       this.#nameBytes[e.id] = fragment(e.names.snake);
+      this.#table[e.id] = tableArgsWriter(e);
+      this.#tableNames[e.id] = fragment(` ${e.names.snake.padEnd(18)}`);
       for (const f of e.fields) {
         if (f.type.kind === 'enum') this.#labels.set(f, Object.fromEntries(f.type.ref.values.map((v) => [v.value, v.names.snake])));
         if (f.type.kind === 'flags')
@@ -81,6 +86,16 @@ export class SchemaDecoder {
     const write = id >= 0 ? this.#json[id] : undefined;
     if (write) write(d0lo, d0hi, d1lo, d1hi, args, w, out);
     else w.bytes(EMPTY_OBJECT);
+  }
+
+  /** The table's field writer of an event id; undefined for ids the schema lacks. */
+  tableArgs(id: number): TableArgsWriter | undefined {
+    return this.#table[id];
+  }
+
+  /** The table's name column of an id the schema has: a space and the name padded to 18. */
+  tableName(id: number): Uint8Array {
+    return this.#tableNames[id]!;
   }
 
   /** The printed name of an id as bytes (`unknown` for ids the schema lacks). */
