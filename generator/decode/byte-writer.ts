@@ -9,7 +9,6 @@ export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
   readonly #flush: (bytes: Uint8Array) => Uint8Array | undefined;
-  readonly #digits = new Uint8Array(24);
 
   /** `flush` takes the filled bytes and may return the buffer to fill next (else this one is reused). */
   constructor(buffer: Uint8Array, flush: (bytes: Uint8Array) => Uint8Array | undefined) {
@@ -66,20 +65,25 @@ export class ByteWriter {
     this.#small((v - high * 1e9) | 0, 9);
   }
 
-  /** An integer below 1e9, left-padded with zeros to `pad` digits. */
+  /** An integer below 1e9, left-padded with zeros to `pad` digits: two digits a step, from the end. */
   #small(v: number, pad: number): void {
-    const d = this.#digits;
-    let k = 0;
-    do {
-      const q = (v / 10) | 0;
-      d[k++] = 48 + v - q * 10;
-      v = q;
-    } while (v > 0);
-    while (k < pad) d[k++] = 48;
+    const n = Math.max(pad, digitsBelow1e9(v));
     const buf = this.buf;
-    let p = this.pos;
-    while (k > 0) buf[p++] = d[--k]!;
+    const start = this.pos;
+    let p = start + n;
     this.pos = p;
+    while (v >= 100) {
+      const q = (v / 100) | 0;
+      const r = (v - q * 100) << 1;
+      buf[--p] = PAIRS[r + 1]!;
+      buf[--p] = PAIRS[r]!;
+      v = q;
+    }
+    if (v >= 10) {
+      buf[--p] = PAIRS[(v << 1) + 1]!;
+      buf[--p] = PAIRS[v << 1]!;
+    } else buf[--p] = 48 + v;
+    while (p > start) buf[--p] = 48;
   }
 
   /** A safe integer, signed. */
@@ -101,12 +105,12 @@ export class ByteWriter {
     this.pos = p;
   }
 
-  /** A non-negative integer below 2^53, right-aligned in `width` columns. */
-  uintPadded(v: number, width: number): void {
+  /** A non-negative integer below 2^53, right-aligned in `width` columns filled with `fill` (a space, or `0` = 48). */
+  uintPadded(v: number, width: number, fill = 32): void {
     let digits = 1;
     for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
     const buf = this.buf;
-    for (let k = digits; k < width; k++) buf[this.pos++] = 32;
+    for (let k = digits; k < width; k++) buf[this.pos++] = fill;
     this.uint(v);
   }
 
@@ -133,3 +137,10 @@ export function fragment(s: string): Uint8Array {
 }
 
 const HEX = fragment('0123456789abcdef');
+
+/** "00" to "99", two bytes each. */
+const PAIRS = fragment(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''));
+
+function digitsBelow1e9(v: number): number {
+  return v < 10000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : 4) : v < 1e6 ? (v < 1e5 ? 5 : 6) : v < 1e7 ? 7 : v < 1e8 ? 8 : 9;
+}

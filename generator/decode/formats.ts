@@ -132,6 +132,7 @@ export function tableLine(r: DecodedRecord, decoder: SchemaDecoder, frequency: n
 
 const SPACES = fragment(' '.repeat(32));
 const NEWLINE = fragment('\n');
+const POINT = fragment('.');
 
 /**
  * The same line written as bytes from the record at byte `o` of `view` (the streaming path):
@@ -148,8 +149,16 @@ export function writeTableAt(view: DataView, o: number, decoder: SchemaDecoder, 
   w.reserve(4096);
   const hi = view.getUint32(o + OFFSET_TIMESTAMP + 4, true);
   const lo = view.getUint32(o + OFFSET_TIMESTAMP, true);
+  const nsPerCount = 1e9 / frequency;
   if (frequency <= 0 && hi < 0x200000) w.uintPadded(hi * TWO_32 + lo, 20);
-  else {
+  else if (Number.isInteger(nsPerCount) && hi < 0x200000) {
+    // timestampText's exact path, written as digits: seconds, a point, nine digits of ns
+    const v = hi * TWO_32 + lo;
+    const seconds = Math.floor(v / frequency);
+    w.uintPadded(seconds, 10);
+    w.bytes(POINT);
+    w.uintPadded((v - seconds * frequency) * nsPerCount, 9, 48);
+  } else {
     const ts = timestampText(hi, lo, frequency);
     if (ts.length < 20) w.bytes(SPACES.subarray(0, 20 - ts.length));
     w.ascii(ts);

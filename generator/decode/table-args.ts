@@ -105,6 +105,15 @@ function fieldWriter(f: FieldModel): FieldWriter {
         w.ascii(b ? 'true' : 'false');
       };
     case 'int': {
+      if (f.wholeWord && width === 64 && f.format !== 'hex')
+        return (lo, hi, w) => {
+          w.bytes(key);
+          const h = hi | 0;
+          // exact as a double while the high word is within +-2^21
+          if (h >= -0x200000 && h < 0x200000) w.int(h * TWO_32 + lo);
+          else w.ascii(BigInt.asIntN(64, u64Big(hi, lo)).toString());
+          withUnit(w);
+        };
       if (f.big)
         return (lo, hi, w) => {
           const v = bigSignedField(u64Big(hi, lo), start, range, width);
