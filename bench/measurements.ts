@@ -314,7 +314,14 @@ export function cliTimes(quick: boolean): {
 }
 
 /** The CLI's jsonl events/s and peak memory on a capture file of `mb` megabytes made with drain(). */
-export function cliDecode(mb: number): { eventsPerSecond: number; events: number; bytes: number; peakMb: number } {
+export function cliDecode(mb: number): {
+  eventsPerSecond: number;
+  events: number;
+  bytes: number;
+  peakMb: number;
+  /** `export --format parquet` of the same capture; undefined when DuckDB is not installed. */
+  parquet: { eventsPerSecond: number; peakMb: number } | undefined;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'tracegen-bench-'));
   try {
     const capture = join(dir, 'capture.trace');
@@ -329,7 +336,22 @@ export function cliDecode(mb: number): { eventsPerSecond: number; events: number
     const seconds = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`decode failed: ${r.stderr.toString()}`);
     const peakKb = Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1]);
-    return { eventsPerSecond: events / seconds, events, bytes: statSync(capture).size, peakMb: peakKb / 1024 };
+    rmSync(out, { force: true });
+    const parquet = join(dir, 'capture.parquet');
+    const t1 = performance.now();
+    const p = spawnSync(process.execPath, ['--import', rss, BIN, 'export', capture, '--format', 'parquet', '-o', parquet], { cwd: ROOT });
+    const parquetSeconds = (performance.now() - t1) / 1000;
+    const duckdbMissing = /needs DuckDB/.test(p.stderr.toString());
+    if (p.status !== 0 && !duckdbMissing) throw new Error(`export failed: ${p.stderr.toString()}`);
+    return {
+      eventsPerSecond: events / seconds,
+      events,
+      bytes: statSync(capture).size,
+      peakMb: peakKb / 1024,
+      parquet: duckdbMissing
+        ? undefined
+        : { eventsPerSecond: events / parquetSeconds, peakMb: Number(/maxrss (\d+)/.exec(p.stderr.toString())?.[1]) / 1024 },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -133,6 +133,15 @@ row(
   '>= 1 M/s, < 200 MB',
   mark(cli.eventsPerSecond >= 1e6 && cli.peakMb < 200),
 );
+if (cli.parquet)
+  row(
+    `tracegen export --format parquet, ${(cli.bytes / 2 ** 20).toFixed(0)} MB capture`,
+    rate(cli.parquet.eventsPerSecond),
+    `${(cli.events / 1e6).toFixed(1)}M events, peak ${cli.parquet.peakMb.toFixed(0)} MB (DuckDB's within)`,
+    '>= 1 M/s',
+    mark(cli.parquet.eventsPerSecond >= 1e6),
+  );
+else row('tracegen export --format parquet', '-', '@duckdb/node-api not installed', '', '');
 
 // the same records read by babeltrace2 (as CTF) and decoded by tracegen, all to /dev/null
 for (const r of babeltraceRace(quick ? 20_000 : Number(process.env['BENCH_RACE_EVENTS'] ?? 4e6))) {

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
-import { ROOT, runBin, runCli } from './helpers/run-cli.js';
+import { BIN, ROOT, runBin, runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/query';
 const KERNEL = 'test/fixtures/veridian-seed/rings.bin';
@@ -200,5 +200,22 @@ events:
     const cut = await runCli(['query', damaged, 'SELECT count(*) FROM events']);
     expect(cut.code).toBe(1);
     expect(cut.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('without DuckDB installed, says how to get it in one line; decode and the CTF export do not need it', () => {
+    const without = ['--import', new URL('./helpers/without-duckdb.mjs', import.meta.url).href, BIN];
+    const run = (args: string[]) => spawnSync(process.execPath, [...without, ...args], { cwd: ROOT, encoding: 'utf8' });
+    const q = run(['query', KERNEL, '--schema', SCHEMA, 'SELECT 1']);
+    expect([q.status, q.stderr]).toEqual([
+      1,
+      'tracegen: query needs DuckDB: npm install @duckdb/node-api (an optional dependency of tracegen)\n',
+    ]);
+    const p = run(['export', KERNEL, '--schema', SCHEMA, '--format', 'parquet', '-o', join(TMP, 'none.parquet')]);
+    expect([p.status, p.stderr]).toEqual([
+      1,
+      'tracegen: export --format parquet needs DuckDB: npm install @duckdb/node-api (an optional dependency of tracegen)\n',
+    ]);
+    expect(run(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', join(TMP, 'fine.ctf')]).status).toBe(0);
+    expect(run(['decode', KERNEL, '--schema', SCHEMA, '--format', 'jsonl']).status).toBe(0);
   });
 });
