@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flagsText } from '@tracegen/runtime';
+import { flagsText, Tracer } from '@tracegen/runtime';
 import { loadSchemaFile } from '../generator/load-schema.js';
 import type { SchemaModel } from '../generator/model/model.js';
 import { ROOT, runBin, runCli } from './helpers/run-cli.js';
@@ -155,6 +155,34 @@ describe('export --format ctf', () => {
     expect(threads).toBeGreaterThanOrEqual(2);
     expect(readdirSync(out).filter((f) => f.startsWith('stream_')).length).toBe(threads);
     compare(model, bt.events, decoded);
+  });
+
+  it('a capture that lost records mid-way: babeltrace2 reports each loss where it happened', async () => {
+    const model = loadSchemaFile(SCHEMA).model!;
+    const tracer = new Tracer({ layout: model.layout, eventName: () => 'x', schemaText: model.text, schemaHash: model.hash });
+    tracer.enable();
+    const chunks: Uint8Array[] = [];
+    // 5000 events between drains into a 4096-slot ring: 904 overwritten each round
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5000; i++) tracer.write(0, round * 5000 + i, 0, 0, 0);
+      chunks.push(tracer.drain());
+    }
+    tracer.detach();
+    const capture = join(TMP, 'lossy.trace');
+    writeFileSync(capture, Buffer.concat(chunks));
+    const out = join(TMP, 'lossy.ctf');
+    expect((await runCli(['export', capture, '--format', 'ctf', '-o', out])).code).toBe(0);
+    const bt = babeltrace(out);
+    expect(bt.stderr.match(/Tracer discarded \d+ events/g)).toEqual([
+      'Tracer discarded 904 events',
+      'Tracer discarded 904 events',
+      'Tracer discarded 904 events',
+    ]);
+    // the syscall numbers on either side of each loss: 904 of them missing
+    const numbers = bt.events.map((e) => Number(e.fields.get('syscall_nr')));
+    expect(numbers.length).toBe(3 * 4096);
+    expect(numbers.slice(4095, 4097)).toEqual([4999, 5904]);
+    expect(compare(model, bt.events, decodeJsonl(capture, []))).toBe(2 * 3 * 4096);
   });
 
   it('declares the fields as integers of their bit ranges, hex and enums as such, and the clock', async () => {

@@ -101,6 +101,24 @@ describe('tracegen query', () => {
     // a trace and Parquet files in one query
     const mixed = await query([KERNEL, '--schema', SCHEMA, join(dir, 'a.parquet'), 'SELECT count(*) AS n FROM events']);
     expect(mixed.rows).toEqual([{ n: 2 * 4833 }]);
+    // a Parquet file another tool wrote: its events count, its spans cannot be paired (and it says so)
+    const foreign = join(TMP, 'foreign.parquet');
+    const made = await query([
+      KERNEL,
+      '--schema',
+      SCHEMA,
+      `COPY (SELECT ts, cpu, id, data0, data1 FROM events) TO '${foreign}' (FORMAT parquet)`,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const both = await query([
+      foreign,
+      join(dir, 'a.parquet'),
+      'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM spans) AS spans',
+    ]);
+    expect(both.rows).toEqual([{ events: 2 * 4833, spans: each[0] }]);
+    expect(both.stderr).toBe(`tracegen: ${foreign} carries no tracegen schema, so its spans are not in 'spans' (give --schema)\n`);
+    const given = await query([foreign, '--schema', SCHEMA, 'SELECT count(*) AS n FROM spans']);
+    expect([given.rows, given.stderr]).toEqual([[{ n: each[0] }], '']);
   });
 
   it('reads a hive-partitioned folder of exports from several hosts with one query', async () => {

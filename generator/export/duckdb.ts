@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DecodeError } from '../decode/errors.js';
 
 type DuckDBModule = typeof import('@duckdb/node-api');
@@ -56,6 +56,36 @@ export class Database {
       return await this.connection.run(sql);
     } catch (e) {
       throw new DecodeError(oneLine((e as Error).message));
+    }
+  }
+
+  /** All rows of a small query; DuckDB's error becomes one line. */
+  async rows(sql: string): Promise<DuckDBValue[][]> {
+    try {
+      return (await this.connection.runAndReadAll(sql)).getRows();
+    } catch (e) {
+      throw new DecodeError(oneLine((e as Error).message));
+    }
+  }
+
+  /**
+   * Runs a query whose rows are read chunk by chunk: its column names, and `next()` for the next
+   * chunk (null at the end). DuckDB's errors, at the start or midway, become one line.
+   */
+  async stream(sql: string): Promise<{ names: string[]; next: () => Promise<DuckDBDataChunk | null> }> {
+    try {
+      const result = await this.connection.stream(sql);
+      const next = async () => {
+        try {
+          const chunk = await result.fetchChunk();
+          return chunk && chunk.rowCount > 0 ? chunk : null;
+        } catch (e) {
+          throw new DecodeError(oneLine((e as Error).message));
+        }
+      };
+      return { names: result.columnNames(), next };
+    } catch (e) {
+      throw e instanceof DecodeError ? e : new DecodeError(oneLine((e as Error).message));
     }
   }
 

@@ -1,4 +1,4 @@
-import type { DuckDBResult, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBValue } from '@duckdb/node-api';
 
 export type QueryFormat = 'table' | 'csv' | 'json' | 'jsonl';
 
@@ -25,13 +25,16 @@ function csvCell(v: DuckDBValue): string {
  * Writes a query's rows as they arrive (csv, jsonl, json), or all at once aligned (table),
  * so a large result streams through in chunks of DuckDB's vector size.
  */
-export async function writeResult(result: DuckDBResult, format: QueryFormat, write: (s: string) => void): Promise<number> {
-  const names = result.columnNames();
+export async function writeResult(
+  result: { names: string[]; next: () => Promise<DuckDBDataChunk | null> },
+  format: QueryFormat,
+  write: (s: string) => void,
+): Promise<number> {
+  const names = result.names;
   let rows = 0;
   if (format === 'table') {
     const all: string[][] = [];
-    for (let c = await result.fetchChunk(); c && c.rowCount > 0; c = await result.fetchChunk())
-      for (const row of c.getRows()) all.push(row.map(text));
+    for (let c = await result.next(); c; c = await result.next()) for (const row of c.getRows()) all.push(row.map(text));
     const widths = names.map((n, i) => Math.max(n.length, ...all.map((r) => r[i]!.length)));
     const numeric = names.map((_, i) => all.length > 0 && all.every((r) => /^-?\d+(\.\d+)?(e[+-]?\d+)?$|^NULL$/.test(r[i]!)));
     const line = (cells: string[]) =>
@@ -46,7 +49,7 @@ export async function writeResult(result: DuckDBResult, format: QueryFormat, wri
   }
   if (format === 'csv') write(`${names.map((n) => csvCell(n)).join(',')}\n`);
   if (format === 'json') write('[');
-  for (let c = await result.fetchChunk(); c && c.rowCount > 0; c = await result.fetchChunk()) {
+  for (let c = await result.next(); c; c = await result.next()) {
     let out = '';
     for (const row of c.getRows()) {
       if (format === 'csv') out += `${row.map(csvCell).join(',')}\n`;

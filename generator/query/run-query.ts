@@ -4,7 +4,7 @@ import type { DecodeRequest } from '../decode/decode-run.js';
 import { consumeInput } from '../decode/consume.js';
 import { DecodeError, type DecodeIo } from '../decode/errors.js';
 import { SchemaDecoder } from '../decode/schema-decoder.js';
-import { Database, oneLine } from '../export/duckdb.js';
+import { Database } from '../export/duckdb.js';
 import { eventColumns, quoteIdent } from '../export/event-columns.js';
 import { RawEvents } from '../export/raw-events.js';
 import type { SchemaModel } from '../model/model.js';
@@ -83,19 +83,13 @@ export async function runQuery(o: QueryOptions, io: DecodeIo): Promise<{ rows: n
     }
     if (parquet.length) {
       parts.push(`SELECT * FROM read_parquet(${parquetList(parquet)}, union_by_name = true)`);
-      if (spans) await spans.pairParquet(db, parquetList(parquet), o.given && new SchemaDecoder(o.given));
+      const unpaired = spans ? await spans.pairParquet(db, parquetList(parquet), o.given && new SchemaDecoder(o.given)) : [];
+      for (const file of unpaired) warnings.push(`${file} carries no tracegen schema, so its spans are not in 'spans' (give --schema)`);
     }
     spans?.close();
     await db.run(`CREATE VIEW events AS ${parts.join(' UNION ALL BY NAME ')}`);
-    try {
-      const result = await db.connection.stream(o.sql);
-      const rows = await writeResult(result, o.format, (s) => io.stdout.write(s));
-      return { rows, warnings };
-    } catch (e) {
-      // DuckDB's refusal of the SQL, in its words; any other failure is not the user's
-      if (e instanceof Error && e.constructor.name === 'Error' && !('code' in e)) throw new DecodeError(oneLine(e.message));
-      throw e;
-    }
+    const rows = await writeResult(await db.stream(o.sql), o.format, (s) => io.stdout.write(s));
+    return { rows, warnings };
   } finally {
     db.close();
   }

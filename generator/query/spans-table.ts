@@ -47,32 +47,36 @@ export class SpansTable {
 
   /**
    * Pairs the spans of Parquet exports: each file's records in time order, with the schema and
-   * frequency its metadata carries (or `given`, when the user named a schema).
+   * frequency its metadata carries (or `given`, when the user named a schema). Returns the files
+   * whose spans could not be paired (no schema inside, and none given).
    */
-  async pairParquet(db: Database, files: string, given: SchemaDecoder | undefined): Promise<void> {
-    const kv = await db.connection.runAndReadAll(
+  async pairParquet(db: Database, files: string, given: SchemaDecoder | undefined): Promise<string[]> {
+    const kv = await db.rows(
       `SELECT file_name, decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${files}) WHERE decode(key) IN (${sqlString(KV_SCHEMA)}, ${sqlString(KV_FREQUENCY)})`,
     );
     const meta = new Map<string, { schema?: string; frequency?: number }>();
-    for (const [file, key, value] of kv.getRows() as [string, string, string][]) {
+    for (const [file, key, value] of kv as [string, string, string][]) {
       const m = meta.get(file) ?? {};
       if (key === KV_SCHEMA) m.schema = value;
       else m.frequency = Number(value);
       meta.set(file, m);
     }
     const decoders = new Map<string, SchemaDecoder>();
-    for (const [file, m] of meta) {
-      if (given || m.schema === undefined) continue;
-      const loaded = loadSchemaText(m.schema, `${file} (its schema)`);
-      if (loaded.model) decoders.set(file, new SchemaDecoder(loaded.model));
+    const unpaired: string[] = [];
+    for (const [file] of (await db.rows(`SELECT file_name FROM parquet_file_metadata(${files})`)) as [string][]) {
+      const schema = meta.get(file)?.schema;
+      if (given) continue;
+      const loaded = schema === undefined ? undefined : loadSchemaText(schema, `${file} (its schema)`);
+      if (loaded?.model) decoders.set(file, new SchemaDecoder(loaded.model));
+      else unpaired.push(file);
     }
-    const result = await db.connection.stream(
+    const result = await db.stream(
       `SELECT filename, (ts >> 32)::UINTEGER, ts::UBIGINT & 4294967295, cpu, id, (data0 >> 32)::UINTEGER, data0 & 4294967295, (data1 >> 32)::UINTEGER, data1 & 4294967295
        FROM read_parquet(${files}, union_by_name = true, filename = true) ORDER BY filename, ts`,
     );
     let current: string | undefined;
     let pairing: RecordConsumer | undefined;
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    for (let chunk = await result.next(); chunk; chunk = await result.next()) {
       for (const row of chunk.getRows()) {
         const file = row[0] as string;
         if (file !== current) {
@@ -97,6 +101,7 @@ export class SpansTable {
         pairing.record(r);
       }
     }
+    return unpaired;
   }
 
   close(): void {
