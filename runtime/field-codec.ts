@@ -34,7 +34,12 @@ export function misfitTypeName(signed: boolean, width: number): string {
 
 /** The issue of a stored misfit. */
 export function storedMisfitText(signed: boolean, width: number, raw: bigint): string {
-  return `does not fit ${misfitTypeName(signed, width)}: 0x${raw.toString(16)}`;
+  return `${storedMisfitPrefix(signed, width)}${raw.toString(16)}`;
+}
+
+/** A stored misfit's issue up to the hex digits of the raw bits (`does not fit u32: 0x`), for decoders that write the digits themselves. */
+export function storedMisfitPrefix(signed: boolean, width: number): string {
+  return `does not fit ${misfitTypeName(signed, width)}: 0x`;
 }
 
 /** The issue of an argument misfit. */

@@ -51,6 +51,7 @@ export {
   misfitTypeName,
   misfitValue,
   rangeBits,
+  storedMisfitPrefix,
   storedMisfitText,
   unknownEnumText,
   withArgumentIssues,

@@ -204,12 +204,13 @@ written (nothing is left at PATH), 2 for usage errors.`,
 export const QUERY: CommandSpec = {
   name: 'query',
   args: '<input>... <SQL>',
-  summary: 'SQL over traces and Parquet exports with DuckDB (table events, view spans)',
+  summary: 'SQL over traces and Parquet exports with DuckDB (tables events and spans)',
   about: `Runs one SQL statement with DuckDB over a table 'events' of every input (trace files,
 captures, ring images, serial logs, and Parquet exports or globs of them, in quotes:
 'fleet/**/*.parquet'), with the columns of 'tracegen export --format parquet', and a
-view 'spans' (span, cpu, begin_ts, end_ts, duration, match) of the schema's spans,
-paired as 'tracegen stats' pairs them. Needs the optional package @duckdb/node-api.`,
+table 'spans' (name, cpu, begin_ts, end_ts, duration, duration_ns, match, source) of
+the schema's spans, paired as 'tracegen stats' pairs them. Needs the optional package
+@duckdb/node-api.`,
   options: [
     SCHEMA,
     { name: 'format', value: 'F', help: 'table (default), csv, json (one array) or jsonl' },

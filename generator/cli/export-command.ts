@@ -39,7 +39,10 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
     outcome = { error, report: () => run.report() };
   } catch (e) {
     writer.abandon();
-    throw e;
+    // the output failing midway (a full disk, a folder made read-only): one line, nothing left behind
+    if (!isFsError(e)) throw e;
+    io.stderr.write(`tracegen: cannot write ${output}: ${(e as Error).message}\n`);
+    return EXIT_INVALID;
   }
   // a damaged input is exported up to the damage, like decode prints it, then exits 1
   try {

@@ -2,6 +2,8 @@ import { SpanMatcher } from './span-matcher.js';
 import { u64Big, type DecodedRecord } from './record.js';
 import { issuesOf, type SchemaDecoder } from './schema-decoder.js';
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * `--format chrome`: Chrome trace event JSON, which ui.perfetto.dev and chrome://tracing open.
  * Each CPU (ring) is a thread of one process. The schema's spans become complete events ("X",
@@ -81,7 +83,7 @@ export class ChromeWriter {
     const fields = this.#decoder.fields(r);
     fields.forEach((f, i) => {
       const v = f.value;
-      const exact = (typeof v === 'number' || typeof v === 'bigint') && Number.isSafeInteger(Number(v)) && BigInt(v) === BigInt(Number(v));
+      const exact = typeof v === 'number' ? Number.isSafeInteger(v) : typeof v === 'bigint' && v >= -MAX_SAFE && v <= MAX_SAFE;
       const unit = event?.fields[i]?.unit;
       // past 2^53 the display text (hex where the schema says), without the unit that follows
       args[f.name] = typeof v === 'boolean' ? v : exact ? Number(v) : typeof v === 'string' || f.issue || !unit ? f.text : String(v);

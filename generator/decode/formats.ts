@@ -107,14 +107,21 @@ export function tableHeader(seconds: boolean): string {
  */
 export function timestampText(hi: number, lo: number, frequency: number): string {
   if (frequency <= 0) return u64Text(hi, lo);
-  const nsPerCount = 1e9 / frequency;
-  if (Number.isInteger(nsPerCount) && hi < 0x200000) {
-    const v = hi * TWO_32 + lo;
-    const seconds = Math.floor(v / frequency);
-    const ns = (v - seconds * frequency) * nsPerCount;
-    return `${seconds}.${ns < 1e8 ? String(ns).padStart(9, '0') : ns}`;
-  }
+  if (exactSeconds(hi, lo, frequency)) return `${exact.seconds}.${String(exact.ns).padStart(9, '0')}`;
   return (Number(u64Big(hi, lo)) / frequency).toFixed(9);
+}
+
+/** What exactSeconds() found: scratch, so the hot path allocates nothing. */
+const exact = { seconds: 0, ns: 0 };
+
+/** Splits a timestamp into whole seconds and ns when the clock counts whole ns (and the count is below 2^53). */
+function exactSeconds(hi: number, lo: number, frequency: number): boolean {
+  const nsPerCount = 1e9 / frequency;
+  if (!Number.isInteger(nsPerCount) || hi >= 0x200000) return false;
+  const v = hi * TWO_32 + lo;
+  exact.seconds = Math.floor(v / frequency);
+  exact.ns = (v - exact.seconds * frequency) * nsPerCount;
+  return true;
 }
 
 /** `table`: one readable line per event, fields by name with their display formats. */
@@ -149,15 +156,12 @@ export function writeTableAt(view: DataView, o: number, decoder: SchemaDecoder, 
   w.reserve(4096);
   const hi = view.getUint32(o + OFFSET_TIMESTAMP + 4, true);
   const lo = view.getUint32(o + OFFSET_TIMESTAMP, true);
-  const nsPerCount = 1e9 / frequency;
+  // timestampText() written as digits where it can be
   if (frequency <= 0 && hi < 0x200000) w.uintPadded(hi * TWO_32 + lo, 20);
-  else if (Number.isInteger(nsPerCount) && hi < 0x200000) {
-    // timestampText's exact path, written as digits: seconds, a point, nine digits of ns
-    const v = hi * TWO_32 + lo;
-    const seconds = Math.floor(v / frequency);
-    w.uintPadded(seconds, 10);
+  else if (frequency > 0 && exactSeconds(hi, lo, frequency)) {
+    w.uintPadded(exact.seconds, 10);
     w.bytes(POINT);
-    w.uintPadded((v - seconds * frequency) * nsPerCount, 9, 48);
+    w.uintPadded(exact.ns, 9, 48);
   } else {
     const ts = timestampText(hi, lo, frequency);
     if (ts.length < 20) w.bytes(SPACES.subarray(0, 20 - ts.length));

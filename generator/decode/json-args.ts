@@ -8,6 +8,7 @@ import {
   misfitValue,
   rangeBits,
   signedField,
+  storedMisfitPrefix,
   storedMisfitText,
   TWO_32,
   unknownEnumText,
@@ -118,8 +119,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
   const width = f.type.width;
   const valueKind = f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number';
   const prefix = issuePrefix(f.names.snake);
-  // `does not fit u32: 0x` then the raw bits' hex digits (field-codec.ts words it)
-  const hexPrefix = issuePrefix(f.names.snake, storedMisfitText(f.type.kind === 'int', width, 0n).slice(0, -1));
+  const hexPrefix = issuePrefix(f.names.snake, storedMisfitPrefix(f.type.kind === 'int', width));
   const misfit = (lo: number, hi: number, w: ByteWriter, out: JsonArgs): void => {
     w.bytes(key);
     if (start === 0 && range === 64 && valueKind === 'number') {

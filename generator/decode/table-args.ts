@@ -6,6 +6,7 @@ import {
   hexOf,
   rangeBits,
   signedField,
+  storedMisfitPrefix,
   storedMisfitText,
   TWO_32,
   unknownEnumText,
@@ -54,8 +55,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
   const { lo: start, range } = f;
   const width = f.type.width;
   const signedType = f.type.kind === 'int';
-  // ` (!does not fit u32: 0x`, the start of the issue (field-codec.ts words it)
-  const issueHex = fragment(` (!${storedMisfitText(signedType, width, 0n).slice(0, -1)}`);
+  const issueHex = fragment(` (!${storedMisfitPrefix(signedType, width)}`);
   const misfit = (lo: number, hi: number, w: ByteWriter): void => {
     w.bytes(key);
     if (start === 0 && range === 64) {
