@@ -204,11 +204,11 @@ written (nothing is left at PATH), 2 for usage errors.`,
 export const QUERY: CommandSpec = {
   name: 'query',
   args: '<input>... <SQL>',
-  summary: 'SQL over traces and Parquet exports with DuckDB (tables events and spans)',
+  summary: 'SQL over traces and Parquet exports with DuckDB (events, and spans paired)',
   about: `Runs one SQL statement with DuckDB over a table 'events' of every input (trace files,
 captures, ring images, serial logs, and Parquet exports or globs of them, in quotes:
 'fleet/**/*.parquet'), with the columns of 'tracegen export --format parquet', and a
-table 'spans' (name, cpu, begin_ts, end_ts, duration, duration_ns, match, source) of
+view 'spans' (name, cpu, begin_ts, end_ts, duration, duration_ns, match, source) of
 the schema's spans, paired as 'tracegen stats' pairs them. Needs the optional package
 @duckdb/node-api.`,
   options: [

@@ -127,6 +127,11 @@ export class SchemaDecoder {
     });
   }
 
+  /** One field of a record, as stored (what fields() gives it, without argument issues). */
+  field(r: DecodedRecord, f: FieldModel): DecodedField {
+    return this.#field(f, r);
+  }
+
   #field(f: FieldModel, r: DecodedRecord): DecodedField {
     const lo = f.word === 0 ? r.d0lo : r.d1lo;
     const hi = f.word === 0 ? r.d0hi : r.d1hi;

@@ -1,6 +1,6 @@
 import type { DecodedRecord } from './record.js';
 import type { SchemaDecoder } from './schema-decoder.js';
-import type { SpanModel } from '../model/model.js';
+import type { EventModel, FieldModel, SpanModel } from '../model/model.js';
 
 /** A begin and the end it was paired with. */
 export interface MatchedSpan {
@@ -9,18 +9,29 @@ export interface MatchedSpan {
   readonly index: number;
   readonly begin: DecodedRecord;
   readonly end: DecodedRecord;
+  /** The value both carry, as text (undefined for a span without `match`). */
+  readonly match: string | undefined;
+}
+
+/** A span an event takes part in, and the field of that event its match value is read from. */
+interface Role {
+  readonly span: SpanModel;
+  readonly index: number;
+  readonly field: FieldModel | undefined;
 }
 
 /**
  * Pairs the schema's span begins and ends, the one rule every consumer (stats, the report,
- * Chrome JSON) shares: a begin and an end pair on the same CPU and, for a span with `match`,
- * with the same value of that field; of several open begins that qualify, the most recent
- * (spans nest). An end with no open begin is unmatched; so is a begin still open at the end.
+ * Chrome JSON, query's spans) shares: a begin and an end pair on the same CPU and, for a span
+ * with `match`, with the same value of that field (a value that does not fit its field pairs
+ * by its raw bits, so two different misfits never pair); of several open begins that qualify,
+ * the most recent (spans nest). An end with no open begin is unmatched; so is a begin still
+ * open at the end.
  */
 export class SpanMatcher {
   readonly #decoder: SchemaDecoder;
-  readonly #byBegin = new Map<number, { span: SpanModel; index: number }[]>();
-  readonly #byEnd = new Map<number, { span: SpanModel; index: number }[]>();
+  readonly #byBegin = new Map<number, Role[]>();
+  readonly #byEnd = new Map<number, Role[]>();
   /** Per span, CPU and match value, a stack of open begins. */
   readonly #open = new Map<string, DecodedRecord[]>();
   /** Per span index, ends that found no begin. */
@@ -28,9 +39,14 @@ export class SpanMatcher {
 
   constructor(decoder: SchemaDecoder) {
     this.#decoder = decoder;
+    const role = (span: SpanModel, index: number, event: EventModel): Role => ({
+      span,
+      index,
+      field: span.match === undefined ? undefined : event.fields.find((f) => f.names.snake === span.match),
+    });
     decoder.model.spans.forEach((span, index) => {
-      this.#byBegin.set(span.begin.id, [...(this.#byBegin.get(span.begin.id) ?? []), { span, index }]);
-      this.#byEnd.set(span.end.id, [...(this.#byEnd.get(span.end.id) ?? []), { span, index }]);
+      this.#byBegin.set(span.begin.id, [...(this.#byBegin.get(span.begin.id) ?? []), role(span, index, span.begin)]);
+      this.#byEnd.set(span.end.id, [...(this.#byEnd.get(span.end.id) ?? []), role(span, index, span.end)]);
     });
     this.unmatchedEnds = decoder.model.spans.map(() => 0);
   }
@@ -46,20 +62,21 @@ export class SpanMatcher {
    */
   push(r: DecodedRecord, matched: (m: MatchedSpan) => void): boolean {
     let consumed = false;
-    for (const { span, index } of this.#byEnd.get(r.id) ?? []) {
-      const begin = this.#open.get(this.#key(span, r))?.pop();
+    for (const { span, index, field } of this.#byEnd.get(r.id) ?? []) {
+      const match = this.#match(field, r);
+      const begin = this.#open.get(key(index, r.cpu, match))?.pop();
       if (!begin) {
         this.unmatchedEnds[index]!++;
         continue;
       }
-      matched({ span, index, begin, end: r });
+      matched({ span, index, begin, end: r, match });
       consumed = true;
     }
-    for (const { span } of this.#byBegin.get(r.id) ?? []) {
-      const key = this.#key(span, r);
-      const stack = this.#open.get(key);
+    for (const { index, field } of this.#byBegin.get(r.id) ?? []) {
+      const k = key(index, r.cpu, this.#match(field, r));
+      const stack = this.#open.get(k);
       if (stack) stack.push(r);
-      else this.#open.set(key, [r]);
+      else this.#open.set(k, [r]);
       consumed = true;
     }
     return consumed;
@@ -68,27 +85,22 @@ export class SpanMatcher {
   /** The begins still open, per span index; clears them. */
   drainOpen(): { index: number; begin: DecodedRecord }[] {
     const out: { index: number; begin: DecodedRecord }[] = [];
-    for (const [key, stack] of this.#open) {
-      const index = Number(key.slice(0, key.indexOf('\u0000')));
+    for (const [k, stack] of this.#open) {
+      const index = Number(k.slice(0, k.indexOf('\u0000')));
       for (const begin of stack) out.push({ index, begin });
     }
     this.#open.clear();
     return out;
   }
 
-  /**
-   * The value a span's begin and end must share, as text: a value that does not fit its field
-   * is its raw bits (in hex), so two different misfits never pair.
-   */
-  matchValue(span: SpanModel, r: DecodedRecord): string | undefined {
-    if (span.match === undefined) return undefined;
-    const f = this.#decoder.fields(r).find((x) => x.name === span.match);
-    if (!f) return undefined;
+  /** The match value of a record, as text: a misfit is its raw bits in hex. */
+  #match(field: FieldModel | undefined, r: DecodedRecord): string | undefined {
+    if (!field) return undefined;
+    const f = this.#decoder.field(r, field);
     return f.issue ? f.text : String(f.value);
   }
+}
 
-  #key(span: SpanModel, r: DecodedRecord): string {
-    const index = this.#decoder.model.spans.indexOf(span);
-    return `${index}\u0000${r.cpu}\u0000${this.matchValue(span, r) ?? ''}`;
-  }
+function key(index: number, cpu: number, match: string | undefined): string {
+  return `${index}\u0000${cpu}\u0000${match ?? ''}`;
 }

@@ -1,19 +1,14 @@
-import type { DuckDBAppender, DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
 import type { RecordConsumer } from '../decode/decode-run.js';
 import type { DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
+import { ChunkAppender, CHUNK_ROWS } from './chunk-appender.js';
 import type { Database } from './duckdb.js';
-import { RECORD_COLUMNS, quoteIdent } from './event-columns.js';
-
-/** DuckDB's vector size: rows per appended chunk. */
-const CHUNK_ROWS = 2048;
-
-type Items = { items: Uint8Array | BigUint64Array; flush(): void };
+import { RECORD_COLUMNS } from './event-columns.js';
 
 /**
- * Appends decoded records to a DuckDB table of RECORD_COLUMNS (event-columns.ts), a chunk of
- * 2048 rows at a time, written straight into the vectors' typed arrays: no BigInt and no
- * object per value, so a capture streams in at millions of rows a second.
+ * Appends decoded records to a DuckDB table of RECORD_COLUMNS (event-columns.ts) as they are
+ * decoded, 2048 rows a chunk, with no BigInt and no object per value: a capture streams in at
+ * millions of rows a second.
  *
  * @example
  * const raw = await RawEvents.create(db, 'raw_0');
@@ -21,9 +16,7 @@ type Items = { items: Uint8Array | BigUint64Array; flush(): void };
  * raw.close();
  */
 export class RawEvents implements RecordConsumer {
-  readonly #appender: DuckDBAppender;
-  readonly #chunk: DuckDBDataChunk;
-  readonly #vectors: DuckDBVector[];
+  readonly #table: ChunkAppender;
   readonly #ts: Uint32Array;
   readonly #cpu: Uint8Array;
   readonly #id: Uint8Array;
@@ -32,34 +25,30 @@ export class RawEvents implements RecordConsumer {
   #n = 0;
   decoder: SchemaDecoder | undefined;
   frequency = 0;
-  /** Rows appended. */
-  count = 0;
   /** Serial rows whose printed name the schema lacks: they have no id, so no row. */
   nameless = 0;
   /** Also sees every record (the spans of `query`). */
   readonly #also: RecordConsumer | undefined;
 
-  private constructor(appender: DuckDBAppender, chunk: DuckDBDataChunk, also: RecordConsumer | undefined) {
-    this.#appender = appender;
-    this.#chunk = chunk;
+  private constructor(table: ChunkAppender, also: RecordConsumer | undefined) {
+    this.#table = table;
     this.#also = also;
-    this.#vectors = RECORD_COLUMNS.map((_, i) => chunk.getColumnVector(i));
-    const items = this.#vectors.map((v) => (v as unknown as Items).items);
-    const u32 = (a: Uint8Array | BigUint64Array) => new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);
-    this.#ts = u32(items[0]!);
-    this.#cpu = items[1] as Uint8Array;
-    this.#id = items[2] as Uint8Array;
-    this.#d0 = u32(items[3]!);
-    this.#d1 = u32(items[4]!);
+    this.#ts = table.halves(0);
+    this.#cpu = table.bytes(1);
+    this.#id = table.bytes(2);
+    this.#d0 = table.halves(3);
+    this.#d1 = table.halves(4);
   }
 
   /** Creates the table and its appender. */
   static async create(db: Database, table: string, also?: RecordConsumer): Promise<RawEvents> {
-    await db.run(`CREATE TABLE ${quoteIdent(table)} (${RECORD_COLUMNS.map((c) => `${c.name} ${c.type} NOT NULL`).join(', ')})`);
-    const appender = await db.connection.createAppender(table);
-    const types = RECORD_COLUMNS.map((_, i) => appender.columnType(i));
-    const { DuckDBDataChunk } = await import('@duckdb/node-api');
-    return new RawEvents(appender, DuckDBDataChunk.create(types, CHUNK_ROWS), also);
+    const columns = RECORD_COLUMNS.map((c) => `${c.name} ${c.type} NOT NULL`).join(', ');
+    return new RawEvents(await ChunkAppender.create(db, table, columns), also);
+  }
+
+  /** Rows appended. */
+  get count(): number {
+    return this.#table.count;
   }
 
   start(decoder: SchemaDecoder, frequency: number): void {
@@ -84,20 +73,16 @@ export class RawEvents implements RecordConsumer {
     this.#d0[w + 1] = r.d0hi;
     this.#d1[w] = r.d1lo;
     this.#d1[w + 1] = r.d1hi;
-    if (++this.#n === CHUNK_ROWS) this.#append();
+    if (++this.#n === CHUNK_ROWS) {
+      this.#table.append(CHUNK_ROWS);
+      this.#n = 0;
+    }
   }
 
   /** Appends the last rows and closes the appender. */
   close(): void {
-    if (this.#n) this.#append();
-    this.#appender.closeSync();
-  }
-
-  #append(): void {
-    for (const v of this.#vectors) (v as unknown as Items).flush();
-    this.#chunk.rowCount = this.#n;
-    this.#appender.appendDataChunk(this.#chunk);
-    this.count += this.#n;
+    if (this.#n) this.#table.append(this.#n);
     this.#n = 0;
+    this.#table.close();
   }
 }

@@ -86,7 +86,7 @@ export async function runQuery(o: QueryOptions, io: DecodeIo): Promise<{ rows: n
       const unpaired = spans ? await spans.pairParquet(db, parquetList(parquet), o.given && new SchemaDecoder(o.given)) : [];
       for (const file of unpaired) warnings.push(`${file} carries no tracegen schema, so its spans are not in 'spans' (give --schema)`);
     }
-    spans?.close();
+    await spans?.close(db);
     await db.run(`CREATE VIEW events AS ${parts.join(' UNION ALL BY NAME ')}`);
     const rows = await writeResult(await db.stream(o.sql), o.format, (s) => io.stdout.write(s));
     return { rows, warnings };

@@ -1,6 +1,7 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
+import type { DuckDBVector } from '@duckdb/node-api';
+import { ChunkAppender, CHUNK_ROWS } from '../export/chunk-appender.js';
 import type { RecordConsumer } from '../decode/decode-run.js';
-import { u64Big, type DecodedRecord } from '../decode/record.js';
+import type { DecodedRecord } from '../decode/record.js';
 import { SchemaDecoder } from '../decode/schema-decoder.js';
 import { SpanMatcher, type MatchedSpan } from '../decode/span-matcher.js';
 import type { Database } from '../export/duckdb.js';
@@ -8,39 +9,52 @@ import { KV_FREQUENCY, KV_SCHEMA } from '../export/parquet-export.js';
 import { sqlString } from '../export/event-columns.js';
 import { loadSchemaText } from '../load-schema.js';
 
-/** The columns of the `spans` table of `query`. */
-export const SPAN_COLUMNS =
-  'name VARCHAR, cpu UTINYINT, begin_ts UBIGINT, end_ts UBIGINT, duration UBIGINT, duration_ns DOUBLE, "match" VARCHAR, source VARCHAR';
-
 /**
  * The `spans` table of `tracegen query`: every begin and end the schema's spans pair, by the
- * one rule of decode/span-matcher.ts (what `stats` and the report use). `duration` is in clock
- * counts; `duration_ns` when the clock's frequency is known.
+ * one rule of decode/span-matcher.ts (what `stats` and the report use). Spans are appended by
+ * chunks to `spans_raw` with their names and sources as small numbers, and `spans` is a view
+ * that names them: `name`, `cpu`, `begin_ts`, `end_ts`, `duration` (clock counts),
+ * `duration_ns` (when the source's clock frequency is known), `match` (the value both ends
+ * carry, as text) and `source` (the input it came from).
  */
 export class SpansTable {
-  readonly #appender: DuckDBAppender;
-  count = 0;
+  readonly #table: ChunkAppender;
+  readonly #name: Uint16Array;
+  readonly #cpu: Uint8Array;
+  readonly #begin: Uint32Array;
+  readonly #end: Uint32Array;
+  readonly #match: DuckDBVector;
+  readonly #source: Uint16Array;
+  #n = 0;
+  readonly #names = new Map<string, number>();
+  readonly #sources: { name: string; frequency: number }[] = [];
 
-  private constructor(appender: DuckDBAppender) {
-    this.#appender = appender;
+  private constructor(table: ChunkAppender) {
+    this.#table = table;
+    this.#name = table.shorts(0);
+    this.#cpu = table.bytes(1);
+    this.#begin = table.halves(2);
+    this.#end = table.halves(3);
+    this.#match = table.vector(4);
+    this.#source = table.shorts(5);
   }
 
   static async create(db: Database): Promise<SpansTable> {
-    await db.run(`CREATE TABLE spans (${SPAN_COLUMNS})`);
-    return new SpansTable(await db.connection.createAppender('spans'));
+    const columns = 'name USMALLINT, cpu UTINYINT, begin_ts UBIGINT, end_ts UBIGINT, "match" VARCHAR, source USMALLINT';
+    return new SpansTable(await ChunkAppender.create(db, 'spans_raw', columns));
   }
 
   /** A consumer that pairs one input's records and appends its spans, from `source`. */
   pairing(source: string): RecordConsumer {
     let matcher: SpanMatcher | undefined;
-    let frequency = 0;
+    let sourceId = 0;
     return {
-      start: (d, f) => {
-        frequency = f;
+      start: (d, frequency) => {
+        sourceId = this.#sources.push({ name: source, frequency }) - 1;
         matcher = new SpanMatcher(d);
       },
       record: (r) => {
-        if (matcher!.involves(r.id)) matcher!.push(r, (m) => this.#append(m, matcher!.matchValue(m.span, m.begin), frequency, source));
+        if (matcher!.involves(r.id)) matcher!.push(r, (m) => this.#append(m, sourceId));
       },
     };
   }
@@ -104,27 +118,44 @@ export class SpansTable {
     return unpaired;
   }
 
-  close(): void {
-    this.#appender.closeSync();
+  /** Appends the last spans and makes the `spans` view. */
+  async close(db: Database): Promise<void> {
+    if (this.#n) this.#table.append(this.#n);
+    this.#n = 0;
+    this.#table.close();
+    const names = [...this.#names.keys()];
+    const sources = this.#sources.map((s, i) => `(${i}, ${sqlString(s.name)}, ${s.frequency > 0 ? s.frequency : 'NULL'})`);
+    await db.run(`CREATE TABLE span_sources (id USMALLINT, name VARCHAR, frequency DOUBLE)`);
+    if (sources.length) await db.run(`INSERT INTO span_sources VALUES ${sources.join(', ')}`);
+    await db.run(
+      `CREATE VIEW spans AS SELECT ${names.length ? `[${names.map(sqlString).join(', ')}][s.name + 1]` : 'NULL::VARCHAR'} AS name, s.cpu, s.begin_ts, s.end_ts,
+         CASE WHEN s.end_ts >= s.begin_ts THEN s.end_ts - s.begin_ts ELSE 0 END AS duration,
+         CASE WHEN s.end_ts >= s.begin_ts THEN s.end_ts - s.begin_ts ELSE 0 END * 1e9 / src.frequency AS duration_ns,
+         NULLIF(s."match", '') AS "match", src.name AS source
+       FROM spans_raw s JOIN span_sources src ON src.id = s.source`,
+    );
   }
 
-  #append(m: MatchedSpan, match: string | undefined, frequency: number, source: string): void {
-    const a = this.#appender;
-    const begin = u64Big(m.begin.tsHi, m.begin.tsLo);
-    const end = u64Big(m.end.tsHi, m.end.tsLo);
-    const duration = end >= begin ? end - begin : 0n;
-    a.appendVarchar(m.span.names.snake);
-    a.appendUTinyInt(m.end.cpu);
-    a.appendUBigInt(begin);
-    a.appendUBigInt(end);
-    a.appendUBigInt(duration);
-    if (frequency > 0) a.appendDouble((Number(duration) * 1e9) / frequency);
-    else a.appendNull();
-    if (match === undefined) a.appendNull();
-    else a.appendVarchar(match);
-    a.appendVarchar(source);
-    a.endRow();
-    this.count++;
+  #append(m: MatchedSpan, source: number): void {
+    const n = this.#n;
+    let name = this.#names.get(m.span.names.snake);
+    if (name === undefined) {
+      name = this.#names.size;
+      this.#names.set(m.span.names.snake, name);
+    }
+    this.#name[n] = name;
+    this.#cpu[n] = m.end.cpu;
+    this.#begin[2 * n] = m.begin.tsLo;
+    this.#begin[2 * n + 1] = m.begin.tsHi;
+    this.#end[2 * n] = m.end.tsLo;
+    this.#end[2 * n + 1] = m.end.tsHi;
+    // '' stands for no match value (a value as text is never empty); the view makes it NULL
+    this.#match.setItem(n, m.match ?? '');
+    this.#source[n] = source;
+    if (++this.#n === CHUNK_ROWS) {
+      this.#table.append(CHUNK_ROWS);
+      this.#n = 0;
+    }
   }
 }
 
