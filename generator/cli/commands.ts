@@ -250,7 +250,9 @@ export function commandHelp(spec: CommandSpec): string {
 /** `tracegen --help`: every command with its line and its options. */
 export function usage(): string {
   const lines = COMMANDS.map((c) => {
-    const head = `  ${`${c.name} ${c.args}`.padEnd(28)}${c.summary}`;
+    const call = `${c.name} ${c.args}`;
+    // a long call line puts its summary under it, where the others' summaries start
+    const head = call.length < 28 ? `  ${call.padEnd(28)}${c.summary}` : `  ${call}\n  ${' '.repeat(28)}${c.summary}`;
     // the options, wrapped at 100 columns
     const lines: string[] = [];
     for (const o of c.options.filter((x) => x !== HELP).map(flagText)) {
