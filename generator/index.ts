@@ -2,14 +2,16 @@
  * tracegen from code: the functions the CLI is built on, with its diagnostics as data.
  *
  * @example
- * import { loadSchema, validate, generate, decode } from 'tracegen';
+ * import { loadSchema, validate, generate, decode, exportTrace, query } from 'tracegen';
  *
  * const checked = validate('schema/app.yaml', { strict: true });
  * for (const d of checked.diagnostics) console.log(`${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
  * const { files } = await generate('schema/app.yaml', { out: 'src/trace', targets: ['ts', 'md'] });
  * const { records, lost } = decode('app.trace', { event: ['page_fault'] });
+ * await exportTrace('app.trace', { format: 'parquet', output: 'app.parquet' });
+ * const { rows } = await query(['app.parquet'], 'SELECT event, count(*) AS n FROM events GROUP BY event');
  */
-import type { RecordConsumer } from './decode/decode-run.js';
+import type { DecodeRequest, RecordConsumer } from './decode/decode-run.js';
 import { consumeInput } from './decode/consume.js';
 import { DecodeOptionError } from './decode/errors.js';
 import { u64Big } from './decode/record.js';
@@ -167,7 +169,6 @@ export interface DecodeResult {
  * for (const r of records) console.log(r.ts, r.event, r.fields);
  */
 export function decode(path: string, options: DecodeApiOptions = {}): DecodeResult {
-  const given = typeof options.schema === 'string' ? schemaOrThrow(options.schema) : options.schema;
   const records: TraceEvent[] = [];
   let decoder: SchemaDecoder | undefined;
   const consumer: RecordConsumer = {
@@ -187,19 +188,16 @@ export function decode(path: string, options: DecodeApiOptions = {}): DecodeResu
       });
     },
   };
+  return { records, ...consumeForApi(path, options, consumer) };
+}
+
+/** Runs the decode pipeline into `consumer` with the API's options: what it lost, its notes, its error. */
+function consumeForApi(path: string, options: DecodeApiOptions, consumer: RecordConsumer): Omit<DecodeResult, 'records'> {
   let notes = '';
   const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
   const { run, error } = consumeInput(
     path,
-    {
-      given,
-      schemaPath: typeof options.schema === 'string' ? options.schema : undefined,
-      force: options.forceSchema ?? false,
-      inputFormat: options.inputFormat,
-      fallback: () => {
-        throw new DecodeOptionError(`${path} carries no schema: give one as the schema option`);
-      },
-    },
+    requestForApi(path, options),
     {
       order: options.order ?? 'time',
       last: options.last,
@@ -214,11 +212,102 @@ export function decode(path: string, options: DecodeApiOptions = {}): DecodeResu
   );
   run.report();
   const lost = [...run.lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, ...l }));
-  const lines = notes
+  return { lost, notes: noteLines(notes), ...(error === undefined ? {} : { error }) };
+}
+
+function requestForApi(path: string, options: Pick<DecodeApiOptions, 'schema' | 'forceSchema' | 'inputFormat'>): DecodeRequest {
+  return {
+    given: typeof options.schema === 'string' ? schemaOrThrow(options.schema) : options.schema,
+    schemaPath: typeof options.schema === 'string' ? options.schema : undefined,
+    force: options.forceSchema ?? false,
+    inputFormat: options.inputFormat,
+    fallback: () => {
+      throw new DecodeOptionError(`${path} carries no schema: give one as the schema option`);
+    },
+  };
+}
+
+function noteLines(notes: string): string[] {
+  return notes
     .split('\n')
     .filter((l) => l)
     .map((l) => l.replace(/^tracegen: /, ''));
-  return { records, lost, notes: lines, ...(error === undefined ? {} : { error }) };
+}
+
+export interface ExportApiOptions extends Omit<DecodeApiOptions, 'order' | 'last'> {
+  /** `ctf` (a folder) or `parquet` (a file; needs the optional package `@duckdb/node-api`). */
+  readonly format: 'ctf' | 'parquet';
+  /** The folder or file to write; written aside and renamed into place when complete. */
+  readonly output: string;
+}
+
+export interface ExportResult extends Omit<DecodeResult, 'records'> {
+  /** Events written. */
+  readonly events: number;
+}
+
+/**
+ * Writes a trace, capture, ring image or serial log as CTF 1.8 or Parquet, as `tracegen export`
+ * does (docs/export.md). A damaged input is exported up to the damage, with `error` set; an
+ * existing output folder that is not a previous CTF export, and options that do not fit the
+ * input, throw `DecodeOptionError`; output that cannot be written throws (nothing is left).
+ *
+ * @example
+ * await exportTrace('rings.bin', { schema: 'schema/veridian.yaml', format: 'ctf', output: 'rings.ctf' });
+ * const { events } = await exportTrace('app.trace', { format: 'parquet', output: 'app.parquet' });
+ */
+export async function exportTrace(path: string, options: ExportApiOptions): Promise<ExportResult> {
+  const { CtfWriter } = await import('./export/ctf-writer.js');
+  const { ParquetExport } = await import('./export/parquet-export.js');
+  const writer = options.format === 'ctf' ? new CtfWriter(options.output) : await ParquetExport.open(options.output);
+  let result: Omit<DecodeResult, 'records'>;
+  try {
+    result = consumeForApi(path, options, writer instanceof CtfWriter ? writer : writer.consumer);
+  } catch (e) {
+    writer.abandon();
+    throw e;
+  }
+  if (writer instanceof CtfWriter) writer.close();
+  else await writer.finish();
+  return { events: writer.count, ...result };
+}
+
+export interface QueryApiOptions extends Pick<DecodeApiOptions, 'schema' | 'forceSchema' | 'inputFormat' | 'frequency'> {}
+
+export interface QueryApiResult {
+  readonly columns: readonly string[];
+  /** Rows by column name: DuckDB's integers beyond 32 bits as bigints, dates and the like as DuckDB's text. */
+  readonly rows: readonly Readonly<Record<string, null | boolean | number | string | bigint>>[];
+  /** Parquet files whose spans could not be paired, and what decode notes beside its output. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Runs SQL with DuckDB over traces and Parquet exports, as `tracegen query` does: a view
+ * `events` of every input and `spans` paired as `stats` pairs them (docs/cli.md, "query").
+ * Needs the optional package `@duckdb/node-api`. SQL that DuckDB refuses and inputs that cannot
+ * be decoded throw `DecodeError` with a one-line message.
+ *
+ * @example
+ * const { rows } = await query(['app.trace'], 'SELECT name, quantile_disc(duration, 0.99) AS p99 FROM spans GROUP BY name');
+ */
+export async function query(inputs: readonly string[], sql: string, options: QueryApiOptions = {}): Promise<QueryApiResult> {
+  const { runQuery } = await import('./query/run-query.js');
+  const { jsValue } = await import('./query/result-format.js');
+  let notes = '';
+  const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
+  const request = requestForApi(inputs[0] ?? '', options);
+  const { value, warnings } = await runQuery(
+    { inputs, sql, request, frequency: options.frequency, given: request.given },
+    io,
+    async (result) => {
+      const rows: Record<string, null | boolean | number | string | bigint>[] = [];
+      for (let c = await result.next(); c; c = await result.next())
+        for (const row of c.getRows()) rows.push(Object.fromEntries(result.names.map((n, i) => [n, jsValue(row[i]!)])));
+      return { columns: result.names, rows };
+    },
+  );
+  return { ...value, notes: [...warnings, ...noteLines(notes)] };
 }
 
 function schemaOrThrow(path: string): SchemaModel {

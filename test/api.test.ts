@@ -24,7 +24,7 @@ function runScript(source: string): unknown {
 }
 const PRINT = `const show = (v) => console.log(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x + 'n' : x)));\n`;
 
-describe("the API: import { loadSchema, validate, generate, decode } from 'tracegen'", () => {
+describe("the API: import { loadSchema, validate, generate, decode, exportTrace, query } from 'tracegen'", () => {
   it('validate gives the diagnostics `validate --format json` prints', () => {
     const bad = join(APP, 'bad.yaml');
     writeFileSync(bad, 'tracegen: 1\nname: bad\nclock: {unit: ns}\nlayout: {ring_size: 3, rings: 1}\nevents: []\n');
@@ -97,6 +97,37 @@ describe("the API: import { loadSchema, validate, generate, decode } from 'trace
     }
     expect(out[2]).toEqual([{ ring: 1, overwritten: 1500, dropped: 0 }]);
     expect(out[3]).toBe(null);
+  });
+
+  it('exportTrace writes what export writes; query gives the rows query --format json prints', () => {
+    const out = runScript(
+      `import { exportTrace, query } from 'tracegen';\n${PRINT}` +
+        `const a = await exportTrace(${JSON.stringify(RINGS)}, { schema: ${JSON.stringify(SCHEMA)}, format: 'parquet', output: 'k.parquet' });\n` +
+        `const b = await exportTrace(${JSON.stringify(RINGS)}, { schema: ${JSON.stringify(SCHEMA)}, format: 'ctf', output: 'k.ctf', cpu: [0] });\n` +
+        `const q = await query(['k.parquet'], 'SELECT event, count(*) AS n, sum(data0) AS s FROM events GROUP BY event ORDER BY event');\n` +
+        `const sp = await query(['k.parquet'], 'SELECT name, count(*) AS n FROM spans GROUP BY name');\n` +
+        `let bad; try { await query(['k.parquet'], 'SELECT nosuch FROM events'); } catch (e) { bad = [e.name, e.message]; }\n` +
+        `show([a.events, a.lost, b.events, q.columns, q.rows, sp.rows, bad]);`,
+    ) as [number, unknown[], number, string[], { event: string; n: bigint; s: bigint }[], unknown[], string[]];
+    expect(out[0]).toBe(4833);
+    expect(out[1]).toEqual([{ ring: 1, overwritten: 1500, dropped: 0 }]);
+    const cpu0 = runBin(['decode', RINGS, '--schema', SCHEMA, '--format', 'jsonl', '--cpu', '0']).stdout.trim().split('\n');
+    expect(out[2]).toBe(cpu0.length);
+    expect(out[3]).toEqual(['event', 'n', 's']);
+    const cli = JSON.parse(
+      runBin([
+        'query',
+        join(APP, 'k.parquet'),
+        'SELECT event, count(*) AS n, sum(data0) AS s FROM events GROUP BY event ORDER BY event',
+        '--format',
+        'json',
+      ]).stdout,
+    ) as { event: string; n: number; s: string }[];
+    expect(out[4].map((r) => [r.event, String(r.n), String(r.s)])).toEqual(cli.map((r) => [r.event, String(r.n), String(r.s)]));
+    expect(typeof out[4][0]!.s).toBe('bigint');
+    const stats = JSON.parse(runBin(['stats', RINGS, '--schema', SCHEMA, '--format', 'json']).stdout) as { spans: { count: number }[] };
+    expect(out[5]).toEqual([{ name: 'syscall', n: BigInt(stats.spans[0]!.count) }]);
+    expect(out[6]).toEqual(['DecodeError', 'Binder Error: Referenced column "nosuch" not found in FROM clause!']);
   });
 
   it('is typed: a TypeScript program using it type-checks, and a wrong use does not', () => {

@@ -1,4 +1,5 @@
 import { DecodeError, DecodeOptionError } from '../decode/errors.js';
+import { writeResult } from '../query/result-format.js';
 import { runQuery } from '../query/run-query.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { commandHelp, parserOptions, QUERY } from './commands.js';
@@ -27,8 +28,9 @@ export async function queryCommand(argv: readonly string[], io: CliIo): Promise<
   const t = traceInputArgs({ ...args, positionals: [inputs[0]!] }, 'query', io);
   try {
     const { warnings } = await runQuery(
-      { inputs, sql, format, request: decodeRequest(t, io), frequency: t.filters.frequency, given: t.given },
+      { inputs, sql, request: decodeRequest(t, io), frequency: t.filters.frequency, given: t.given },
       io,
+      (result) => writeResult(result, format, (text) => io.stdout.write(text)),
     );
     for (const w of warnings) io.stderr.write(`tracegen: ${w}\n`);
     return EXIT_OK;

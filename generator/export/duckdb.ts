@@ -6,6 +6,12 @@ import { DecodeError } from '../decode/errors.js';
 
 type DuckDBModule = typeof import('@duckdb/node-api');
 
+/** A query's rows as they come out of DuckDB: the column names, and the next chunk (null at the end). */
+export interface RowStream {
+  readonly names: string[];
+  next(): Promise<DuckDBDataChunk | null>;
+}
+
 /** Raised when the optional DuckDB package is not installed: the CLI prints it as one line. */
 export class DuckDBMissingError extends DecodeError {}
 
@@ -72,7 +78,7 @@ export class Database {
    * Runs a query whose rows are read chunk by chunk: its column names, and `next()` for the next
    * chunk (null at the end). DuckDB's errors, at the start or midway, become one line.
    */
-  async stream(sql: string): Promise<{ names: string[]; next: () => Promise<DuckDBDataChunk | null> }> {
+  async stream(sql: string): Promise<RowStream> {
     try {
       const result = await this.connection.stream(sql);
       const next = async () => {

@@ -1,4 +1,5 @@
-import type { DuckDBDataChunk, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { RowStream } from '../export/duckdb.js';
 
 export type QueryFormat = 'table' | 'csv' | 'json' | 'jsonl';
 
@@ -8,6 +9,12 @@ export function jsonValue(v: DuckDBValue): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
   if (typeof v === 'bigint') return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v.toString();
   // dates, decimals, lists, structs: DuckDB's own text
+  return String(v);
+}
+
+/** A cell for JavaScript: numbers, strings, booleans, bigints and null as they are; anything else as DuckDB's text. */
+export function jsValue(v: DuckDBValue): null | boolean | number | string | bigint {
+  if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint') return v;
   return String(v);
 }
 
@@ -25,11 +32,7 @@ function csvCell(v: DuckDBValue): string {
  * Writes a query's rows as they arrive (csv, jsonl, json), or all at once aligned (table),
  * so a large result streams through in chunks of DuckDB's vector size.
  */
-export async function writeResult(
-  result: { names: string[]; next: () => Promise<DuckDBDataChunk | null> },
-  format: QueryFormat,
-  write: (s: string) => void,
-): Promise<number> {
+export async function writeResult(result: RowStream, format: QueryFormat, write: (s: string) => void): Promise<number> {
   const names = result.names;
   let rows = 0;
   if (format === 'table') {

@@ -4,18 +4,16 @@ import type { DecodeRequest } from '../decode/decode-run.js';
 import { consumeInput } from '../decode/consume.js';
 import { DecodeError, type DecodeIo } from '../decode/errors.js';
 import { SchemaDecoder } from '../decode/schema-decoder.js';
-import { Database } from '../export/duckdb.js';
+import { Database, type RowStream } from '../export/duckdb.js';
 import { eventColumns, quoteIdent } from '../export/event-columns.js';
 import { RawEvents } from '../export/raw-events.js';
 import type { SchemaModel } from '../model/model.js';
-import { writeResult, type QueryFormat } from './result-format.js';
 import { parquetList, SpansTable } from './spans-table.js';
 
 export interface QueryOptions {
   /** Trace files, captures, images, serial logs; Parquet files, folders of them, or globs. */
   readonly inputs: readonly string[];
   readonly sql: string;
-  readonly format: QueryFormat;
   /** How each trace input is decoded (its schema, its format). */
   readonly request: DecodeRequest;
   readonly frequency: number | undefined;
@@ -44,13 +42,18 @@ export function isParquetInput(path: string): boolean {
 /**
  * `tracegen query`: loads the trace inputs into DuckDB as they decode, puts them and the
  * Parquet inputs behind one view `events` (columns of event-columns.ts, unioned by name), pairs
- * spans when the SQL mentions `spans`, runs the SQL and writes its rows. Throws DecodeError
- * (one line) for input that cannot be decoded and for SQL that DuckDB refuses.
+ * spans when the SQL mentions `spans`, runs the SQL and hands its rows to `take` (which prints
+ * them, or collects them for the API). Throws DecodeError (one line) for input that cannot be
+ * decoded and for SQL that DuckDB refuses. `io` takes what decode notes beside its output.
  *
  * @example
- * await runQuery({ inputs: ['a.trace'], sql: 'SELECT event, count(*) FROM events GROUP BY 1', format: 'table', ... }, io);
+ * await runQuery({ inputs: ['a.trace'], sql: 'SELECT event, count(*) FROM events GROUP BY 1', ... }, io, (r) => writeResult(r, 'csv', print));
  */
-export async function runQuery(o: QueryOptions, io: DecodeIo): Promise<{ rows: number; warnings: string[] }> {
+export async function runQuery<T>(
+  o: QueryOptions,
+  io: DecodeIo,
+  take: (result: RowStream) => Promise<T>,
+): Promise<{ value: T; warnings: string[] }> {
   const db = await Database.open('query');
   const warnings: string[] = [];
   try {
@@ -88,8 +91,7 @@ export async function runQuery(o: QueryOptions, io: DecodeIo): Promise<{ rows: n
     }
     await spans?.close(db);
     await db.run(`CREATE VIEW events AS ${parts.join(' UNION ALL BY NAME ')}`);
-    const rows = await writeResult(await db.stream(o.sql), o.format, (s) => io.stdout.write(s));
-    return { rows, warnings };
+    return { value: await take(await db.stream(o.sql)), warnings };
   } finally {
     db.close();
   }
