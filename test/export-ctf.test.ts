@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagsText, Tracer } from '@tracegen/runtime';
@@ -154,6 +154,15 @@ describe('export --format ctf', () => {
     const threads = new Set(decoded.map((d) => d.cpu)).size;
     expect(threads).toBeGreaterThanOrEqual(2);
     expect(readdirSync(out).filter((f) => f.startsWith('stream_')).length).toBe(threads);
+    // the runtime's ns clock, placed in wall-clock time: babeltrace2 prints when it happened
+    const meta = readFileSync(join(out, 'metadata'), 'utf8');
+    expect(meta).toMatch(
+      /clock \{\n\tname = ns;\n\tdescription = "veridian ns clock, 1000000000 Hz";\n\tfreq = 1000000000;\n\toffset_s = \d{10};\n\toffset = \d+;\n\tabsolute = true;/,
+    );
+    const dated = spawnSync('babeltrace2', ['--clock-date', '--clock-gmt', out], { encoding: 'utf8' }).stdout.split('\n')[0]!;
+    const made = statSync(CAPTURE).mtimeMs;
+    const shown = Date.parse(`${/^\[([\d-]+ [\d:.]+)\]/.exec(dated)![1]!.replace(' ', 'T').slice(0, 23)}Z`);
+    expect(Math.abs(shown - made)).toBeLessThan(60_000);
     compare(model, bt.events, decoded);
   });
 
@@ -189,7 +198,6 @@ describe('export --format ctf', () => {
     const schema = join(TMP, 'packed.yaml');
     const out = join(TMP, 'packed.ctf');
     await runCli(['export', CAPTURE, '--format', 'ctf', '-o', out]);
-    const { readFileSync } = await import('node:fs');
     const meta = readFileSync(join(out, 'metadata'), 'utf8');
     expect(meta.startsWith('/* CTF 1.8 */\n')).toBe(true);
     expect(meta).toContain('freq = 1000000000;');
@@ -199,7 +207,10 @@ describe('export --format ctf', () => {
     );
     expect(readFileSync(join(kernel, 'metadata'), 'utf8')).toContain('freq = 2400000000;');
     expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', join(TMP, 'k2.ctf')])).code).toBe(0);
-    expect(readFileSync(join(TMP, 'k2.ctf', 'metadata'), 'utf8')).toMatch(/frequency unknown, assumed 1000000000 Hz/);
+    const k2 = readFileSync(join(TMP, 'k2.ctf', 'metadata'), 'utf8');
+    expect(k2).toMatch(
+      /name = cycles;\n\tdescription = "veridian cycles clock; frequency unknown, assumed 1000000000 Hz[^"]*";\n\tfreq = 1000000000;\n\toffset_s = 0;\n\toffset = 0;\n\tabsolute = false;/,
+    );
     // bit fields, signed, hex, enum and bool of the packed golden schema
     writeFileSync(schema, readFileSync('test/golden/packed/schema.yaml'));
     const { ctfMetadata } = await import('../generator/export/ctf-metadata.js');
@@ -232,7 +243,6 @@ describe('export --format ctf', () => {
   });
 
   it('exports a cut capture up to the damage and exits 1; an unwritable path writes nothing', async () => {
-    const { readFileSync } = await import('node:fs');
     const whole = readFileSync(CAPTURE);
     const cut = join(TMP, 'cut.trace');
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.7)));

@@ -49,10 +49,18 @@ export interface DecodeRequest {
   readonly fallback: () => SchemaModel;
 }
 
+/** What the input says of its clock beyond the frequency. */
+export interface ClockOrigin {
+  /** What it counts: a trace file's clock (`ns`, `sequence`, ...), else the schema's unit. */
+  readonly unit: string;
+  /** Wall-clock time of timestamp 0 in ms since the Unix epoch, when the input says (a runtime trace file); else 0. */
+  readonly wallClockZeroMs: number;
+}
+
 /** What takes decoded records instead of a printed format. */
 export interface RecordConsumer {
   /** Once the schema and the clock are known (a trace file's header, or the given schema). */
-  start(decoder: SchemaDecoder, frequency: number): void;
+  start(decoder: SchemaDecoder, frequency: number, clock: ClockOrigin): void;
   record(r: DecodedRecord): void;
   /** A ring's losses so far (overwritten plus dropped), before the records read after them. */
   lost?(ring: number, total: number): void;
@@ -66,6 +74,7 @@ export class DecodeRun {
   readonly #input: Input;
   #decoder!: SchemaDecoder;
   #frequency = 0;
+  #origin: ClockOrigin = { unit: '', wallClockZeroMs: 0 };
   #unknown = 0;
   #skipped = 0;
   #events = 0;
@@ -86,7 +95,8 @@ export class DecodeRun {
     this.#lastProgress = this.#now();
   }
 
-  #setSchema(model: SchemaModel, clockFrequency: number): void {
+  #setSchema(model: SchemaModel, clockFrequency: number, origin?: ClockOrigin): void {
+    this.#origin = origin ?? { unit: model.clock.unit, wallClockZeroMs: 0 };
     this.#decoder = new SchemaDecoder(model);
     this.#frequency = this.#o.frequency ?? clockFrequency;
     const ids = new Set<number>();
@@ -163,7 +173,10 @@ export class DecodeRun {
         }
         this.#io.stderr.write(wireNote(embedded.model, given, `${this.#input.name} (its schema)`, schemaPath ?? 'the given schema', force));
       }
-      this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0));
+      this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0), {
+        unit: h.clock === 'unknown' ? model.clock.unit : h.clock,
+        wallClockZeroMs: h.wallClockZeroMs,
+      });
       this.#header();
       last = this.#lastKeeper(undefined, h.layout.ringSize);
     };
@@ -286,7 +299,7 @@ export class DecodeRun {
   }
 
   #header(): void {
-    if (this.#o.consumer) this.#o.consumer.start(this.#decoder, this.#frequency);
+    if (this.#o.consumer) this.#o.consumer.start(this.#decoder, this.#frequency, this.#origin);
     else if (this.#o.format === 'table') this.#sink.write(tableHeader(this.#frequency > 0));
     else if (this.#o.format === 'chrome') this.#chrome = new ChromeWriter(this.#decoder, this.#frequency, (t) => this.#sink.write(t));
   }

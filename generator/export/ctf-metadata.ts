@@ -1,4 +1,5 @@
 import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_ID, RECORD_BYTES } from '@tracegen/runtime';
+import type { ClockOrigin } from '../decode/decode-run.js';
 import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
 
 /**
@@ -30,6 +31,8 @@ export interface CtfMetadataInput {
   readonly model: SchemaModel;
   /** The clock's frequency in Hz, or 0 when unknown. */
   readonly frequency: number;
+  /** What the clock counts and when it started, when the input says (decode-run.ts). */
+  readonly clock?: ClockOrigin;
   /** Ids records carried that the schema does not define: each gets an event class of its raw words. */
   readonly unknownIds: readonly number[];
 }
@@ -46,8 +49,12 @@ if (OFFSET_ID !== 8 || OFFSET_CPU !== 9 || OFFSET_ARG_MISFITS !== 12 || OFFSET_D
  */
 export function ctfMetadata(input: CtfMetadataInput): string {
   const { model, frequency, unknownIds } = input;
-  const clock = model.clock.unit;
+  const clock = input.clock?.unit || model.clock.unit;
   const known = frequency > 0;
+  // with a known frequency and wall clock (a runtime trace), readers show dates and times of day
+  const zero = known && input.clock?.wallClockZeroMs ? input.clock.wallClockZeroMs : 0;
+  const offsetSeconds = Math.floor(zero / 1000);
+  const offsetCounts = Math.round(((zero - offsetSeconds * 1000) / 1000) * frequency);
   const description = known
     ? `${model.name} ${clock} clock, ${frequency} Hz`
     : `${model.name} ${clock} clock; frequency unknown, assumed ${ASSUMED_FREQUENCY} Hz (times read as nanoseconds are counts)`;
@@ -84,7 +91,9 @@ clock {
 \tname = ${clock};
 \tdescription = "${description}";
 \tfreq = ${known ? Math.round(frequency) : ASSUMED_FREQUENCY};
-\toffset = 0;
+\toffset_s = ${offsetSeconds};
+\toffset = ${offsetCounts};
+\tabsolute = ${zero ? 'true' : 'false'};
 };
 
 typealias integer { size = 64; align = 8; signed = false; map = clock.${clock}.value; } := clock_t;

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, RECORD_BYTES } from '@tracegen/runtime';
-import type { RecordConsumer } from '../decode/decode-run.js';
+import type { ClockOrigin, RecordConsumer } from '../decode/decode-run.js';
 import type { DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
 import { CTF_MAGIC, CTF_METADATA_FIRST_LINE, CTF_PACKET_HEADER_BYTES, ctfMetadata } from './ctf-metadata.js';
@@ -51,6 +51,7 @@ export class CtfWriter implements RecordConsumer {
   readonly #unknownIds = new Set<number>();
   #decoder: SchemaDecoder | undefined;
   #frequency = 0;
+  #clock: ClockOrigin = { unit: '', wallClockZeroMs: 0 };
   /** Serial rows whose printed name the schema lacks: no id to give them in CTF. */
   nameless = 0;
   count = 0;
@@ -60,9 +61,10 @@ export class CtfWriter implements RecordConsumer {
     this.#out = new WriteAside(path, 'folder', (dir) => isExportFolder(dir, CTF_METADATA_FIRST_LINE) || readdirSync(dir).length === 0);
   }
 
-  start(decoder: SchemaDecoder, frequency: number): void {
+  start(decoder: SchemaDecoder, frequency: number, clock: ClockOrigin): void {
     this.#decoder = decoder;
     this.#frequency = frequency;
+    this.#clock = clock;
   }
 
   /** A ring's losses so far (overwritten plus dropped); the next packet of that ring carries them. */
@@ -132,7 +134,7 @@ export class CtfWriter implements RecordConsumer {
       const model = this.#decoder?.model;
       if (model) {
         const unknownIds = [...this.#unknownIds].sort((a, b) => a - b);
-        writeFileSync(join(this.#out.path, 'metadata'), ctfMetadata({ model, frequency: this.#frequency, unknownIds }));
+        writeFileSync(join(this.#out.path, 'metadata'), ctfMetadata({ model, frequency: this.#frequency, clock: this.#clock, unknownIds }));
       }
       this.#out.commit();
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { RecordConsumer } from '../decode/decode-run.js';
+import type { ClockOrigin, RecordConsumer } from '../decode/decode-run.js';
 import type { DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
 import { ChunkAppender, CHUNK_ROWS } from './chunk-appender.js';
@@ -51,10 +51,10 @@ export class RawEvents implements RecordConsumer {
     return this.#table.count;
   }
 
-  start(decoder: SchemaDecoder, frequency: number): void {
+  start(decoder: SchemaDecoder, frequency: number, clock: ClockOrigin): void {
     this.decoder = decoder;
     this.frequency = frequency;
-    this.#also?.start(decoder, frequency);
+    this.#also?.start(decoder, frequency, clock);
   }
 
   record(r: DecodedRecord): void {

@@ -97,7 +97,7 @@ export class SpansTable {
           current = file;
           const decoder = given ?? decoders.get(file);
           pairing = decoder ? this.pairing(file) : undefined;
-          pairing?.start(decoder!, meta.get(file)?.frequency ?? 0);
+          pairing?.start(decoder!, meta.get(file)?.frequency ?? 0, { unit: decoder!.model.clock.unit, wallClockZeroMs: 0 });
         }
         if (!pairing) continue;
         const r: DecodedRecord = {
