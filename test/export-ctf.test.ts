@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flagsText, Tracer } from '@tracegen/runtime';
+import { CHUNK_HEADER_BYTES, encodeHeader, flagsText, Tracer, writeChunkHeader } from '@tracegen/runtime';
 import { loadSchemaFile } from '../generator/load-schema.js';
 import type { SchemaModel } from '../generator/model/model.js';
 import { ROOT, runBin, runCli } from './helpers/run-cli.js';
@@ -192,6 +192,37 @@ describe('export --format ctf', () => {
     expect(numbers.length).toBe(3 * 4096);
     expect(numbers.slice(4095, 4097)).toEqual([4999, 5904]);
     expect(compare(model, bt.events, decodeJsonl(capture, []))).toBe(2 * 3 * 4096);
+  });
+
+  it('a ring whose clock went backwards: the older records go to an extra stream, so babeltrace2 reads on in time order', async () => {
+    const model = loadSchemaFile(SCHEMA).model!;
+    const header = encodeHeader({
+      layout: model.layout,
+      clock: 'cycles',
+      frequency: 0,
+      wallClockZeroMs: 0,
+      schemaHash: model.hash,
+      schemaText: model.text,
+    });
+    const stamps = [100n, 200n, 150n, 300n, 120n, 400n];
+    const chunk = new Uint8Array(CHUNK_HEADER_BYTES + stamps.length * 32);
+    writeChunkHeader(chunk, 0, { ring: 2, count: stamps.length, firstIndex: 0, overwritten: 0, dropped: 0 });
+    const view = new DataView(chunk.buffer);
+    stamps.forEach((ts, i) => {
+      view.setBigUint64(CHUNK_HEADER_BYTES + i * 32, ts, true);
+      view.setUint8(CHUNK_HEADER_BYTES + i * 32 + 9, 2);
+      view.setBigUint64(CHUNK_HEADER_BYTES + i * 32 + 16, ts, true);
+    });
+    const capture = join(TMP, 'backwards.trace');
+    writeFileSync(capture, Buffer.concat([header, chunk]));
+    const out = join(TMP, 'backwards.ctf');
+    expect((await runCli(['export', capture, '--format', 'ctf', '-o', out])).code).toBe(0);
+    // 150 goes after 200, 120 after both: two extra streams
+    expect(readdirSync(out).sort()).toEqual(['metadata', 'stream_2', 'stream_2.1', 'stream_2.2']);
+    const bt = babeltrace(out);
+    expect(bt.events.map((e) => e.ts)).toEqual(['100', '120', '150', '200', '300', '400']);
+    expect(bt.events.map((e) => e.fields.get('syscall_nr'))).toEqual(['100', '120', '150', '200', '300', '400']);
+    expect(bt.events.every((e) => e.ring === 2 && e.cpu === 2)).toBe(true);
   });
 
   it('declares the fields as integers of their bit ranges, hex and enums as such, and the clock', async () => {

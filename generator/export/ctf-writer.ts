@@ -26,10 +26,13 @@ class Stream {
   written = false;
 
   readonly ring: number;
+  /** One of the ring's extra streams, for records older than its first stream had reached. */
+  readonly extra: boolean;
 
-  constructor(path: string, ring: number) {
+  constructor(path: string, ring: number, extra: boolean) {
     this.fd = openSync(path, 'w');
     this.ring = ring;
+    this.extra = extra;
   }
 }
 
@@ -46,7 +49,7 @@ class Stream {
  */
 export class CtfWriter implements RecordConsumer {
   readonly #out: WriteAside;
-  readonly #streams = new Map<number, Stream>();
+  readonly #streams = new Map<number, Stream[]>();
   readonly #losses = new Map<number, number>();
   readonly #unknownIds = new Set<number>();
   #decoder: SchemaDecoder | undefined;
@@ -78,12 +81,9 @@ export class CtfWriter implements RecordConsumer {
       return;
     }
     if (!this.#decoder!.event(r.id)) this.#unknownIds.add(r.id);
-    let s = this.#streams.get(r.ring);
-    if (!s) {
-      s = new Stream(join(this.#out.path, `stream_${r.ring}`), r.ring);
-      this.#streams.set(r.ring, s);
-    }
-    const lost = this.#losses.get(r.ring) ?? 0;
+    const s = this.#streamFor(r);
+    // losses are counted in the ring's first stream
+    const lost = s.extra ? 0 : (this.#losses.get(r.ring) ?? 0);
     if (lost !== s.discarded && s.count === 0 && !s.written) {
       // readers count a loss as the difference from the packet before: a ring that lost
       // records before its first one starts with an empty packet that lost none
@@ -116,12 +116,29 @@ export class CtfWriter implements RecordConsumer {
     this.count++;
   }
 
+  /**
+   * The stream a record goes to: its ring's, unless that one is past the record's timestamp (a
+   * ring whose clock went backwards), where CTF readers would stop; such a record goes to the
+   * first of the ring's extra streams (`stream_<ring>.<k>`) it keeps in order, or a new one.
+   * Readers merge the streams by time, as decode does.
+   */
+  #streamFor(r: DecodedRecord): Stream {
+    let list = this.#streams.get(r.ring);
+    if (!list) this.#streams.set(r.ring, (list = []));
+    for (const s of list) if (!s.written && s.count === 0) return s;
+    for (const s of list) if (s.lastHi < r.tsHi || (s.lastHi === r.tsHi && s.lastLo <= r.tsLo)) return s;
+    const k = list.length;
+    const s = new Stream(join(this.#out.path, k === 0 ? `stream_${r.ring}` : `stream_${r.ring}.${k}`), r.ring, k > 0);
+    list.push(s);
+    return s;
+  }
+
   /** Writes the last packets and the metadata, then puts the folder in place. */
   close(): void {
     try {
-      for (const s of this.#streams.values()) {
+      for (const s of [...this.#streams.values()].flat()) {
         // losses after a ring's last record still count: an empty packet carries them
-        const lost = this.#losses.get(s.ring) ?? 0;
+        const lost = s.extra ? 0 : (this.#losses.get(s.ring) ?? 0);
         if (s.count) this.#flush(s);
         if (lost !== s.discarded) {
           s.discarded = lost;
@@ -145,7 +162,7 @@ export class CtfWriter implements RecordConsumer {
 
   /** Drops everything written (a failed export). */
   abandon(): void {
-    for (const s of this.#streams.values()) closeSync(s.fd);
+    for (const s of [...this.#streams.values()].flat()) closeSync(s.fd);
     this.#out.abandon();
   }
 
