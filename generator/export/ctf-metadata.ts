@@ -13,12 +13,27 @@ import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
  *               little-endian bit fields are numbered from the least significant bit, as the
  *               rings number them), the bits no field covers as `_unused_<word>_<lo>_<hi>`
  *
- * A packet is a 48-byte header and context, then whole records. Every integer is byte-aligned
+ * A packet is a 64-byte header and context (PACKET_AT), then whole records. Every integer is byte-aligned
  * (`align = 8`) except the bit fields, so no reader inserts padding anywhere.
  */
 
-/** `magic` (u32) and the packet context below: 4 + 5 * 8 + 4 bytes. */
-export const CTF_PACKET_HEADER_BYTES = 48;
+/**
+ * Where each field of a packet's header and context is, as the TSDL below declares them (every
+ * one byte-aligned, so nothing pads them): the header's `magic` and `uuid`, then the context.
+ */
+export const PACKET_AT = {
+  magic: 0,
+  uuid: 4,
+  timestampBegin: 20,
+  timestampEnd: 28,
+  /** In bits, as CTF counts sizes. */
+  contentSize: 36,
+  packetSize: 44,
+  eventsDiscarded: 52,
+  cpuId: 60,
+} as const;
+/** The packet header and context: records follow. */
+export const CTF_PACKET_HEADER_BYTES = 64;
 export const CTF_MAGIC = 0xc1fc1fc1;
 /** The first line of every metadata file tracegen writes; how a previous export is recognised. */
 export const CTF_METADATA_FIRST_LINE = '/* CTF 1.8 */';
@@ -29,6 +44,8 @@ export const ASSUMED_FREQUENCY = 1_000_000_000;
 
 export interface CtfMetadataInput {
   readonly model: SchemaModel;
+  /** The trace's UUID (as every packet header repeats it), `xxxxxxxx-xxxx-...`. */
+  readonly uuid: string;
   /** The clock's frequency in Hz, or 0 when unknown. */
   readonly frequency: number;
   /** What the clock counts and when it started, when the input says (decode-run.ts). */
@@ -38,7 +55,14 @@ export interface CtfMetadataInput {
 }
 
 // checked once here, so the TSDL below and the writer agree on where each part of a record is
-if (OFFSET_ID !== 8 || OFFSET_CPU !== 9 || OFFSET_ARG_MISFITS !== 12 || OFFSET_DATA0 !== 16 || RECORD_BYTES !== 32)
+if (
+  OFFSET_ID !== 8 ||
+  OFFSET_CPU !== 9 ||
+  OFFSET_ARG_MISFITS !== 12 ||
+  OFFSET_DATA0 !== 16 ||
+  RECORD_BYTES !== 32 ||
+  PACKET_AT.cpuId + 4 !== CTF_PACKET_HEADER_BYTES
+)
   throw new Error('the CTF description assumes the kernel record layout of runtime/layout.ts');
 
 /**
@@ -72,9 +96,11 @@ typealias integer { size = 64; align = 8; signed = false; } := uint64_t;
 trace {
 \tmajor = 1;
 \tminor = 8;
+\tuuid = "${input.uuid}";
 \tbyte_order = le;
 \tpacket.header := struct {
 \t\tuint32_t magic;
+\t\tuint8_t uuid[16];
 \t};
 };
 

@@ -1,10 +1,11 @@
 import { closeSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, RECORD_BYTES } from '@tracegen/runtime';
 import type { ClockOrigin, RecordConsumer } from '../decode/decode-run.js';
 import type { DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
-import { CTF_MAGIC, CTF_METADATA_FIRST_LINE, CTF_PACKET_HEADER_BYTES, ctfMetadata } from './ctf-metadata.js';
+import { CTF_MAGIC, CTF_METADATA_FIRST_LINE, CTF_PACKET_HEADER_BYTES, ctfMetadata, PACKET_AT } from './ctf-metadata.js';
 import { isExportFolder, WriteAside } from './write-aside.js';
 
 /** Records per packet: 128 KiB a ring, so even 256 rings buffer 32 MiB at most. */
@@ -55,6 +56,9 @@ export class CtfWriter implements RecordConsumer {
   #decoder: SchemaDecoder | undefined;
   #frequency = 0;
   #clock: ClockOrigin = { unit: '', wallClockZeroMs: 0 };
+  /** Each export is a trace of its own: readers tell traces apart by their UUID. */
+  readonly #uuidText = randomUUID();
+  readonly #uuid = Uint8Array.from(this.#uuidText.replaceAll('-', '').match(/../g)!, (h) => Number.parseInt(h, 16));
   /** Serial rows whose printed name the schema lacks: no id to give them in CTF. */
   nameless = 0;
   count = 0;
@@ -151,7 +155,10 @@ export class CtfWriter implements RecordConsumer {
       const model = this.#decoder?.model;
       if (model) {
         const unknownIds = [...this.#unknownIds].sort((a, b) => a - b);
-        writeFileSync(join(this.#out.path, 'metadata'), ctfMetadata({ model, frequency: this.#frequency, clock: this.#clock, unknownIds }));
+        writeFileSync(
+          join(this.#out.path, 'metadata'),
+          ctfMetadata({ model, uuid: this.#uuidText, frequency: this.#frequency, clock: this.#clock, unknownIds }),
+        );
       }
       this.#out.commit();
     } catch (e) {
@@ -169,15 +176,16 @@ export class CtfWriter implements RecordConsumer {
   #flush(s: Stream): void {
     const bytes = CTF_PACKET_HEADER_BYTES + s.count * RECORD_BYTES;
     const v = s.view;
-    v.setUint32(0, CTF_MAGIC, true);
-    v.setUint32(4, s.firstLo, true);
-    v.setUint32(8, s.firstHi, true);
-    v.setUint32(12, s.lastLo, true);
-    v.setUint32(16, s.lastHi, true);
-    setU64(v, 20, bytes * 8); // content_size, in bits
-    setU64(v, 28, bytes * 8); // packet_size
-    setU64(v, 36, s.discarded);
-    v.setUint32(44, s.ring, true);
+    v.setUint32(PACKET_AT.magic, CTF_MAGIC, true);
+    s.buffer.set(this.#uuid, PACKET_AT.uuid);
+    v.setUint32(PACKET_AT.timestampBegin, s.firstLo, true);
+    v.setUint32(PACKET_AT.timestampBegin + 4, s.firstHi, true);
+    v.setUint32(PACKET_AT.timestampEnd, s.lastLo, true);
+    v.setUint32(PACKET_AT.timestampEnd + 4, s.lastHi, true);
+    setU64(v, PACKET_AT.contentSize, bytes * 8);
+    setU64(v, PACKET_AT.packetSize, bytes * 8);
+    setU64(v, PACKET_AT.eventsDiscarded, s.discarded);
+    v.setUint32(PACKET_AT.cpuId, s.ring, true);
     writeSync(s.fd, s.buffer, 0, bytes);
     s.count = 0;
     s.written = true;
