@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -193,5 +193,11 @@ describe('export --format parquet', () => {
     expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'parquet', '-o', out])).code).toBe(0);
     expect(Number((await sql(`SELECT count(*) AS n FROM '${out}'`))[0]!['n'])).toBe(4833);
     expect(readdirSync(TMP).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // the input itself is never the output
+    const input = join(TMP, 'input.bin');
+    writeFileSync(input, readFileSync(KERNEL));
+    const self = await runCli(['export', input, '--schema', SCHEMA, '--format', 'parquet', '-o', input]);
+    expect([self.code, self.stderr.split('\n')[0]]).toEqual([2, `tracegen: -o ${input} is the input itself; write the export elsewhere`]);
+    expect(readFileSync(input).equals(readFileSync(KERNEL))).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 import { CtfWriter } from '../export/ctf-writer.js';
 import { ParquetExport } from '../export/parquet-export.js';
@@ -24,6 +25,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   const output = str(args, 'output');
   if (output === undefined || output === '-') throw new UsageError(`export needs -o ${format === 'ctf' ? 'DIR' : 'FILE.parquet'}`);
   const t = traceInputArgs(args, 'export', io);
+  if (sameFile(t.path, output)) throw new UsageError(`-o ${output} is the input itself; write the export elsewhere`);
   let writer: CtfWriter | ParquetExport;
   try {
     writer = format === 'ctf' ? new CtfWriter(output) : await ParquetExport.open(output);
@@ -60,6 +62,16 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   if (outcome.error === undefined) return EXIT_OK;
   io.stderr.write(`tracegen: ${outcome.error}\n`);
   return EXIT_INVALID;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 function isFsError(e: unknown): boolean {

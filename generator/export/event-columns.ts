@@ -38,7 +38,7 @@ const TWO_64 = 2n ** 64n;
  * Every column of `events`, in order, as `SELECT` expressions over a table with RECORD_COLUMNS.
  *
  * @example
- * const select = eventColumns(model).map((c) => `${c.sql} AS ${quoteIdent(c.name)}`).join(', ');
+ * const names = eventColumns(model).map((c) => c.name); // ['ts', 'cpu', 'id', 'event', 'data0', 'data1', ...]
  */
 export function eventColumns(model: SchemaModel): EventColumn[] {
   const names = model.events.map((e) => `'${e.names.snake}'`).join(', ');
@@ -127,6 +127,19 @@ function labelSql(f: FieldModel): string {
   const rest = `(${raw} & ${(TWO_64 - 1n - named).toString()}::UBIGINT)`;
   parts.push(`CASE WHEN ${rest} <> 0 THEN '0x' || lower(hex(${rest})) END`);
   return `CASE WHEN NOT (${fits}) THEN NULL WHEN ${raw} = 0 THEN '0' ELSE concat_ws('|', ${parts.join(', ')}) END`;
+}
+
+/**
+ * The `SELECT` of the `events` columns from a table of RECORD_COLUMNS.
+ *
+ * @example
+ * await db.run(`COPY (${eventsSelect(model, 'raw')}) TO 'out.parquet' (FORMAT parquet)`);
+ */
+export function eventsSelect(model: SchemaModel, table: string): string {
+  const columns = eventColumns(model)
+    .map((c) => `${c.sql} AS ${quoteIdent(c.name)}`)
+    .join(', ');
+  return `SELECT ${columns} FROM ${quoteIdent(table)}`;
 }
 
 /** The SQL type of a field's value (enums and flags: of their number). */

@@ -1,6 +1,6 @@
 import type { RecordConsumer } from '../decode/decode-run.js';
 import { Database } from './duckdb.js';
-import { eventColumns, quoteIdent, sqlString } from './event-columns.js';
+import { eventsSelect, sqlString } from './event-columns.js';
 import { RawEvents } from './raw-events.js';
 import { WriteAside } from './write-aside.js';
 
@@ -62,12 +62,9 @@ export class ParquetExport {
       this.#raw.close();
       const model = this.#raw.decoder?.model;
       if (model) {
-        const select = eventColumns(model)
-          .map((c) => `${c.sql} AS ${quoteIdent(c.name)}`)
-          .join(', ');
         const kv = `{${sqlString(KV_SCHEMA)}: ${sqlString(model.text)}, ${sqlString(KV_FREQUENCY)}: '${this.#raw.frequency}'}`;
         await this.#db.run(
-          `COPY (SELECT ${select} FROM raw) TO ${sqlString(this.#out.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, KV_METADATA ${kv})`,
+          `COPY (${eventsSelect(model, 'raw')}) TO ${sqlString(this.#out.path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, KV_METADATA ${kv})`,
         );
         this.#out.commit();
       }

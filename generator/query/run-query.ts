@@ -5,7 +5,7 @@ import { consumeInput } from '../decode/consume.js';
 import { DecodeError, type DecodeIo } from '../decode/errors.js';
 import { SchemaDecoder } from '../decode/schema-decoder.js';
 import { Database, type RowStream } from '../export/duckdb.js';
-import { eventColumns, quoteIdent } from '../export/event-columns.js';
+import { eventsSelect } from '../export/event-columns.js';
 import { RawEvents } from '../export/raw-events.js';
 import type { SchemaModel } from '../model/model.js';
 import { parquetList, SpansTable } from './spans-table.js';
@@ -79,10 +79,7 @@ export async function runQuery<T>(
       if (error !== undefined) throw new DecodeError(error);
       run.report();
       if (raw.nameless) warnings.push(`${path}: left out ${raw.nameless} serial rows whose event names the schema lacks`);
-      const select = eventColumns(raw.decoder!.model)
-        .map((c) => `${c.sql} AS ${quoteIdent(c.name)}`)
-        .join(', ');
-      parts.push(`SELECT ${select} FROM ${quoteIdent(table)}`);
+      parts.push(eventsSelect(raw.decoder!.model, table));
     }
     if (parquet.length) {
       parts.push(`SELECT * FROM read_parquet(${parquetList(parquet)}, union_by_name = true)`);
