@@ -271,6 +271,13 @@ describe('export --format ctf', () => {
     expect((await runCli(['export', CAPTURE, '--format', 'ctf', '-o', again])).code).toBe(0);
     expect(babeltrace(again).events.length).toBe(decodeJsonl(CAPTURE, []).length);
     expect(readdirSync(TMP).filter((f) => f.endsWith('.tmp') || f.endsWith('.old'))).toEqual([]);
+    // what an interrupted export left aside (its process is gone) goes with the next export there
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    mkdirSync(join(TMP, `.again.ctf.${gone}.tmp`));
+    writeFileSync(join(TMP, `.again.ctf.${gone}.tmp`, 'stream_0'), 'half');
+    writeFileSync(join(TMP, `.again.ctf.${process.pid}.tmp.keep`), 'not ours');
+    expect((await runCli(['export', CAPTURE, '--format', 'ctf', '-o', again])).code).toBe(0);
+    expect(readdirSync(TMP).filter((f) => f.startsWith('.again.ctf.'))).toEqual([`.again.ctf.${process.pid}.tmp.keep`]);
   });
 
   it('exports a cut capture up to the damage and exits 1; an unwritable path writes nothing', async () => {

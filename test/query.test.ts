@@ -152,6 +152,25 @@ describe('tracegen query', () => {
     ]);
   });
 
+  it("removes the scratch database an interrupted run left, never a running one's", async () => {
+    const { tmpdir } = await import('node:os');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = join(tmpdir(), 'tracegen-duckdb-stale-test');
+    const live = join(tmpdir(), 'tracegen-duckdb-live-test');
+    for (const [dir, pid] of [
+      [stale, gone],
+      [live, process.pid],
+    ] as const) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'pid'), String(pid));
+      writeFileSync(join(dir, 'events.duckdb'), 'x');
+    }
+    expect((await query([KERNEL, '--schema', SCHEMA, 'SELECT 1 AS one'])).rows).toEqual([{ one: 1 }]);
+    const { existsSync } = await import('node:fs');
+    expect([existsSync(stale), existsSync(live)]).toEqual([false, true]);
+    rmSync(live, { recursive: true, force: true });
+  });
+
   it('prints table, csv, json and jsonl; numbers past 2^53 as strings', async () => {
     const sql = 'SELECT 1 AS small, 18446744073709551615::UBIGINT AS big, NULL AS nothing, \'a,"b"\' AS text';
     const json = await runCli(['query', KERNEL, '--schema', SCHEMA, sql, '--format', 'json']);

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DecodeError } from '../decode/errors.js';
+import { isRunning } from './write-aside.js';
 
 type DuckDBModule = typeof import('@duckdb/node-api');
 
@@ -44,7 +45,9 @@ export class Database {
 
   static async open(what: string): Promise<Database> {
     const duckdb = await loadDuckDB(what);
-    const temp = mkdtempSync(join(tmpdir(), 'tracegen-duckdb-'));
+    removeStaleScratch();
+    const temp = mkdtempSync(join(tmpdir(), SCRATCH_PREFIX));
+    writeFileSync(join(temp, 'pid'), String(process.pid));
     // a database file in a private folder: its tables live on disk, so memory stays under the
     // limit however large the trace
     const instance = await duckdb.DuckDBInstance.create(join(temp, 'events.duckdb'), {
@@ -99,6 +102,28 @@ export class Database {
     this.connection.closeSync();
     this.#instance.closeSync();
     rmSync(this.#temp, { recursive: true, force: true });
+  }
+}
+
+const SCRATCH_PREFIX = 'tracegen-duckdb-';
+
+/** Removes scratch folders of runs that were interrupted (their process is gone): they can hold gigabytes. */
+function removeStaleScratch(): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir()).filter((e) => e.startsWith(SCRATCH_PREFIX));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const folder = join(tmpdir(), entry);
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(folder, 'pid'), 'latin1'));
+    } catch {
+      continue; // not ours, or being made right now
+    }
+    if (pid && !isRunning(pid)) rmSync(folder, { recursive: true, force: true });
   }
 }
 

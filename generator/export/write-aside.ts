@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 
 /**
  * An output written beside its final path and renamed into place only when complete, so an
  * interrupted or failed export never leaves a half-written file or folder where the user looks,
- * and what was there before stays until the new one replaces it.
+ * and what was there before stays until the new one replaces it. What an interrupted run left
+ * aside is removed by the next run to the same path.
  */
 export class WriteAside {
   /** Where to write: a hidden sibling of the final path. */
@@ -30,6 +31,7 @@ export class WriteAside {
     if (existing && !existing.isDirectory() && this.#folder) throw new DecodeOptionError(`-o ${final} is a file; give a folder name`);
     if (!existsSync(dirname(final) || '.')) throw new DecodeError(`cannot write ${final}: ${dirname(final)} does not exist`);
     this.path = join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+    removeStale(dirname(final), basename(final));
     rmSync(this.path, { recursive: true, force: true });
     if (this.#folder) mkdirSync(this.path);
   }
@@ -57,6 +59,34 @@ export function isExportFolder(folder: string, firstLine: string): boolean {
     return readFileSync(join(folder, 'metadata'), 'latin1').startsWith(firstLine);
   } catch {
     return false;
+  }
+}
+
+/**
+ * Removes what an interrupted export to the same path left aside (Ctrl-C stops the process with
+ * no chance to clean up): `.NAME.PID.tmp` and `.NAME.PID.tmp.old` of processes no longer running.
+ */
+function removeStale(folder: string, name: string): void {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp(\\.old)?$`);
+  let entries: string[];
+  try {
+    entries = readdirSync(folder || '.');
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = pattern.exec(entry);
+    if (m && !isRunning(Number(m[1]))) rmSync(join(folder, entry), { recursive: true, force: true });
+  }
+}
+
+/** True when a process with this id exists (signal 0 only asks). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
   }
 }
 
