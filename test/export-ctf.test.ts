@@ -246,7 +246,7 @@ describe('export --format ctf', () => {
     writeFileSync(schema, readFileSync('test/golden/packed/schema.yaml'));
     const { ctfMetadata } = await import('../generator/export/ctf-metadata.js');
     const packed = loadSchemaFile(schema).model!;
-    const text = ctfMetadata({ model: packed, frequency: 0, unknownIds: [9] });
+    const text = ctfMetadata({ model: packed, uuid: '00000000-0000-4000-8000-000000000000', frequency: 0, unknownIds: [9] });
     expect(text).toContain(
       'enum : integer { size = 3; align = 1; signed = false; byte_order = le; } { "timer" = 0, "net" = 1, "disk" = 2, "ipi" = 7 } _kind;',
     );
