@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_HEADER_BYTES, encodeHeader, flagsText, Tracer, writeChunkHeader } from '@tracegen/runtime';
 import { loadSchemaFile } from '../generator/load-schema.js';
 import type { SchemaModel } from '../generator/model/model.js';
-import { ROOT, runBin, runCli } from './helpers/run-cli.js';
+import { decodeJsonl, makePoolCapture, type JsonRecord } from './helpers/decoded.js';
+import { runBin, runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/export-ctf';
 const KERNEL = 'test/fixtures/veridian-seed/rings.bin';
@@ -16,9 +17,7 @@ const CAPTURE = join(TMP, 'pool.trace');
 beforeAll(() => {
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
-  // a runtime capture written by two worker threads and the main thread
-  const r = spawnSync(process.execPath, ['dist/examples/worker-pool/main.js', CAPTURE, '2', '300'], { cwd: ROOT, encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
+  makePoolCapture(CAPTURE);
 });
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
@@ -45,25 +44,6 @@ function babeltrace(dir: string): { events: BtEvent[]; stderr: string } {
       return { ts: String(BigInt(m[1]!)), event: m[2]!, ring: Number(m[3]), cpu: Number(fields.get('cpu')), fields };
     });
   return { events, stderr: r.stderr };
-}
-
-interface JsonRecord {
-  ts: string;
-  cpu: number;
-  event: string;
-  data0: string;
-  data1: string;
-  args: Record<string, unknown>;
-  issues?: { field: string }[];
-}
-
-function decodeJsonl(input: string, extra: string[]): JsonRecord[] {
-  const r = runBin(['decode', input, '--format', 'jsonl', ...extra]);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as JsonRecord);
 }
 
 /** What babeltrace2 prints for a field, turned into the value decode gives (or the raw bits of a misfit). */

@@ -5,7 +5,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
 import { loadSchemaFile } from '../generator/load-schema.js';
-import { runBin, runCli } from './helpers/run-cli.js';
+import { decodeJsonl } from './helpers/decoded.js';
+import { runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/export-parquet';
 const KERNEL = 'test/fixtures/veridian-seed/rings.bin';
@@ -29,32 +30,13 @@ async function sql(text: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-interface JsonRecord {
-  ts: string;
-  cpu: number;
-  event: string;
-  data0: string;
-  data1: string;
-  args: Record<string, unknown>;
-  issues?: { field: string; message: string }[];
-}
-
-function decodeJsonl(args: string[]): JsonRecord[] {
-  const r = runBin(['decode', ...args, '--format', 'jsonl']);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as JsonRecord);
-}
-
 describe('export --format parquet', () => {
   it('DuckDB reads counts and sums per event equal to what decode prints', async () => {
     const out = join(TMP, 'kernel.parquet');
     const r = await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'parquet', '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('wrote test/tmp/export-parquet/kernel.parquet (4833 events, Parquet)');
-    const decoded = decodeJsonl([KERNEL, '--schema', SCHEMA]);
+    const decoded = decodeJsonl(KERNEL, ['--schema', SCHEMA]);
     const want = new Map<string, { n: number; ts: bigint; d0: bigint; d1: bigint; cpu: number }>();
     for (const d of decoded) {
       const w = want.get(d.event) ?? { n: 0, ts: 0n, d0: 0n, d1: 0n, cpu: 0 };
@@ -152,7 +134,7 @@ describe('export --format parquet', () => {
         const r = await runCli(['export', input, '--schema', PACKED, '--format', 'parquet', '-o', out]);
         expect(r.code, r.stderr).toBe(0);
         const rows = await sql(`SELECT * FROM '${out}' ORDER BY ts`);
-        const decoded = decodeJsonl([input, '--schema', PACKED]);
+        const decoded = decodeJsonl(input, ['--schema', PACKED]);
         expect(rows.length).toBe(decoded.length);
         rows.forEach((row, i) => {
           const d = decoded[i]!;

@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
+import { decodeJsonl, makePoolCapture } from './helpers/decoded.js';
 import { BIN, ROOT, runBin, runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/query';
@@ -14,18 +15,13 @@ const CAPTURE = join(TMP, 'pool.trace');
 beforeAll(() => {
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
-  const r = spawnSync(process.execPath, ['dist/examples/worker-pool/main.js', CAPTURE, '2', '300'], { cwd: ROOT, encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
+  makePoolCapture(CAPTURE);
 });
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 function counts(input: string, extra: string[]): Map<string, number> {
-  const r = runBin(['decode', input, '--format', 'jsonl', ...extra]);
   const m = new Map<string, number>();
-  for (const l of r.stdout.trim().split('\n')) {
-    const e = (JSON.parse(l) as { event: string }).event;
-    m.set(e, (m.get(e) ?? 0) + 1);
-  }
+  for (const { event } of decodeJsonl(input, extra)) m.set(event, (m.get(event) ?? 0) + 1);
   return m;
 }
 

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
 import { DecodeError, DecodeOptionError } from '../decode/errors.js';
+import { statOrUndefined } from '../decode/write-aside.js';
 import { CtfWriter } from '../export/ctf-writer.js';
 import { ParquetExport } from '../export/parquet-export.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
@@ -65,13 +65,9 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
 }
 
 function sameFile(a: string, b: string): boolean {
-  try {
-    const x = statSync(a);
-    const y = statSync(b);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
+  const x = statOrUndefined(a, true);
+  const y = statOrUndefined(b, true);
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }
 
 function isFsError(e: unknown): boolean {

@@ -120,10 +120,11 @@ function fieldWriter(f: FieldModel): FieldWriter {
   const valueKind = f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number';
   const prefix = issuePrefix(f.names.snake);
   const hexPrefix = issuePrefix(f.names.snake, storedMisfitPrefix(f.type.kind === 'int', width));
+  // a whole word's raw bits are its halves as they are: no BigInt needed
+  const wholeWord = start === 0 && range === 64 && valueKind === 'number';
   const misfit = (lo: number, hi: number, w: ByteWriter, out: JsonArgs): void => {
     w.bytes(key);
-    if (start === 0 && range === 64 && valueKind === 'number') {
-      // a whole word: its raw bits are the halves as they are
+    if (wholeWord) {
       out.addHex(hexPrefix, hi, lo);
       if (hi < 0x200000) w.uint(hi * TWO_32 + lo);
       else w.ascii('null');

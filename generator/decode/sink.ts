@@ -1,9 +1,9 @@
-import { closeSync, fstatSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
 import { describeFsError } from '../load/read-source.js';
 import { ByteWriter } from './byte-writer.js';
 import { FileWriter } from './file-writer.js';
+import { asidePath, statOrUndefined } from './write-aside.js';
 
 const BUFFER_BYTES = 1 << 20;
 
@@ -38,7 +38,7 @@ export class Sink {
         throw new DecodeOptionError(`-o ${path} is the input itself; write the output elsewhere`);
       // only a regular file (or nothing) is replaced by rename; a link, device or FIFO is written in place
       const inPlace = statOrUndefined(path, false)?.isSymbolicLink() === true || (target !== undefined && !target.isFile());
-      if (!inPlace) this.#tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      if (!inPlace) this.#tmp = asidePath(path);
       try {
         this.#fd = openSync(this.#tmp ?? path, 'w');
       } catch (e) {
@@ -123,14 +123,6 @@ export class Sink {
       this.#fd = undefined;
       if (this.#tmp !== undefined) rmSync(this.#tmp, { force: true });
     }
-  }
-}
-
-function statOrUndefined(path: string, follow: boolean): Stats | undefined {
-  try {
-    return follow ? statSync(path) : lstatSync(path);
-  } catch {
-    return undefined;
   }
 }
 

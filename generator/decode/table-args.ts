@@ -56,10 +56,11 @@ function fieldWriter(f: FieldModel): FieldWriter {
   const width = f.type.width;
   const signedType = f.type.kind === 'int';
   const issueHex = fragment(` (!${storedMisfitPrefix(signedType, width)}`);
+  // a whole word's raw bits are its halves as they are: no BigInt needed
+  const wholeWord = start === 0 && range === 64;
   const misfit = (lo: number, hi: number, w: ByteWriter): void => {
     w.bytes(key);
-    if (start === 0 && range === 64) {
-      // a whole word: its raw bits are the halves as they are, no BigInt needed
+    if (wholeWord) {
       w.bytes(HEX_PREFIX);
       w.hex(hi, lo);
       w.bytes(issueHex);

@@ -1,12 +1,21 @@
 import { closeSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, RECORD_BYTES } from '@tracegen/runtime';
+import {
+  OFFSET_ARG_MISFITS,
+  OFFSET_CPU,
+  OFFSET_DATA0,
+  OFFSET_DATA1,
+  OFFSET_ID,
+  OFFSET_TIMESTAMP,
+  RECORD_BYTES,
+  writeU64,
+} from '@tracegen/runtime';
 import type { ClockOrigin, RecordConsumer } from '../decode/decode-run.js';
 import type { DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
 import { CTF_MAGIC, CTF_METADATA_FIRST_LINE, CTF_PACKET_HEADER_BYTES, ctfMetadata, PACKET_AT } from './ctf-metadata.js';
-import { isExportFolder, WriteAside } from './write-aside.js';
+import { isExportFolder, WriteAside } from '../decode/write-aside.js';
 
 /** Records per packet: 128 KiB a ring, so even 256 rings buffer 32 MiB at most. */
 const PACKET_RECORDS = 4096;
@@ -129,7 +138,6 @@ export class CtfWriter implements RecordConsumer {
   #streamFor(r: DecodedRecord): Stream {
     let list = this.#streams.get(r.ring);
     if (!list) this.#streams.set(r.ring, (list = []));
-    for (const s of list) if (!s.written && s.count === 0) return s;
     for (const s of list) if (s.lastHi < r.tsHi || (s.lastHi === r.tsHi && s.lastLo <= r.tsLo)) return s;
     const k = list.length;
     const s = new Stream(join(this.#out.path, k === 0 ? `stream_${r.ring}` : `stream_${r.ring}.${k}`), r.ring, k > 0);
@@ -182,17 +190,12 @@ export class CtfWriter implements RecordConsumer {
     v.setUint32(PACKET_AT.timestampBegin + 4, s.firstHi, true);
     v.setUint32(PACKET_AT.timestampEnd, s.lastLo, true);
     v.setUint32(PACKET_AT.timestampEnd + 4, s.lastHi, true);
-    setU64(v, PACKET_AT.contentSize, bytes * 8);
-    setU64(v, PACKET_AT.packetSize, bytes * 8);
-    setU64(v, PACKET_AT.eventsDiscarded, s.discarded);
+    writeU64(v, PACKET_AT.contentSize, bytes * 8);
+    writeU64(v, PACKET_AT.packetSize, bytes * 8);
+    writeU64(v, PACKET_AT.eventsDiscarded, s.discarded);
     v.setUint32(PACKET_AT.cpuId, s.ring, true);
     writeSync(s.fd, s.buffer, 0, bytes);
     s.count = 0;
     s.written = true;
   }
-}
-
-function setU64(v: DataView, o: number, n: number): void {
-  v.setUint32(o, n >>> 0, true);
-  v.setUint32(o + 4, Math.floor(n / 2 ** 32), true);
 }

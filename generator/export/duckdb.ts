@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DecodeError } from '../decode/errors.js';
-import { isRunning } from './write-aside.js';
+import { isRunning } from '../decode/write-aside.js';
 
 type DuckDBModule = typeof import('@duckdb/node-api');
 
@@ -60,21 +60,13 @@ export class Database {
   }
 
   /** Runs SQL; DuckDB's error becomes one line. */
-  async run(sql: string) {
-    try {
-      return await this.connection.run(sql);
-    } catch (e) {
-      throw new DecodeError(oneLine((e as Error).message));
-    }
+  run(sql: string) {
+    return inOneLine(() => this.connection.run(sql));
   }
 
   /** All rows of a small query; DuckDB's error becomes one line. */
   async rows(sql: string): Promise<DuckDBValue[][]> {
-    try {
-      return (await this.connection.runAndReadAll(sql)).getRows();
-    } catch (e) {
-      throw new DecodeError(oneLine((e as Error).message));
-    }
+    return (await inOneLine(() => this.connection.runAndReadAll(sql))).getRows();
   }
 
   /**
@@ -82,20 +74,12 @@ export class Database {
    * chunk (null at the end). DuckDB's errors, at the start or midway, become one line.
    */
   async stream(sql: string): Promise<RowStream> {
-    try {
-      const result = await this.connection.stream(sql);
-      const next = async () => {
-        try {
-          const chunk = await result.fetchChunk();
-          return chunk && chunk.rowCount > 0 ? chunk : null;
-        } catch (e) {
-          throw new DecodeError(oneLine((e as Error).message));
-        }
-      };
-      return { names: result.columnNames(), next };
-    } catch (e) {
-      throw e instanceof DecodeError ? e : new DecodeError(oneLine((e as Error).message));
-    }
+    const result = await inOneLine(() => this.connection.stream(sql));
+    const next = async () => {
+      const chunk = await inOneLine(() => result.fetchChunk());
+      return chunk && chunk.rowCount > 0 ? chunk : null;
+    };
+    return { names: result.columnNames(), next };
   }
 
   close(): void {
@@ -124,6 +108,15 @@ function removeStaleScratch(): void {
       continue; // not ours, or being made right now
     }
     if (pid && !isRunning(pid)) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Runs DuckDB work; what DuckDB refuses becomes a DecodeError of one line. */
+async function inOneLine<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw new DecodeError(oneLine((e as Error).message));
   }
 }
 

@@ -2,7 +2,7 @@ import type { RecordConsumer } from '../decode/decode-run.js';
 import { Database } from './duckdb.js';
 import { eventsSelect, sqlString } from './event-columns.js';
 import { RawEvents } from './raw-events.js';
-import { WriteAside } from './write-aside.js';
+import { WriteAside } from '../decode/write-aside.js';
 
 /** Rows per Parquet row group: DuckDB's default, a few MB each, so readers skip by statistics. */
 export const ROW_GROUP_ROWS = 122_880;

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DecodeError, DecodeOptionError } from '../decode/errors.js';
+import { DecodeError, DecodeOptionError } from './errors.js';
 
 /**
  * An output written beside its final path and renamed into place only when complete, so an
@@ -21,7 +21,7 @@ export class WriteAside {
   constructor(final: string, kind: 'file' | 'folder', replaceable?: (folder: string) => boolean) {
     this.#final = final;
     this.#folder = kind === 'folder';
-    const existing = statOrUndefined(final);
+    const existing = statOrUndefined(final, true);
     if (existing?.isDirectory() && !(this.#folder && replaceable?.(final)))
       throw new DecodeOptionError(
         this.#folder
@@ -30,7 +30,7 @@ export class WriteAside {
       );
     if (existing && !existing.isDirectory() && this.#folder) throw new DecodeOptionError(`-o ${final} is a file; give a folder name`);
     if (!existsSync(dirname(final) || '.')) throw new DecodeError(`cannot write ${final}: ${dirname(final)} does not exist`);
-    this.path = join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+    this.path = asidePath(final);
     removeStale(dirname(final), basename(final));
     rmSync(this.path, { recursive: true, force: true });
     if (this.#folder) mkdirSync(this.path);
@@ -90,9 +90,15 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-function statOrUndefined(path: string) {
+/** Where an output is written before it is renamed to `final`: a hidden sibling named for this process. */
+export function asidePath(final: string): string {
+  return join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+}
+
+/** A path's stat (following links, or of the link itself), or undefined when there is nothing there. */
+export function statOrUndefined(path: string, follow: boolean): Stats | undefined {
   try {
-    return statSync(path);
+    return follow ? statSync(path) : lstatSync(path);
   } catch {
     return undefined;
   }
