@@ -22,6 +22,14 @@ import { OFFSET_ARG_MISFITS } from './layout.js';
 
 export { OFFSET_ARG_MISFITS };
 
+/**
+ * What a trace helper stores in place of a bigint parameter given another JavaScript type (a
+ * number, a string, undefined): 2^64, which fits no field, so the field is flagged as an argument
+ * misfit, and whose low bits are all 0, so 0 is recorded. (A number parameter given another type
+ * becomes NaN for the same two reasons.)
+ */
+export const WRONG_TYPE_BIGINT = 0x1_0000_0000_0000_0000n;
+
 /** The bit of field `index` (schema order) in the argument-misfit word. */
 export function argumentMisfitBit(index: number): number {
   return (index < 31 ? 1 << index : 1 << 31) >>> 0;

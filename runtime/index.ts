@@ -55,6 +55,7 @@ export {
   storedMisfitText,
   unknownEnumText,
   withArgumentIssues,
+  WRONG_TYPE_BIGINT,
   type ArgumentField,
   type FieldValueKind,
 } from './field-codec.js';

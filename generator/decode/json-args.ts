@@ -86,17 +86,11 @@ export function jsonArgsWriter(event: EventModel): ArgsWriter {
   const writers = event.fields.map(fieldWriter);
   const words = event.fields.map((f) => f.word);
   // the argument-misfit issues of runtime records, in field order (runtime/field-codec.ts)
-  const argumentIssues = event.fields.flatMap((f, index) =>
-    f.type.kind === 'bool'
-      ? []
-      : [
-          {
-            bit: argumentMisfitBit(index),
-            prefix: issuePrefix(f.names.snake),
-            message: argumentMisfitText(f.type.kind === 'int', f.type.width),
-          },
-        ],
-  );
+  const argumentIssues = event.fields.map((f, index) => ({
+    bit: argumentMisfitBit(index),
+    prefix: issuePrefix(f.names.snake),
+    message: argumentMisfitText(f.type.kind === 'int', f.type.width),
+  }));
   return (d0lo, d0hi, d1lo, d1hi, args, w, out) => {
     w.bytes(OPEN);
     for (let i = 0; i < writers.length; i++) {

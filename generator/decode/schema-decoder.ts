@@ -122,7 +122,7 @@ export class SchemaDecoder {
     if (!event) return [];
     return event.fields.map((f, index) => {
       const field = this.#field(f, r);
-      if (r.args === 0 || f.type.kind === 'bool' || (r.args & argumentMisfitBit(index)) === 0) return field;
+      if (r.args === 0 || (r.args & argumentMisfitBit(index)) === 0) return field;
       return { ...field, argumentIssue: argumentMisfitText(f.type.kind === 'int', f.type.width) };
     });
   }

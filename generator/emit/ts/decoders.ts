@@ -37,11 +37,11 @@ export function canMisfit(f: FieldModel): boolean {
 
 /**
  * The table the argument check reads (runtime/field-codec.ts `withArgumentIssues`): per event
- * id, its fields as `[name, signed, width]` in schema order, null for a bool (which always fits).
+ * id, its fields as `[name, signed, width]` in schema order (a bool is a u1: from JavaScript, a
+ * bool parameter may be given a value that is not a boolean).
  */
 export function argumentFieldsTable(events: readonly EventModel[]): string {
-  const entry = (f: FieldModel) =>
-    f.type.kind === 'bool' ? 'null' : `[${tsString(f.names.snake)}, ${f.type.kind === 'int'}, ${f.type.width}]`;
+  const entry = (f: FieldModel) => `[${tsString(f.names.snake)}, ${f.type.kind === 'int'}, ${f.type.width}]`;
   return `{ ${events.map((e) => `${e.id}: [${e.fields.map(entry).join(', ')}]`).join(', ')} }`;
 }
 

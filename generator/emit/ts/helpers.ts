@@ -1,4 +1,4 @@
-import { dataOffset } from '@tracegen/runtime';
+import { dataOffset, WRONG_TYPE_BIGINT } from '@tracegen/runtime';
 import type { FunctionDeclarationStructure } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
 import type { EventModel, FieldModel } from '../../model/model.js';
@@ -17,7 +17,7 @@ export function traceHelper(event: EventModel): FunctionDeclarationStructure {
   const [w0, w1] = planWords(event);
   const misfits = misfitBits(event);
   const tail = misfits === '0' ? '' : `, ${misfits}`;
-  const body: string[] = [`if (($tracer.mask[${word}]! & ${bit}) === 0) return;`];
+  const body: string[] = [`if (($tracer.mask[${word}]! & ${bit}) === 0) return;`, ...wrongTypeGuards(event)];
   if (!w0.big && !w1.big) {
     body.push(`$tracer.write(${event.id}, ${w0.lo}, ${w0.hi}, ${w1.lo}, ${w1.hi}${tail});`);
   } else {
@@ -49,6 +49,22 @@ export function traceHelper(event: EventModel): FunctionDeclarationStructure {
     returnType: 'void',
     statements: body,
   };
+}
+
+/**
+ * From JavaScript any value can arrive. A number parameter given anything but a number becomes
+ * NaN, a bigint parameter given anything but a bigint becomes 2^64: neither fits any field, so
+ * the misfit check flags the field, and both store 0 (docs/runtime.md). Bools need no guard: their
+ * check is their type. One typeof test a parameter, which a well-typed call's feedback folds away.
+ */
+function wrongTypeGuards(event: EventModel): string[] {
+  return event.fields.flatMap((f) => {
+    const v = f.names.camel;
+    if (f.type.kind === 'bool') return [];
+    return f.big
+      ? [`if (typeof ${v} !== 'bigint') ${v} = 0x${WRONG_TYPE_BIGINT.toString(16)}n;`]
+      : [`if (typeof ${v} !== 'number') ${v} = NaN;`];
+  });
 }
 
 function paramDoc(f: FieldModel): string {

@@ -42,7 +42,7 @@ function join(parts: string[]): string {
 
 /** The parameter's value as a number, whatever its type. */
 function numeric(f: FieldModel): string {
-  return f.type.kind === 'bool' ? `(${f.names.camel} ? 1 : 0)` : f.names.camel;
+  return f.type.kind === 'bool' ? `(${f.names.camel} === true ? 1 : 0)` : f.names.camel;
 }
 
 /** Low and high u32 contributions of a number field (undefined: contributes nothing there). */
@@ -73,7 +73,13 @@ function mask(bits: number): string {
 }
 
 function bigPart(f: FieldModel): string {
-  const v = f.big ? f.names.camel : `BigInt(${numeric(f)})`;
+  // BigInt() throws for NaN and fractions: a number joins a bigint word by its low 32 bits (as
+  // in number words), or, when wider than 32 bits, as itself if a safe integer, else 0
+  const v = f.big
+    ? f.names.camel
+    : f.type.width <= 32
+      ? `BigInt(${numeric(f)} >>> 0)`
+      : `BigInt(Number.isSafeInteger(${f.names.camel}) ? ${f.names.camel} : 0)`;
   if (f.wholeWord) return v;
   const masked = `BigInt.asUintN(${f.range}, ${v})`;
   return f.lo === 0 ? masked : `(${masked} << ${f.lo}n)`;
@@ -82,7 +88,7 @@ function bigPart(f: FieldModel): string {
 /**
  * The record's argument-misfit word (runtime/field-codec.ts): an expression with field k's bit
  * set when its argument does not fit its type, or `0` when no argument of the event can misfit
- * (a bool cannot). A few compares on values the helper already holds; never a throw.
+ * (an event without fields). A few compares on values the helper already holds; never a throw.
  */
 export function misfitBits(event: EventModel): string {
   const parts: string[] = [];
@@ -97,7 +103,8 @@ function misfitCondition(f: FieldModel): string | undefined {
   const v = f.names.camel;
   const w = f.type.width;
   const signed = f.type.kind === 'int';
-  if (f.type.kind === 'bool') return undefined;
+  // from JavaScript, a bool parameter may get anything: only `true` and `false` fit
+  if (f.type.kind === 'bool') return `typeof ${v} !== 'boolean'`;
   if (f.big) return `BigInt.as${signed ? 'IntN' : 'UintN'}(${w}, ${v}) !== ${v}`;
   // a flags set combined with `|` is an int32 once bit 31 is in it: both readings of 32 bits fit
   if (w === 32 && f.type.kind === 'flags') return `(${v} | 0) !== ${v} && ${v} >>> 0 !== ${v}`;

@@ -65,7 +65,7 @@
     return e.fields
       .map((f, k) => {
         const { text, issue } = fieldText(f, i);
-        const issues = [issue, f.kind !== 'bool' && args & (1 << k) ? argumentText(f) : undefined].filter((x) => x);
+        const issues = [issue, args & (k < 31 ? 1 << k : 1 << 31) ? argumentText(f) : undefined].filter((x) => x);
         return `${f.name}=${text}${issues.length ? ` (!${issues.join('; ')})` : ''}`;
       })
       .join(' ');

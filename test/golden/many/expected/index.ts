@@ -2444,6 +2444,8 @@ export function traceEvent0(): void {
  */
 export function traceEvent1(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x2) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(1, ((value & 0x3) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2461,6 +2463,8 @@ export function traceEvent1(value: number, other: bigint): void {
  */
 export function traceEvent2(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x4) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(2, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2485,6 +2489,8 @@ export function traceEvent3(): void {
  */
 export function traceEvent4(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x10) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(4, ((value & 0x1f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2502,6 +2508,8 @@ export function traceEvent4(value: number, other: bigint): void {
  */
 export function traceEvent5(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x20) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(5, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2526,6 +2534,8 @@ export function traceEvent6(): void {
  */
 export function traceEvent7(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x80) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(7, ((value & 0xff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2543,6 +2553,8 @@ export function traceEvent7(value: number, other: bigint): void {
  */
 export function traceEvent8(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x100) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(8, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2567,6 +2579,8 @@ export function traceEvent9(): void {
  */
 export function traceEvent10(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x400) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(10, ((value & 0x7ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2584,6 +2598,8 @@ export function traceEvent10(value: number, other: bigint): void {
  */
 export function traceEvent11(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x800) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(11, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2608,6 +2624,8 @@ export function traceEvent12(): void {
  */
 export function traceEvent13(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x2000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(13, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2625,6 +2643,8 @@ export function traceEvent13(value: number, other: bigint): void {
  */
 export function traceEvent14(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x4000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(14, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2649,6 +2669,8 @@ export function traceEvent15(): void {
  */
 export function traceEvent16(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x10000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(16, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2666,6 +2688,8 @@ export function traceEvent16(value: number, other: bigint): void {
  */
 export function traceEvent17(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x20000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(17, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2690,6 +2714,8 @@ export function traceEvent18(): void {
  */
 export function traceEvent19(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x80000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(19, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2707,6 +2733,8 @@ export function traceEvent19(value: number, other: bigint): void {
  */
 export function traceEvent20(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x100000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(20, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2731,6 +2759,8 @@ export function traceEvent21(): void {
  */
 export function traceEvent22(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x400000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(22, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2748,6 +2778,8 @@ export function traceEvent22(value: number, other: bigint): void {
  */
 export function traceEvent23(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x800000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(23, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2772,6 +2804,8 @@ export function traceEvent24(): void {
  */
 export function traceEvent25(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x2000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(25, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2789,6 +2823,8 @@ export function traceEvent25(value: number, other: bigint): void {
  */
 export function traceEvent26(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x4000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(26, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2813,6 +2849,8 @@ export function traceEvent27(): void {
  */
 export function traceEvent28(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x10000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(28, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2830,6 +2868,8 @@ export function traceEvent28(value: number, other: bigint): void {
  */
 export function traceEvent29(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x20000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(29, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2854,6 +2894,8 @@ export function traceEvent30(): void {
  */
 export function traceEvent31(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x80000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(31, (value >>> 0 !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2871,6 +2913,8 @@ export function traceEvent31(value: number, other: bigint): void {
  */
 export function traceEvent32(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x1) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(32, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2895,6 +2939,8 @@ export function traceEvent33(): void {
  */
 export function traceEvent34(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x4) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(34, ((value & 0x7) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2912,6 +2958,8 @@ export function traceEvent34(value: number, other: bigint): void {
  */
 export function traceEvent35(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x8) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(35, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2936,6 +2984,8 @@ export function traceEvent36(): void {
  */
 export function traceEvent37(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x20) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(37, ((value & 0x3f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2953,6 +3003,8 @@ export function traceEvent37(value: number, other: bigint): void {
  */
 export function traceEvent38(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x40) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(38, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2977,6 +3029,8 @@ export function traceEvent39(): void {
  */
 export function traceEvent40(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x100) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(40, ((value & 0x1ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2994,6 +3048,8 @@ export function traceEvent40(value: number, other: bigint): void {
  */
 export function traceEvent41(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x200) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(41, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3018,6 +3074,8 @@ export function traceEvent42(): void {
  */
 export function traceEvent43(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x800) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(43, ((value & 0xfff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3035,6 +3093,8 @@ export function traceEvent43(value: number, other: bigint): void {
  */
 export function traceEvent44(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x1000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(44, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3059,6 +3119,8 @@ export function traceEvent45(): void {
  */
 export function traceEvent46(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x4000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(46, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3076,6 +3138,8 @@ export function traceEvent46(value: number, other: bigint): void {
  */
 export function traceEvent47(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x8000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(47, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3100,6 +3164,8 @@ export function traceEvent48(): void {
  */
 export function traceEvent49(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x20000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(49, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3117,6 +3183,8 @@ export function traceEvent49(value: number, other: bigint): void {
  */
 export function traceEvent50(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x40000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(50, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3141,6 +3209,8 @@ export function traceEvent51(): void {
  */
 export function traceEvent52(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x100000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(52, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3158,6 +3228,8 @@ export function traceEvent52(value: number, other: bigint): void {
  */
 export function traceEvent53(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x200000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(53, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3182,6 +3254,8 @@ export function traceEvent54(): void {
  */
 export function traceEvent55(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x800000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(55, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3199,6 +3273,8 @@ export function traceEvent55(value: number, other: bigint): void {
  */
 export function traceEvent56(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x1000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(56, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3223,6 +3299,8 @@ export function traceEvent57(): void {
  */
 export function traceEvent58(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x4000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(58, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3240,6 +3318,8 @@ export function traceEvent58(value: number, other: bigint): void {
  */
 export function traceEvent59(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x8000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(59, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3264,6 +3344,8 @@ export function traceEvent60(): void {
  */
 export function traceEvent61(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x20000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(61, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3281,6 +3363,8 @@ export function traceEvent61(value: number, other: bigint): void {
  */
 export function traceEvent62(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x40000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(62, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3305,6 +3389,8 @@ export function traceEvent63(): void {
  */
 export function traceEvent64(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x1) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(64, ((value & 0x1) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3322,6 +3408,8 @@ export function traceEvent64(value: number, other: bigint): void {
  */
 export function traceEvent65(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x2) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(65, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3346,6 +3434,8 @@ export function traceEvent66(): void {
  */
 export function traceEvent67(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x8) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(67, ((value & 0xf) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3363,6 +3453,8 @@ export function traceEvent67(value: number, other: bigint): void {
  */
 export function traceEvent68(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x10) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(68, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3387,6 +3479,8 @@ export function traceEvent69(): void {
  */
 export function traceEvent70(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x40) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(70, ((value & 0x7f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3404,6 +3498,8 @@ export function traceEvent70(value: number, other: bigint): void {
  */
 export function traceEvent71(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x80) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(71, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3428,6 +3524,8 @@ export function traceEvent72(): void {
  */
 export function traceEvent73(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x200) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(73, ((value & 0x3ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3445,6 +3543,8 @@ export function traceEvent73(value: number, other: bigint): void {
  */
 export function traceEvent74(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x400) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(74, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3469,6 +3569,8 @@ export function traceEvent75(): void {
  */
 export function traceEvent76(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x1000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(76, ((value & 0x1fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3486,6 +3588,8 @@ export function traceEvent76(value: number, other: bigint): void {
  */
 export function traceEvent77(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x2000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(77, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3510,6 +3614,8 @@ export function traceEvent78(): void {
  */
 export function traceEvent79(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x8000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(79, ((value & 0xffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3527,6 +3633,8 @@ export function traceEvent79(value: number, other: bigint): void {
  */
 export function traceEvent80(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x10000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(80, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3551,6 +3659,8 @@ export function traceEvent81(): void {
  */
 export function traceEvent82(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x40000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(82, ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3568,6 +3678,8 @@ export function traceEvent82(value: number, other: bigint): void {
  */
 export function traceEvent83(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x80000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(83, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3592,6 +3704,8 @@ export function traceEvent84(): void {
  */
 export function traceEvent85(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x200000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(85, ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3609,6 +3723,8 @@ export function traceEvent85(value: number, other: bigint): void {
  */
 export function traceEvent86(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x400000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(86, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3633,6 +3749,8 @@ export function traceEvent87(): void {
  */
 export function traceEvent88(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x1000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(88, ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3650,6 +3768,8 @@ export function traceEvent88(value: number, other: bigint): void {
  */
 export function traceEvent89(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x2000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(89, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3674,6 +3794,8 @@ export function traceEvent90(): void {
  */
 export function traceEvent91(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x8000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(91, ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3691,6 +3813,8 @@ export function traceEvent91(value: number, other: bigint): void {
  */
 export function traceEvent92(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x10000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(92, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3715,6 +3839,8 @@ export function traceEvent93(): void {
  */
 export function traceEvent94(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x40000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(94, ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3732,6 +3858,8 @@ export function traceEvent94(value: number, other: bigint): void {
  */
 export function traceEvent95(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x80000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(95, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3756,6 +3884,8 @@ export function traceEvent96(): void {
  */
 export function traceEvent97(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x2) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(97, ((value & 0x3) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3773,6 +3903,8 @@ export function traceEvent97(value: number, other: bigint): void {
  */
 export function traceEvent98(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x4) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(98, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3797,6 +3929,8 @@ export function traceEvent99(): void {
  */
 export function traceEvent100(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x10) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(100, ((value & 0x1f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3814,6 +3948,8 @@ export function traceEvent100(value: number, other: bigint): void {
  */
 export function traceEvent101(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x20) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(101, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3838,6 +3974,8 @@ export function traceEvent102(): void {
  */
 export function traceEvent103(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x80) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(103, ((value & 0xff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3855,6 +3993,8 @@ export function traceEvent103(value: number, other: bigint): void {
  */
 export function traceEvent104(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x100) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(104, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3879,6 +4019,8 @@ export function traceEvent105(): void {
  */
 export function traceEvent106(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x400) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(106, ((value & 0x7ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3896,6 +4038,8 @@ export function traceEvent106(value: number, other: bigint): void {
  */
 export function traceEvent107(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x800) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(107, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3920,6 +4064,8 @@ export function traceEvent108(): void {
  */
 export function traceEvent109(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x2000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(109, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3937,6 +4083,8 @@ export function traceEvent109(value: number, other: bigint): void {
  */
 export function traceEvent110(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x4000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(110, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3961,6 +4109,8 @@ export function traceEvent111(): void {
  */
 export function traceEvent112(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x10000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(112, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3978,6 +4128,8 @@ export function traceEvent112(value: number, other: bigint): void {
  */
 export function traceEvent113(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x20000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(113, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4002,6 +4154,8 @@ export function traceEvent114(): void {
  */
 export function traceEvent115(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x80000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(115, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4019,6 +4173,8 @@ export function traceEvent115(value: number, other: bigint): void {
  */
 export function traceEvent116(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x100000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(116, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4043,6 +4199,8 @@ export function traceEvent117(): void {
  */
 export function traceEvent118(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x400000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(118, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4060,6 +4218,8 @@ export function traceEvent118(value: number, other: bigint): void {
  */
 export function traceEvent119(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x800000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(119, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4084,6 +4244,8 @@ export function traceEvent120(): void {
  */
 export function traceEvent121(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x2000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(121, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4101,6 +4263,8 @@ export function traceEvent121(value: number, other: bigint): void {
  */
 export function traceEvent122(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x4000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(122, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4125,6 +4289,8 @@ export function traceEvent123(): void {
  */
 export function traceEvent124(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x10000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(124, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4142,6 +4308,8 @@ export function traceEvent124(value: number, other: bigint): void {
  */
 export function traceEvent125(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x20000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(125, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4166,6 +4334,8 @@ export function traceEvent126(): void {
  */
 export function traceEvent127(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x80000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(127, (value >>> 0 !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4183,6 +4353,8 @@ export function traceEvent127(value: number, other: bigint): void {
  */
 export function traceEvent128(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x1) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(128, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4207,6 +4379,8 @@ export function traceEvent129(): void {
  */
 export function traceEvent130(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x4) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(130, ((value & 0x7) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4224,6 +4398,8 @@ export function traceEvent130(value: number, other: bigint): void {
  */
 export function traceEvent131(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x8) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(131, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4248,6 +4424,8 @@ export function traceEvent132(): void {
  */
 export function traceEvent133(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x20) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(133, ((value & 0x3f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4265,6 +4443,8 @@ export function traceEvent133(value: number, other: bigint): void {
  */
 export function traceEvent134(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x40) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(134, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4289,6 +4469,8 @@ export function traceEvent135(): void {
  */
 export function traceEvent136(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x100) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(136, ((value & 0x1ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4306,6 +4488,8 @@ export function traceEvent136(value: number, other: bigint): void {
  */
 export function traceEvent137(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x200) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(137, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4330,6 +4514,8 @@ export function traceEvent138(): void {
  */
 export function traceEvent139(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x800) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(139, ((value & 0xfff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4347,6 +4533,8 @@ export function traceEvent139(value: number, other: bigint): void {
  */
 export function traceEvent140(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x1000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(140, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4371,6 +4559,8 @@ export function traceEvent141(): void {
  */
 export function traceEvent142(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x4000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(142, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4388,6 +4578,8 @@ export function traceEvent142(value: number, other: bigint): void {
  */
 export function traceEvent143(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x8000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(143, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4412,6 +4604,8 @@ export function traceEvent144(): void {
  */
 export function traceEvent145(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x20000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(145, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4429,6 +4623,8 @@ export function traceEvent145(value: number, other: bigint): void {
  */
 export function traceEvent146(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x40000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(146, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4453,6 +4649,8 @@ export function traceEvent147(): void {
  */
 export function traceEvent148(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x100000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(148, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4470,6 +4668,8 @@ export function traceEvent148(value: number, other: bigint): void {
  */
 export function traceEvent149(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x200000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(149, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4494,6 +4694,8 @@ export function traceEvent150(): void {
  */
 export function traceEvent151(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x800000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(151, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4511,6 +4713,8 @@ export function traceEvent151(value: number, other: bigint): void {
  */
 export function traceEvent152(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x1000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(152, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4535,6 +4739,8 @@ export function traceEvent153(): void {
  */
 export function traceEvent154(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x4000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(154, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4552,6 +4758,8 @@ export function traceEvent154(value: number, other: bigint): void {
  */
 export function traceEvent155(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x8000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(155, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4576,6 +4784,8 @@ export function traceEvent156(): void {
  */
 export function traceEvent157(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x20000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(157, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4593,6 +4803,8 @@ export function traceEvent157(value: number, other: bigint): void {
  */
 export function traceEvent158(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x40000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(158, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4617,6 +4829,8 @@ export function traceEvent159(): void {
  */
 export function traceEvent160(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x1) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(160, ((value & 0x1) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4634,6 +4848,8 @@ export function traceEvent160(value: number, other: bigint): void {
  */
 export function traceEvent161(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x2) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(161, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4658,6 +4874,8 @@ export function traceEvent162(): void {
  */
 export function traceEvent163(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x8) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(163, ((value & 0xf) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4675,6 +4893,8 @@ export function traceEvent163(value: number, other: bigint): void {
  */
 export function traceEvent164(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x10) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(164, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4699,6 +4919,8 @@ export function traceEvent165(): void {
  */
 export function traceEvent166(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x40) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(166, ((value & 0x7f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4716,6 +4938,8 @@ export function traceEvent166(value: number, other: bigint): void {
  */
 export function traceEvent167(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x80) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(167, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4740,6 +4964,8 @@ export function traceEvent168(): void {
  */
 export function traceEvent169(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x200) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(169, ((value & 0x3ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4757,6 +4983,8 @@ export function traceEvent169(value: number, other: bigint): void {
  */
 export function traceEvent170(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x400) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(170, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4781,6 +5009,8 @@ export function traceEvent171(): void {
  */
 export function traceEvent172(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x1000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(172, ((value & 0x1fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4798,6 +5028,8 @@ export function traceEvent172(value: number, other: bigint): void {
  */
 export function traceEvent173(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x2000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(173, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4822,6 +5054,8 @@ export function traceEvent174(): void {
  */
 export function traceEvent175(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x8000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(175, ((value & 0xffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4839,6 +5073,8 @@ export function traceEvent175(value: number, other: bigint): void {
  */
 export function traceEvent176(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x10000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(176, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4863,6 +5099,8 @@ export function traceEvent177(): void {
  */
 export function traceEvent178(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x40000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(178, ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4880,6 +5118,8 @@ export function traceEvent178(value: number, other: bigint): void {
  */
 export function traceEvent179(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x80000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(179, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4904,6 +5144,8 @@ export function traceEvent180(): void {
  */
 export function traceEvent181(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x200000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(181, ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4921,6 +5163,8 @@ export function traceEvent181(value: number, other: bigint): void {
  */
 export function traceEvent182(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x400000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(182, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4945,6 +5189,8 @@ export function traceEvent183(): void {
  */
 export function traceEvent184(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x1000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(184, ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4962,6 +5208,8 @@ export function traceEvent184(value: number, other: bigint): void {
  */
 export function traceEvent185(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x2000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(185, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4986,6 +5234,8 @@ export function traceEvent186(): void {
  */
 export function traceEvent187(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x8000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(187, ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5003,6 +5253,8 @@ export function traceEvent187(value: number, other: bigint): void {
  */
 export function traceEvent188(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x10000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(188, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5027,6 +5279,8 @@ export function traceEvent189(): void {
  */
 export function traceEvent190(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x40000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(190, ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5044,6 +5298,8 @@ export function traceEvent190(value: number, other: bigint): void {
  */
 export function traceEvent191(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x80000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(191, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5068,6 +5324,8 @@ export function traceEvent192(): void {
  */
 export function traceEvent193(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x2) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(193, ((value & 0x3) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5085,6 +5343,8 @@ export function traceEvent193(value: number, other: bigint): void {
  */
 export function traceEvent194(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x4) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(194, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5109,6 +5369,8 @@ export function traceEvent195(): void {
  */
 export function traceEvent196(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x10) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(196, ((value & 0x1f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5126,6 +5388,8 @@ export function traceEvent196(value: number, other: bigint): void {
  */
 export function traceEvent197(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x20) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(197, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5150,6 +5414,8 @@ export function traceEvent198(): void {
  */
 export function traceEvent199(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x80) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(199, ((value & 0xff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5167,6 +5433,8 @@ export function traceEvent199(value: number, other: bigint): void {
  */
 export function traceEvent200(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x100) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(200, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5191,6 +5459,8 @@ export function traceEvent201(): void {
  */
 export function traceEvent202(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x400) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(202, ((value & 0x7ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5208,6 +5478,8 @@ export function traceEvent202(value: number, other: bigint): void {
  */
 export function traceEvent203(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x800) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(203, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5232,6 +5504,8 @@ export function traceEvent204(): void {
  */
 export function traceEvent205(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x2000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(205, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5249,6 +5523,8 @@ export function traceEvent205(value: number, other: bigint): void {
  */
 export function traceEvent206(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x4000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(206, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5273,6 +5549,8 @@ export function traceEvent207(): void {
  */
 export function traceEvent208(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x10000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(208, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5290,6 +5568,8 @@ export function traceEvent208(value: number, other: bigint): void {
  */
 export function traceEvent209(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x20000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(209, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5314,6 +5594,8 @@ export function traceEvent210(): void {
  */
 export function traceEvent211(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x80000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(211, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5331,6 +5613,8 @@ export function traceEvent211(value: number, other: bigint): void {
  */
 export function traceEvent212(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x100000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(212, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5355,6 +5639,8 @@ export function traceEvent213(): void {
  */
 export function traceEvent214(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x400000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(214, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5372,6 +5658,8 @@ export function traceEvent214(value: number, other: bigint): void {
  */
 export function traceEvent215(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x800000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(215, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5396,6 +5684,8 @@ export function traceEvent216(): void {
  */
 export function traceEvent217(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x2000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(217, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5413,6 +5703,8 @@ export function traceEvent217(value: number, other: bigint): void {
  */
 export function traceEvent218(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x4000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(218, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5437,6 +5729,8 @@ export function traceEvent219(): void {
  */
 export function traceEvent220(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x10000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(220, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5454,6 +5748,8 @@ export function traceEvent220(value: number, other: bigint): void {
  */
 export function traceEvent221(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x20000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(221, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5478,6 +5774,8 @@ export function traceEvent222(): void {
  */
 export function traceEvent223(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x80000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(223, (value >>> 0 !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5495,6 +5793,8 @@ export function traceEvent223(value: number, other: bigint): void {
  */
 export function traceEvent224(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x1) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(224, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5519,6 +5819,8 @@ export function traceEvent225(): void {
  */
 export function traceEvent226(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x4) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(226, ((value & 0x7) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5536,6 +5838,8 @@ export function traceEvent226(value: number, other: bigint): void {
  */
 export function traceEvent227(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x8) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(227, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5560,6 +5864,8 @@ export function traceEvent228(): void {
  */
 export function traceEvent229(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x20) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(229, ((value & 0x3f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5577,6 +5883,8 @@ export function traceEvent229(value: number, other: bigint): void {
  */
 export function traceEvent230(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x40) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(230, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5601,6 +5909,8 @@ export function traceEvent231(): void {
  */
 export function traceEvent232(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x100) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(232, ((value & 0x1ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5618,6 +5928,8 @@ export function traceEvent232(value: number, other: bigint): void {
  */
 export function traceEvent233(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x200) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(233, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5642,6 +5954,8 @@ export function traceEvent234(): void {
  */
 export function traceEvent235(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x800) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(235, ((value & 0xfff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5659,6 +5973,8 @@ export function traceEvent235(value: number, other: bigint): void {
  */
 export function traceEvent236(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x1000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(236, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5683,6 +5999,8 @@ export function traceEvent237(): void {
  */
 export function traceEvent238(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x4000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(238, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5700,6 +6018,8 @@ export function traceEvent238(value: number, other: bigint): void {
  */
 export function traceEvent239(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x8000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(239, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5724,6 +6044,8 @@ export function traceEvent240(): void {
  */
 export function traceEvent241(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x20000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(241, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5741,6 +6063,8 @@ export function traceEvent241(value: number, other: bigint): void {
  */
 export function traceEvent242(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x40000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(242, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5765,6 +6089,8 @@ export function traceEvent243(): void {
  */
 export function traceEvent244(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x100000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(244, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5782,6 +6108,8 @@ export function traceEvent244(value: number, other: bigint): void {
  */
 export function traceEvent245(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x200000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(245, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5806,6 +6134,8 @@ export function traceEvent246(): void {
  */
 export function traceEvent247(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x800000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(247, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5823,6 +6153,8 @@ export function traceEvent247(value: number, other: bigint): void {
  */
 export function traceEvent248(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x1000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(248, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5847,6 +6179,8 @@ export function traceEvent249(): void {
  */
 export function traceEvent250(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x4000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(250, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5864,6 +6198,8 @@ export function traceEvent250(value: number, other: bigint): void {
  */
 export function traceEvent251(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x8000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(251, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5888,6 +6224,8 @@ export function traceEvent252(): void {
  */
 export function traceEvent253(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x20000000) === 0) return;
+  if (typeof value !== 'number') value = NaN;
+  if (typeof other !== 'bigint') other = 0x10000000000000000n;
   const $i = $tracer.begin(253, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5905,6 +6243,8 @@ export function traceEvent253(value: number, other: bigint): void {
  */
 export function traceEvent254(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x40000000) === 0) return;
+  if (typeof low !== 'number') low = NaN;
+  if (typeof high !== 'number') high = NaN;
   $tracer.write(254, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
