@@ -144,13 +144,40 @@ ${calls.map((c, i) => `            ${c};\n            assert_eq!(last(), (${expe
     expect(test.code, test.out).toBe(0);
   });
 
+  it('--rust-visibility pub: every generated item is reachable from outside the including module', async () => {
+    const out = join(TMP, 'gen-pub');
+    const r = await runCli(['generate', SCHEMAS.packed, '--target', 'rust', '--rust-visibility', 'pub', '--out', out]);
+    expect(r.code).toBe(0);
+    const lib = join(TMP, 'pub-lib.rs');
+    writeFileSync(
+      lib,
+      `#![no_std]
+mod trace {
+    fn trace_event(_t: TraceEventType, _data0: u64, _data1: u64) {}
+    include!("gen-pub/trace_events.rs");
+}
+
+pub fn outside() -> &'static str {
+    let _ = trace::TraceEventType::Packed;
+    let _ = trace::IrqKind::Ipi;
+    let _ = trace::perms::READ;
+    trace::trace_last(1);
+    trace::event_type_name(255)
+}
+`,
+    );
+    const rustc = run('rustc', ['--edition', '2021', '--crate-type', 'lib', '--emit', 'metadata', '-o', join(TMP, 'pub.rmeta'), lib], TMP);
+    expect(rustc.out).toBe('');
+    expect(rustc.code).toBe(0);
+  });
+
   it("keeps the seed's enum, variant names and name table", () => {
     const rs = readFileSync(join(TMP, 'gen/veridian/trace_events.rs'), 'utf8');
     expect(rs).toContain('#[repr(u8)]\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub(crate) enum TraceEventType {');
     expect(rs).toContain('    IpcFastReceive = 5,');
     expect(rs).toContain('        5 => "ipc_fast_recv",');
     expect(rs).toContain('        _ => "unknown",');
-    expect(rs).toContain("fn event_type_name(t: u8) -> &'static str {");
+    expect(rs).toContain("pub(crate) fn event_type_name(t: u8) -> &'static str {");
     expect(rs).not.toMatch(/\bunsafe\s*(\{|fn|impl)/);
   });
 });

@@ -42,7 +42,7 @@ pub(crate) mod page_fault_error {
 
 /// Printed name of an event id (what `dump_trace` shows), `"unknown"` for any other id.
 #[allow(dead_code)]
-fn event_type_name(t: u8) -> &'static str {
+pub(crate) fn event_type_name(t: u8) -> &'static str {
     match t {
         0 => "syscall_entry",
         1 => "syscall_exit",
