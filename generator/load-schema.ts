@@ -50,8 +50,11 @@ export function loadSchemaText(text: string, file: string): LoadResult {
   return refuseLarge(Buffer.byteLength(text), file) ?? checkText(text, file, new DiagnosticSink(file));
 }
 
-/** The file reader's limit, for schemas from elsewhere (a trace file's header, git): the refusal, or undefined. */
-function refuseLarge(bytes: number, file: string): LoadResult | undefined {
+/**
+ * The file reader's limit, for schemas from elsewhere (a trace file's header, git): the refusal,
+ * or undefined. Takes the size alone, so that a size nobody should allocate is refused unread.
+ */
+export function refuseLarge(bytes: number, file: string): LoadResult | undefined {
   if (bytes <= MAX_SCHEMA_BYTES) return undefined;
   const sink = new DiagnosticSink(file);
   sink.error('file-too-large', WHOLE_FILE, `schema is ${bytes} bytes; a schema may be at most ${MAX_SCHEMA_BYTES} bytes`);

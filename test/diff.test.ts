@@ -3,7 +3,7 @@
  * trace files and git revisions as baselines; exit codes and formats.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
@@ -462,7 +462,9 @@ describe('tracegen diff', () => {
     expect(wire.code).toBe(0);
     expect(wire.stdout).toContain('warning[event-renamed]');
     expect((await runCli(['diff', 'schema/veridian.yaml', join(TMP, 'swapped.yaml'), '--fail-on', 'none'])).code).toBe(0);
-    expect((await runCli(['diff', 'schema/veridian.yaml', 'schema/veridian.yaml'])).stdout).toBe('no changes: ok\n');
+    expect((await runCli(['diff', 'schema/veridian.yaml', 'schema/veridian.yaml'])).stdout).toBe(
+      'no changes from schema/veridian.yaml to schema/veridian.yaml: ok\n',
+    );
   });
 
   it('validate --against runs the same check after validation', async () => {
@@ -524,6 +526,72 @@ describe('tracegen diff', () => {
       expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(bad.stderr).toMatch(new RegExp(`^tracegen: cannot read ${arg.replace(/[.]/g, '\\.')}: `));
     }
+  });
+
+  it('github annotations name working-tree paths from the repository root, never REV:PATH', () => {
+    const repo = join(TMP, 'gh-repo');
+    mkdirSync(join(repo, 'sub/schema'), { recursive: true });
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    writeFileSync(join(repo, 'sub/schema/app.yaml'), VERIDIAN);
+    git('add', '.');
+    git('commit', '-qm', 'first');
+    // a swap (found in the new file) and a removal (found in the baseline)
+    const cap = '      - { name: cap, word: data1, type: u64, format: hex, doc: Capability of the message. }\n\n  - id: 5';
+    writeFileSync(join(repo, 'sub/schema/app.yaml'), swapped.replace(cap, '\n  - id: 5'));
+    for (const [cwd, args] of [
+      ['sub', ['HEAD:./schema/app.yaml', 'schema/app.yaml']],
+      ['.', ['HEAD:sub/schema/app.yaml', 'sub/schema/app.yaml']],
+    ] as const) {
+      const r = runBin(['diff', ...args, '--format', 'github'], undefined, join(ROOT, repo, cwd));
+      expect(r.code).toBe(1);
+      const files = r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => /file=([^,]*),line=(\d+)/.exec(l)!.slice(1));
+      expect(files).toEqual([
+        ['sub/schema/app.yaml', '1'], // field-removed: the baseline's line is in the message
+        ['sub/schema/app.yaml', '48'],
+        ['sub/schema/app.yaml', '55'],
+      ]);
+      expect(r.stdout).toContain(`(at line ${lineOf(VERIDIAN, cap)} of the baseline, HEAD:`);
+    }
+  });
+
+  it('a baseline revision never reaches git as an option; the config baseline neither', () => {
+    const repo = join(TMP, 'opt-repo');
+    mkdirSync(join(repo, 'schema'), { recursive: true });
+    spawnSync('git', ['init', '-q'], { cwd: repo });
+    writeFileSync(join(repo, 'schema/app.yaml'), VERIDIAN);
+    const victim = join(ROOT, TMP, 'written-by-git');
+    const r = runBin(['diff', '--', `--output=${victim}:schema/app.yaml`, 'schema/app.yaml'], undefined, join(ROOT, repo));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`tracegen: cannot read --output=${victim}:schema/app.yaml: a revision cannot begin with '-'\n`);
+    writeFileSync(
+      join(repo, 'tracegen.config.yaml'),
+      `tracegen: 1\nbaseline: "--output=${victim}"\nschemas:\n  - { path: schema/app.yaml, out: gen, targets: [md] }\n`,
+    );
+    const c = runBin(['diff'], undefined, join(ROOT, repo));
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/a revision cannot begin with '-'/);
+    expect(existsSync(victim)).toBe(false);
+  });
+
+  it('a trace baseline whose header claims a 4 GiB schema is refused without allocating it', () => {
+    const claim = Buffer.from(readFileSync(join(TMP, 'before.trace')));
+    claim.writeUInt32LE(0xffff_fff0, 80);
+    const path = join(TMP, 'claims-4g.trace');
+    writeFileSync(path, claim);
+    const r = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=64', join(ROOT, 'dist/generator/cli/bin.js'), 'diff', path, 'schema/veridian.yaml'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error[file-too-large]: schema is 4294967280 bytes');
   });
 
   it('bad baselines: missing, a folder, binary, invalid, huge, a trace without a schema or cut off', async () => {

@@ -107,7 +107,7 @@ describe('tracegen report in a browser (Debian chromium)', () => {
         await page.mouse.move(box.x + x, box.y + 24);
         if (await page.locator('#tip').isVisible()) tip = await page.locator('#tip').innerText();
       }
-      const m = /^(\S+)(?: s)?  cpu (\d+)  (\w+) ?(.*)$/.exec(tip);
+      const m = /^(\S+)(?: s)? {2}cpu (\d+) {2}(\w+) ?(.*)$/.exec(tip);
       expect(m, tip).not.toBeNull();
       const [, ts, cpu, event, fields] = m!;
       expect(decodedFields(input, c.extra, Number(cpu), event!, ts!)).toContain(fields);

@@ -1,6 +1,7 @@
 import { renderDiagnostics, type DiagnosticFormat } from '../diagnostics/render.js';
 import { loadSide } from '../diff/baseline.js';
 import { changelog } from '../diff/changelog.js';
+import { forGithub } from '../diff/github-paths.js';
 import { fails, type FailOn, type Finding } from '../diff/finding.js';
 import { asReportable, diffLoaded } from '../diff/run-diff.js';
 import type { LoadResult } from '../load-schema.js';
@@ -95,12 +96,13 @@ export function reportFindings(
   if (format === 'markdown') io.stdout.write(changelog(findings, sides[1]!.model!.name, baseLabel));
   else {
     const texts = new Map(sides.map((s) => [s.file, s.text]));
-    const out = renderDiagnostics(asReportable(findings, failOn), format, (f) => texts.get(f));
+    const shown = format === 'github' ? forGithub(findings, sides[0]!, sides[1]!) : findings;
+    const out = renderDiagnostics(asReportable(shown, failOn), format, (f) => texts.get(f));
     if (format === 'text') {
       const count = (c: string) => findings.filter((f) => f.category === c).length;
       io.stdout.write(out);
       io.stdout.write(
-        `${findings.length ? `${count('wire')} wire, ${count('source')} source, ${count('compatible')} compatible` : 'no changes'}: ${failing ? `fails (--fail-on ${failOn})` : 'ok'}\n`,
+        `${findings.length ? `${count('wire')} wire, ${count('source')} source, ${count('compatible')} compatible` : `no changes from ${sides[0]!.file} to ${sides[1]!.file}`}: ${failing ? `fails (--fail-on ${failOn})` : 'ok'}\n`,
       );
     } else io.stdout.write(out);
   }

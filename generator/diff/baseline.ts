@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { HEADER_AT, HEADER_FIXED_BYTES, isTraceFile, TraceFileError, TraceFileReader } from '@tracegen/runtime';
-import { loadSchemaBytes, loadSchemaFile, type LoadResult } from '../load-schema.js';
+import { loadSchemaBytes, loadSchemaFile, refuseLarge, type LoadResult } from '../load-schema.js';
 import { describeFsError, MAX_SCHEMA_BYTES, UnreadableFileError } from '../load/read-source.js';
 
 /**
@@ -45,15 +45,19 @@ function readHead(path: string, n: number): Uint8Array {
   }
 }
 
+/** What a trace file's label adds to its path: the schema it carries is what is compared. */
+export const TRACE_SCHEMA_SUFFIX = ' (its schema)';
+
 /** The schema a trace file carries, read from its header alone (bounded by the loader's limit). */
 function traceSchema(path: string): LoadResult {
-  const file = `${path} (its schema)`;
+  const file = `${path}${TRACE_SCHEMA_SUFFIX}`;
   const fixed = readHead(path, HEADER_FIXED_BYTES);
   if (fixed.length < HEADER_FIXED_BYTES) throw new UnreadableFileError(`${path}: the trace file is cut off inside its header`);
   const view = new DataView(fixed.buffer, fixed.byteOffset, fixed.byteLength);
   const textBytes = view.getUint32(HEADER_AT.schemaTextLength, true);
   if (textBytes === 0) throw new UnreadableFileError(`${path}: the trace file carries no schema`);
-  if (textBytes > MAX_SCHEMA_BYTES) return loadSchemaBytes(new Uint8Array(textBytes), file);
+  const refused = refuseLarge(textBytes, file);
+  if (refused) return refused;
   const headerBytes = view.getUint32(HEADER_AT.length, true);
   const head = readHead(path, Math.min(headerBytes, HEADER_FIXED_BYTES + textBytes + 8));
   const reader = new TraceFileReader();
@@ -70,10 +74,12 @@ function traceSchema(path: string): LoadResult {
 
 /** `git show REV:PATH` in the current folder's repository. */
 function gitSchema(arg: string, rev: string, path: string): LoadResult {
-  const r = spawnSync('git', ['show', '--no-textconv', `${rev}:${path}`], { maxBuffer: MAX_SCHEMA_BYTES * 4 });
+  // a revision is never an option: `--output=FILE:x.yaml` would have git write a file
+  if (rev.startsWith('-')) throw new UnreadableFileError(`${arg}: a revision cannot begin with '-'`);
+  const r = spawnSync('git', ['show', '--no-textconv', '--end-of-options', `${rev}:${path}`], { maxBuffer: MAX_SCHEMA_BYTES * 4 });
   if (r.error) {
     const code = (r.error as { code?: string }).code;
-    if (code === 'ENOBUFS') return loadSchemaBytes(new Uint8Array(MAX_SCHEMA_BYTES + 1), arg);
+    if (code === 'ENOBUFS') return refuseLarge(MAX_SCHEMA_BYTES + 1, arg)!;
     throw new UnreadableFileError(`${arg}: cannot run git (${code === 'ENOENT' ? 'git is not installed' : r.error.message})`);
   }
   if (r.status !== 0) {
