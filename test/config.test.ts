@@ -59,6 +59,20 @@ describe('tracegen.config.yaml', () => {
     expect(runBin(['generate', '--check'], undefined, PROJECT)).toMatchObject({ code: 0 });
   });
 
+  it('a schema file the config lists, named alone, uses its entry: generate FILE --check agrees with generate', () => {
+    expect(runBin(['generate'], undefined, PROJECT).code).toBe(0);
+    const cwd = join(PROJECT, 'src');
+    const check = runBin(['generate', '../schema/veridian.yaml', '--check'], undefined, cwd);
+    expect(check).toMatchObject({ code: 0, stderr: '../schema/veridian.yaml: generated code is up to date (2 files)\n' });
+    // the entry's targets and options, not the command line's defaults (ts only, private Rust)
+    const again = runBin(['generate', 'schema/veridian.yaml'], undefined, PROJECT);
+    expect(again.stderr).toBe('unchanged generated/veridian/index.ts\nunchanged generated/veridian/trace_events.rs\n');
+    // options of its own make it a command-line run, as before
+    const own = runBin(['generate', 'schema/veridian.yaml', '--check', '--target', 'ts'], undefined, PROJECT);
+    expect(own.code).toBe(1);
+    expect(own.stderr).toContain('Regenerate with: npx tracegen generate schema/veridian.yaml --target ts');
+  });
+
   it('--config names another file; the hint names it too', () => {
     writeFileSync(join(PROJECT, 'trace.ci.yaml'), CONFIG.replace('[ts, rust]', '[c]'));
     expect(runBin(['generate', '--config', 'trace.ci.yaml'], undefined, PROJECT).code).toBe(0);

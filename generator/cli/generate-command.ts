@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
@@ -7,7 +8,7 @@ import { shellWord } from '../emit/generated-file.js';
 import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
 import { applyChanges, shortDiff, type FileChange } from '../emit/write-files.js';
 import { planGenerate, type OutputChoices } from '../generate-code.js';
-import { CONFIG_FILE, relativeOrAbsolute } from '../config/load-config.js';
+import { CONFIG_FILE, findConfig, loadConfig, relativeOrAbsolute, type ProjectConfig } from '../config/load-config.js';
 import { configFor } from './config-args.js';
 import { flag, parseCommandArgs, str, strs, type ParsedArgs } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
@@ -52,7 +53,7 @@ export async function generateCommand(argv: readonly string[], io: CliIo): Promi
     io.stdout.write(commandHelp(GENERATE));
     return EXIT_OK;
   }
-  const plan = () => (args.positionals.length ? jobsFromArgs(args) : jobsFromConfig(args, io));
+  const plan = () => (args.positionals.length ? (jobsOfConfigEntries(args, io) ?? jobsFromArgs(args)) : jobsFromConfig(args, io));
   if (flag(args, 'watch')) {
     if (flag(args, 'check')) throw new UsageError('--watch writes as files change; --check writes nothing: use one');
     const first = plan(); // usage errors stop here, before watching starts
@@ -127,16 +128,45 @@ function jobsFromArgs(args: ParsedArgs): GeneratePlanInput {
 
 const FILE_OPTIONS = ['out', 'target', 'templates', 'runtime', 'rust-visibility', 'rust-trace-fn'] as const;
 
+/**
+ * Schema files named without options of their own, every one of which the project config lists:
+ * the config's entries for them (out, targets, options), so that `generate schema/x.yaml --check`
+ * agrees with what `generate` wrote. Undefined (the files go as given) otherwise.
+ */
+function jobsOfConfigEntries(args: ParsedArgs, io: CliIo): GeneratePlanInput | undefined {
+  if (FILE_OPTIONS.some((o) => args.values[o] !== undefined) || str(args, 'config') !== undefined) return undefined;
+  const file = findConfig(undefined);
+  if (file === undefined) return undefined;
+  const config = loadConfig(file);
+  if (!config.schemas) return undefined;
+  const entries = args.positionals.map((schema) => config.schemas!.find((s) => samePath(s.path, schema)));
+  if (entries.some((e) => e === undefined)) return undefined;
+  const all = configJobs(config, undefined, io);
+  return { ...all, jobs: entries.map((e) => all.jobs[config.schemas!.indexOf(e!)]!) };
+}
+
+/** True when two paths name one file, through links too. */
+function samePath(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return resolve(a) === resolve(b);
+  }
+}
+
 /** Jobs from the project's tracegen.config.yaml (found by walking up, or `--config`). */
 function jobsFromConfig(args: ParsedArgs, io: CliIo): GeneratePlanInput {
   const given = FILE_OPTIONS.find((o) => args.values[o] !== undefined);
   if (given) throw new UsageError(`--${given} goes with schema files; without them, the project config says it`);
-  const config = configFor(str(args, 'config'), 'generate');
+  return configJobs(configFor(str(args, 'config'), 'generate'), str(args, 'config'), io);
+}
+
+/** A job per schema of a loaded config; `explicit` is the `--config` it was named by, if any. */
+function configJobs(config: ProjectConfig, explicit: string | undefined, io: CliIo): GeneratePlanInput {
   const file = config.file;
   io.stderr.write(renderDiagnostics(config.diagnostics, 'text', () => config.text));
   if (!config.schemas) return { jobs: [], failure: `tracegen: ${file} is invalid; nothing written\n`, watched: [file, ...config.named] };
   // run as printed from the project root, the command finds the same config
-  const explicit = str(args, 'config');
   const configArg =
     explicit !== undefined && !resolve(explicit).endsWith(`${sep}${CONFIG_FILE}`)
       ? ` --config ${shellWord(toPosix(relative(config.root, resolve(explicit))))}`
