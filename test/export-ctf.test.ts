@@ -246,8 +246,20 @@ describe('export --format ctf', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^tracegen: -o test\/tmp\/export-ctf\/mine is a folder that is not a previous export/);
     expect(readdirSync(mine)).toEqual(['notes.txt']);
+    // another tool's CTF trace (LTTng's and barectf's metadata begin as ours do) is never replaced
+    const lttng = join(TMP, 'lttng');
+    mkdirSync(lttng);
+    writeFileSync(join(lttng, 'metadata'), '/* CTF 1.8 */\ntrace { major = 1; minor = 8; };\n');
+    writeFileSync(join(lttng, 'channel0_0'), 'events');
+    const other = await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', lttng]);
+    expect(other.code).toBe(2);
+    expect(readdirSync(lttng).sort()).toEqual(['channel0_0', 'metadata']);
     const again = join(TMP, 'again.ctf');
     expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'ctf', '-o', again])).code).toBe(0);
+    // nor is an export of ours that someone added a file to
+    writeFileSync(join(again, 'analysis.txt'), 'mine');
+    expect((await runCli(['export', CAPTURE, '--format', 'ctf', '-o', again])).code).toBe(2);
+    rmSync(join(again, 'analysis.txt'));
     expect((await runCli(['export', CAPTURE, '--format', 'ctf', '-o', again])).code).toBe(0);
     expect(babeltrace(again).events.length).toBe(decodeJsonl(CAPTURE, []).length);
     expect(readdirSync(TMP).filter((f) => f.endsWith('.tmp') || f.endsWith('.old'))).toEqual([]);

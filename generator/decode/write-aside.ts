@@ -53,10 +53,13 @@ export class WriteAside {
   }
 }
 
-/** True when `folder` holds a CTF export whose metadata begins with `firstLine`. */
-export function isExportFolder(folder: string, firstLine: string): boolean {
+/**
+ * True when `folder` is an export of ours: its metadata begins with `mark`, and it holds no file
+ * whose name `files` does not match (a file someone added is never removed with it).
+ */
+export function isExportFolder(folder: string, mark: string, files: RegExp): boolean {
   try {
-    return readFileSync(join(folder, 'metadata'), 'latin1').startsWith(firstLine);
+    return readFileSync(join(folder, 'metadata'), 'latin1').startsWith(mark) && readdirSync(folder).every((f) => files.test(f));
   } catch {
     return false;
   }

@@ -37,6 +37,13 @@ export const CTF_PACKET_HEADER_BYTES = 64;
 export const CTF_MAGIC = 0xc1fc1fc1;
 /** The first line of every metadata file tracegen writes; how a previous export is recognised. */
 export const CTF_METADATA_FIRST_LINE = '/* CTF 1.8 */';
+/**
+ * How tracegen's exports begin: LTTng's and barectf's metadata start with the same first line,
+ * but never with this second one. An export replaces only a folder that begins so.
+ */
+export const CTF_EXPORT_MARK = `${CTF_METADATA_FIRST_LINE}\n/* Written by tracegen from schema `;
+/** The files of an export folder: its metadata and a stream per ring (and extra streams). */
+export const CTF_EXPORT_FILE = /^(metadata|stream_\d+(\.\d+)?)$/;
 export const CTF_TRACER_NAME = 'tracegen';
 
 /** Frequency written when the clock's is unknown: counts then read as nanoseconds. */
@@ -86,8 +93,7 @@ export function ctfMetadata(input: CtfMetadataInput): string {
     ...model.events.map((e) => eventClass(e.id, e.names.snake, payload(e))),
     ...unknownIds.map((id) => eventClass(id, `unknown_${id}`, rawPayload())),
   ];
-  return `${CTF_METADATA_FIRST_LINE}
-/* Written by tracegen from schema ${model.name} (sha256 ${model.hash}). */
+  return `${CTF_EXPORT_MARK}${model.name} (sha256 ${model.hash}). */
 
 typealias integer { size = 8; align = 8; signed = false; } := uint8_t;
 typealias integer { size = 32; align = 8; signed = false; } := uint32_t;

@@ -14,7 +14,7 @@ import {
 import type { ClockOrigin, RecordConsumer } from '../decode/decode-run.js';
 import type { DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
-import { CTF_MAGIC, CTF_METADATA_FIRST_LINE, CTF_PACKET_HEADER_BYTES, ctfMetadata, PACKET_AT } from './ctf-metadata.js';
+import { CTF_EXPORT_FILE, CTF_EXPORT_MARK, CTF_MAGIC, CTF_PACKET_HEADER_BYTES, ctfMetadata, PACKET_AT } from './ctf-metadata.js';
 import { isExportFolder, WriteAside } from '../decode/write-aside.js';
 
 /** Records per packet: 128 KiB a ring, so even 256 rings buffer 32 MiB at most. */
@@ -74,7 +74,11 @@ export class CtfWriter implements RecordConsumer {
 
   constructor(path: string) {
     // an existing folder is replaced only when it is a previous export (or empty)
-    this.#out = new WriteAside(path, 'folder', (dir) => isExportFolder(dir, CTF_METADATA_FIRST_LINE) || readdirSync(dir).length === 0);
+    this.#out = new WriteAside(
+      path,
+      'folder',
+      (dir) => isExportFolder(dir, CTF_EXPORT_MARK, CTF_EXPORT_FILE) || readdirSync(dir).length === 0,
+    );
   }
 
   start(decoder: SchemaDecoder, frequency: number, clock: ClockOrigin): void {
