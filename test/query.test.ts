@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
@@ -115,6 +115,48 @@ describe('tracegen query', () => {
     expect(both.stderr).toBe(`tracegen: ${foreign} carries no tracegen schema, so its spans are not in 'spans' (give --schema)\n`);
     const given = await query([foreign, '--schema', SCHEMA, 'SELECT count(*) AS n FROM spans']);
     expect([given.rows, given.stderr]).toEqual([[{ n: each[0] }], '']);
+  });
+
+  it('a name that exists is read as that file, whatever characters it holds; globs only where none does', async () => {
+    const dir = join(TMP, 'literal');
+    mkdirSync(dir, { recursive: true });
+    const bracket = join(dir, 'a[1].parquet');
+    const plain = join(dir, 'a1.parquet');
+    expect((await runCli(['export', KERNEL, '--schema', SCHEMA, '--format', 'parquet', '-o', bracket])).code).toBe(0);
+    expect((await runCli(['export', CAPTURE, '--format', 'parquet', '-o', plain])).code).toBe(0);
+    const n = async (input: string) => (await query([input, 'SELECT count(*) AS n FROM events'])).rows[0]!['n'];
+    const [kernel, capture] = [4833, await n(plain)];
+    expect(capture).not.toBe(kernel);
+    expect(await n(bracket)).toBe(kernel);
+    // the spans of a file named with glob characters name that file as their source
+    const src = await query([bracket, 'SELECT DISTINCT source FROM spans']);
+    expect(src.rows).toEqual([{ source: bracket }]);
+    // no file of that name: a glob (which here matches a1.parquet alone)
+    expect(await n(join(dir, 'a[0-1].parquet'))).toBe(capture);
+    // a trace file named with glob characters is a trace file
+    const run = join(dir, 'run[1].trace');
+    writeFileSync(run, readFileSync(CAPTURE));
+    const t = await query([run, 'SELECT count(*) AS n FROM events']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.rows[0]!['n']).toBe(decodeJsonl(CAPTURE, []).length);
+  });
+
+  it("a Parquet file's frequency metadata is range-checked as a trace header's", async () => {
+    for (const bad of ['Infinity', '1e-300', 'NaN', '-5']) {
+      const file = join(TMP, `freq-${bad}.parquet`);
+      const made = await query([
+        KERNEL,
+        '--schema',
+        SCHEMA,
+        `COPY (SELECT ts, cpu, id, data0, data1 FROM events) TO '${file}' (FORMAT parquet, KV_METADATA {'tracegen.frequency': '${bad}'})`,
+      ]);
+      expect(made.code, made.stderr).toBe(0);
+      const r = await query([file, '--schema', SCHEMA, 'SELECT count(*) AS n FROM spans']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `tracegen: ${file}: its tracegen.frequency metadata is '${bad}', not a clock frequency (0 for unknown, or 1 to 1000000000000000 Hz)\n`,
+      );
+    }
   });
 
   it('reads a hive-partitioned folder of exports from several hosts with one query', async () => {

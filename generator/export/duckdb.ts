@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DecodeError } from '../decode/errors.js';
 import { isRunning } from '../decode/write-aside.js';
@@ -36,6 +36,7 @@ export class Database {
   readonly #instance: DuckDBInstance;
   readonly connection: DuckDBConnection;
   readonly #temp: string;
+  readonly #links = new Map<string, string>();
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, temp: string) {
     this.#instance = instance;
@@ -82,6 +83,26 @@ export class Database {
     return { names: result.columnNames(), next };
   }
 
+  /**
+   * A path DuckDB reads as exactly that file or folder. DuckDB takes `*`, `?`, `[` and `{` in a
+   * path as a glob (`a[1].parquet` would read `a1.parquet`), with no way to escape them: an
+   * existing one whose path holds one is read through a link of a plain name in the scratch folder. Other
+   * paths (globs included) go as given. `nameOf` turns DuckDB's file names back into the user's.
+   */
+  literalPath(path: string): string {
+    if (!GLOB_CHARS.test(path) || !exists(path)) return path;
+    const link = join(this.#temp, `input-${this.#links.size}${path.endsWith('.parquet') ? '.parquet' : ''}`);
+    symlinkSync(resolve(path), link);
+    this.#links.set(link, path);
+    return link;
+  }
+
+  /** The name the user gave for a file DuckDB names (see `literalPath`). */
+  nameOf(file: string): string {
+    for (const [link, path] of this.#links) if (file === link || file.startsWith(`${link}/`)) return path + file.slice(link.length);
+    return file;
+  }
+
   close(): void {
     this.connection.closeSync();
     this.#instance.closeSync();
@@ -90,6 +111,18 @@ export class Database {
 }
 
 const SCRATCH_PREFIX = 'tracegen-duckdb-';
+
+/** What DuckDB's file readers take as glob syntax. */
+export const GLOB_CHARS = /[*?[{]/;
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Removes scratch folders of runs that were interrupted (their process is gone): they can hold gigabytes. */
 function removeStaleScratch(): void {

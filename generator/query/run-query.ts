@@ -4,7 +4,7 @@ import type { DecodeRequest } from '../decode/decode-run.js';
 import { consumeInput } from '../decode/consume.js';
 import { DecodeError, type DecodeIo } from '../decode/errors.js';
 import { SchemaDecoder } from '../decode/schema-decoder.js';
-import { Database, type RowStream } from '../export/duckdb.js';
+import { Database, GLOB_CHARS, type RowStream } from '../export/duckdb.js';
 import { eventsSelect } from '../export/event-columns.js';
 import { RawEvents } from '../export/raw-events.js';
 import type { SchemaModel } from '../model/model.js';
@@ -21,9 +21,19 @@ export interface QueryOptions {
   readonly given: SchemaModel | undefined;
 }
 
-/** True for inputs DuckDB reads itself: Parquet files (by name or magic), folders of them, globs. */
+/**
+ * True for inputs DuckDB reads itself: Parquet files (by name or magic), folders of them, globs.
+ * A name that exists is that file, whatever characters it holds; globs only where none does.
+ */
 export function isParquetInput(path: string): boolean {
-  if (/[*?[]/.test(path) || path.endsWith('.parquet')) return true;
+  let exists = true;
+  try {
+    statSync(path);
+  } catch {
+    exists = false;
+  }
+  if (!exists) return GLOB_CHARS.test(path) || path.endsWith('.parquet');
+  if (path.endsWith('.parquet')) return true;
   try {
     if (statSync(path).isDirectory()) return true;
     const fd = openSync(path, 'r');
@@ -60,7 +70,9 @@ export async function runQuery<T>(
     const wantSpans = /\bspans\b/i.test(o.sql);
     const spans = wantSpans ? await SpansTable.create(db) : undefined;
     const parts: string[] = [];
-    const parquet = o.inputs.filter(isParquetInput).map((p) => (isFolder(p) ? join(p, '**', '*.parquet') : p));
+    const parquet = o.inputs
+      .filter(isParquetInput)
+      .map((p) => (isFolder(p) ? join(db.literalPath(p), '**', '*.parquet') : db.literalPath(p)));
     let index = 0;
     for (const path of o.inputs.filter((p) => !isParquetInput(p))) {
       const table = `raw_${index++}`;

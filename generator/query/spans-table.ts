@@ -8,6 +8,8 @@ import type { Database } from '../export/duckdb.js';
 import { KV_FREQUENCY, KV_SCHEMA } from '../export/parquet-export.js';
 import { sqlString } from '../export/event-columns.js';
 import { loadSchemaText } from '../load-schema.js';
+import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
+import { DecodeError } from '../decode/errors.js';
 
 /**
  * The `spans` table of `tracegen query`: every begin and end the schema's spans pair, by the
@@ -72,7 +74,7 @@ export class SpansTable {
     for (const [file, key, value] of kv as [string, string, string][]) {
       const m = meta.get(file) ?? {};
       if (key === KV_SCHEMA) m.schema = value;
-      else m.frequency = Number(value);
+      else m.frequency = parquetFrequency(db.nameOf(file), value);
       meta.set(file, m);
     }
     const decoders = new Map<string, SchemaDecoder>();
@@ -80,9 +82,9 @@ export class SpansTable {
     for (const [file] of (await db.rows(`SELECT file_name FROM parquet_file_metadata(${files})`)) as [string][]) {
       const schema = meta.get(file)?.schema;
       if (given) continue;
-      const loaded = schema === undefined ? undefined : loadSchemaText(schema, `${file} (its schema)`);
+      const loaded = schema === undefined ? undefined : loadSchemaText(schema, `${db.nameOf(file)} (its schema)`);
       if (loaded?.model) decoders.set(file, new SchemaDecoder(loaded.model));
-      else unpaired.push(file);
+      else unpaired.push(db.nameOf(file));
     }
     const result = await db.stream(
       `SELECT filename, (ts >> 32)::UINTEGER, ts::UBIGINT & 4294967295, cpu, id, (data0 >> 32)::UINTEGER, data0 & 4294967295, (data1 >> 32)::UINTEGER, data1 & 4294967295
@@ -96,7 +98,7 @@ export class SpansTable {
         if (file !== current) {
           current = file;
           const decoder = given ?? decoders.get(file);
-          pairing = decoder ? this.pairing(file) : undefined;
+          pairing = decoder ? this.pairing(db.nameOf(file)) : undefined;
           pairing?.start(decoder!, meta.get(file)?.frequency ?? 0, { unit: decoder!.model.clock.unit, wallClockZeroMs: 0 });
         }
         if (!pairing) continue;
@@ -157,6 +159,15 @@ export class SpansTable {
       this.#n = 0;
     }
   }
+}
+
+/** A Parquet file's frequency metadata, range-checked as a trace header's is. */
+function parquetFrequency(file: string, value: string): number {
+  const f = Number(value);
+  if (f === 0 || (f >= MIN_FREQUENCY && f <= MAX_FREQUENCY)) return f;
+  throw new DecodeError(
+    `${file}: its ${KV_FREQUENCY} metadata is '${value}', not a clock frequency (0 for unknown, or ${MIN_FREQUENCY} to ${MAX_FREQUENCY} Hz)`,
+  );
 }
 
 /** A list of Parquet paths or globs as a DuckDB list literal. */
