@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBin } from './helpers/run-cli.js';
+import { ROOT, runBin, runCli } from './helpers/run-cli.js';
 
 const TMP = resolve(ROOT, 'test/tmp/report');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -119,6 +120,75 @@ describe('tracegen report in a browser (Debian chromium)', () => {
       await page.close();
     },
   );
+
+  it('whatever text a schema or a file name carries reaches the page as that text, never as markup or script', async () => {
+    const schema = readFileSync('schema/veridian.yaml', 'utf8');
+    const field = '{ name: error_code, word: data1, type: page_fault_error';
+    expect(schema).toContain(field);
+    const specials = [
+      '<!--',
+      '</script>',
+      '</SCRIPT',
+      '<script>alert(1)</script>',
+      '\u2028\u2029',
+      '\ud800',
+      '\udfff<!--',
+      '&amp;',
+      '"\'`${x}',
+    ];
+    const text = fc.oneof(
+      fc.constantFrom(...specials),
+      fc.string({ unit: 'binary', maxLength: 16 }),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 32 }),
+    );
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(text, text, async (unit, name) => {
+        unit = unit.slice(0, 32);
+        // a file name holds well-formed text without '/' or NUL; the schema may hold anything (as YAML escapes)
+        const fileName = `${name.toWellFormed().replace(/[/\0]/g, '_')}.bin`;
+        const dir = join(TMP, `text-${run++}`);
+        mkdirSync(dir, { recursive: true });
+        const input = join(dir, fileName === '.bin' ? 'x.bin' : fileName);
+        const schemaPath = join(dir, 'schema.yaml');
+        writeFileSync(schemaPath, schema.replace(field, `${field}, unit: ${JSON.stringify(unit)}`));
+        writeFileSync(input, readFileSync('test/fixtures/veridian-seed/rings.bin'));
+        const html = join(dir, 'r.html');
+        const made = await runCli(['report', input, '--schema', schemaPath, '-o', html]);
+        expect(made.code, made.stderr).toBe(0);
+        errors.length = 0;
+        await page.goto(pathToFileURL(html).href);
+        await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+        const seen = await page.evaluate(() => ({
+          h1: document.querySelector('h1')!.textContent,
+          scripts: document.scripts.length,
+          units: (JSON.parse(document.getElementById('meta')!.textContent!) as { fields: Record<string, { fields: { unit: string }[] }> })
+            .fields,
+        }));
+        expect(errors).toEqual([]);
+        expect(seen.scripts).toBe(3);
+        expect(seen.h1).toBe(`veridian: ${input}`);
+        // (the window title is the browser's: Chromium shows control characters there as spaces)
+        expect(JSON.stringify(seen.units)).toContain(JSON.stringify(unit));
+        rmSync(dir, { recursive: true, force: true });
+      }),
+      // every special string once as the unit and once in the file name, then random ones
+      {
+        numRuns: 8,
+        examples: specials.flatMap(
+          (x) =>
+            [
+              [x, 'a'],
+              ['b', x],
+            ] as [string, string][],
+        ),
+      },
+    );
+    await page.close();
+  });
 
   it('-o that cannot be written: one line, exit 1, nothing left behind', () => {
     const r = runBin(['report', 'test/fixtures/veridian-seed/rings.bin', '--schema', 'schema/veridian.yaml', '-o', '/proc/nope/r.html']);

@@ -7,8 +7,15 @@ import { fieldTables, type ReportColumns } from './report-data.js';
 
 const PAGE_DIR = () => join(packageRoot(), 'generator', 'report', 'page');
 
-/** Text that may sit inside a <script> element: no `</script`, no comment opener. */
+/** The page's own script inside a <script> element: no `</script`, no comment opener. */
 const scriptSafe = (text: string) => text.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+/**
+ * A value as JSON that can sit inside a <script> element and parse back to the same value: `<`,
+ * `>` and `&` as JSON escapes (so no `</script` or `<!--` can appear, whatever a schema, trace or
+ * file name holds), and U+2028/U+2029 too. JSON.stringify already escapes lone surrogates.
+ */
+const jsonForScript = (value: unknown) =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -67,7 +74,7 @@ ${css}</style>
 <section><h2>Events</h2><table id="events"></table></section>
 <section><h2>Lost</h2><table id="lost"></table></section>
 </main>
-<script type="application/json" id="meta">${scriptSafe(JSON.stringify(meta))}</script>
+<script type="application/json" id="meta">${jsonForScript(meta)}</script>
 <script type="application/octet-stream" id="records">${blob.toString('base64')}</script>
 <script>
 ${scriptSafe(js)}</script>

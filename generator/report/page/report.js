@@ -4,6 +4,8 @@
 'use strict';
 (async () => {
   const meta = JSON.parse(document.getElementById('meta').textContent);
+  // the title as the data holds it: HTML text cannot carry every string (a lone surrogate), JSON can
+  document.title = document.querySelector('h1').textContent = `${meta.schema}: ${meta.input}`;
   const packed = Uint8Array.from(atob(document.getElementById('records').textContent.trim()), (c) => c.charCodeAt(0));
   const raw = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
   const col = (name, Type) => new Type(raw, meta.layout[name][0], meta.layout[name][1]);
