@@ -171,8 +171,11 @@ schemas:
 
 describe('generate --watch', () => {
   /** Runs `generate --watch` and collects its stderr; `until` waits for text to appear after a mark. */
-  function watcher(cwd: string) {
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'generate', '--watch'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  function watcher(cwd: string, args: string[] = []) {
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'generate', '--watch', ...args], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const until = async (text: string | RegExp, from: number) => {
@@ -228,5 +231,40 @@ describe('generate --watch', () => {
     expect(hasStackTrace(w.text())).toBe(false);
     expect(readdirSync(join(PROJECT, 'generated/veridian')).sort()).toEqual(['EVENTS.md', 'index.ts', 'trace_events.rs']);
     expect(runBin(['generate', '--check'], undefined, PROJECT).code).toBe(0);
+  });
+
+  it('with a schema file: deleted, renamed away or replaced by a folder, it says so and waits for it to come back', async () => {
+    const w = watcher(PROJECT, ['schema/veridian.yaml', '--out', 'gen', '--target', 'md']);
+    await w.until('watching 1 path for changes (Ctrl-C to stop)', 0);
+    const schema = join(PROJECT, 'schema/veridian.yaml');
+    const good = readFileSync(schema, 'utf8');
+    const comesBack = async (doc: string) => {
+      const mark = w.mark();
+      writeFileSync(schema, good.replace('doc: Page fault', `doc: ${doc}`));
+      await w.until('wrote     gen/EVENTS.md', mark);
+      expect(readFileSync(join(PROJECT, 'gen/EVENTS.md'), 'utf8')).toContain(doc);
+    };
+
+    let mark = w.mark();
+    rmSync(schema);
+    await w.until('tracegen: cannot read schema/veridian.yaml: no such file; waiting for a change', mark);
+    await comesBack('Page fault (deleted, back)');
+
+    mark = w.mark();
+    renameSync(schema, `${schema}.away`);
+    await w.until('cannot read schema/veridian.yaml', mark);
+    rmSync(`${schema}.away`);
+    await comesBack('Page fault (renamed, back)');
+
+    mark = w.mark();
+    rmSync(schema);
+    mkdirSync(schema);
+    await w.until('tracegen: cannot read schema/veridian.yaml: is a directory, not a schema file; waiting for a change', mark);
+    rmSync(schema, { recursive: true });
+    await comesBack('Page fault (folder, back)');
+
+    w.child.kill('SIGINT');
+    expect(await w.exited).toBe(0);
+    expect(hasStackTrace(w.text())).toBe(false);
   });
 });

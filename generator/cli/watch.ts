@@ -42,16 +42,21 @@ export async function watchRounds<T>(
     poll = undefined;
   };
 
+  /** Reports what stops a round (a schema deleted, renamed, replaced by a folder) and says so. */
+  const survive = (e: unknown): void => {
+    if (!(e instanceof CliError || e instanceof UnreadableFileError)) throw e;
+    io.stderr.write(`tracegen: ${e instanceof UnreadableFileError ? 'cannot read ' : ''}${e.message}; waiting for a change\n`);
+  };
   const round = async (): Promise<void> => {
     let next: WatchRound<T>;
     try {
       next = plan();
     } catch (e) {
-      if (!(e instanceof CliError || e instanceof UnreadableFileError)) throw e;
-      io.stderr.write(`tracegen: ${e instanceof UnreadableFileError ? 'cannot read ' : ''}${e.message}\n`);
+      survive(e);
       next = { input: undefined, watched: lastWatched };
     }
-    if (next.input !== undefined) await run(next.input);
+    // a schema named on the command line is read by the run itself: what it cannot read is reported, not thrown
+    if (next.input !== undefined) await run(next.input).catch(survive);
     lastWatched = next.watched.length ? next.watched : lastWatched;
     if (!stop.aborted) rewatch(lastWatched);
   };
