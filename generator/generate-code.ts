@@ -1,4 +1,5 @@
-import { extname } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { emitTarget, RUNTIME_PACKAGE, TARGET_EXTENSIONS, type Target } from './emit/targets.js';
 import type { GeneratedFile } from './emit/generated-file.js';
 import { DEFAULT_RUST_TRACE_FN, DEFAULT_RUST_VISIBILITY } from './emit/target-options.js';
@@ -25,6 +26,8 @@ export interface GenerateOptions extends Partial<OutputChoices> {
   readonly sourcePath?: string;
   /** The command each generated file's header names for regenerating it, per target. */
   readonly regenerate?: Partial<Record<Target | 'templates', string>>;
+  /** Files the run reads (the schema file, the config): never overwritten, whatever `out` says. The templates are added. */
+  readonly inputs?: readonly string[];
 }
 
 /** The files a schema generates and how each compares with what `out` holds. */
@@ -59,6 +62,15 @@ export async function planGenerate(model: SchemaModel, options: GenerateOptions)
   }
   // only kinds of file this run writes are ever removed as stale
   const extensions = new Set([...targets.map((t) => TARGET_EXTENSIONS[t]), ...files.map((f) => extname(f.path))]);
-  const changes = planChanges(options.out, files, sourcePath, (path) => extensions.has(extname(path)));
+  const inputs = [...(options.inputs ?? []), ...(options.templates === undefined ? [] : filesIn(options.templates))];
+  const changes = planChanges(options.out, files, sourcePath, (path) => extensions.has(extname(path)), inputs);
   return { outDir: options.out, files, changes };
+}
+
+function filesIn(folder: string): string[] {
+  try {
+    return readdirSync(folder).map((name) => join(folder, name));
+  } catch {
+    return [];
+  }
 }

@@ -105,6 +105,7 @@ export async function generate(schema: string | LoadResult, options: GenerateApi
   const out = options.out ?? `generated/${loaded.model.name}`;
   const { changes } = await planGenerate(loaded.model, {
     out,
+    inputs: [loaded.file],
     ...(options.targets ? { targets: options.targets } : {}),
     templates: options.templates,
     runtime: options.runtime,

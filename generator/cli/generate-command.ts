@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
@@ -6,12 +5,12 @@ import { describeFsError } from '../load/read-source.js';
 import { TARGETS, type Target } from '../emit/targets.js';
 import { shellWord } from '../emit/generated-file.js';
 import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
-import { applyChanges, shortDiff, type FileChange } from '../emit/write-files.js';
+import { applyChanges, OutputRefusedError, realPathOf, shortDiff, type FileChange } from '../emit/write-files.js';
 import { planGenerate, type OutputChoices } from '../generate-code.js';
 import { CONFIG_FILE, findConfig, loadConfig, relativeOrAbsolute, type ProjectConfig } from '../config/load-config.js';
 import { configFor } from './config-args.js';
 import { flag, parseCommandArgs, str, strs, type ParsedArgs } from './args.js';
-import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, GENERATE } from './commands.js';
 
 /** One schema to generate from, with everything the run needs to know about it. */
@@ -28,6 +27,8 @@ export interface GenerateJob extends OutputChoices {
   readonly regenerate: string;
   /** Per generated file, the command its header prints. */
   readonly regenerateFile: Partial<Record<Target | 'templates', string>>;
+  /** The config the job comes from, if any: an input, never overwritten. */
+  readonly config?: string;
 }
 
 /** What a run works from: its jobs, and the files whose change calls for another run under --watch. */
@@ -147,11 +148,7 @@ function jobsOfConfigEntries(args: ParsedArgs, io: CliIo): GeneratePlanInput | u
 
 /** True when two paths name one file, through links too. */
 function samePath(a: string, b: string): boolean {
-  try {
-    return realpathSync(a) === realpathSync(b);
-  } catch {
-    return resolve(a) === resolve(b);
-  }
+  return realPathOf(a) === realPathOf(b);
 }
 
 /** Jobs from the project's tracegen.config.yaml (found by walking up, or `--config`). */
@@ -181,6 +178,7 @@ function configJobs(config: ProjectConfig, explicit: string | undefined, io: Cli
       templates: s.templates === undefined ? undefined : relativeOrAbsolute(s.templates),
       regenerate,
       regenerateFile: { ts: regenerate, rust: regenerate, c: regenerate, md: regenerate, templates: regenerate },
+      config: file,
     }),
   );
   return { jobs, watched: [file, ...jobs.flatMap((j) => [j.schema, ...(j.templates === undefined ? [] : [j.templates])])] };
@@ -193,6 +191,7 @@ export async function runJobs(input: GeneratePlanInput, check: boolean, io: CliI
     return EXIT_INVALID;
   }
   let failed = false;
+  let refused = false;
   for (const job of input.jobs) {
     // a schema that cannot be read at all goes up to cli(): one line, exit 2
     const result = job.loaded ?? loadSchemaFile(job.schema);
@@ -205,7 +204,8 @@ export async function runJobs(input: GeneratePlanInput, check: boolean, io: CliI
     }
     const outDir = job.out ?? posix.join('generated', model.name);
     try {
-      const { changes } = await planGenerate(model, { ...job, out: outDir, regenerate: job.regenerateFile });
+      const inputs = [job.schema, ...(job.config === undefined ? [] : [job.config])];
+      const { changes } = await planGenerate(model, { ...job, out: outDir, regenerate: job.regenerateFile, inputs });
       if (check) {
         if (!reportCheck(changes, job.schema, job.regenerate, io)) failed = true;
       } else {
@@ -221,13 +221,18 @@ export async function runJobs(input: GeneratePlanInput, check: boolean, io: CliI
         failed = true;
         continue;
       }
+      if (e instanceof OutputRefusedError) {
+        io.stderr.write(`tracegen: ${e.message}; nothing written\n`);
+        refused = true;
+        continue;
+      }
       if (!(e instanceof Error) || !('code' in e)) throw e;
       // a file system refusal (a file where the folder should be, no permission, a full disk)
       io.stderr.write(`tracegen: cannot write ${outDir}: ${describeFsError(e)}\n`);
       failed = true;
     }
   }
-  return failed ? EXIT_INVALID : EXIT_OK;
+  return refused ? EXIT_USAGE : failed ? EXIT_INVALID : EXIT_OK;
 }
 
 function reportCheck(changes: readonly FileChange[], schema: string, regenerate: string, io: CliIo): boolean {

@@ -5,6 +5,7 @@ import { DiagnosticSink, sortDiagnostics, type Diagnostic } from '../diagnostics
 import type { Target } from '../emit/targets.js';
 import type { OutputChoices } from '../generate-code.js';
 import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
+import { realPathOf } from '../emit/write-files.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { readSource } from '../load/read-source.js';
 import { parseYaml, type YamlSource } from '../load/yaml-document.js';
@@ -138,8 +139,10 @@ function refuseSharedOutputs(schemas: readonly (ConfiguredSchema | undefined)[],
   const first = new Map<string, number>();
   schemas.forEach((s, i) => {
     if (!s?.out) return;
-    const earlier = first.get(s.out);
-    if (earlier === undefined) first.set(s.out, i);
+    // by real path: two names of one folder (through a link) are one folder
+    const real = realPathOf(s.out);
+    const earlier = first.get(real);
+    if (earlier === undefined) first.set(real, i);
     else
       sink.error(
         'duplicate-out',
