@@ -238,6 +238,58 @@ describe('export --format ctf', () => {
     expect(text).toMatch(/id = 9;\n\tname = "unknown_9";/);
   });
 
+  it('clocks CTF cannot say: a fractional frequency kept exact; a wall clock or a time past 2^63 ns refused, nothing written', async () => {
+    const model = loadSchemaFile(SCHEMA).model!;
+    const trace = (name: string, frequency: number, wallClockZeroMs: number, stamps: bigint[]) => {
+      const header = encodeHeader({
+        layout: model.layout,
+        clock: 'cycles',
+        frequency,
+        wallClockZeroMs,
+        schemaHash: model.hash,
+        schemaText: model.text,
+      });
+      const chunk = new Uint8Array(CHUNK_HEADER_BYTES + stamps.length * 32);
+      writeChunkHeader(chunk, 0, { ring: 0, count: stamps.length, firstIndex: 0, overwritten: 0, dropped: 0 });
+      const view = new DataView(chunk.buffer);
+      stamps.forEach((ts, i) => view.setBigUint64(CHUNK_HEADER_BYTES + i * 32, ts, true));
+      const path = join(TMP, `${name}.trace`);
+      writeFileSync(path, Buffer.concat([header, chunk]));
+      return path;
+    };
+    const seconds = (dir: string) =>
+      spawnSync('babeltrace2', ['--clock-seconds', dir], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .map((l) => /^\[([\d.]+)\]/.exec(l)![1]);
+    // 1.5 Hz: freq 3 with the timestamps doubled, so babeltrace2 shows decode's seconds (not 2 Hz's)
+    const slow = join(TMP, 'slow.ctf');
+    expect((await runCli(['export', trace('slow', 1.5, 0, [3n, 10n]), '--format', 'ctf', '-o', slow])).code).toBe(0);
+    expect(readFileSync(join(slow, 'metadata'), 'utf8')).toContain('\tfreq = 3;');
+    expect(seconds(slow)).toEqual(['2.000000000', '6.666666666']);
+    // wall clocks no reader can hold
+    for (const zero of [1e300, 1e23]) {
+      const out = join(TMP, `wall-${zero}.ctf`);
+      const r = await runCli(['export', trace(`wall-${zero}`, 1e9, zero, [1n]), '--format', 'ctf', '-o', out]);
+      expect([r.code, r.stderr]).toEqual([
+        1,
+        `tracegen: the trace's wall clock (${zero} ms since 1970) is past what CTF readers can hold (2^63 ns); the trace header is damaged; nothing written\n`,
+      ]);
+      expect(existsSync(out)).toBe(false);
+    }
+    // one record at 2^63 ns from the origin: refused; just before it, babeltrace2 reads it
+    const far = join(TMP, 'far.ctf');
+    const r = await runCli(['export', trace('far', 0, 0, [1n, 2n ** 63n - 1n]), '--format', 'ctf', '-o', far]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^tracegen: a record of ring 0 at timestamp 9223372036854775807 is 2\^63 - 1 ns or more from the clock's origin/,
+    );
+    expect(existsSync(far)).toBe(false);
+    const near = join(TMP, 'near.ctf');
+    expect((await runCli(['export', trace('near', 0, 0, [1n, 2n ** 63n - 2n]), '--format', 'ctf', '-o', near])).code).toBe(0);
+    expect(babeltrace(near).events.map((e) => e.ts)).toEqual(['1', String(2n ** 63n - 2n)]);
+  });
+
   it('refuses a folder that is not a previous export, replaces one that is, and leaves nothing aside', async () => {
     const mine = join(TMP, 'mine');
     mkdirSync(mine);

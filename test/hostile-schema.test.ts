@@ -56,3 +56,23 @@ describe('a hostile schema cannot make generated TypeScript do something else', 
     expect(text).not.toContain('\u0000');
   });
 });
+
+describe('a schema may only state a clock that traces and their readers can hold', () => {
+  it('clock.frequency from 1 to 10^15 Hz, the bounds a trace header is read with', async () => {
+    const { loadSchema } = await import('../generator/index.js');
+    const { MAX_FREQUENCY, MIN_FREQUENCY } = await import('@tracegen/runtime');
+    const json = JSON.parse(readFileSync('schema/tracegen.schema.json', 'utf8')) as {
+      properties: { clock: { properties: { frequency: { minimum: number; maximum: number } } } };
+    };
+    expect(json.properties.clock.properties.frequency).toMatchObject({ minimum: MIN_FREQUENCY, maximum: MAX_FREQUENCY });
+    const codes = (frequency: string) =>
+      loadSchema({
+        text: `tracegen: 1\nname: t\nclock: { unit: cycles, frequency: ${frequency} }\nlayout: { ring_size: 16, rings: 1 }\nevents:\n  - { id: 0, name: a }\n`,
+        file: 't.yaml',
+      })
+        .diagnostics.filter((d) => d.severity === 'error')
+        .map((d) => `${d.code}@${d.line}:${d.column}`);
+    for (const bad of ['0.4', '0', '1e20', '1e300']) expect([bad, codes(bad)]).toEqual([bad, ['out-of-range@3:35']]);
+    for (const good of ['1', '1.5', '2400000000', '1e15']) expect([good, codes(good)]).toEqual([good, []]);
+  });
+});

@@ -1,4 +1,4 @@
-import { DecodeError, DecodeOptionError } from '../decode/errors.js';
+import { DecodeError, DecodeOptionError, OutputLimitError } from '../decode/errors.js';
 import { statOrUndefined } from '../decode/write-aside.js';
 import { CtfWriter } from '../export/ctf-writer.js';
 import { ParquetExport } from '../export/parquet-export.js';
@@ -41,6 +41,11 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
     outcome = { error, report: () => run.report() };
   } catch (e) {
     writer.abandon();
+    // what the format cannot hold (a time past CTF's reach): one line, nothing left behind
+    if (e instanceof OutputLimitError) {
+      io.stderr.write(`tracegen: ${e.message}; nothing written\n`);
+      return EXIT_INVALID;
+    }
     // the output failing midway (a full disk, a folder made read-only): one line, nothing left behind
     if (!isFsError(e)) throw e;
     io.stderr.write(`tracegen: cannot write ${output}: ${(e as Error).message}\n`);

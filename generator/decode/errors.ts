@@ -8,6 +8,14 @@ export class DecodeError extends Error {
   override readonly name = 'DecodeError';
 }
 
+/**
+ * Records the output format cannot hold (a time past what CTF readers can place): exit 1, and the
+ * output is not written at all. Not a DecodeError, which means damaged input decoded up to the damage.
+ */
+export class OutputLimitError extends Error {
+  override readonly name = 'OutputLimitError';
+}
+
 /** An option that does not fit this input (an event the schema lacks, `-o` naming the input): exit 2. */
 export class DecodeOptionError extends Error {
   override readonly name = 'DecodeOptionError';

@@ -1,5 +1,6 @@
 import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_ID, RECORD_BYTES } from '@tracegen/runtime';
 import type { ClockOrigin } from '../decode/decode-run.js';
+import { ASSUMED_FREQUENCY, ctfClock, type CtfClock } from './ctf-clock.js';
 import type { EventModel, FieldModel, SchemaModel } from '../model/model.js';
 
 /**
@@ -46,15 +47,14 @@ export const CTF_EXPORT_MARK = `${CTF_METADATA_FIRST_LINE}\n/* Written by traceg
 export const CTF_EXPORT_FILE = /^(metadata|stream_\d+(\.\d+)?)$/;
 export const CTF_TRACER_NAME = 'tracegen';
 
-/** Frequency written when the clock's is unknown: counts then read as nanoseconds. */
-export const ASSUMED_FREQUENCY = 1_000_000_000;
-
 export interface CtfMetadataInput {
   readonly model: SchemaModel;
   /** The trace's UUID (as every packet header repeats it), `xxxxxxxx-xxxx-...`. */
   readonly uuid: string;
   /** The clock's frequency in Hz, or 0 when unknown. */
   readonly frequency: number;
+  /** The clock as CTF says it (ctf-clock.ts); planned from `frequency` and `clock` when not given. */
+  readonly ctfClock?: CtfClock;
   /** What the clock counts and when it started, when the input says (decode-run.ts). */
   readonly clock?: ClockOrigin;
   /** Ids records carried that the schema does not define: each gets an event class of its raw words. */
@@ -81,13 +81,12 @@ if (
 export function ctfMetadata(input: CtfMetadataInput): string {
   const { model, frequency, unknownIds } = input;
   const clock = input.clock?.unit || model.clock.unit;
-  const known = frequency > 0;
   // with a known frequency and wall clock (a runtime trace), readers show dates and times of day
-  const zero = known && input.clock?.wallClockZeroMs ? input.clock.wallClockZeroMs : 0;
-  const offsetSeconds = Math.floor(zero / 1000);
-  const offsetCounts = Math.round(((zero - offsetSeconds * 1000) / 1000) * frequency);
+  const plan = input.ctfClock ?? ctfClock(frequency, input.clock?.wallClockZeroMs ?? 0);
+  const known = plan.known;
+  const scaled = plan.scale === 1 ? '' : `; timestamps are counts times ${plan.scale}, so that the frequency is whole`;
   const description = known
-    ? `${model.name} ${clock} clock, ${frequency} Hz`
+    ? `${model.name} ${clock} clock, ${frequency} Hz${scaled}`
     : `${model.name} ${clock} clock; frequency unknown, assumed ${ASSUMED_FREQUENCY} Hz (times read as nanoseconds are counts)`;
   const events = [
     ...model.events.map((e) => eventClass(e.id, e.names.snake, payload(e))),
@@ -122,10 +121,10 @@ env {
 clock {
 \tname = ${clock};
 \tdescription = "${description}";
-\tfreq = ${known ? Math.round(frequency) : ASSUMED_FREQUENCY};
-\toffset_s = ${offsetSeconds};
-\toffset = ${offsetCounts};
-\tabsolute = ${zero ? 'true' : 'false'};
+\tfreq = ${plan.freq};
+\toffset_s = ${plan.offsetS};
+\toffset = ${plan.offsetCounts};
+\tabsolute = ${plan.offsetS || plan.offsetCounts ? 'true' : 'false'};
 };
 
 typealias integer { size = 64; align = 8; signed = false; map = clock.${clock}.value; } := clock_t;

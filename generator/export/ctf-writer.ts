@@ -12,8 +12,10 @@ import {
   writeU64,
 } from '@tracegen/runtime';
 import type { ClockOrigin, RecordConsumer } from '../decode/decode-run.js';
+import { OutputLimitError } from '../decode/errors.js';
 import type { DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
+import { ctfClock, type CtfClock } from './ctf-clock.js';
 import { CTF_EXPORT_FILE, CTF_EXPORT_MARK, CTF_MAGIC, CTF_PACKET_HEADER_BYTES, ctfMetadata, PACKET_AT } from './ctf-metadata.js';
 import { isExportFolder, WriteAside } from '../decode/write-aside.js';
 
@@ -65,6 +67,10 @@ export class CtfWriter implements RecordConsumer {
   #decoder: SchemaDecoder | undefined;
   #frequency = 0;
   #clock: ClockOrigin = { unit: '', wallClockZeroMs: 0 };
+  #plan: CtfClock = ctfClock(0, 0);
+  /** The last timestamp readers can place (ctf-clock.ts), as u32 halves for the per-record test. */
+  #maxHi = 0;
+  #maxLo = 0;
   /** Each export is a trace of its own: readers tell traces apart by their UUID. */
   readonly #uuidText = randomUUID();
   readonly #uuid = Uint8Array.from(this.#uuidText.replaceAll('-', '').match(/../g)!, (h) => Number.parseInt(h, 16));
@@ -85,6 +91,10 @@ export class CtfWriter implements RecordConsumer {
     this.#decoder = decoder;
     this.#frequency = frequency;
     this.#clock = clock;
+    // what CTF cannot say exactly stops the export here (DecodeError), not in a reader later
+    this.#plan = ctfClock(frequency, clock.wallClockZeroMs);
+    this.#maxHi = Number(this.#plan.maxTs >> 32n);
+    this.#maxLo = Number(this.#plan.maxTs & 0xffff_ffffn);
   }
 
   /** A ring's losses so far (overwritten plus dropped); the next packet of that ring carries them. */
@@ -98,6 +108,12 @@ export class CtfWriter implements RecordConsumer {
       return;
     }
     if (!this.#decoder!.event(r.id)) this.#unknownIds.add(r.id);
+    if (r.tsHi > this.#maxHi || (r.tsHi === this.#maxHi && r.tsLo > this.#maxLo)) {
+      const ts = (BigInt(r.tsHi) << 32n) | BigInt(r.tsLo);
+      throw new OutputLimitError(
+        `a record of ring ${r.ring} at timestamp ${ts} is 2^63 - 1 ns or more from the clock's origin, past what CTF readers can hold; export --from/--to a range before it`,
+      );
+    }
     const s = this.#streamFor(r);
     // losses are counted in the ring's first stream
     const lost = s.extra ? 0 : (this.#losses.get(r.ring) ?? 0);
@@ -119,8 +135,7 @@ export class CtfWriter implements RecordConsumer {
     s.lastLo = r.tsLo;
     const v = s.view;
     const o = CTF_PACKET_HEADER_BYTES + s.count * RECORD_BYTES;
-    v.setUint32(o + OFFSET_TIMESTAMP, r.tsLo, true);
-    v.setUint32(o + OFFSET_TIMESTAMP + 4, r.tsHi, true);
+    this.#timestamp(v, o + OFFSET_TIMESTAMP, r.tsHi, r.tsLo);
     v.setUint8(o + OFFSET_ID, r.id);
     v.setUint8(o + OFFSET_CPU, r.cpu);
     v.setUint16(o + OFFSET_CPU + 1, 0, true);
@@ -169,7 +184,7 @@ export class CtfWriter implements RecordConsumer {
         const unknownIds = [...this.#unknownIds].sort((a, b) => a - b);
         writeFileSync(
           join(this.#out.path, 'metadata'),
-          ctfMetadata({ model, uuid: this.#uuidText, frequency: this.#frequency, clock: this.#clock, unknownIds }),
+          ctfMetadata({ model, uuid: this.#uuidText, frequency: this.#frequency, clock: this.#clock, ctfClock: this.#plan, unknownIds }),
         );
       }
       this.#out.commit();
@@ -185,15 +200,21 @@ export class CtfWriter implements RecordConsumer {
     this.#out.abandon();
   }
 
+  /** A timestamp as the clock counts it: as the ring held it, or times the scale of a fractional frequency. */
+  #timestamp(v: DataView, at: number, hi: number, lo: number): void {
+    if (this.#plan.scale === 1) {
+      v.setUint32(at, lo, true);
+      v.setUint32(at + 4, hi, true);
+    } else v.setBigUint64(at, ((BigInt(hi) << 32n) | BigInt(lo)) * BigInt(this.#plan.scale), true);
+  }
+
   #flush(s: Stream): void {
     const bytes = CTF_PACKET_HEADER_BYTES + s.count * RECORD_BYTES;
     const v = s.view;
     v.setUint32(PACKET_AT.magic, CTF_MAGIC, true);
     s.buffer.set(this.#uuid, PACKET_AT.uuid);
-    v.setUint32(PACKET_AT.timestampBegin, s.firstLo, true);
-    v.setUint32(PACKET_AT.timestampBegin + 4, s.firstHi, true);
-    v.setUint32(PACKET_AT.timestampEnd, s.lastLo, true);
-    v.setUint32(PACKET_AT.timestampEnd + 4, s.lastHi, true);
+    this.#timestamp(v, PACKET_AT.timestampBegin, s.firstHi, s.firstLo);
+    this.#timestamp(v, PACKET_AT.timestampEnd, s.lastHi, s.lastLo);
     writeU64(v, PACKET_AT.contentSize, bytes * 8);
     writeU64(v, PACKET_AT.packetSize, bytes * 8);
     writeU64(v, PACKET_AT.eventsDiscarded, s.discarded);

@@ -63,7 +63,7 @@ function wrongTypeGuards(event: EventModel): string[] {
     if (f.type.kind === 'bool') return [];
     return f.big
       ? [`if (typeof ${v} !== 'bigint') ${v} = 0x${WRONG_TYPE_BIGINT.toString(16)}n;`]
-      : [`if (typeof ${v} !== 'number') ${v} = NaN;`];
+      : [`if (typeof ${v} !== 'number') ${v} = NaN${f.type.kind === 'enum' ? ` as ${fieldTsType(f)}` : ''};`];
   });
 }
 

@@ -323,7 +323,7 @@ export function isEventEnabled(event: TraceEventType | TraceEventName): boolean 
  */
 export function tracePacked(kind: IrqKind, valid: boolean, delta: number, vector: number, rights: number, smallNeg: number, straddle: number, crossingSigned: number): void {
   if (($tracer.mask[0]! & 0x1) === 0) return;
-  if (typeof kind !== 'number') kind = NaN;
+  if (typeof kind !== 'number') kind = NaN as IrqKind;
   if (typeof delta !== 'number') delta = NaN;
   if (typeof vector !== 'number') vector = NaN;
   if (typeof rights !== 'number') rights = NaN;
