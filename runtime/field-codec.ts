@@ -4,8 +4,9 @@
  *
  * - **Stored misfit**: the bits of the field's range hold a value its type cannot (a u32 field
  *   whose word holds 0x1_0000_0001, a bool range holding 2). The value is the range's raw bits,
- *   unsigned, as the field's type holds it (`misfitValue`); the table shows it in hex; the issue
- *   is `does not fit u32: 0x100000001`.
+ *   read as signed for a signed field (an i8 in 16 bits holding 0xff00 is -256), as the field's
+ *   type holds it (`misfitValue`); the table shows the raw bits in hex; the issue is
+ *   `does not fit u32: 0x100000001`.
  * - **Argument misfit**: the traced program passed a value its field cannot hold (a u8 given
  *   300). The tracepoint never throws; it records the value's low bits, as before, and sets the
  *   field's bit in the record's argument-misfit word, so the record cannot pass for an honest
@@ -69,13 +70,16 @@ export function rangeBits(lo: number, hi: number, start: number, range: number):
 export type FieldValueKind = 'number' | 'bigint' | 'boolean';
 
 /**
- * A stored misfit's value: the raw bits as the field's type can hold them: a bigint as is, a
- * number when below 2^53 (else NaN, which JSON prints as null), a boolean as "not zero".
+ * A stored misfit's value: the raw bits as the field's type can hold them, read with the field's
+ * signedness (`signedRange`: the range's width for a signed field, 0 for others), so that a
+ * signed field's range means what CTF readers make of it too: a bigint as is, a number when
+ * within 2^53 (else NaN, which JSON prints as null), a boolean as "not zero".
  */
-export function misfitValue(raw: bigint, kind: FieldValueKind): number | bigint | boolean {
-  if (kind === 'bigint') return raw;
-  if (kind === 'boolean') return raw !== 0n;
-  return raw <= 9007199254740991n ? Number(raw) : NaN;
+export function misfitValue(raw: bigint, kind: FieldValueKind, signedRange = 0): number | bigint | boolean {
+  const v = signedRange > 0 ? BigInt.asIntN(signedRange, raw) : raw;
+  if (kind === 'bigint') return v;
+  if (kind === 'boolean') return v !== 0n;
+  return v <= 9007199254740991n && v >= -9007199254740991n ? Number(v) : NaN;
 }
 
 /** A field as the argument check names it: `[name, signed, width]`, or null for a bool (which always fits). */

@@ -290,6 +290,52 @@ describe('export --format ctf', () => {
     expect(babeltrace(near).events.map((e) => e.ts)).toEqual(['1', String(2n ** 63n - 2n)]);
   });
 
+  it('a signed field whose bits do not fit reads as one value in babeltrace2 and decode; losses past 2^52 stay exact', async () => {
+    const schema = join(TMP, 'wide-signed.yaml');
+    writeFileSync(
+      schema,
+      'tracegen: 1\nname: ws\nclock: { unit: ns }\nlayout: { ring_size: 16, rings: 1 }\nevents:\n' +
+        '  - { id: 0, name: e, fields: [{ name: small, word: data0, bits: [0, 15], type: i8 }, { name: n, word: data1, type: u32 }] }\n',
+    );
+    const model = loadSchemaFile(schema).model!;
+    const header = encodeHeader({
+      layout: model.layout,
+      clock: 'ns',
+      frequency: 0,
+      wallClockZeroMs: 0,
+      schemaHash: model.hash,
+      schemaText: model.text,
+    });
+    const words = [0xff00n, 0x0180n, 0xfffbn, 0x7fn];
+    const chunks = [0, 1].map((k) => {
+      const chunk = new Uint8Array(CHUNK_HEADER_BYTES + 2 * 32);
+      // two chunks whose losses add up past 2^52: CTF's events_discarded must be the exact sum
+      writeChunkHeader(chunk, 0, { ring: 0, count: 2, firstIndex: k * 2, overwritten: 2 ** 52 - k, dropped: 0 });
+      const view = new DataView(chunk.buffer);
+      for (let i = 0; i < 2; i++) {
+        view.setBigUint64(CHUNK_HEADER_BYTES + i * 32, BigInt(10 + 2 * k + i), true);
+        view.setBigUint64(CHUNK_HEADER_BYTES + i * 32 + 16, words[2 * k + i]!, true);
+      }
+      return chunk;
+    });
+    const trace = join(TMP, 'wide-signed.trace');
+    writeFileSync(trace, Buffer.concat([header, ...chunks]));
+    const decoded = decodeJsonl(trace, []).map((r) => r.args['small']);
+    expect(decoded).toEqual([-256, 384, -5, 127]);
+    const out = join(TMP, 'wide-signed.ctf');
+    expect((await runCli(['export', trace, '--format', 'ctf', '-o', out])).code).toBe(0);
+    const bt = babeltrace(out);
+    expect(bt.events.map((e) => Number(e.fields.get('small')))).toEqual(decoded);
+    expect(bt.stderr).toContain(`discarded ${2 ** 52} events`);
+    expect(bt.stderr).toContain(`discarded ${2 ** 52 - 1} events`);
+    // and a file whose losses add up to 2^53 is damaged: one line, exit 1
+    writeChunkHeader(chunks[1]!, 0, { ring: 0, count: 2, firstIndex: 2, overwritten: 2 ** 52, dropped: 0 });
+    writeFileSync(trace, Buffer.concat([header, ...chunks]));
+    const r = runBin(['decode', trace, '--format', 'jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("ring 0's losses add up to 2^53 records or more: the file is damaged");
+  });
+
   it('refuses a folder that is not a previous export, replaces one that is, and leaves nothing aside', async () => {
     const mine = join(TMP, 'mine');
     mkdirSync(mine);

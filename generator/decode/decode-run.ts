@@ -263,6 +263,9 @@ export class DecodeRun {
   }
 
   #setLost(ring: number, overwritten: number, dropped: number): void {
+    // counts stay exact (CTF's events_discarded, stats): no ring loses 2^53 records in a real trace
+    if (overwritten + dropped > Number.MAX_SAFE_INTEGER)
+      throw new DecodeError(`${this.#input.name}: ring ${ring}'s losses add up to 2^53 records or more: the file is damaged`);
     this.#lost.set(ring, { overwritten, dropped });
     this.#o.consumer?.lost?.(ring, overwritten + dropped);
   }

@@ -115,7 +115,8 @@ function fieldWriter(f: FieldModel): FieldWriter {
   const prefix = issuePrefix(f.names.snake);
   const hexPrefix = issuePrefix(f.names.snake, storedMisfitPrefix(f.type.kind === 'int', width));
   // a whole word's raw bits are its halves as they are: no BigInt needed
-  const wholeWord = start === 0 && range === 64 && valueKind === 'number';
+  const signed = f.type.kind === 'int';
+  const wholeWord = start === 0 && range === 64 && valueKind === 'number' && !signed;
   const misfit = (lo: number, hi: number, w: ByteWriter, out: JsonArgs): void => {
     w.bytes(key);
     if (wholeWord) {
@@ -126,7 +127,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
     }
     const raw = rangeBits(lo, hi, start, range);
     out.add(prefix, storedMisfitText(f.type.kind === 'int', width, raw));
-    const v = misfitValue(raw, valueKind);
+    const v = misfitValue(raw, valueKind, signed ? range : 0);
     w.ascii(typeof v === 'bigint' ? bigText(v) : Number.isNaN(v) ? 'null' : String(v));
   };
   /** A number beyond 2^53, signed or not: exact, as a decimal string where JSON numbers are not. */

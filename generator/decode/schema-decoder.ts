@@ -139,7 +139,7 @@ export class SchemaDecoder {
     const width = f.type.width;
     const misfit = (): DecodedField => {
       const raw = rangeBits(lo, hi, f.lo, f.range);
-      const value = misfitValue(raw, f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number');
+      const value = misfitValue(raw, f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number', f.type.kind === 'int' ? f.range : 0);
       return { name, value, text: hexOf(raw), issue: storedMisfitText(f.type.kind === 'int', width, raw) };
     };
     if (f.big) {

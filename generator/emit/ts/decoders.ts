@@ -58,7 +58,7 @@ function decodeField(f: FieldModel): string[] {
     `if (${cond}) {`,
     `  const $raw = ${raw};`,
     `  $issues = $addIssue($issues, ${label}, $storedMisfitText(${signed}, ${width}, $raw));`,
-    ...(target ? [`  ${target} = $misfitValue($raw, '${kind}') as ${kind === 'number' ? 'number' : kind};`] : []),
+    ...(target ? [`  ${target} = $misfitValue($raw, '${kind}'${signed ? `, ${r}` : ''}) as ${kind === 'number' ? 'number' : kind};`] : []),
     '}',
   ];
   const rawOf = `$rangeBits($d${w}lo, $d${w}hi, ${s}, ${r})`;

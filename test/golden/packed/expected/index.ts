@@ -491,7 +491,7 @@ function $decodeSignedWhole($view: DataView, $o: number, $ts: bigint, $cpu: numb
   if (Number.isNaN(ret)) {
     const $raw = $rangeBits($d0lo, $d0hi, 0, 64);
     $issues = $addIssue($issues, 'ret', $storedMisfitText(true, 32, $raw));
-    ret = $misfitValue($raw, 'number') as number;
+    ret = $misfitValue($raw, 'number', 64) as number;
   }
 
   const $maskWord = $view.getBigUint64($o + 24, true);
