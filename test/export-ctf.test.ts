@@ -252,7 +252,9 @@ describe('export --format ctf', () => {
       const chunk = new Uint8Array(CHUNK_HEADER_BYTES + stamps.length * 32);
       writeChunkHeader(chunk, 0, { ring: 0, count: stamps.length, firstIndex: 0, overwritten: 0, dropped: 0 });
       const view = new DataView(chunk.buffer);
-      stamps.forEach((ts, i) => view.setBigUint64(CHUNK_HEADER_BYTES + i * 32, ts, true));
+      stamps.forEach((ts, i) => {
+        view.setBigUint64(CHUNK_HEADER_BYTES + i * 32, ts, true);
+      });
       const path = join(TMP, `${name}.trace`);
       writeFileSync(path, Buffer.concat([header, chunk]));
       return path;
