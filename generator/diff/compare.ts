@@ -1,5 +1,7 @@
 import type { Span } from '../diagnostics/diagnostic.js';
 import type { EnumModel, EventModel, FieldModel, FlagsModel, SchemaModel } from '../model/model.js';
+import { rustTypeOf } from '../emit/templates/rust-helpers.js';
+import { fieldTsType } from '../emit/ts/types.js';
 import { RULES, type Finding, type RuleCode } from './finding.js';
 import type { SchemaLocator } from './locate.js';
 
@@ -212,7 +214,7 @@ function compareEvent(
       add(
         'field-added',
         next.at.field(id, nf.names.snake),
-        `field '${nf.names.snake}' of '${ne.names.snake}' is new, in bits no field used (old traces read it as 0)`,
+        `field '${nf.names.snake}' of '${ne.names.snake}' is new, in bits no field used: old traces read it as 0, but trace${ne.names.pascal} gains a parameter in every target, so its callers break`,
       );
   }
 }
@@ -248,7 +250,8 @@ function compareField(id: number, event: string, bf: FieldModel, nf: FieldModel,
       );
       return;
     }
-    add('field-widened', at('bits'), `${name} was widened from ${place(bf)} to ${place(nf)}, into bits no field used`);
+    if (!apiRetyped(bf, nf, name, at('bits'), add))
+      add('field-widened', at('bits'), `${name} was widened from ${place(bf)} to ${place(nf)}, into bits no field used`);
   }
   const widenedBits = nf.range > bf.range;
   const [bk, nk] = [kindOf(bf), kindOf(nf)];
@@ -292,7 +295,8 @@ function compareField(id: number, event: string, bf: FieldModel, nf: FieldModel,
       `${name} was narrowed from ${typeText(bf)} to ${typeText(nf)}: values in old traces may not fit; keep the type`,
     );
   } else if (nf.type.width > bf.type.width && !widenedBits && bf.type.kind !== 'enum' && bf.type.kind !== 'flags') {
-    add('field-widened', at('type'), `${name} was widened from ${typeText(bf)} to ${typeText(nf)}: old values still fit`);
+    if (!apiRetyped(bf, nf, name, at('type'), add))
+      add('field-widened', at('type'), `${name} was widened from ${typeText(bf)} to ${typeText(nf)}: old values still fit`);
   }
   if ((bf.unit ?? '') !== (nf.unit ?? ''))
     add(
@@ -374,6 +378,27 @@ function compareTypes<T extends EnumModel | FlagsModel>(
         next.at.key([group(nt), nt.names.snake]),
         `the ${nt.kind === 'enum' ? 'enum' : 'flags set'} '${nt.names.snake}' is new`,
       );
+}
+
+/**
+ * A widened field whose parameter (and decoded value) changes type in a generated API: old traces
+ * read fine, but callers break (a u16 variable passed where Rust now wants a u32; a number where
+ * TypeScript now wants a bigint). Reports it and says true; false when every API keeps its types.
+ * C converts integers implicitly, so its callers never break here.
+ */
+function apiRetyped(bf: FieldModel, nf: FieldModel, name: string, span: Span, add: Add): boolean {
+  const rust = (f: FieldModel) => rustTypeOf(f.type.kind, f.type.width, undefined);
+  const changed = [
+    ...(fieldTsType(bf) !== fieldTsType(nf) ? [`${fieldTsType(nf)} in TypeScript (was ${fieldTsType(bf)})`] : []),
+    ...(rust(bf) !== rust(nf) ? [`${rust(nf)} in Rust (was ${rust(bf)})`] : []),
+  ];
+  if (!changed.length) return false;
+  add(
+    'field-api-retyped',
+    span,
+    `${name} was widened from ${typeText(bf)} to ${typeText(nf)}: old traces read fine, but its parameter and decoded value are now ${changed.join(' and ')}, so callers of the old API break`,
+  );
+  return true;
 }
 
 function kindOf(f: FieldModel): string {

@@ -42,10 +42,11 @@ export const RULES = {
   'flag-renamed': 'source',
   'type-renamed': 'source',
   'type-removed': 'source',
+  'field-added': 'source',
+  'field-api-retyped': 'source',
   'schema-renamed': 'source',
   // compatible
   'event-added': 'compatible',
-  'field-added': 'compatible',
   'field-widened': 'compatible',
   'enum-value-added': 'compatible',
   'flag-added': 'compatible',

@@ -47,15 +47,20 @@ export function intType(width: number, signed: boolean): string {
 }
 
 export function rustType(f: TemplateField): string {
-  switch (f.kind) {
+  return rustTypeOf(f.kind, f.width, f.ref?.names.pascal);
+}
+
+/** The Rust type of a field's helper parameter, by its kind, width and enum's name (what `diff` compares too). */
+export function rustTypeOf(kind: string, width: number, enumName: string | undefined): string {
+  switch (kind) {
     case 'bool':
       return 'bool';
     case 'enum':
-      return f.ref!.names.pascal;
+      return enumName!;
     case 'int':
-      return intType(f.width, true);
+      return intType(width, true);
     default:
-      return intType(f.width, false);
+      return intType(width, false);
   }
 }
 
