@@ -37,7 +37,7 @@ function tsCaller(index: string): string {
   let n = 0;
   for (const m of index.matchAll(/^export function (trace\w+)\(([^)]*)\): void/gm)) {
     const params = m[2]!.trim() === '' ? [] : m[2]!.split(', ').map((p) => p.split(': ')[1]!);
-    params.forEach((t, i) => lines.push(`declare const a${n}_${i}: ${qualify(t)};`));
+    lines.push(...params.map((t, i) => `declare const a${n}_${i}: ${qualify(t)};`));
     lines.push(`api.${m[1]}(${params.map((_, i) => `a${n}_${i}`).join(', ')});`);
     n++;
   }
@@ -66,7 +66,7 @@ function rustCaller(rs: string): string {
       .map((p) => p.trim())
       .filter(Boolean)
       .map((p) => p.split(': '));
-    ps.forEach(([name, type]) => params.push(`${m[1]}_${name}: ${qualify(type!)}`));
+    params.push(...ps.map(([name, type]) => `${m[1]}_${name}: ${qualify(type!)}`));
     body.push(`    trace::${m[1]}(${ps.map(([name]) => `${m[1]}_${name}`).join(', ')});`);
   }
   for (const m of rs.matchAll(/enum (\w+) \{\n([\s\S]*?)^\}/gm))
@@ -83,7 +83,7 @@ function cCaller(h: string): string {
   const params: string[] = [];
   for (const m of h.matchAll(/static inline void (\w+_trace_\w+)\(([^)]*)\)/g)) {
     const ps = m[2] === 'void' ? [] : m[2]!.split(', ');
-    ps.forEach((p, i) => params.push(`${p.slice(0, p.lastIndexOf(' '))} ${m[1]}_${i}`));
+    params.push(...ps.map((p, i) => `${p.slice(0, p.lastIndexOf(' '))} ${m[1]}_${i}`));
     body.push(`    ${m[1]}(${ps.map((_, i) => `${m[1]}_${i}`).join(', ')});`);
   }
   for (const [, name] of h.matchAll(/^ {4}([A-Z][A-Z0-9_]*) = -?\d+,$/gm)) body.push(`    (void)${name};`);
