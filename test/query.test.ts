@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
-import { decodeJsonl, makePoolCapture } from './helpers/decoded.js';
+import { decodeJsonl, makePoolCapture, makeSpanCapture } from './helpers/decoded.js';
 import { BIN, ROOT, runBin, runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/query';
@@ -158,6 +158,27 @@ describe('tracegen query', () => {
       );
     }
   });
+
+  it('the same spans from stats, query over a capture and query over its Parquet export', async () => {
+    // 2M records: drains and chunks, 17 Parquet row groups, 300k spans appended while the records
+    // stream in, sorted on disk past DuckDB's memory limit (where a shared connection cut them short)
+    const capture = join(TMP, 'spans.trace');
+    makeSpanCapture(capture, 2_000_000);
+    const parquet = join(TMP, 'spans.parquet');
+    expect((await runCli(['export', capture, '--format', 'parquet', '-o', parquet])).code).toBe(0);
+    const stats = JSON.parse(runBin(['stats', capture, '--format', 'json']).stdout) as {
+      spans: { name: string; count: number; unmatched: number; min: number; p50: number; p90: number; p99: number; max: number }[];
+    };
+    const s = stats.spans[0]!;
+    expect(s.count).toBeGreaterThan(300_000);
+    const want = [{ name: 'syscall', n: s.count, min: s.min, p50: s.p50, p90: s.p90, p99: s.p99, max: s.max }];
+    const sql =
+      'SELECT name, count(*) AS n, min(duration) AS min, quantile_disc(duration, 0.5) AS p50, quantile_disc(duration, 0.9) AS p90, quantile_disc(duration, 0.99) AS p99, max(duration) AS max FROM spans GROUP BY name';
+    for (const input of [capture, parquet]) {
+      const r = await query([input, sql]);
+      expect([input, r.rows]).toEqual([input, want]);
+    }
+  }, 60_000);
 
   it('reads a hive-partitioned folder of exports from several hosts with one query', async () => {
     const fleet = join(TMP, 'fleet');

@@ -86,7 +86,8 @@ export class SpansTable {
       if (loaded?.model) decoders.set(file, new SchemaDecoder(loaded.model));
       else unpaired.push(db.nameOf(file));
     }
-    const result = await db.stream(
+    // read apart from the connection the spans are appended on, which would cut this stream short
+    const result = await db.streamApart(
       `SELECT filename, (ts >> 32)::UINTEGER, ts::UBIGINT & 4294967295, cpu, id, (data0 >> 32)::UINTEGER, data0 & 4294967295, (data1 >> 32)::UINTEGER, data1 & 4294967295
        FROM read_parquet(${files}, union_by_name = true, filename = true) ORDER BY filename, ts`,
     );
