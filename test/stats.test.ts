@@ -196,3 +196,80 @@ describe('tracegen stats', () => {
     tracer.detach();
   });
 });
+
+describe('open spans are bounded; ends before their begins are no spans', () => {
+  it('past the bound the oldest open begin is given up, counted unmatched, and handed to the consumer', async () => {
+    const { SpanMatcher } = await import('../generator/decode/span-matcher.js');
+    const { SchemaDecoder } = await import('../generator/decode/schema-decoder.js');
+    const { loadSchemaFile } = await import('../generator/load-schema.js');
+    const matcher = new SpanMatcher(new SchemaDecoder(loadSchemaFile(SCHEMA).model!), 3);
+    const dropped: number[] = [];
+    matcher.dropped = (b) => dropped.push(b.tsLo);
+    const rec = (ts: number, id: number, nr: number) => ({
+      tsHi: 0,
+      tsLo: ts,
+      id,
+      cpu: 0,
+      ring: 0,
+      d0lo: nr,
+      d0hi: 0,
+      d1lo: 0,
+      d1hi: 0,
+      args: 0,
+    });
+    const spans: [number, number][] = [];
+    const push = (ts: number, id: number, nr: number) => matcher.push(rec(ts, id, nr), (m) => spans.push([m.begin.tsLo, m.end.tsLo]));
+    // nr 1 opens twice, then 2, 3 and 4: the two oldest (10 and 20, both nr 1) are given up
+    for (const [ts, nr] of [
+      [10, 1],
+      [20, 1],
+      [30, 2],
+      [40, 3],
+      [50, 4],
+    ] as const)
+      push(ts, 0, nr);
+    expect(dropped).toEqual([10, 20]);
+    expect(matcher.evicted).toEqual([2, 0]);
+    push(60, 1, 1); // its begins were given up: unmatched
+    push(70, 1, 3);
+    expect(spans).toEqual([[40, 70]]);
+    expect(matcher.unmatchedEnds).toEqual([1, 0]);
+    expect(matcher.drainOpen()).toEqual([2, 0]);
+  });
+
+  it('an end earlier than its begin (a ring whose clock went backwards) is noted, not a span of 0', async () => {
+    const { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } = await import('@tracegen/runtime');
+    const { loadSchemaFile } = await import('../generator/load-schema.js');
+    const model = loadSchemaFile(SCHEMA).model!;
+    const header = encodeHeader({
+      layout: LAYOUT,
+      clock: 'cycles',
+      frequency: 1e9,
+      wallClockZeroMs: 0,
+      schemaHash: model.hash,
+      schemaText: model.text,
+    });
+    // ring 0: enter 1 at 200, leave 1 at 150 (backwards), enter 2 at 300, leave 2 at 340
+    const recs = [
+      [200, 0, 1],
+      [150, 1, 1],
+      [300, 0, 2],
+      [340, 1, 2],
+    ];
+    const chunk = new Uint8Array(CHUNK_HEADER_BYTES + recs.length * 32);
+    writeChunkHeader(chunk, 0, { ring: 0, count: recs.length, firstIndex: 0, overwritten: 0, dropped: 0 });
+    const view = new DataView(chunk.buffer);
+    recs.forEach(([ts, id, nr], i) => {
+      view.setBigUint64(CHUNK_HEADER_BYTES + i * 32, BigInt(ts!), true);
+      view.setUint8(CHUNK_HEADER_BYTES + i * 32 + 8, id!);
+      view.setUint32(CHUNK_HEADER_BYTES + i * 32 + 16, nr!, true);
+    });
+    const path = join(TMP, 'backwards.trace');
+    writeFileSync(path, Buffer.concat([header, chunk]));
+    const json = await runCli(['stats', path, '--format', 'json']);
+    const call = (JSON.parse(json.stdout) as { spans: Record<string, unknown>[] }).spans[0]!;
+    expect(call).toMatchObject({ name: 'call', count: 1, min: 40, max: 40, backwards: 1, unmatched: 0 });
+    const text = await runCli(['stats', path]);
+    expect(text.stdout).toContain('note: span call: 1 ends came before their begins (the clock went backwards): not counted as spans');
+  });
+});

@@ -1,3 +1,4 @@
+import { MAX_OPEN_SPANS } from '../decode/span-matcher.js';
 import type { SpanStats, TraceStats } from './trace-stats.js';
 
 /** A number as JSON carries it: a number when it is one exactly (durations to the picosecond), else a string. */
@@ -37,6 +38,8 @@ export function statsJson(s: TraceStats, input: string): object {
       unmatched: sp.unmatchedBegins + sp.unmatchedEnds,
       unmatchedBegins: sp.unmatchedBegins,
       unmatchedEnds: sp.unmatchedEnds,
+      evicted: sp.evicted,
+      backwards: sp.backwards,
       min: jsonNumber(sp.min),
       p50: jsonNumber(sp.p50),
       p90: jsonNumber(sp.p90),
@@ -141,6 +144,15 @@ export function statsText(s: TraceStats, input: string): string {
       `(durations in ${s.unit}; percentiles by nearest rank${approximate.length ? `, within 0.4% for ${approximate.join(', ')} (more durations than are kept exactly)` : ', exact'})`,
       '',
     );
+    for (const sp of s.spans) {
+      if (sp.evicted)
+        out.push(
+          `note: span ${sp.name}: ${sp.evicted} begins given up, counted unmatched: more than ${MAX_OPEN_SPANS} waited for their ends at once`,
+        );
+      if (sp.backwards)
+        out.push(`note: span ${sp.name}: ${sp.backwards} ends came before their begins (the clock went backwards): not counted as spans`);
+    }
+    if (s.spans.some((sp) => sp.evicted || sp.backwards)) out.push('');
     for (const sp of s.spans) {
       const h = histogram(sp, s.unit);
       if (h) out.push(h);

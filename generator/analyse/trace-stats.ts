@@ -24,8 +24,13 @@ export interface EventStats {
 export interface SpanStats {
   readonly name: string;
   readonly count: number;
+  /** Begins that never ended, those given up past the bound of open begins (`evicted`) included. */
   readonly unmatchedBegins: number;
   readonly unmatchedEnds: number;
+  /** Begins given up because more than MAX_OPEN_SPANS waited at once (span-matcher.ts). */
+  readonly evicted: number;
+  /** Ends earlier than their begins (a clock that went backwards): neither spans nor durations of 0. */
+  readonly backwards: number;
   readonly min: number | undefined;
   readonly p50: number | undefined;
   readonly p90: number | undefined;
@@ -101,7 +106,7 @@ export class StatsCollector implements RecordConsumer {
     const matcher = this.#matcher!;
     if (matcher.involves(r.id))
       matcher.push(r, (m) => {
-        this.#durations[m.index]!.add(Math.max(0, tsOf(m.end) - tsOf(m.begin)));
+        this.#durations[m.index]!.add(tsOf(m.end) - tsOf(m.begin));
         this.#onSpan?.(m);
       });
   }
@@ -125,8 +130,10 @@ export class StatsCollector implements RecordConsumer {
       return {
         name: span.names.snake,
         count: d.count,
-        unmatchedBegins: open.filter((o) => o.index === i).length,
+        unmatchedBegins: (open[i] ?? 0) + (this.#matcher?.evicted[i] ?? 0),
         unmatchedEnds: this.#matcher?.unmatchedEnds[i] ?? 0,
+        evicted: this.#matcher?.evicted[i] ?? 0,
+        backwards: this.#matcher?.backwards[i] ?? 0,
         min: d.count ? d.min * scale : undefined,
         p50,
         p90,

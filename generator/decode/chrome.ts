@@ -25,6 +25,8 @@ export class ChromeWriter {
     this.#write = write;
     this.#usPerCount = frequency > 0 ? 1e6 / frequency : 1e-3;
     this.#spans = new SpanMatcher(decoder);
+    // begins the matcher gives up are still records: instants
+    this.#spans.dropped = (begin) => this.#instant(begin);
     const clock = decoder.model.clock.unit;
     const other = {
       schema: decoder.model.name,
@@ -59,7 +61,7 @@ export class ChromeWriter {
 
   /** Closes the JSON; begins that never ended are written as instants. */
   end(): void {
-    for (const { begin } of this.#spans.drainOpen()) this.#instant(begin);
+    this.#spans.drainOpen((_, begin) => this.#instant(begin));
     this.#write('\n]}\n');
   }
 
