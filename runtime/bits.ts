@@ -168,6 +168,8 @@ export function signedText(v: number | bigint, width: number): string {
 }
 
 /** An enum value's name, or `unknown(N)`. */
-export function enumText(v: number, names: Readonly<Record<number, string>>): string {
+export function enumText(v: number, names: Readonly<Record<number, string>>, width = 32): string {
+  // a stored value wider than the enum (a stored misfit) shows as its raw bits, as the table shows it
+  if (width < 32 && v >>> width !== 0) return `0x${v.toString(16)}`;
   return names[v] ?? `unknown(${v})`;
 }

@@ -26,7 +26,7 @@ function jsonOf(bytes: Uint8Array): { args: Record<string, unknown>; issues?: { 
   return JSON.parse(text) as ReturnType<typeof jsonOf>;
 }
 
-/** A generated record's field value as jsonl prints it: names for enums and flags, null for NaN, big values as strings. */
+/** A generated record's field value as jsonl prints it: names for enums and flags, null for NaN, fields wider than 53 bits as strings. */
 function asJson(fieldName: string, value: unknown, hasIssue: boolean): unknown {
   const field = model.events.flatMap((e) => e.fields).find((f) => f.names.snake === fieldName)!;
   if (typeof value === 'string') return value; // already a name (the table decoder's enums and flags)
@@ -34,7 +34,8 @@ function asJson(fieldName: string, value: unknown, hasIssue: boolean): unknown {
   if (!hasIssue && field.type.kind === 'flags')
     return flagsText(value as number | bigint, field.type.ref.names.snake === 'perms' ? packed.PERMS_BITS : packed.WIDE_SET_BITS);
   if (typeof value === 'number' && Number.isNaN(value)) return null;
-  if (typeof value === 'bigint') return value >= -(2n ** 53n) + 1n && value <= 2n ** 53n - 1n ? Number(value) : value.toString();
+  // one JSON type per field: a field wider than 53 bits is a decimal string whatever its value
+  if (typeof value === 'bigint') return value.toString();
   return value;
 }
 

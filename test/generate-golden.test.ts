@@ -63,8 +63,8 @@ describe('golden cases', () => {
     ]);
     const formatted = [...packed.decodeTrace(packed.snapshot())].map(packed.formatRecord);
     expect(formatted).toEqual([
-      'packed kind=ipi valid=true delta=-1234ns vector=0xab rights=read|sticky small_neg=-128 straddle=0xff12345678 crossing_signed=-2048',
-      'packed kind=net valid=false delta=32767ns vector=0x0 rights=0 small_neg=127 straddle=0x0 crossing_signed=2047',
+      'packed kind=ipi valid=true delta=-1234 ns vector=0xab rights=read|sticky small_neg=-128 straddle=0xff12345678 crossing_signed=-2048',
+      'packed kind=net valid=false delta=32767 ns vector=0x0 rights=0 small_neg=127 straddle=0x0 crossing_signed=2047',
       'empty',
       'wide address=0xffffffffffffffff offset=-9223372036854775808',
       'mixed big=0xfffffffffffffff tag=15 count=9007199254740991',

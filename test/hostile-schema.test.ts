@@ -42,7 +42,7 @@ describe('a hostile schema cannot make generated TypeScript do something else', 
     mod.enable();
     mod.traceEvil(1, 42);
     const [record] = [...mod.decodeTrace(mod.snapshot())];
-    expect(mod.formatRecord(record)).toBe('evil mode=off value=42ns */ `${x}`');
+    expect(mod.formatRecord(record)).toBe('evil mode=off value=42 ns */ `${x}`');
   });
 
   it('every doc line stays inside its comment', () => {

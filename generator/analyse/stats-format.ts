@@ -53,6 +53,11 @@ export function statsJson(s: TraceStats, input: string): object {
   };
 }
 
+/** A rate as text: three significant digits, whole numbers from 100 up (2500, not 2.50e+3). */
+export function rateText(r: number): string {
+  return r >= 100 ? String(Math.round(r)) : Number(r.toPrecision(3)).toString();
+}
+
 /** A duration as text tables show it: three significant digits, in the unit shown. */
 export function durationText(v: number | undefined, unit: string): string {
   if (v === undefined) return '-';
@@ -115,7 +120,7 @@ export function statsText(s: TraceStats, input: string): string {
             e.name,
             String(e.id),
             String(e.count),
-            rate === undefined ? '-' : rate.toPrecision(3),
+            rate === undefined ? '-' : rateText(rate),
             ...cpus.map((c) => String(e.perCpu.get(c) ?? 0)),
           ];
         }),

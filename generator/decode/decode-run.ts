@@ -366,7 +366,9 @@ export class DecodeRun {
     const dropped = [...this.#lost.values()].reduce((n, l) => n + l.dropped, 0);
     // an image's overwrites are what a ring is (it keeps the last ring_size): only a capture's losses are news
     if ((overwritten || dropped) && this.#merger)
-      this.#io.stderr.write(`tracegen: the capture lost ${overwritten} events to overwriting and dropped ${dropped} torn records\n`);
+      this.#io.stderr.write(
+        `tracegen: the capture lost ${plural(overwritten, 'event')} to overwriting and dropped ${plural(dropped, 'torn record')}\n`,
+      );
     const m = this.#merger;
     if (m && (m.backwards || m.released)) {
       const why = [
@@ -398,4 +400,9 @@ function wireNote(embedded: SchemaModel, given: SchemaModel, embeddedFile: strin
       ? `  ... and ${wire.length - 20} more (tracegen diff ${embeddedFile.replace(/ \(its schema\)$/, '')} ${givenFile})\n`
       : '';
   return `tracegen: note: ${givenFile} would read this trace differently${forced ? ' (--force-schema: it does)' : ''}:\n${shown}${more}`;
+}
+
+/** `1 record`, `2 records`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

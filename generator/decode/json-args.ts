@@ -103,8 +103,11 @@ export function jsonArgsWriter(event: EventModel): ArgsWriter {
   };
 }
 
+/** A field wider than 53 bits: always a decimal string, so each field has one JSON type whatever its value. */
+const QUOTE = fragment('"');
+
 function bigText(v: bigint): string {
-  return v >= -9007199254740991n && v <= 9007199254740991n ? v.toString() : `"${v}"`;
+  return `"${v}"`;
 }
 
 function fieldWriter(f: FieldModel): FieldWriter {
@@ -174,9 +177,12 @@ function fieldWriter(f: FieldModel): FieldWriter {
         return (lo, hi, w) => {
           w.bytes(key);
           const h = hi | 0;
-          // exact as a double while the high word is within +-2^21
-          if (h >= -0x200000 && h < 0x200000) w.int(h * TWO_32 + lo);
-          else w.ascii(`"${BigInt.asIntN(64, u64Big(hi, lo))}"`);
+          // a string whatever the value (one JSON type per field); exact as a double while the high word is within +-2^21
+          if (h >= -0x200000 && h < 0x200000) {
+            w.bytes(QUOTE);
+            w.int(h * TWO_32 + lo);
+            w.bytes(QUOTE);
+          } else w.ascii(`"${BigInt.asIntN(64, u64Big(hi, lo))}"`);
         };
       }
       if (f.big) return bigWriter(bigSignedField);
@@ -191,8 +197,11 @@ function fieldWriter(f: FieldModel): FieldWriter {
       if (f.wholeWord && width === 64) {
         return (lo, hi, w) => {
           w.bytes(key);
-          if (hi < 0x200000) w.uint(hi * TWO_32 + lo);
-          else w.ascii(`"${u64Big(hi, lo)}"`);
+          if (hi < 0x200000) {
+            w.bytes(QUOTE);
+            w.uint(hi * TWO_32 + lo);
+            w.bytes(QUOTE);
+          } else w.ascii(`"${u64Big(hi, lo)}"`);
         };
       }
       if (f.big) return bigWriter(bigUnsignedField);

@@ -183,7 +183,8 @@ export class SchemaDecoder {
   }
 
   #numberText(f: FieldModel, v: number | bigint): string {
-    const unit = f.unit ?? '';
+    // a unit stands apart from the value: `bytes_total=81920 bytes`
+    const unit = f.unit === undefined ? '' : ` ${f.unit}`;
     if (f.format === 'hex') return hexOf(v, f.type.width) + unit;
     if (f.format === 'signed' && f.type.kind === 'uint') return signedText(v, f.type.width) + unit;
     return String(v) + unit;

@@ -51,7 +51,8 @@ function issue(w: ByteWriter, text: string): void {
 
 function fieldWriter(f: FieldModel): FieldWriter {
   const key = fragment(` ${f.names.snake}=`);
-  const unit = f.unit === undefined ? undefined : fragment(f.unit);
+  // a unit stands apart from the value: `bytes_total=81920 bytes`
+  const unit = f.unit === undefined ? undefined : fragment(` ${f.unit}`);
   const { lo: start, range } = f;
   const width = f.type.width;
   const signedType = f.type.kind === 'int';

@@ -5,12 +5,13 @@ import { labelTableName } from './types.js';
 /** The expression `formatRecord` uses to show one field of record `r`. */
 export function formatExpression(f: FieldModel): string {
   const v = `r.${f.names.camel}`;
-  const unit = f.unit ? ` + ${tsString(f.unit)}` : '';
+  // a unit stands apart from the value: `bytes_total=81920 bytes`
+  const unit = f.unit ? ` + ${tsString(` ${f.unit}`)}` : '';
   switch (f.type.kind) {
     case 'bool':
       return `String(${v})`;
     case 'enum':
-      return `$enumText(${v}, ${labelTableName(f.type.ref)})`;
+      return `$enumText(${v}, ${labelTableName(f.type.ref)}${f.range > f.type.width ? `, ${f.type.width}` : ''})`;
     case 'flags':
       return `$flagsText(${v}, ${labelTableName(f.type.ref)})`;
     default:

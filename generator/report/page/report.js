@@ -54,10 +54,13 @@
     return { text: number(f, raw) };
   }
   function number(f, v) {
-    if (f.format === 'hex') return '0x' + BigInt.asUintN(f.width, v).toString(16) + f.unit;
-    if (f.format === 'signed' && f.kind === 'uint') return BigInt.asIntN(f.width, v).toString() + f.unit;
-    return v.toString() + f.unit;
+    const unit = f.unit ? ` ${f.unit}` : '';
+    if (f.format === 'hex') return '0x' + BigInt.asUintN(f.width, v).toString(16) + unit;
+    if (f.format === 'signed' && f.kind === 'uint') return BigInt.asIntN(f.width, v).toString() + unit;
+    return v.toString() + unit;
   }
+  // rates as stats prints them (stats-format.ts rateText): 3 significant digits, never an exponent
+  const rateText = (r) => (r >= 100 ? String(Math.round(r)) : Number(r.toPrecision(3)).toString());
   const argumentText = (f) => `argument did not fit ${typeName(f)} when traced (only its low bits were recorded)`;
   /** The fields of record i as the table prints them after the event name. */
   function fieldsText(i) {
@@ -225,7 +228,7 @@
   const laneCpus = [...new Set(s.events.flatMap((e) => Object.keys(e.perCpu)))].sort((a, b) => a - b);
   events.append(row('th', ['event', 'id', 'count', 'rate/s', ...laneCpus.map((c) => `${meta.laneName} ${c}`)]));
   for (const e of s.events) {
-    const tr = row('td', [e.name, e.id, e.count, e.rate === null ? '-' : Number(e.rate).toPrecision(3), ...laneCpus.map((c) => e.perCpu[c] ?? 0)]);
+    const tr = row('td', [e.name, e.id, e.count, e.rate === null ? '-' : rateText(Number(e.rate)), ...laneCpus.map((c) => e.perCpu[c] ?? 0)]);
     tr.dataset.event = e.name;
     tr.children[2].dataset.stat = 'count';
     tr.children[2].dataset.value = String(e.count);

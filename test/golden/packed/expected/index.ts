@@ -589,7 +589,7 @@ export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord
 export function formatRecord(r: TraceRecord): string {
   let text: string;
   switch (r.event) {
-    case 'packed': text = 'packed kind=' + $enumText(r.kind, IRQ_KIND_NAMES) + ' valid=' + String(r.valid) + ' delta=' + String(r.delta) + 'ns' + ' vector=' + $hexOf(r.vector, 8) + ' rights=' + $flagsText(r.rights, PERMS_BITS) + ' small_neg=' + String(r.smallNeg) + ' straddle=' + $hexOf(r.straddle, 40) + ' crossing_signed=' + String(r.crossingSigned); break;
+    case 'packed': text = 'packed kind=' + $enumText(r.kind, IRQ_KIND_NAMES) + ' valid=' + String(r.valid) + ' delta=' + String(r.delta) + ' ns' + ' vector=' + $hexOf(r.vector, 8) + ' rights=' + $flagsText(r.rights, PERMS_BITS) + ' small_neg=' + String(r.smallNeg) + ' straddle=' + $hexOf(r.straddle, 40) + ' crossing_signed=' + String(r.crossingSigned); break;
     case 'empty': text = 'empty'; break;
     case 'wide': text = 'wide address=' + $hexOf(r.address, 64) + ' offset=' + String(r.offset); break;
     case 'mixed': text = 'mixed big=' + $hexOf(r.big, 60) + ' tag=' + String(r.tag) + ' count=' + String(r.count); break;
