@@ -147,6 +147,11 @@ export interface DecodeApiOptions {
   readonly last?: number;
   /** The clock's frequency in Hz, when the schema does not give it. */
   readonly frequency?: number;
+  /**
+   * Only this run (1 = the first) of a capture several runs appended to. Without it, a file of
+   * several runs throws `DecodeOptionError` at the second: runs are never mixed.
+   */
+  readonly run?: number;
 }
 
 export interface DecodeResult {
@@ -207,6 +212,7 @@ function consumeForApi(path: string, options: DecodeApiOptions, consumer: Record
       from: options.from,
       to: options.to,
       frequency: options.frequency,
+      run: options.run,
     },
     consumer,
     io,
@@ -273,7 +279,7 @@ export async function exportTrace(path: string, options: ExportApiOptions): Prom
   return { events: writer.count, ...result };
 }
 
-export interface QueryApiOptions extends Pick<DecodeApiOptions, 'schema' | 'forceSchema' | 'inputFormat' | 'frequency'> {}
+export interface QueryApiOptions extends Pick<DecodeApiOptions, 'schema' | 'forceSchema' | 'inputFormat' | 'frequency' | 'run'> {}
 
 export interface QueryApiResult {
   readonly columns: readonly string[];
@@ -299,7 +305,7 @@ export async function query(inputs: readonly string[], sql: string, options: Que
   const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
   const request = requestForApi(inputs[0] ?? '', options);
   const { value, warnings } = await runQuery(
-    { inputs, sql, request, frequency: options.frequency, given: request.given },
+    { inputs, sql, request, frequency: options.frequency, run: options.run, given: request.given },
     io,
     async (result) => {
       const rows: Record<string, null | boolean | number | string | bigint>[] = [];

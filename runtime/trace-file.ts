@@ -42,6 +42,7 @@ export const HEADER_AT = {
   wallClockZero: 40,
   schemaHash: 48,
   schemaTextLength: 80,
+  runId: 84,
 } as const;
 /** Byte offsets of a chunk header's fields, from the chunk's start. */
 export const CHUNK_AT = { magic: 0, ring: 4, count: 8, firstIndex: 16, overwritten: 24, dropped: 32 } as const;
@@ -57,6 +58,11 @@ export interface TraceHeader {
   /** SHA-256 of the schema text, lower-case hex. */
   readonly schemaHash: string;
   readonly schemaText: string;
+  /**
+   * The run that wrote it: a random non-zero number a tracing process draws once, which every
+   * header it writes repeats (0 in files of older writers: each header is then a run of its own).
+   */
+  readonly runId: number;
   /** Bytes the header takes in the file. */
   readonly byteLength: number;
 }
@@ -72,6 +78,8 @@ export interface TraceChunk {
   /** `count * 32` bytes of records. */
   readonly records: Uint8Array;
   readonly count: number;
+  /** Which run of the file wrote it: 1 for the first header's, 2 from the next header of another run on. */
+  readonly run: number;
 }
 
 /** A trace file that cannot be read: the message says where and why. */
@@ -82,7 +90,7 @@ export class TraceFileError extends Error {
 const encoder = new TextEncoder();
 
 /** Builds a trace file header. */
-export function encodeHeader(h: Omit<TraceHeader, 'byteLength' | 'version'>): Uint8Array {
+export function encodeHeader(h: Omit<TraceHeader, 'byteLength' | 'version' | 'runId'> & { readonly runId?: number }): Uint8Array {
   const text = encoder.encode(h.schemaText);
   const byteLength = HEADER_FIXED_BYTES + align8(text.length);
   const out = new Uint8Array(byteLength);
@@ -98,6 +106,7 @@ export function encodeHeader(h: Omit<TraceHeader, 'byteLength' | 'version'>): Ui
   view.setFloat64(HEADER_AT.wallClockZero, h.wallClockZeroMs, true);
   out.set(hexToBytes(h.schemaHash), HEADER_AT.schemaHash);
   view.setUint32(HEADER_AT.schemaTextLength, text.length, true);
+  view.setUint32(HEADER_AT.runId, h.runId ?? 0, true);
   out.set(text, HEADER_FIXED_BYTES);
   return out;
 }
@@ -148,11 +157,20 @@ export class TraceFileReader {
   #consumed = 0;
   #header: TraceHeader | undefined;
   #chunks = 0;
+  readonly #runs: TraceHeader[] = [];
   #cut: { at: number; ring: number; count: number; declared: number } | undefined;
 
   /** The first header, once it has been read. */
   get header(): TraceHeader | undefined {
     return this.#header;
+  }
+
+  /**
+   * The header of each run read so far (runs[0] is run 1). Captures of several runs appended to
+   * one file (two processes' `drain()` loops) are told apart by the run id every header repeats.
+   */
+  get runs(): readonly TraceHeader[] {
+    return this.#runs;
   }
 
   /** Appends bytes to what is still to parse. */
@@ -221,6 +239,9 @@ export class TraceFileReader {
           );
         }
         this.#header ??= header;
+        // a header of the run before (same non-zero id) continues it; any other begins a run
+        const current = this.#runs.at(-1);
+        if (!current || header.runId === 0 || header.runId !== current.runId) this.#runs.push(header);
         this.#start += total;
         continue;
       }
@@ -258,6 +279,7 @@ export class TraceFileReader {
         overwritten: readU64(view, CHUNK_AT.overwritten),
         dropped: readU64(view, CHUNK_AT.dropped),
         records: this.#buf.subarray(at + CHUNK_HEADER_BYTES, at + size),
+        run: this.#runs.length,
       };
     }
   }
@@ -287,6 +309,7 @@ export class TraceFileReader {
       overwritten: readU64(view, CHUNK_AT.overwritten),
       dropped: readU64(view, CHUNK_AT.dropped),
       records: this.#buf.subarray(at + CHUNK_HEADER_BYTES, at + CHUNK_HEADER_BYTES + count * RECORD_BYTES),
+      run: this.#runs.length,
     };
   }
 
@@ -354,6 +377,7 @@ function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
     wallClockZeroMs: zero,
     schemaHash: bytesToHex(bytes.subarray(HEADER_AT.schemaHash, HEADER_AT.schemaHash + 32)),
     schemaText,
+    runId: view.getUint32(HEADER_AT.runId, true),
     byteLength: bytes.length,
   };
 }

@@ -44,7 +44,8 @@ const C_ORIGIN = 22; // f64 over words 22-23: the timeline's zero, ms since the 
 const C_CLAIMS = 24; // one word per ring: 0 free, else the owner's thread id + 1
 const C_SUSPECT = C_CLAIMS + 256; // one word per ring: 1 when its writer was killed (see #releaseThread)
 const C_CARRY = C_SUSPECT + 256; // one word per ring: the write index's carry seqlock (ring-reader.ts)
-const CONTROL_WORDS = C_CARRY + 256;
+const C_RUN = C_CARRY + 256; // the run id every header of this buffer's captures carries (trace-file.ts)
+const CONTROL_WORDS = C_RUN + 1;
 const CONTROL_MAGIC = 0x54524732; // "TRG2"
 
 /** Node's built-in modules when running on Node (20.16+), nothing in a browser. */
@@ -149,6 +150,8 @@ export class Tracer {
     new Float64Array(sab, (ctl + C_ORIGIN) * 4, 1)[0] = performance.timeOrigin;
     i32.fill(-1, ctl + C_USER_MASK, ctl + C_USER_MASK + 8);
     i32[ctl + C_SEQ] = 1; // timestamp 0 means "no counter" to dump_trace: start at 1
+    // a run id, so that readers tell this run's captures from another run's appended to one file
+    i32[ctl + C_RUN] = globalThis.crypto.getRandomValues(new Int32Array(1))[0]! || 1;
     i32[ctl + C_CLAIMS] = CLAIM;
     this.#use(sab);
     this.#bind(0);
@@ -537,6 +540,7 @@ export class Tracer {
       wallClockZeroMs: zero,
       schemaHash: this.config.schemaHash,
       schemaText: this.config.schemaText,
+      runId: Atomics.load(this.#i32, this.#ctl + C_RUN) >>> 0,
     });
   }
 

@@ -92,6 +92,7 @@ const FILTERS: readonly OptionSpec[] = [
   { name: 'from', value: 'TS', help: 'timestamps from TS on; a suffix s, ms, us or ns converts\nfrom time with the clock frequency' },
   { name: 'to', value: 'TS', help: 'timestamps before TS (as --from)' },
   { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" },
+  { name: 'run', value: 'N', help: 'only run N (1 = the first) of a capture that several runs\nappended to; runs are never mixed' },
   { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
 ];
 

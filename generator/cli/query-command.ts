@@ -28,7 +28,7 @@ export async function queryCommand(argv: readonly string[], io: CliIo): Promise<
   const t = traceInputArgs({ ...args, positionals: [inputs[0]!] }, 'query', io);
   try {
     const { warnings } = await runQuery(
-      { inputs, sql, request: decodeRequest(t, io), frequency: t.filters.frequency, given: t.given },
+      { inputs, sql, request: decodeRequest(t, io), frequency: t.filters.frequency, run: t.filters.run, given: t.given },
       io,
       (result) => writeResult(result, format, (text) => io.stdout.write(text)),
     );

@@ -19,7 +19,7 @@ export interface TraceInputArgs {
   readonly inputFormat: InputFormat | undefined;
   readonly force: boolean;
   /** The filters: `--cpu`, `--event`, `--from`, `--to`, `--frequency`. */
-  readonly filters: Pick<DecodeOptions, 'cpus' | 'events' | 'from' | 'to' | 'frequency'>;
+  readonly filters: Pick<DecodeOptions, 'cpus' | 'events' | 'from' | 'to' | 'frequency' | 'run'>;
 }
 
 /** Reads the input and filter options every trace-reading command shares; usage errors throw. */
@@ -40,6 +40,7 @@ export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): Tr
       from: str(args, 'from'),
       to: str(args, 'to'),
       frequency: str(args, 'frequency') === undefined ? undefined : frequency('--frequency', str(args, 'frequency')!),
+      run: str(args, 'run') === undefined ? undefined : intIn('--run', str(args, 'run')!, 1, 2 ** 31),
     },
   };
 }

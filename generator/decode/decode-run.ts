@@ -18,6 +18,7 @@ import {
   SerialScanner,
   traceFileBatches,
   type InputFormat,
+  type TraceBatch,
   type RecordBatch,
 } from './sources.js';
 
@@ -33,6 +34,8 @@ export interface DecodeOptions {
   from: string | undefined;
   to: string | undefined;
   frequency: number | undefined;
+  /** Only this run of a capture several runs appended to (1 = the first); undefined: every run, kept apart. */
+  run?: number | undefined;
   /** Instead of printing: each record that passes the filters, in order (stats, export, the API). */
   consumer?: RecordConsumer;
 }
@@ -181,11 +184,16 @@ export class DecodeRun {
       last = this.#lastKeeper(undefined, h.layout.ringSize);
     };
     let emit: EmitAt | undefined;
+    let run = 0;
     // a cut-off or damaged file: everything before the damage is still printed, in every
     // format and order, before the error goes up
     try {
-      for (const batch of traceFileBatches(this.#input, onHeader)) {
+      for (const batch of traceFileBatches(this.#input, onHeader, this.#o.run)) {
         emit ??= this.#emitAt(); // the schema is known once the header has been read
+        if (batch.run !== run) {
+          if (run !== 0) this.#nextRun(batch, merger, emit, last !== undefined);
+          run = batch.run;
+        }
         for (const [ring, n] of batch.written) written.set(ring, n);
         for (const [ring, l] of batch.lost) {
           const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };
@@ -207,6 +215,23 @@ export class DecodeRun {
         );
       else if (emit) merger.end(emit);
     }
+  }
+
+  /**
+   * Another run's records follow (runs appended to one capture). Runs are never merged by time:
+   * the table ends one run's records, names the next and goes on; every other output takes one
+   * run at a time and stops here with an option error naming `--run`.
+   */
+  #nextRun(batch: TraceBatch, merger: ChunkMerger, emit: EmitAt, keepingLast: boolean): void {
+    const id = batch.header.runId ? `id ${batch.header.runId.toString(16).padStart(8, '0')}` : 'no id';
+    if (this.#o.consumer || keepingLast || this.#o.format !== 'table')
+      throw new DecodeOptionError(
+        `${this.#input.name} holds more than one run: run ${batch.run} (${id}) follows run ${batch.run - 1}; runs are not mixed: give --run N for one (decode's table shows each in turn)`,
+      );
+    merger.end(emit);
+    const zero = batch.header.wallClockZeroMs;
+    const started = zero > 0 && zero < 8.64e15 ? `, started ${new Date(zero).toISOString()}` : '';
+    this.#sink.write(`--- run ${batch.run} of ${this.#input.name} (${id}${started}); its timestamps start again ---\n`);
   }
 
   /** The streaming emitter: filters and prints a record straight from the file's bytes. */

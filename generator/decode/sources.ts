@@ -8,7 +8,7 @@ import {
   type TraceChunk,
   type TraceHeader,
 } from '@tracegen/runtime';
-import { DecodeError } from './errors.js';
+import { DecodeError, DecodeOptionError } from './errors.js';
 import type { Input } from './input.js';
 import type { ChunkView } from './pipeline.js';
 import { halves, readRecord, type DecodedRecord } from './record.js';
@@ -45,30 +45,44 @@ function isMostlyText(bytes: Uint8Array): boolean {
 
 /**
  * Streams the records of a trace file, one batch per drain: a batch ends where a chunk's ring is
- * not above the previous chunk's. Throws `DecodeError` if the file is cut off or damaged, after
- * the batches before the damage.
+ * not above the previous chunk's, or where another run's chunks begin (a capture several runs
+ * appended to). With `run`, only that run's chunks come (1 = the first), and a file without it is
+ * an option error. `onHeader` gets the header of the first run that yields (its wall clock and
+ * run id). Throws `DecodeError` if the file is cut off or damaged, after the batches before the
+ * damage.
  */
 export interface TraceBatch {
   readonly chunks: ChunkView[];
   readonly written: ReadonlyMap<number, number>;
   readonly lost: ReadonlyMap<number, { overwritten: number; dropped: number }>;
+  /** The run of the file its chunks belong to (1 = the first), and that run's header. */
+  readonly run: number;
+  readonly header: TraceHeader;
 }
 
-export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => void): Generator<TraceBatch> {
+export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => void, run?: number): Generator<TraceBatch> {
   const reader = new TraceFileReader();
   let batch: ChunkView[] = [];
   let written = new Map<number, number>();
   let lost = new Map<number, { overwritten: number; dropped: number }>();
   let lastRing = -1;
+  let batchRun = 0;
   let announced = false;
+  const done = (): TraceBatch => ({ chunks: batch, written, lost, run: batchRun, header: reader.runs[batchRun - 1]! });
   const take = (chunk: TraceChunk): TraceBatch | undefined => {
-    let done: TraceBatch | undefined;
-    if (chunk.ring <= lastRing) {
-      done = { chunks: batch, written, lost };
+    if (run !== undefined && chunk.run !== run) return undefined;
+    if (!announced) {
+      onHeader(reader.runs[chunk.run - 1]!);
+      announced = true;
+    }
+    let out: TraceBatch | undefined;
+    if (chunk.ring <= lastRing || (batchRun !== 0 && chunk.run !== batchRun)) {
+      out = done();
       batch = [];
       written = new Map();
       lost = new Map();
     }
+    batchRun = chunk.run;
     lastRing = chunk.ring;
     // views into the blocks read: the reader never reuses a block, so they stay valid
     batch.push({
@@ -79,35 +93,33 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
     written.set(chunk.ring, chunk.firstIndex + chunk.count);
     const l = lost.get(chunk.ring) ?? { overwritten: 0, dropped: 0 };
     lost.set(chunk.ring, { overwritten: l.overwritten + chunk.overwritten, dropped: l.dropped + chunk.dropped });
-    return done;
+    return out;
   };
   try {
     for (let block = input.read(); block; block = input.read()) {
       reader.feed(block);
       for (const chunk of reader.chunks()) {
-        if (!announced) {
-          onHeader(reader.header!);
-          announced = true;
-        }
-        const done = take(chunk);
-        if (done) yield done;
+        const out = take(chunk);
+        if (out) yield out;
       }
     }
-    if (!announced && reader.header) onHeader(reader.header);
     // a capture cut inside its last chunk still gives the chunk's whole records
     const cut = reader.cutChunk();
     if (cut) {
-      const done = take(cut);
-      if (done) yield done;
+      const out = take(cut);
+      if (out) yield out;
     }
     reader.finish();
+    if (run !== undefined && !announced)
+      throw new DecodeOptionError(`--run ${run}: ${input.name} holds ${reader.runs.length} run${reader.runs.length === 1 ? '' : 's'}`);
+    if (!announced && reader.header) onHeader(reader.header);
   } catch (e) {
-    if (batch.length) yield { chunks: batch, written, lost };
+    if (batch.length) yield done();
     batch = [];
     if (e instanceof TraceFileError) throw new DecodeError(`${input.name}: ${e.message}`);
     throw e;
   }
-  if (batch.length || written.size) yield { chunks: batch, written, lost };
+  if (batch.length || written.size) yield done();
 }
 
 /** Throws unless `size` bytes (`more`: more than that) is the size of an image of `layout`. */

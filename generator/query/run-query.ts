@@ -17,6 +17,8 @@ export interface QueryOptions {
   /** How each trace input is decoded (its schema, its format). */
   readonly request: DecodeRequest;
   readonly frequency: number | undefined;
+  /** Only this run of captures several runs appended to. */
+  readonly run?: number | undefined;
   /** The schema given, used to pair the spans of Parquet inputs instead of the ones they carry. */
   readonly given: SchemaModel | undefined;
 }
@@ -85,6 +87,7 @@ export async function runQuery<T>(
         from: undefined,
         to: undefined,
         frequency: o.frequency,
+        run: o.run,
       };
       const { run, error } = consumeInput(path, o.request, options, raw, io);
       raw.close();
