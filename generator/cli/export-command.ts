@@ -28,7 +28,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   if (sameFile(t.path, output)) throw new UsageError(`-o ${output} is the input itself; write the export elsewhere`);
   let writer: CtfWriter | ParquetExport;
   try {
-    writer = format === 'ctf' ? new CtfWriter(output) : await ParquetExport.open(output);
+    writer = format === 'ctf' ? new CtfWriter(output) : await ParquetExport.open(output, statOrUndefined(t.path, true));
   } catch (e) {
     if (e instanceof DecodeOptionError) throw new UsageError(e.message);
     if (!(e instanceof DecodeError)) throw e;

@@ -1,6 +1,7 @@
 import { StatsCollector } from '../analyse/trace-stats.js';
 import { DecodeError } from '../decode/errors.js';
 import { Sink } from '../decode/sink.js';
+import { fileOutput, statOrUndefined } from '../decode/write-aside.js';
 import { ReportColumns } from '../report/report-data.js';
 import { buildReport } from '../report/build-report.js';
 import { flag, parseCommandArgs, str } from './args.js';
@@ -23,6 +24,8 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   const output = str(args, 'output');
   if (output === undefined || output === '-') throw new UsageError('report needs -o FILE.html: the report is one file');
   const t = traceInputArgs(args, 'report', io);
+  // the output rule is checked before the trace is read: a refused -o (the input itself, a folder) costs nothing
+  fileOutput(output, statOrUndefined(t.path, true));
   const columns = new ReportColumns();
   const collector = new StatsCollector((m) => columns.span(m));
   const both = {
@@ -45,7 +48,7 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   const lanes = columns.decoder.model.clock.unit === 'ns' ? 'thread' : 'cpu';
   const html = buildReport(collector.result(run.lost), columns, name, lanes);
   try {
-    const sink = new Sink(io, output);
+    const sink = new Sink(io, output, statOrUndefined(t.path, true));
     sink.write(html);
     sink.close();
   } catch (e) {

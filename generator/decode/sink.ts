@@ -1,9 +1,9 @@
 import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
+import { DecodeError, type DecodeIo } from './errors.js';
 import { describeFsError } from '../load/read-source.js';
 import { ByteWriter } from './byte-writer.js';
 import { FileWriter } from './file-writer.js';
-import { asidePath, statOrUndefined } from './write-aside.js';
+import { asidePath, fileOutput, removeStale, type FileIdentity } from './write-aside.js';
 
 const BUFFER_BYTES = 1 << 20;
 
@@ -28,17 +28,15 @@ export class Sink {
   #dropped = false;
 
   /** `input` is the decoded file's identity, so that `-o` can never overwrite it. */
-  constructor(io: DecodeIo, path: string | undefined, input?: { readonly dev: number; readonly ino: number }) {
+  constructor(io: DecodeIo, path: string | undefined, input?: FileIdentity) {
     this.#io = io;
     if (path !== undefined && path !== '-') {
       this.#path = path;
-      const target = statOrUndefined(path, true);
-      if (target?.isDirectory()) throw new DecodeOptionError(`-o ${path} is a folder; give a file name`);
-      if (target && input && target.dev === input.dev && target.ino === input.ino)
-        throw new DecodeOptionError(`-o ${path} is the input itself; write the output elsewhere`);
       // only a regular file (or nothing) is replaced by rename; a link, device or FIFO is written in place
-      const inPlace = statOrUndefined(path, false)?.isSymbolicLink() === true || (target !== undefined && !target.isFile());
-      if (!inPlace) this.#tmp = asidePath(path);
+      if (!fileOutput(path, input).inPlace) {
+        removeStale(path);
+        this.#tmp = asidePath(path);
+      }
       try {
         this.#fd = openSync(this.#tmp ?? path, 'w');
       } catch (e) {

@@ -2,7 +2,7 @@ import type { RecordConsumer } from '../decode/decode-run.js';
 import { Database } from './duckdb.js';
 import { eventsSelect, sqlString } from './event-columns.js';
 import { RawEvents } from './raw-events.js';
-import { WriteAside } from '../decode/write-aside.js';
+import { WriteAside, type FileIdentity } from '../decode/write-aside.js';
 
 /** Rows per Parquet row group: DuckDB's default, a few MB each, so readers skip by statistics. */
 export const ROW_GROUP_ROWS = 122_880;
@@ -33,8 +33,8 @@ export class ParquetExport {
     this.#out = out;
   }
 
-  static async open(path: string): Promise<ParquetExport> {
-    const out = new WriteAside(path, 'file');
+  static async open(path: string, input?: FileIdentity): Promise<ParquetExport> {
+    const out = new WriteAside(path, 'file', undefined, input);
     const db = await Database.open('export --format parquet');
     try {
       return new ParquetExport(db, await RawEvents.create(db, 'raw'), out);
