@@ -1,5 +1,5 @@
 import { StatsCollector } from '../analyse/trace-stats.js';
-import { DecodeError } from '../decode/errors.js';
+import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 import { Sink } from '../decode/sink.js';
 import { fileOutput, statOrUndefined } from '../decode/write-aside.js';
 import { ReportColumns } from '../report/report-data.js';
@@ -25,7 +25,12 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   if (output === undefined || output === '-') throw new UsageError('report needs -o FILE.html: the report is one file');
   const t = traceInputArgs(args, 'report', io);
   // the output rule is checked before the trace is read: a refused -o (the input itself, a folder) costs nothing
-  fileOutput(output, statOrUndefined(t.path, true));
+  try {
+    fileOutput(output, statOrUndefined(t.path, true));
+  } catch (e) {
+    if (e instanceof DecodeOptionError) throw new UsageError(e.message);
+    throw e;
+  }
   const columns = new ReportColumns();
   const collector = new StatsCollector((m) => columns.span(m));
   const both = {

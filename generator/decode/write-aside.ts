@@ -79,9 +79,14 @@ export class WriteAside {
     removeStale(final);
     // a device, FIFO or link target is filled in place at the end: what writes it first writes a
     // private file (a sibling in /dev would be a file in /dev)
-    this.path = this.#inPlace ? join(mkdtempSync(join(tmpdir(), 'tracegen-out-')), basename(final)) : asidePath(final);
-    rmSync(this.path, { recursive: true, force: true });
-    if (this.#folder) mkdirSync(this.path);
+    try {
+      this.path = this.#inPlace ? join(mkdtempSync(join(tmpdir(), 'tracegen-out-')), basename(final)) : asidePath(final);
+      rmSync(this.path, { recursive: true, force: true });
+      if (this.#folder) mkdirSync(this.path);
+    } catch (e) {
+      // a read-only place, no permission: one line, exit 1
+      throw new DecodeError(`cannot write ${final}: ${describeFsError(e)}`);
+    }
   }
 
   /** Puts the finished output in place of whatever was at the final path (or into it, for a device, FIFO or link). */
