@@ -190,6 +190,28 @@ describe('tracegen report in a browser (Debian chromium)', () => {
     await page.close();
   });
 
+  it('a trace past a million records: a bounded page that opens at once, with exact figures; --full keeps every record', async () => {
+    const big = join(TMP, 'big.trace');
+    const made = spawnSync(process.execPath, ['dist/bench/make-capture.js', big, '40'], { cwd: ROOT, encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const { page, errors, stats, html } = await open(big, [], 'big');
+    expect(stats.total).toBeGreaterThan(1_000_000);
+    const note = await page.textContent('#bucketed');
+    expect(note).toMatch(new RegExp(`^The timeline shows \\d+ of ${stats.total} records`));
+    for (const e of stats.events)
+      expect(await page.getAttribute(`tr[data-event="${e.name}"] [data-stat="count"]`, 'data-value')).toBe(String(e.count));
+    for (const sp of stats.spans)
+      expect(await page.getAttribute(`tr[data-span="${sp.name}"] [data-stat="p99"]`, 'data-value')).toBe(String(sp.p99));
+    expect(errors).toEqual([]);
+    expect(statSync(html).size).toBeLessThan(2 * 1024 * 1024);
+    await page.close();
+    const full = join(TMP, 'big-full.html');
+    const r = runBin(['report', big, '--full', '-o', full]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`wrote ${full} (${stats.total} events, ${Math.round(statSync(full).size / 1024)} KiB)\n`);
+    expect(readFileSync(full, 'utf8')).toContain('"bucketed":null');
+  }, 120_000);
+
   it('-o that cannot be written: one line, exit 1, nothing left behind', () => {
     const r = runBin(['report', 'test/fixtures/veridian-seed/rings.bin', '--schema', 'schema/veridian.yaml', '-o', '/proc/nope/r.html']);
     expect(r.code).toBe(1);

@@ -170,6 +170,10 @@ event, and what was lost.`,
   options: [
     SCHEMA,
     { name: 'output', short: 'o', value: 'FILE', help: 'the HTML file (required; written aside, then renamed)' },
+    {
+      name: 'full',
+      help: 'every record in the timeline; by default past 1,000,000 records it keeps\nthe first of each CPU and event per 1/8192 of the range (counts stay exact)',
+    },
     INPUT_FORMAT,
     ...FILTERS,
     HELP,

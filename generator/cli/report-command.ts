@@ -31,7 +31,7 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
     if (e instanceof DecodeOptionError) throw new UsageError(e.message);
     throw e;
   }
-  const columns = new ReportColumns();
+  const columns = new ReportColumns({ full: flag(args, 'full') });
   const collector = new StatsCollector((m) => columns.span(m));
   const both = {
     start: (...a: Parameters<StatsCollector['start']>) => {
@@ -51,18 +51,36 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   const name = t.path === '-' ? 'stdin' : t.path;
   // a runtime trace's rings are threads; a kernel's are CPUs
   const lanes = columns.decoder.model.clock.unit === 'ns' ? 'thread' : 'cpu';
-  const html = buildReport(collector.result(run.lost), columns, name, lanes);
+  let html: string;
+  try {
+    html = buildReport(collector.result(run.lost), columns, name, lanes);
+  } catch (e) {
+    // a string past V8's limit (512 MB): only --full gets there
+    if (!(e instanceof RangeError)) throw e;
+    io.stderr.write(
+      `tracegen: the report of ${columns.count} records is larger than one page can be; leave out --full, or choose records with --from/--to\n`,
+    );
+    return EXIT_INVALID;
+  }
+  const bytes = Buffer.byteLength(html);
   try {
     const sink = new Sink(io, output, statOrUndefined(t.path, true));
     sink.write(html);
     sink.close();
+    // success is said only of what was written: a regular file must hold every byte
+    const written = statOrUndefined(output, true);
+    if (written?.isFile() && written.size !== bytes)
+      throw new DecodeError(`cannot write ${output}: ${written.size} of ${bytes} bytes were written`);
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     io.stderr.write(`tracegen: ${e.message}\n`);
     return EXIT_INVALID;
   }
   run.report();
-  io.stderr.write(`wrote ${output} (${columns.count} events, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
+  const kept = columns.bucketed
+    ? `; the timeline keeps ${columns.kept} of them, the first of each CPU and event per 1/${columns.bucketed.buckets} of the range (--full for all)`
+    : '';
+  io.stderr.write(`wrote ${output} (${columns.count} events, ${(bytes / 1024).toFixed(0)} KiB${kept})\n`);
   if (error === undefined) return EXIT_OK;
   io.stderr.write(`tracegen: ${error}\n`);
   return EXIT_INVALID;

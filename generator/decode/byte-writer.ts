@@ -1,5 +1,8 @@
 import { TWO_32 } from '@tracegen/runtime';
 
+/** Characters encoded at a time: at most 192 KiB of UTF-8. */
+const TEXT_SLICE = 1 << 16;
+
 /**
  * Writes ASCII text and decimal numbers straight into a byte buffer: `--format jsonl` of a large
  * capture spends its time here, and building strings first would double the work and the
@@ -49,8 +52,16 @@ export class ByteWriter {
 
   /** Any text, as UTF-8. */
   text(s: string): void {
-    this.reserve(s.length * 3);
-    this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+    // a long text goes a slice at a time, so the buffer stays its size (a report is hundreds of MB)
+    for (let at = 0; at < s.length; ) {
+      let end = Math.min(s.length, at + TEXT_SLICE);
+      // never between the halves of a surrogate pair
+      if (end < s.length && (s.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+      const part = at === 0 && end === s.length ? s : s.slice(at, end);
+      this.reserve(part.length * 3);
+      this.pos += encoder.encodeInto(part, this.buf.subarray(this.pos)).written;
+      at = end;
+    }
   }
 
   /** A non-negative integer below 2^53, in decimal. */

@@ -31,6 +31,8 @@ export function buildReport(stats: TraceStats, columns: ReportColumns, input: st
     schema: model.name,
     frequency: columns.frequency,
     first,
+    // a bucketed timeline (report-data.ts): what the page keeps of how many
+    bucketed: columns.bucketed ? { kept: columns.kept, of: columns.count, buckets: columns.bucketed.buckets } : null,
     laneName,
     layout,
     fields: fieldTables(model),

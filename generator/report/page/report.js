@@ -6,6 +6,14 @@
   const meta = JSON.parse(document.getElementById('meta').textContent);
   // the title as the data holds it: HTML text cannot carry every string (a lone surrogate), JSON can
   document.title = document.querySelector('h1').textContent = `${meta.schema}: ${meta.input}`;
+  if (meta.bucketed) {
+    // a large trace: the timeline keeps a record per CPU, event and slice (report-data.ts); the figures are exact
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.id = 'bucketed';
+    note.textContent = `The timeline shows ${meta.bucketed.kept} of ${meta.bucketed.of} records: the first of each CPU and event in each 1/${meta.bucketed.buckets} of the time range. Counts, percentiles and histograms below are of every record. tracegen report --full keeps them all.`;
+    document.getElementById('timeline-wrap').after(note);
+  }
   const packed = Uint8Array.from(atob(document.getElementById('records').textContent.trim()), (c) => c.charCodeAt(0));
   const raw = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
   const col = (name, Type) => new Type(raw, meta.layout[name][0], meta.layout[name][1]);
