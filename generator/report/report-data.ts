@@ -93,7 +93,10 @@ export class ReportColumns implements RecordConsumer {
   record(r: DecodedRecord): void {
     this.#seen++;
     const ts = tsOf(r);
-    if (this.#bucketed) return this.#keep(ts, r);
+    if (this.#bucketed) {
+      this.#keep(ts, r);
+      return;
+    }
     this.#all.push(ts, r.cpu, r.id, r.d0lo >>> 0, r.d0hi >>> 0, r.d1lo >>> 0, r.d1hi >>> 0, r.args >>> 0);
     if (this.#all.n > this.#limit) this.#bucket();
   }
