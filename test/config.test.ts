@@ -245,21 +245,24 @@ describe('generate --watch', () => {
       expect(readFileSync(join(PROJECT, 'gen/EVENTS.md'), 'utf8')).toContain(doc);
     };
 
-    let mark = w.mark();
-    rmSync(schema);
-    await w.until('tracegen: cannot read schema/veridian.yaml: no such file; waiting for a change', mark);
+    // each change once the watcher watches again (a change while it re-arms is a later round's)
+    const gone = async (change: () => void, said: string) => {
+      const mark = w.mark();
+      change();
+      await w.until(said, mark);
+      await w.until('watching', mark + w.text().slice(mark).indexOf(said));
+    };
+    await gone(() => rmSync(schema), 'tracegen: cannot read schema/veridian.yaml: no such file; waiting for a change');
     await comesBack('Page fault (deleted, back)');
 
-    mark = w.mark();
-    renameSync(schema, `${schema}.away`);
-    await w.until('cannot read schema/veridian.yaml', mark);
+    await gone(() => renameSync(schema, `${schema}.away`), 'cannot read schema/veridian.yaml');
     rmSync(`${schema}.away`);
     await comesBack('Page fault (renamed, back)');
 
-    mark = w.mark();
-    rmSync(schema);
-    mkdirSync(schema);
-    await w.until('tracegen: cannot read schema/veridian.yaml: is a directory, not a schema file; waiting for a change', mark);
+    await gone(() => {
+      rmSync(schema);
+      mkdirSync(schema);
+    }, 'tracegen: cannot read schema/veridian.yaml: is a directory, not a schema file; waiting for a change');
     rmSync(schema, { recursive: true });
     await comesBack('Page fault (folder, back)');
 

@@ -43,11 +43,14 @@ export async function watchRounds<T>(
   };
 
   /** Reports what stops a round (a schema deleted, renamed, replaced by a folder) and says so. */
+  let unreadable = false;
   const survive = (e: unknown): void => {
     if (!(e instanceof CliError || e instanceof UnreadableFileError)) throw e;
+    unreadable = true;
     io.stderr.write(`tracegen: ${e instanceof UnreadableFileError ? 'cannot read ' : ''}${e.message}; waiting for a change\n`);
   };
   const round = async (): Promise<void> => {
+    unreadable = false;
     let next: WatchRound<T>;
     try {
       next = plan();
@@ -58,7 +61,10 @@ export async function watchRounds<T>(
     // a schema named on the command line is read by the run itself: what it cannot read is reported, not thrown
     if (next.input !== undefined) await run(next.input).catch(survive);
     lastWatched = next.watched.length ? next.watched : lastWatched;
-    if (!stop.aborted) rewatch(lastWatched);
+    if (stop.aborted) return;
+    rewatch(lastWatched);
+    // what came back while the watchers were re-armed made no event: look once more
+    if (unreadable && lastWatched.every((p) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false)) schedule();
   };
   const schedule = () => {
     clearTimeout(timer);

@@ -103,6 +103,11 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
         if (out) yield out;
       }
     }
+    // a header and no chunk (yet: the file may be cut): the header still tells the schema
+    if (!announced && reader.header && run === undefined) {
+      onHeader(reader.header);
+      announced = true;
+    }
     // a capture cut inside its last chunk still gives the chunk's whole records
     const cut = reader.cutChunk();
     if (cut) {
@@ -112,7 +117,6 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
     reader.finish();
     if (run !== undefined && !announced)
       throw new DecodeOptionError(`--run ${run}: ${input.name} holds ${reader.runs.length} run${reader.runs.length === 1 ? '' : 's'}`);
-    if (!announced && reader.header) onHeader(reader.header);
   } catch (e) {
     if (batch.length) yield done();
     batch = [];
