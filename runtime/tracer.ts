@@ -46,7 +46,7 @@ const C_SUSPECT = C_CLAIMS + 256; // one word per ring: 1 when its writer was ki
 const C_CARRY = C_SUSPECT + 256; // one word per ring: the write index's carry seqlock (ring-reader.ts)
 const C_RUN = C_CARRY + 256; // the run id every header of this buffer's captures carries (trace-file.ts)
 const CONTROL_WORDS = C_RUN + 1;
-const CONTROL_MAGIC = 0x54524732; // "TRG2"
+const CONTROL_MAGIC = 0x54524733; // "TRG3": the control area grew a word (C_RUN); an older runtime must not attach
 
 /** Node's built-in modules when running on Node (20.16+), nothing in a browser. */
 const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
