@@ -8,6 +8,7 @@ import { ChunkMerger, LastPerRing, type EmitAt } from './pipeline.js';
 import { compareTs, readRecord, u64Big, type DecodedRecord } from './record.js';
 import { ChromeWriter } from './chrome.js';
 import { SchemaDecoder } from './schema-decoder.js';
+import { TRACE_SCHEMA_SUFFIX } from '../diff/baseline.js';
 import { compareSchemas } from '../diff/compare.js';
 import { SchemaLocator } from '../diff/locate.js';
 import type { Sink } from './sink.js';
@@ -161,7 +162,7 @@ export class DecodeRun {
     let last: LastPerRing | undefined;
     const written = new Map<number, number>();
     const onHeader = (h: TraceHeader) => {
-      const embedded = loadSchemaText(h.schemaText, `${this.#input.name} (its schema)`);
+      const embedded = loadSchemaText(h.schemaText, `${this.#input.name}${TRACE_SCHEMA_SUFFIX}`);
       if (!embedded.model)
         throw new DecodeError(
           `${this.#input.name}: the schema inside the trace is not valid (${embedded.diagnostics[0]?.message ?? 'unknown error'})`,
@@ -174,7 +175,9 @@ export class DecodeRun {
             `tracegen: note: ${this.#input.name} was written with schema '${embedded.model.name}' (${h.schemaHash.slice(0, 12)}), not ${schemaPath} (${given.hash.slice(0, 12)}); decoding with the schema inside the trace. Pass --force-schema to use ${schemaPath}.\n`,
           );
         }
-        this.#io.stderr.write(wireNote(embedded.model, given, `${this.#input.name} (its schema)`, schemaPath ?? 'the given schema', force));
+        this.#io.stderr.write(
+          wireNote(embedded.model, given, `${this.#input.name}${TRACE_SCHEMA_SUFFIX}`, schemaPath ?? 'the given schema', force),
+        );
       }
       this.#setSchema(model, h.frequency || (model.clock.frequency ?? 0), {
         unit: h.clock === 'unknown' ? model.clock.unit : h.clock,
@@ -422,7 +425,7 @@ function wireNote(embedded: SchemaModel, given: SchemaModel, embeddedFile: strin
     .join('');
   const more =
     wire.length > 20
-      ? `  ... and ${wire.length - 20} more (tracegen diff ${embeddedFile.replace(/ \(its schema\)$/, '')} ${givenFile})\n`
+      ? `  ... and ${wire.length - 20} more (tracegen diff ${embeddedFile.slice(0, -TRACE_SCHEMA_SUFFIX.length)} ${givenFile})\n`
       : '';
   return `tracegen: note: ${givenFile} would read this trace differently${forced ? ' (--force-schema: it does)' : ''}:\n${shown}${more}`;
 }

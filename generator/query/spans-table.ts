@@ -8,6 +8,7 @@ import type { Database } from '../export/duckdb.js';
 import { KV_FREQUENCY, KV_SCHEMA } from '../export/parquet-export.js';
 import { sqlString } from '../export/event-columns.js';
 import { loadSchemaText } from '../load-schema.js';
+import { TRACE_SCHEMA_SUFFIX } from '../diff/baseline.js';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
 import { DecodeError } from '../decode/errors.js';
 
@@ -82,7 +83,7 @@ export class SpansTable {
     for (const [file] of (await db.rows(`SELECT file_name FROM parquet_file_metadata(${files})`)) as [string][]) {
       const schema = meta.get(file)?.schema;
       if (given) continue;
-      const loaded = schema === undefined ? undefined : loadSchemaText(schema, `${db.nameOf(file)} (its schema)`);
+      const loaded = schema === undefined ? undefined : loadSchemaText(schema, `${db.nameOf(file)}${TRACE_SCHEMA_SUFFIX}`);
       if (loaded?.model) decoders.set(file, new SchemaDecoder(loaded.model));
       else unpaired.push(db.nameOf(file));
     }
