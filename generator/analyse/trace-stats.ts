@@ -1,10 +1,10 @@
+import { TWO_32 } from '@tracegen/runtime';
 import type { RecordConsumer } from '../decode/decode-run.js';
 import { u64Big, type DecodedRecord } from '../decode/record.js';
 import type { SchemaDecoder } from '../decode/schema-decoder.js';
 import { SpanMatcher, type MatchedSpan } from '../decode/span-matcher.js';
 import { Durations } from './durations.js';
 
-const TWO_32 = 2 ** 32;
 /** The percentiles `stats` reports (nearest rank). */
 export const PERCENTILES = [50, 90, 99] as const;
 

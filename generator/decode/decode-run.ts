@@ -1,4 +1,4 @@
-import { imageBytes, OFFSET_ID, type TraceHeader } from '@tracegen/runtime';
+import { imageBytes, OFFSET_ID, RECORD_BYTES, type TraceHeader } from '@tracegen/runtime';
 import { DecodeError, DecodeOptionError, type DecodeIo } from './errors.js';
 import { loadSchemaText } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
@@ -204,10 +204,10 @@ export class DecodeRun {
         }
         if (last) {
           const records: DecodedRecord[] = [];
-          for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) records.push(readRecord(c.view, o, c.ring));
+          for (const c of batch.chunks) for (let o = 0; o < c.length; o += RECORD_BYTES) records.push(readRecord(c.view, o, c.ring));
           last.push(records.filter(this.#filter));
         } else if (this.#o.order === 'time') merger.push(batch.chunks, emit);
-        else for (const c of batch.chunks) for (let o = 0; o < c.length; o += 32) emit(c.view, o, c.ring);
+        else for (const c of batch.chunks) for (let o = 0; o < c.length; o += RECORD_BYTES) emit(c.view, o, c.ring);
         this.#progress();
       }
     } finally {

@@ -109,7 +109,7 @@ export class ChunkMerger {
       const runStart = c.o;
       for (;;) {
         emit(c.view, c.o, c.ring);
-        c.o += 32;
+        c.o += RECORD_BYTES;
         if (c.o >= c.end) break;
         const hi = c.view.getUint32(c.o + 4, true);
         const lo = c.view.getUint32(c.o, true);
