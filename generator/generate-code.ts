@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import { emitTarget, RUNTIME_PACKAGE, TARGET_EXTENSIONS, type Target } from './emit/targets.js';
 import type { GeneratedFile } from './emit/generated-file.js';
 import { DEFAULT_RUST_TRACE_FN, DEFAULT_RUST_VISIBILITY } from './emit/target-options.js';
-import { planChanges, type FileChange } from './emit/write-files.js';
+import { OutputRefusedError, planChanges, type FileChange } from './emit/write-files.js';
 import type { SchemaModel } from './model/model.js';
 
 /** What a schema's code is made of: the same choices on the command line, in the config and in the API. */
@@ -45,6 +45,9 @@ export interface GeneratePlan {
  */
 export async function planGenerate(model: SchemaModel, options: GenerateOptions): Promise<GeneratePlan> {
   const targets: readonly Target[] = options.targets ?? (options.templates !== undefined ? [] : ['ts']);
+  // both write the module `index` (index.ts beside index.js and index.d.ts would be two modules)
+  if (targets.includes('ts') && targets.includes('js'))
+    throw new OutputRefusedError('the ts and js targets both write the module index: choose one per output folder');
   const sourcePath = options.sourcePath ?? model.sourcePath;
   const withPath = { ...model, sourcePath };
   const hint = (t: Target | 'templates') => options.regenerate?.[t] ?? `npx tracegen generate ${sourcePath}`;

@@ -117,6 +117,7 @@ function jobsFromArgs(args: ParsedArgs): GeneratePlanInput {
       ),
       regenerateFile: {
         ts: command(...given('runtime', runtime)),
+        js: command('--target', 'js', ...given('runtime', runtime)),
         rust: command('--target', 'rust', ...rust),
         c: command('--target', 'c'),
         md: command('--target', 'md'),
@@ -177,7 +178,7 @@ function configJobs(config: ProjectConfig, explicit: string | undefined, io: Cli
       out: s.out === undefined ? undefined : relativeOrAbsolute(s.out),
       templates: s.templates === undefined ? undefined : relativeOrAbsolute(s.templates),
       regenerate,
-      regenerateFile: { ts: regenerate, rust: regenerate, c: regenerate, md: regenerate, templates: regenerate },
+      regenerateFile: { ts: regenerate, js: regenerate, rust: regenerate, c: regenerate, md: regenerate, templates: regenerate },
       config: file,
     }),
   );

@@ -2,11 +2,11 @@ import type { SchemaModel } from '../model/model.js';
 import type { GeneratedFile } from './generated-file.js';
 
 /** The languages `generate` emits. */
-export const TARGETS = ['ts', 'rust', 'c', 'md'] as const;
+export const TARGETS = ['ts', 'js', 'rust', 'c', 'md'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** The kind of file each target writes: only such files are ever removed as stale for it. */
-export const TARGET_EXTENSIONS: Record<Target, string> = { ts: '.ts', rust: '.rs', c: '.h', md: '.md' };
+export const TARGET_EXTENSIONS: Record<Target, string> = { ts: '.ts', js: '.js', rust: '.rs', c: '.h', md: '.md' };
 
 /** What generated TypeScript imports the runtime as, unless told otherwise: its npm package. */
 export const RUNTIME_PACKAGE = '@tracegen/runtime';
@@ -32,6 +32,8 @@ export async function emitTarget(target: Target, model: SchemaModel, options: Em
   switch (target) {
     case 'ts':
       return (await import('./ts/emit-ts.js')).emitTypeScript(model, options.runtimeSpecifier, options.regenerate);
+    case 'js':
+      return (await import('./ts/emit-js.js')).emitJavaScript(model, options.runtimeSpecifier, options.regenerate);
     case 'rust':
     case 'c':
     case 'md':
