@@ -60,4 +60,5 @@ export {
   type FieldValueKind,
 } from './field-codec.js';
 export { appendRecord, readRawRecord, type RawRecord } from './image-writer.js';
+export { startCapture, type Capture, type CaptureOptions, type CaptureRingStats, type CaptureStats } from './capture.js';
 export { RUNTIME_VERSION, RuntimeVersionError, requireRuntime } from './version.js';

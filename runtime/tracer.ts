@@ -16,6 +16,7 @@
  *   A tracepoint therefore tests one word: disabled and masked-off cost the same.
  */
 import type { ClockKind } from './clock.js';
+import { startCapture, type Capture, type CaptureOptions } from './capture.js';
 import { copyRing, loadWriteIndex } from './ring-reader.js';
 import { formatDump, type DumpOptions } from './dump.js';
 import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from './trace-file.js';
@@ -529,6 +530,23 @@ export class Tracer {
       at += CHUNK_HEADER_BYTES + copy.count * RECORD_BYTES;
     }
     return out.slice(0, at);
+  }
+
+  /**
+   * Captures this tracer's rings into a file: drains on an interval and on the way out (exit,
+   * SIGINT, SIGTERM, an uncaught exception), optionally rotating (capture.ts). Its drains are this
+   * thread's: do not call `drain()` beside it.
+   *
+   * @example
+   * const capture = tracer.startCapture('app.trace');
+   */
+  startCapture(path: string, options?: CaptureOptions): Capture {
+    return startCapture(this, path, options);
+  }
+
+  /** The header a capture file of this run begins with (a rotated capture's new file too). */
+  captureHeader(): Uint8Array {
+    return this.#header();
   }
 
   #header(): Uint8Array {

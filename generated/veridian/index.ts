@@ -4,6 +4,8 @@
 
 import { addIssue as $addIssue } from '@tracegen/runtime';
 import type { ArgumentField as $ArgumentField } from '@tracegen/runtime';
+import type { Capture as $Capture } from '@tracegen/runtime';
+import type { CaptureOptions as $CaptureOptions } from '@tracegen/runtime';
 import type { ClockKind as $ClockKind } from '@tracegen/runtime';
 import type { FieldIssue as $FieldIssue } from '@tracegen/runtime';
 import { flagsText as $flagsText } from '@tracegen/runtime';
@@ -263,6 +265,14 @@ export function snapshot(): Uint8Array {
  */
 export function drain(): Uint8Array {
   return $tracer.drain();
+}
+
+/**
+ * A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT, SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and closes; `stats()` says what the file holds and missed per ring.
+ * @example const capture = startCapture('app.trace');
+ */
+export function startCapture(path: string, options?: $CaptureOptions): $Capture {
+  return $tracer.startCapture(path, options);
 }
 
 /**

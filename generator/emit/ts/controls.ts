@@ -87,6 +87,17 @@ export function runtimeControls(m: SchemaModel): StatementStructures[] {
       "setInterval(() => appendFileSync('app.trace', drain()), 100);",
     ),
     fn(
+      'startCapture',
+      'A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT, SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and closes; `stats()` says what the file holds and missed per ring.',
+      [
+        { name: 'path', type: 'string' },
+        { name: 'options', type: '$CaptureOptions', hasQuestionToken: true },
+      ],
+      '$Capture',
+      'return $tracer.startCapture(path, options);',
+      "const capture = startCapture('app.trace');",
+    ),
+    fn(
       'tracingBuffer',
       'The shared buffer to pass to workers, which call `attachTracing` with it.',
       [],
