@@ -433,3 +433,37 @@ export function babeltraceRace(events: number): RaceResult[] {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** `startCapture` under a steady load: the CPU its drains take, its peak memory, what it missed. */
+export function captureCost(
+  seconds: number,
+  rate = 1_000_000,
+): { cpuShare: number; peakMb: number; lostShare: number; mbPerSecond: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'tracegen-bench-'));
+  try {
+    const rss = pathToFileURL(join(ROOT, 'bench/report-rss.mjs')).href;
+    const load = (path: string) => {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', rss, join(ROOT, 'dist/bench/capture-load.js'), path, String(seconds), String(rate), '3'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      if (r.status !== 0) throw new Error(`capture-load failed: ${r.stderr}`);
+      const out = JSON.parse(r.stdout) as { cpuMs: number; wallMs: number; events: number; overwritten: number; bytes: number };
+      return { ...out, peakKb: Number(/maxrss (\d+)/.exec(r.stderr)?.[1]) };
+    };
+    // the same load without a capture: what remains is the drains' (and the file's) share
+    const bare = load('-');
+    const captured = load(join(dir, 'capture.trace'));
+    return {
+      cpuShare: (captured.cpuMs - bare.cpuMs) / captured.wallMs,
+      peakMb: captured.peakKb / 1024,
+      lostShare: captured.overwritten / captured.events,
+      mbPerSecond: captured.bytes / 1024 / 1024 / (captured.wallMs / 1000),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

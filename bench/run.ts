@@ -9,6 +9,7 @@ import {
   allocation,
   argumentCheckCost,
   babeltraceRace,
+  captureCost,
   cliDecode,
   cliTimes,
   consume,
@@ -89,6 +90,14 @@ const one = await threadThroughput(1, quick ? 100 : 1000);
 const two = await threadThroughput(2, quick ? 100 : 1000);
 row('1 worker tracing', rate(one), 'events/s', '', '');
 row('2 workers tracing at once', rate(two), `${(two / one).toFixed(2)}x one worker (${cpus().length} cores)`, '', '');
+const cap = captureCost(quick ? 1 : 10);
+row(
+  `startCapture at 1M events/s for ${quick ? 1 : 10} s (drains every 3 ms)`,
+  `${(cap.cpuShare * 100).toFixed(1)}% CPU`,
+  `peak ${cap.peakMb.toFixed(0)} MB, ${cap.mbPerSecond.toFixed(1)} MB/s written, ${(cap.lostShare * 100).toFixed(2)}% lost`,
+  '',
+  '',
+);
 
 const gc = await allocation(quick ? 1e6 : 1e7);
 const millions = quick ? '1M' : '10M';
