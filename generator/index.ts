@@ -21,6 +21,7 @@ import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Target } from './emit/targets.js';
 import { applyChanges } from './emit/write-files.js';
 import { planGenerate } from './generate-code.js';
+import { defaultOutDir } from './emit/targets.js';
 import { loadSchemaFile, loadSchemaText, type LoadResult } from './load-schema.js';
 import type { SchemaModel } from './model/model.js';
 
@@ -102,7 +103,7 @@ export interface GenerateResult {
 export async function generate(schema: string | LoadResult, options: GenerateApiOptions = {}): Promise<GenerateResult> {
   const loaded = typeof schema === 'string' ? loadSchemaFile(schema) : schema;
   if (!loaded.model) return { ok: false, diagnostics: loaded.diagnostics, files: [] };
-  const out = options.out ?? `generated/${loaded.model.name}`;
+  const out = options.out ?? defaultOutDir(loaded.model.name);
   const { changes } = await planGenerate(loaded.model, {
     out,
     inputs: [loaded.file],

@@ -1,5 +1,5 @@
 import { DecodeRun, type DecodeOptions } from '../decode/decode-run.js';
-import type { OutputFormat } from '../decode/formats.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../decode/formats.js';
 import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 import { Input } from '../decode/input.js';
 import { Sink } from '../decode/sink.js';
@@ -22,7 +22,7 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
   }
   const t = traceInputArgs(args, 'decode', io);
   const options: DecodeOptions = {
-    format: oneOf<OutputFormat>('--format', str(args, 'format'), ['table', 'jsonl', 'dump', 'chrome'], 'table'),
+    format: oneOf<OutputFormat>('--format', str(args, 'format'), OUTPUT_FORMATS, 'table'),
     order: oneOf('--order', str(args, 'order'), ['time', 'ring'] as const, 'time'),
     last: positiveInt('--last', str(args, 'last')),
     ...t.filters,

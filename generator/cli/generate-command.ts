@@ -1,8 +1,8 @@
-import { posix, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import { describeFsError } from '../load/read-source.js';
-import { TARGETS, type Target } from '../emit/targets.js';
+import { DEFAULT_TARGETS, defaultOutDir, TARGETS, type Target } from '../emit/targets.js';
 import { shellWord } from '../emit/generated-file.js';
 import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
 import { applyChanges, OutputRefusedError, realPathOf, shortDiff, type FileChange } from '../emit/write-files.js';
@@ -83,7 +83,7 @@ function jobsFromArgs(args: ParsedArgs): GeneratePlanInput {
   for (const t of targets)
     if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${t}'`);
   const templates = str(args, 'templates');
-  const wanted: Target[] = targets.length ? [...new Set(targets as Target[])] : templates ? [] : ['ts'];
+  const wanted: readonly Target[] = targets.length ? [...new Set(targets as Target[])] : templates ? [] : DEFAULT_TARGETS;
   const rustVisibility = str(args, 'rust-visibility');
   const rustTraceFn = str(args, 'rust-trace-fn');
   const visibilityProblem = rustVisibility === undefined ? undefined : rustVisibilityProblem(rustVisibility);
@@ -203,7 +203,7 @@ export async function runJobs(input: GeneratePlanInput, check: boolean, io: CliI
       failed = true;
       continue;
     }
-    const outDir = job.out ?? posix.join('generated', model.name);
+    const outDir = job.out ?? defaultOutDir(model.name);
     try {
       const inputs = [job.schema, ...(job.config === undefined ? [] : [job.config])];
       const { changes } = await planGenerate(model, { ...job, out: outDir, regenerate: job.regenerateFile, inputs });

@@ -5,7 +5,7 @@ import { renderDiagnostics } from '../diagnostics/render.js';
 import type { DecodeOptions, DecodeRequest, DecodeRun, RecordConsumer } from '../decode/decode-run.js';
 import { consumeInput } from '../decode/consume.js';
 import { DecodeOptionError } from '../decode/errors.js';
-import type { InputFormat } from '../decode/sources.js';
+import { INPUT_FORMATS, type InputFormat } from '../decode/sources.js';
 import { loadSchemaFile } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
 import { flag, oneOf, str, strs, type ParsedArgs } from './args.js';
@@ -32,7 +32,7 @@ export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): Tr
     path: args.positionals[0]!,
     schemaPath,
     given: schemaPath === undefined ? undefined : loadSchemaOrExit(schemaPath, io),
-    inputFormat: forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, ['trace', 'rings', 'serial'], 'trace'),
+    inputFormat: forced === undefined ? undefined : oneOf<InputFormat>('--input-format', forced, INPUT_FORMATS, 'trace'),
     force: flag(args, 'force-schema'),
     filters: {
       cpus: strs(args, 'cpu').length ? new Set(strs(args, 'cpu').map((c) => intIn('--cpu', c, 0, 255))) : undefined,

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { checkStructure } from '../check/structure.js';
 import { DiagnosticSink, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Target } from '../emit/targets.js';
+import { DEFAULT_TARGETS, defaultOutDir, type Target } from '../emit/targets.js';
 import type { OutputChoices } from '../generate-code.js';
 import { rustTraceFnProblem, rustVisibilityProblem } from '../emit/target-options.js';
 import { realPathOf } from '../emit/write-files.js';
@@ -121,12 +121,12 @@ function configured(
   const traceFn = entry.rust?.trace_fn === undefined ? undefined : rustTraceFnProblem(entry.rust.trace_fn);
   if (traceFn) sink.error('bad-value', at('rust', 'trace_fn'), `rust.trace_fn ${traceFn}`);
   const loaded = loadSchemaFile(relativeOrAbsolute(path));
-  const out = entry.out !== undefined ? resolve(root, entry.out) : loaded.model ? join(root, 'generated', loaded.model.name) : undefined;
+  const out = entry.out !== undefined ? resolve(root, entry.out) : loaded.model ? join(root, defaultOutDir(loaded.model.name)) : undefined;
   return {
     path,
     loaded,
     out,
-    targets: entry.targets ?? ['ts'],
+    targets: entry.targets ?? DEFAULT_TARGETS,
     templates: entry.templates === undefined ? undefined : resolve(root, entry.templates),
     runtime: entry.runtime,
     rustVisibility: entry.rust?.visibility,

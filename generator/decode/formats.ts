@@ -13,7 +13,9 @@ import { fragment, type ByteWriter } from './byte-writer.js';
 import { JsonArgs } from './json-args.js';
 import type { SchemaDecoder } from './schema-decoder.js';
 
-export type OutputFormat = 'table' | 'jsonl' | 'dump' | 'chrome';
+/** What `decode --format` prints. */
+export const OUTPUT_FORMATS = ['table', 'jsonl', 'dump', 'chrome'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 const P_TS = fragment('{"ts":"');
 const P_CPU = fragment('","cpu":');

@@ -25,7 +25,9 @@ export interface RecordBatch {
   readonly lost?: ReadonlyMap<number, { overwritten: number; dropped: number }>;
 }
 
-export type InputFormat = 'trace' | 'rings' | 'serial';
+/** What an input can be, detected or given with `--input-format`. */
+export const INPUT_FORMATS = ['trace', 'rings', 'serial'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 /** Recognises an input by its content: a trace file's magic, dump text, or else a raw image. */
 export function detectFormat(head: Uint8Array): InputFormat {

@@ -5,6 +5,14 @@ import type { GeneratedFile } from './generated-file.js';
 export const TARGETS = ['ts', 'js', 'rust', 'c', 'md'] as const;
 export type Target = (typeof TARGETS)[number];
 
+/** What `generate` writes when no target is named (templates alone name none). */
+export const DEFAULT_TARGETS: readonly Target[] = ['ts'];
+
+/** Where a schema's code goes when no output folder is named: `generated/<its name>`. */
+export function defaultOutDir(schemaName: string): string {
+  return `generated/${schemaName}`;
+}
+
 /** The kind of file each target writes: only such files are ever removed as stale for it. */
 export const TARGET_EXTENSIONS: Record<Target, string> = { ts: '.ts', js: '.js', rust: '.rs', c: '.h', md: '.md' };
 
