@@ -15,8 +15,8 @@ export interface OptionSpec {
   readonly help: string;
 }
 
-export interface CommandSpec {
-  readonly name: string;
+export interface CommandSpec<N extends string = string> {
+  readonly name: N;
   /** The positional arguments, as usage shows them. */
   readonly args: string;
   /** One line for `tracegen --help`. */
@@ -35,7 +35,7 @@ const CONFIG: OptionSpec = {
   help: 'the project config (default: tracegen.config.yaml here or above),\nused when no schema files are given',
 };
 
-export const VALIDATE: CommandSpec = {
+export const VALIDATE: CommandSpec<'validate'> = {
   name: 'validate',
   args: '[<schema.yaml>...]',
   summary: 'check schemas; exit 0 valid, 1 invalid, 2 usage error',
@@ -57,7 +57,7 @@ FILE:LINE:COL: error[CODE]: message. With no schema files, checks tracegen.confi
   after: 'Exit 0 valid, 1 invalid, 2 usage error (bad options, a missing file or a directory).',
 };
 
-export const GENERATE: CommandSpec = {
+export const GENERATE: CommandSpec<'generate'> = {
   name: 'generate',
   args: '[<schema.yaml>...]',
   summary: 'validate, then write generated code',
@@ -96,7 +96,7 @@ const FILTERS: readonly OptionSpec[] = [
   { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
 ];
 
-export const DECODE: CommandSpec = {
+export const DECODE: CommandSpec<'decode'> = {
   name: 'decode',
   args: '<input|->',
   summary: 'print a trace: a trace file, a raw ring image or a serial log',
@@ -120,7 +120,7 @@ kernel's rings, or a serial log holding dump_trace output (recognised by content
 the damage is still written), 2 for usage errors.`,
 };
 
-export const DIFF: CommandSpec = {
+export const DIFF: CommandSpec<'diff'> = {
   name: 'diff',
   args: '[<baseline> <schema>]',
   summary: 'breaking changes against a baseline (a schema, a trace file or REV:PATH)',
@@ -144,7 +144,7 @@ the config's 'baseline:' revision.`,
 usage errors and baselines that cannot be read.`,
 };
 
-export const STATS: CommandSpec = {
+export const STATS: CommandSpec<'stats'> = {
   name: 'stats',
   args: '<input|->',
   summary: 'counts per event and CPU, span latencies (p50/p90/p99) and losses',
@@ -158,7 +158,7 @@ what each ring lost. Durations are in ns when the clock's frequency is known.`,
 before the damage are still printed), 2 for usage errors.`,
 };
 
-export const REPORT: CommandSpec = {
+export const REPORT: CommandSpec<'report'> = {
   name: 'report',
   args: '<input|-> -o <report.html>',
   summary: 'one self-contained HTML file: a zoomable timeline, histograms, counts',
@@ -181,7 +181,7 @@ event, and what was lost.`,
   after: STATS.after!,
 };
 
-export const EXPORT: CommandSpec = {
+export const EXPORT: CommandSpec<'export'> = {
   name: 'export',
   args: '<input|-> --format ctf|parquet -o <path>',
   summary: 'a trace as CTF 1.8 (babeltrace2, Trace Compass) or Parquet (SQL engines)',
@@ -206,7 +206,7 @@ is replaced only when it is a previous CTF export.`,
 written (nothing is left at PATH), 2 for usage errors.`,
 };
 
-export const QUERY: CommandSpec = {
+export const QUERY: CommandSpec<'query'> = {
   name: 'query',
   args: '<input>... <SQL>',
   summary: 'SQL over traces and Parquet exports with DuckDB (events, and spans paired)',
@@ -228,7 +228,9 @@ the schema's spans, paired as 'tracegen stats' pairs them. Needs the optional pa
 (its message, one line), 2 for usage errors.`,
 };
 
-export const COMMANDS: readonly CommandSpec[] = [VALIDATE, GENERATE, DIFF, DECODE, STATS, REPORT, EXPORT, QUERY];
+export const COMMANDS = [VALIDATE, GENERATE, DIFF, DECODE, STATS, REPORT, EXPORT, QUERY] as const satisfies readonly CommandSpec[];
+/** The commands' names, one type for every list keyed by them (main.ts's runners). */
+export type CommandName = (typeof COMMANDS)[number]['name'];
 
 /** The `parseArgs` options of a command. */
 export function parserOptions(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {

@@ -2,7 +2,26 @@ import { CliError, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { COMMANDS, commandHelp, usage } from './commands.js';
+import { COMMANDS, commandHelp, usage, type CommandName } from './commands.js';
+
+/** A command as the command line runs it: the arguments after its name, the CLI's streams; the exit code. */
+type CommandRun = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/**
+ * How each command of COMMANDS (commands.ts, their options and help) runs, loaded when it runs so
+ * that `decode` never loads `generate`'s ts-morph. Keyed by those names: a command without a
+ * runner, or a runner without a command, does not compile.
+ */
+const RUN: Record<CommandName, () => Promise<CommandRun>> = {
+  validate: async () => (await import('./validate-command.js')).validateCommand,
+  generate: async () => (await import('./generate-command.js')).generateCommand,
+  decode: async () => (await import('./decode-command.js')).decodeCommand,
+  stats: async () => (await import('./stats-command.js')).statsCommand,
+  report: async () => (await import('./report-command.js')).reportCommand,
+  export: async () => (await import('./export-command.js')).exportCommand,
+  query: async () => (await import('./query-command.js')).queryCommand,
+  diff: async () => (await import('./diff-command.js')).diffCommand,
+};
 
 /**
  * The whole command line as an ordinary function: parses `argv`, runs one command and returns
@@ -14,23 +33,9 @@ import { COMMANDS, commandHelp, usage } from './commands.js';
 export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const run = command !== undefined && Object.hasOwn(RUN, command) ? RUN[command as keyof typeof RUN] : undefined;
+    if (run) return await (await run())(rest, io);
     switch (command) {
-      case 'validate':
-        return await (await import('./validate-command.js')).validateCommand(rest, io);
-      case 'generate':
-        return await (await import('./generate-command.js')).generateCommand(rest, io);
-      case 'decode':
-        return await (await import('./decode-command.js')).decodeCommand(rest, io);
-      case 'stats':
-        return await (await import('./stats-command.js')).statsCommand(rest, io);
-      case 'report':
-        return await (await import('./report-command.js')).reportCommand(rest, io);
-      case 'export':
-        return await (await import('./export-command.js')).exportCommand(rest, io);
-      case 'query':
-        return await (await import('./query-command.js')).queryCommand(rest, io);
-      case 'diff':
-        return await (await import('./diff-command.js')).diffCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`${version()}\n`);
