@@ -100,6 +100,8 @@ describe('runs appended to one capture', () => {
     };
     expect([stats.total, stats.spans[0]!.count]).toEqual([5, 1]);
     expect(runBin(['export', TWO, '--run', '2', '--format', 'ctf', '-o', join(TMP, 'x.ctf')]).code).toBe(0);
+    const q = runBin(['query', TWO, '--run', '2', 'SELECT count(*) AS n FROM events', '--format', 'csv']);
+    expect([q.code, q.stdout.trim().split('\n').at(-1)]).toEqual([0, '5']);
   });
 
   it('the API too', () => {

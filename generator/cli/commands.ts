@@ -85,15 +85,22 @@ const SCHEMA: OptionSpec = {
   help: 'the schema (trace files carry their own; for images and\nserial logs the default is the one schema in ./schema/)',
 };
 const INPUT_FORMAT: OptionSpec = { name: 'input-format', value: 'F', help: 'trace, rings or serial: skip detection' };
+const FREQUENCY: OptionSpec = { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" };
+const RUN: OptionSpec = {
+  name: 'run',
+  value: 'N',
+  help: 'only run N (1 = the first) of a capture that several runs\nappended to; runs are never mixed',
+};
+const FORCE_SCHEMA: OptionSpec = { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' };
 /** The options that choose records, shared by every command that reads traces. */
 const FILTERS: readonly OptionSpec[] = [
   { name: 'cpu', value: 'N', multiple: true, help: 'only this CPU (repeatable)' },
   { name: 'event', value: 'NAME', multiple: true, help: 'only this event (repeatable)' },
   { name: 'from', value: 'TS', help: 'timestamps from TS on; a suffix s, ms, us or ns converts\nfrom time with the clock frequency' },
   { name: 'to', value: 'TS', help: 'timestamps before TS (as --from)' },
-  { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" },
-  { name: 'run', value: 'N', help: 'only run N (1 = the first) of a capture that several runs\nappended to; runs are never mixed' },
-  { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
+  FREQUENCY,
+  RUN,
+  FORCE_SCHEMA,
 ];
 
 export const DECODE: CommandSpec<'decode'> = {
@@ -220,8 +227,9 @@ the schema's spans, paired as 'tracegen stats' pairs them. Needs the optional pa
     SCHEMA,
     { name: 'format', value: 'F', help: 'table (default), csv, json (one array) or jsonl' },
     INPUT_FORMAT,
-    { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" },
-    { name: 'force-schema', help: 'decode a trace file with --schema even if it carries another' },
+    FREQUENCY,
+    RUN,
+    FORCE_SCHEMA,
     HELP,
   ],
   after: `Exit 0 on success, 1 for input that cannot be decoded or SQL that DuckDB refuses
