@@ -406,12 +406,14 @@ function bytesToHex(bytes: Uint8Array): string {
 /**
  * The records of a trace file as one DataView per chunk, for a decoder bound to one schema:
  * throws `TraceFileError` when the file was written with another schema (unless allowed), is
- * damaged, or is cut off (after yielding what came before). Returns the header.
+ * damaged, or is cut off (after yielding what came before). Returns the header. With `run`, only
+ * that run's chunks (a file several runs appended to); without, every run in file order.
  */
 export function* recordViews(
   fileBytes: Uint8Array,
   schema: { readonly name: string; readonly hash: string },
   allowSchemaMismatch = false,
+  run?: number,
 ): Generator<DataView, TraceHeader> {
   const reader = new TraceFileReader();
   reader.feed(fileBytes);
@@ -425,11 +427,12 @@ export function* recordViews(
   };
   for (const chunk of reader.chunks()) {
     check();
+    if (run !== undefined && chunk.run !== run) continue;
     yield new DataView(chunk.records.buffer, chunk.records.byteOffset, chunk.records.byteLength);
   }
   // a capture cut inside its last chunk: its whole records still come out, then the error
   const cut = reader.cutChunk();
-  if (cut && cut.count > 0) {
+  if (cut && cut.count > 0 && (run === undefined || cut.run === run)) {
     check();
     yield new DataView(cut.records.buffer, cut.records.byteOffset, cut.records.byteLength);
   }

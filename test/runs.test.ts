@@ -104,6 +104,18 @@ describe('runs appended to one capture', () => {
     expect([q.code, q.stdout.trim().split('\n').at(-1)]).toEqual([0, '5']);
   });
 
+  it('the generated decoders: runs one after another in file order, and `run` picks one', async () => {
+    const v = await import('../generated/veridian/index.js');
+    const bytes = readFileSync(TWO);
+    const pids = (options: { run?: number }) =>
+      [...v.decodeTrace(bytes, options)].flatMap((r) => (r.event === 'sched_switch_in' ? [r.pid] : []));
+    expect(pids({})).toEqual([100, 100, 100, 200, 200, 200]);
+    expect(pids({ run: 2 })).toEqual([200, 200, 200]);
+    let n = 0;
+    v.forEachRecord(bytes, () => n++, { run: 1 });
+    expect(n).toBe(5);
+  });
+
   it('the API too', () => {
     expect(() => decode(TWO)).toThrow(DecodeOptionError);
     const second = decode(TWO, { run: 2 });

@@ -357,7 +357,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
   const decodeAt = `${ARGUMENT_WORD('view', 'o')} === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o)`;
   /** The walk of a trace file's records (one runtime view per chunk), doing `each` with every record. */
   const walkRecords = (each: (record: string) => string) => [
-    'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);',
+    'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);',
     'for (let next = views.next(); ; next = views.next()) {',
     '  if (next.done) return next.value;',
     '  const view = next.value;',
@@ -439,13 +439,13 @@ function decoders(m: SchemaModel): StatementStructures[] {
       docs: [
         {
           description:
-            'Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order.\nThrows `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.',
+            'Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order: the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first) picks one.\nThrows `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.',
           tags: [{ tagName: 'example', text: "for (const r of decodeTrace(readFileSync('app.trace'))) console.log(formatRecord(r));" }],
         },
       ],
       parameters: [
         { name: 'fileBytes', type: 'Uint8Array' },
-        { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' },
+        { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean; readonly run?: number }', initializer: '{}' },
       ],
       returnType: 'Generator<TraceRecord, $TraceHeader>',
       statements: walkRecords((record) => `yield ${record}`),
@@ -466,7 +466,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       parameters: [
         { name: 'fileBytes', type: 'Uint8Array' },
         { name: 'visit', type: '(record: TraceRecord) => void' },
-        { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean }', initializer: '{}' },
+        { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean; readonly run?: number }', initializer: '{}' },
       ],
       returnType: '$TraceHeader',
       statements: walkRecords((record) => `visit(${record})`),

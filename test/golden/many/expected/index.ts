@@ -9367,12 +9367,12 @@ export function decodeRecord(bytes: Uint8Array, offset: number = 0): TraceRecord
 }
 
 /**
- * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order.
+ * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order: the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first) picks one.
  * Throws `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.
  * @example for (const r of decodeTrace(readFileSync('app.trace'))) console.log(formatRecord(r));
  */
-export function* decodeTrace(fileBytes: Uint8Array, options: { readonly allowSchemaMismatch?: boolean } = {}): Generator<TraceRecord, $TraceHeader> {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);
+export function* decodeTrace(fileBytes: Uint8Array, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): Generator<TraceRecord, $TraceHeader> {
+  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
@@ -9385,8 +9385,8 @@ export function* decodeTrace(fileBytes: Uint8Array, options: { readonly allowSch
  * @example let faults = 0;
  * forEachRecord(bytes, (r) => { if (r.event === 'page_fault') faults++; });
  */
-export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord) => void, options: { readonly allowSchemaMismatch?: boolean } = {}): $TraceHeader {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch);
+export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord) => void, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): $TraceHeader {
+  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
