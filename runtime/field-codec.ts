@@ -82,7 +82,7 @@ export function misfitValue(raw: bigint, kind: FieldValueKind, signedRange = 0):
   return v <= 9007199254740991n && v >= -9007199254740991n ? Number(v) : NaN;
 }
 
-/** A field as the argument check names it: `[name, signed, width]`, or null for a bool (which always fits). */
+/** A field as the argument check names it: `[name, signed, width]` (a bool is `[name, false, 1]`); null from older generated code for a bool. */
 export type ArgumentField = readonly [name: string, signed: boolean, width: number] | null;
 
 /**

@@ -678,7 +678,7 @@ function $decodeIpcSlowPath($view: DataView, $o: number, $ts: bigint, $cpu: numb
   return { event: 'ipc_slow_path', id: 9, ts: $ts, cpu: $cpu, target, cap };
 }
 
-/** Per event id, its fields as the argument check names them (null: a bool, which always fits). */
+/** Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value). */
 const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = { 0: [['syscall_nr', false, 32], ['arg1', false, 64]], 1: [['syscall_nr', false, 32], ['ret', true, 64]], 2: [['pid', false, 32], ['tid', false, 32]], 3: [['pid', false, 32], ['tid', false, 32]], 4: [['target', false, 64], ['cap', false, 64]], 5: [['endpoint', false, 64], ['cap', false, 64]], 6: [['frame', false, 64], ['alloc_cpu', false, 32]], 7: [['frame', false, 64], ['alloc_cpu', false, 32]], 8: [['addr', false, 64], ['error_code', false, 5]], 9: [['target', false, 64], ['cap', false, 64]] };
 
 /** A record's event and fields, without the issues of its argument-misfit word. */

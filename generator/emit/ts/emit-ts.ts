@@ -369,7 +369,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ['Per event id, its fields as the argument check names them (null: a bool, which always fits).'],
+      docs: ['Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value).'],
       declarations: [
         {
           name: '$ARGUMENT_FIELDS',

@@ -544,7 +544,7 @@ function $decodeLast($view: DataView, $o: number, $ts: bigint, $cpu: number): La
   return $issues ? { event: 'last', id: 255, ts: $ts, cpu: $cpu, value, issues: $issues, raw: $rawWords($view, $o) } : { event: 'last', id: 255, ts: $ts, cpu: $cpu, value };
 }
 
-/** Per event id, its fields as the argument check names them (null: a bool, which always fits). */
+/** Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value). */
 const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = { 0: [['kind', false, 3], ['valid', false, 1], ['delta', true, 16], ['vector', false, 8], ['rights', false, 32], ['small_neg', true, 8], ['straddle', false, 40], ['crossing_signed', true, 12]], 1: [], 2: [['address', false, 64], ['offset', true, 64]], 3: [['big', false, 60], ['tag', false, 4], ['count', false, 53]], 4: [['ret', true, 32], ['mask', false, 61]], 255: [['value', false, 32]] };
 
 /** A record's event and fields, without the issues of its argument-misfit word. */
