@@ -94,3 +94,26 @@ describe('a tracepoint given any JavaScript value', () => {
     });
   });
 });
+
+describe('trace<Event>Enabled', () => {
+  it('says whether the tracepoint would record now: tracing on and the event in the mask', () => {
+    veridian.disable();
+    expect(veridian.traceSyscallEntryEnabled()).toBe(false);
+    veridian.enable();
+    expect(veridian.traceSyscallEntryEnabled()).toBe(true);
+    veridian.disableEvent('syscall_entry');
+    expect([veridian.traceSyscallEntryEnabled(), veridian.traceSyscallExitEnabled()]).toEqual([false, true]);
+    const before = veridian.ringStats()[0]!.written;
+    if (veridian.traceSyscallEntryEnabled()) veridian.traceSyscallEntry(1, 1n);
+    veridian.traceSyscallEntry(1, 1n); // masked off: records nothing either
+    expect(veridian.ringStats()[0]!.written).toBe(before);
+    veridian.enableEvent('syscall_entry');
+    expect(veridian.traceSyscallEntryEnabled()).toBe(true);
+    // the packed schema's event 255 tests the last word of the mask
+    packed.enable();
+    expect(packed.traceLastEnabled()).toBe(true);
+    packed.disableEvent('last');
+    expect(packed.traceLastEnabled()).toBe(false);
+    packed.enableEvent('last');
+  });
+});

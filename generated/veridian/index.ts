@@ -350,6 +350,14 @@ export function traceSyscallEntry(syscallNr: number, arg1: bigint): void {
 }
 
 /**
+ * True when tracing is on and `syscall_entry` is in the mask: traceSyscallEntry would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceSyscallEntryEnabled()) traceSyscallEntry(1, 1n);
+ */
+export function traceSyscallEntryEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x1) !== 0;
+}
+
+/**
  * System call exit
  *
  * Records event 1 (`syscall_exit`) when tracing is enabled and the event is in the mask.
@@ -372,6 +380,14 @@ export function traceSyscallExit(syscallNr: number, ret: bigint): void {
 }
 
 /**
+ * True when tracing is on and `syscall_exit` is in the mask: traceSyscallExit would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceSyscallExitEnabled()) traceSyscallExit(1, 1n);
+ */
+export function traceSyscallExitEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x2) !== 0;
+}
+
+/**
  * Context switch: task switched out
  *
  * Records event 2 (`sched_switch_out`) when tracing is enabled and the event is in the mask.
@@ -390,6 +406,14 @@ export function traceSchedSwitchOut(pid: number, tid: number): void {
 }
 
 /**
+ * True when tracing is on and `sched_switch_out` is in the mask: traceSchedSwitchOut would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceSchedSwitchOutEnabled()) traceSchedSwitchOut(1, 1);
+ */
+export function traceSchedSwitchOutEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x4) !== 0;
+}
+
+/**
  * Context switch: task switched in
  *
  * Records event 3 (`sched_switch_in`) when tracing is enabled and the event is in the mask.
@@ -405,6 +429,14 @@ export function traceSchedSwitchIn(pid: number, tid: number): void {
   }
 
   $tracer.write(3, pid >>> 0, 0, tid >>> 0, 0, (pid >>> 0 !== pid ? 0x1 : 0) | (tid >>> 0 !== tid ? 0x2 : 0));
+}
+
+/**
+ * True when tracing is on and `sched_switch_in` is in the mask: traceSchedSwitchIn would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceSchedSwitchInEnabled()) traceSchedSwitchIn(1, 1);
+ */
+export function traceSchedSwitchInEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x8) !== 0;
 }
 
 /**
@@ -429,6 +461,14 @@ export function traceIpcFastSend(target: bigint, cap: bigint): void {
 }
 
 /**
+ * True when tracing is on and `ipc_fast_send` is in the mask: traceIpcFastSend would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceIpcFastSendEnabled()) traceIpcFastSend(1n, 1n);
+ */
+export function traceIpcFastSendEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x10) !== 0;
+}
+
+/**
  * IPC fast path receive
  *
  * Records event 5 (`ipc_fast_recv`) when tracing is enabled and the event is in the mask.
@@ -447,6 +487,14 @@ export function traceIpcFastRecv(endpoint: bigint, cap: bigint): void {
   $tracer.u64[($i >>> 1) + 2] = endpoint;
   $tracer.u64[($i >>> 1) + 3] = cap;
   $tracer.commit();
+}
+
+/**
+ * True when tracing is on and `ipc_fast_recv` is in the mask: traceIpcFastRecv would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceIpcFastRecvEnabled()) traceIpcFastRecv(1n, 1n);
+ */
+export function traceIpcFastRecvEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x20) !== 0;
 }
 
 /**
@@ -472,6 +520,14 @@ export function traceFrameAlloc(frame: bigint, allocCpu: number): void {
 }
 
 /**
+ * True when tracing is on and `frame_alloc` is in the mask: traceFrameAlloc would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceFrameAllocEnabled()) traceFrameAlloc(1n, 1);
+ */
+export function traceFrameAllocEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x40) !== 0;
+}
+
+/**
  * Frame allocator: free
  *
  * Records event 7 (`frame_free`) when tracing is enabled and the event is in the mask.
@@ -491,6 +547,14 @@ export function traceFrameFree(frame: bigint, allocCpu: number): void {
   $tracer.u32[$i + 6] = allocCpu >>> 0;
   $tracer.u32[$i + 7] = 0;
   $tracer.commit();
+}
+
+/**
+ * True when tracing is on and `frame_free` is in the mask: traceFrameFree would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceFrameFreeEnabled()) traceFrameFree(1n, 1);
+ */
+export function traceFrameFreeEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x80) !== 0;
 }
 
 /**
@@ -516,6 +580,14 @@ export function tracePageFault(addr: bigint, errorCode: number): void {
 }
 
 /**
+ * True when tracing is on and `page_fault` is in the mask: tracePageFault would record now. Costs what a disabled tracepoint costs.
+ * @example if (tracePageFaultEnabled()) tracePageFault(1n, PageFaultError.Present);
+ */
+export function tracePageFaultEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x100) !== 0;
+}
+
+/**
  * IPC slow path fallback
  *
  * Records event 9 (`ipc_slow_path`) when tracing is enabled and the event is in the mask.
@@ -534,6 +606,14 @@ export function traceIpcSlowPath(target: bigint, cap: bigint): void {
   $tracer.u64[($i >>> 1) + 2] = target;
   $tracer.u64[($i >>> 1) + 3] = cap;
   $tracer.commit();
+}
+
+/**
+ * True when tracing is on and `ipc_slow_path` is in the mask: traceIpcSlowPath would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceIpcSlowPathEnabled()) traceIpcSlowPath(1n, 1n);
+ */
+export function traceIpcSlowPathEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x200) !== 0;
 }
 
 

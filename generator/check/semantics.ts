@@ -223,6 +223,14 @@ function checkEvents(schema: RawSchema, typeNames: Map<string, DeclaredType>, er
 
     checkFields(event, typeNames, at, err);
   });
+  // each event's helpers are trace<Event> and trace<Event>Enabled: an event named '<other>_enabled' would take the second
+  schema.events.forEach((event, i) => {
+    const pascal = namesOf(event.name).pascal;
+    if (!pascal.endsWith('Enabled') || pascals.get(pascal) !== event.name) return;
+    const owner = pascals.get(pascal.slice(0, -'Enabled'.length));
+    if (owner !== undefined)
+      err('case-collision', ['events', i, 'name'], `'${event.name}' becomes trace${pascal}, the enabled check of '${owner}'`);
+  });
 }
 
 function fieldWidth(field: RawField, declared: Map<string, DeclaredType>): number | undefined {

@@ -7,7 +7,7 @@ import { preamble, type GeneratedFile } from '../generated-file.js';
 import { ARGUMENT_WORD, argumentFieldsTable, decodeStatements } from './decoders.js';
 import { jsDocText, tsString } from './escape.js';
 import { formatCase } from './format.js';
-import { traceHelper } from './helpers.js';
+import { enabledHelper, traceHelper } from './helpers.js';
 import { runtimeControls } from './controls.js';
 import { fieldTsType, labelTableName } from './types.js';
 
@@ -57,7 +57,10 @@ export function emitTypeScript(
     ...section('Event types and their printed names', eventTypes(model)),
     ...section('Decoded records', recordTypes(model)),
     ...section('Tracing controls', runtimeControls(model)),
-    ...section('Tracepoints: one helper per event', model.events.map(traceHelper)),
+    ...section(
+      'Tracepoints: one helper per event',
+      model.events.flatMap((e) => [traceHelper(e), enabledHelper(e)]),
+    ),
     ...section('Decoding', decoders(model)),
     // last, being long: the runtime reads it only when it writes a trace file
     ...section('The schema text', [

@@ -12,8 +12,7 @@ import { fieldPlace, fieldTsType } from './types.js';
  * writes one record, flagging the arguments that did not fit their fields.
  */
 export function traceHelper(event: EventModel): FunctionDeclarationStructure {
-  const word = event.id >> 5;
-  const bit = `0x${((1 << (event.id & 31)) >>> 0).toString(16)}`;
+  const { word, bit } = maskTest(event);
   const [w0, w1] = planWords(event);
   const misfits = misfitBits(event);
   const tail = misfits === '0' ? '' : `, ${misfits}`;
@@ -68,6 +67,40 @@ function wrongTypeGuards(event: EventModel): string[] {
   const test = (f: FieldModel) => `typeof ${f.names.camel} !== '${want(f)}'`;
   const fixes = guarded.map((f) => `if (${test(f)}) ${f.names.camel} = ${replacement(f)};`);
   return [`if (${guarded.map(test).join(' || ')}) {\n${fixes.map((l) => `  ${l}`).join('\n')}\n}`];
+}
+
+/** The word of the effective mask an event's tracepoint tests, and its bit there. */
+function maskTest(event: EventModel): { word: number; bit: string } {
+  return { word: event.id >> 5, bit: `0x${((1 << (event.id & 31)) >>> 0).toString(16)}` };
+}
+
+/**
+ * `trace<Event>Enabled()`: whether the event's tracepoint would record now, as cheap as a disabled
+ * tracepoint (the same load and test), so that arguments costly to compute are computed only then,
+ * as Linux's `trace_<event>_enabled()` does.
+ */
+export function enabledHelper(event: EventModel): FunctionDeclarationStructure {
+  const { word, bit } = maskTest(event);
+  return {
+    kind: StructureKind.Function,
+    isExported: true,
+    name: `trace${event.names.pascal}Enabled`,
+    docs: [
+      {
+        description: jsDocText(
+          `True when tracing is on and \`${event.names.snake}\` is in the mask: trace${event.names.pascal} would record now. Costs what a disabled tracepoint costs.`,
+        ),
+        tags: [
+          {
+            tagName: 'example',
+            text: `if (trace${event.names.pascal}Enabled()) trace${event.names.pascal}(${event.fields.map(exampleValue).join(', ')});`,
+          },
+        ],
+      },
+    ],
+    returnType: 'boolean',
+    statements: [`return ($tracer.mask[${word}]! & ${bit}) !== 0;`],
+  };
 }
 
 function paramDoc(f: FieldModel): string {

@@ -2445,6 +2445,14 @@ export function traceEvent0(): void {
 }
 
 /**
+ * True when tracing is on and `event_0` is in the mask: traceEvent0 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent0Enabled()) traceEvent0();
+ */
+export function traceEvent0Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x1) !== 0;
+}
+
+/**
  * Event number 1.
  *
  * Records event 1 (`event_1`) when tracing is enabled and the event is in the mask.
@@ -2467,6 +2475,14 @@ export function traceEvent1(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_1` is in the mask: traceEvent1 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent1Enabled()) traceEvent1(1, 1n);
+ */
+export function traceEvent1Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x2) !== 0;
+}
+
+/**
  * Event number 2.
  *
  * Records event 2 (`event_2`) when tracing is enabled and the event is in the mask.
@@ -2485,6 +2501,14 @@ export function traceEvent2(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_2` is in the mask: traceEvent2 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent2Enabled()) traceEvent2(1, 1);
+ */
+export function traceEvent2Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x4) !== 0;
+}
+
+/**
  * Event number 3.
  *
  * Records event 3 (`event_3`) when tracing is enabled and the event is in the mask.
@@ -2493,6 +2517,14 @@ export function traceEvent2(low: number, high: number): void {
 export function traceEvent3(): void {
   if (($tracer.mask[0]! & 0x8) === 0) return;
   $tracer.write(3, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_3` is in the mask: traceEvent3 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent3Enabled()) traceEvent3();
+ */
+export function traceEvent3Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x8) !== 0;
 }
 
 /**
@@ -2518,6 +2550,14 @@ export function traceEvent4(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_4` is in the mask: traceEvent4 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent4Enabled()) traceEvent4(1, 1n);
+ */
+export function traceEvent4Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x10) !== 0;
+}
+
+/**
  * Event number 5.
  *
  * Records event 5 (`event_5`) when tracing is enabled and the event is in the mask.
@@ -2536,6 +2576,14 @@ export function traceEvent5(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_5` is in the mask: traceEvent5 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent5Enabled()) traceEvent5(1, 1);
+ */
+export function traceEvent5Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x20) !== 0;
+}
+
+/**
  * Event number 6.
  *
  * Records event 6 (`event_6`) when tracing is enabled and the event is in the mask.
@@ -2544,6 +2592,14 @@ export function traceEvent5(low: number, high: number): void {
 export function traceEvent6(): void {
   if (($tracer.mask[0]! & 0x40) === 0) return;
   $tracer.write(6, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_6` is in the mask: traceEvent6 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent6Enabled()) traceEvent6();
+ */
+export function traceEvent6Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x40) !== 0;
 }
 
 /**
@@ -2569,6 +2625,14 @@ export function traceEvent7(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_7` is in the mask: traceEvent7 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent7Enabled()) traceEvent7(1, 1n);
+ */
+export function traceEvent7Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x80) !== 0;
+}
+
+/**
  * Event number 8.
  *
  * Records event 8 (`event_8`) when tracing is enabled and the event is in the mask.
@@ -2587,6 +2651,14 @@ export function traceEvent8(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_8` is in the mask: traceEvent8 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent8Enabled()) traceEvent8(1, 1);
+ */
+export function traceEvent8Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x100) !== 0;
+}
+
+/**
  * Event number 9.
  *
  * Records event 9 (`event_9`) when tracing is enabled and the event is in the mask.
@@ -2595,6 +2667,14 @@ export function traceEvent8(low: number, high: number): void {
 export function traceEvent9(): void {
   if (($tracer.mask[0]! & 0x200) === 0) return;
   $tracer.write(9, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_9` is in the mask: traceEvent9 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent9Enabled()) traceEvent9();
+ */
+export function traceEvent9Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x200) !== 0;
 }
 
 /**
@@ -2620,6 +2700,14 @@ export function traceEvent10(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_10` is in the mask: traceEvent10 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent10Enabled()) traceEvent10(1, 1n);
+ */
+export function traceEvent10Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x400) !== 0;
+}
+
+/**
  * Event number 11.
  *
  * Records event 11 (`event_11`) when tracing is enabled and the event is in the mask.
@@ -2638,6 +2726,14 @@ export function traceEvent11(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_11` is in the mask: traceEvent11 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent11Enabled()) traceEvent11(1, 1);
+ */
+export function traceEvent11Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x800) !== 0;
+}
+
+/**
  * Event number 12.
  *
  * Records event 12 (`event_12`) when tracing is enabled and the event is in the mask.
@@ -2646,6 +2742,14 @@ export function traceEvent11(low: number, high: number): void {
 export function traceEvent12(): void {
   if (($tracer.mask[0]! & 0x1000) === 0) return;
   $tracer.write(12, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_12` is in the mask: traceEvent12 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent12Enabled()) traceEvent12();
+ */
+export function traceEvent12Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x1000) !== 0;
 }
 
 /**
@@ -2671,6 +2775,14 @@ export function traceEvent13(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_13` is in the mask: traceEvent13 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent13Enabled()) traceEvent13(1, 1n);
+ */
+export function traceEvent13Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x2000) !== 0;
+}
+
+/**
  * Event number 14.
  *
  * Records event 14 (`event_14`) when tracing is enabled and the event is in the mask.
@@ -2689,6 +2801,14 @@ export function traceEvent14(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_14` is in the mask: traceEvent14 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent14Enabled()) traceEvent14(1, 1);
+ */
+export function traceEvent14Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x4000) !== 0;
+}
+
+/**
  * Event number 15.
  *
  * Records event 15 (`event_15`) when tracing is enabled and the event is in the mask.
@@ -2697,6 +2817,14 @@ export function traceEvent14(low: number, high: number): void {
 export function traceEvent15(): void {
   if (($tracer.mask[0]! & 0x8000) === 0) return;
   $tracer.write(15, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_15` is in the mask: traceEvent15 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent15Enabled()) traceEvent15();
+ */
+export function traceEvent15Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x8000) !== 0;
 }
 
 /**
@@ -2722,6 +2850,14 @@ export function traceEvent16(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_16` is in the mask: traceEvent16 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent16Enabled()) traceEvent16(1, 1n);
+ */
+export function traceEvent16Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x10000) !== 0;
+}
+
+/**
  * Event number 17.
  *
  * Records event 17 (`event_17`) when tracing is enabled and the event is in the mask.
@@ -2740,6 +2876,14 @@ export function traceEvent17(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_17` is in the mask: traceEvent17 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent17Enabled()) traceEvent17(1, 1);
+ */
+export function traceEvent17Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x20000) !== 0;
+}
+
+/**
  * Event number 18.
  *
  * Records event 18 (`event_18`) when tracing is enabled and the event is in the mask.
@@ -2748,6 +2892,14 @@ export function traceEvent17(low: number, high: number): void {
 export function traceEvent18(): void {
   if (($tracer.mask[0]! & 0x40000) === 0) return;
   $tracer.write(18, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_18` is in the mask: traceEvent18 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent18Enabled()) traceEvent18();
+ */
+export function traceEvent18Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x40000) !== 0;
 }
 
 /**
@@ -2773,6 +2925,14 @@ export function traceEvent19(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_19` is in the mask: traceEvent19 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent19Enabled()) traceEvent19(1, 1n);
+ */
+export function traceEvent19Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x80000) !== 0;
+}
+
+/**
  * Event number 20.
  *
  * Records event 20 (`event_20`) when tracing is enabled and the event is in the mask.
@@ -2791,6 +2951,14 @@ export function traceEvent20(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_20` is in the mask: traceEvent20 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent20Enabled()) traceEvent20(1, 1);
+ */
+export function traceEvent20Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x100000) !== 0;
+}
+
+/**
  * Event number 21.
  *
  * Records event 21 (`event_21`) when tracing is enabled and the event is in the mask.
@@ -2799,6 +2967,14 @@ export function traceEvent20(low: number, high: number): void {
 export function traceEvent21(): void {
   if (($tracer.mask[0]! & 0x200000) === 0) return;
   $tracer.write(21, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_21` is in the mask: traceEvent21 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent21Enabled()) traceEvent21();
+ */
+export function traceEvent21Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x200000) !== 0;
 }
 
 /**
@@ -2824,6 +3000,14 @@ export function traceEvent22(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_22` is in the mask: traceEvent22 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent22Enabled()) traceEvent22(1, 1n);
+ */
+export function traceEvent22Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x400000) !== 0;
+}
+
+/**
  * Event number 23.
  *
  * Records event 23 (`event_23`) when tracing is enabled and the event is in the mask.
@@ -2842,6 +3026,14 @@ export function traceEvent23(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_23` is in the mask: traceEvent23 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent23Enabled()) traceEvent23(1, 1);
+ */
+export function traceEvent23Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x800000) !== 0;
+}
+
+/**
  * Event number 24.
  *
  * Records event 24 (`event_24`) when tracing is enabled and the event is in the mask.
@@ -2850,6 +3042,14 @@ export function traceEvent23(low: number, high: number): void {
 export function traceEvent24(): void {
   if (($tracer.mask[0]! & 0x1000000) === 0) return;
   $tracer.write(24, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_24` is in the mask: traceEvent24 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent24Enabled()) traceEvent24();
+ */
+export function traceEvent24Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x1000000) !== 0;
 }
 
 /**
@@ -2875,6 +3075,14 @@ export function traceEvent25(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_25` is in the mask: traceEvent25 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent25Enabled()) traceEvent25(1, 1n);
+ */
+export function traceEvent25Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x2000000) !== 0;
+}
+
+/**
  * Event number 26.
  *
  * Records event 26 (`event_26`) when tracing is enabled and the event is in the mask.
@@ -2893,6 +3101,14 @@ export function traceEvent26(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_26` is in the mask: traceEvent26 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent26Enabled()) traceEvent26(1, 1);
+ */
+export function traceEvent26Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x4000000) !== 0;
+}
+
+/**
  * Event number 27.
  *
  * Records event 27 (`event_27`) when tracing is enabled and the event is in the mask.
@@ -2901,6 +3117,14 @@ export function traceEvent26(low: number, high: number): void {
 export function traceEvent27(): void {
   if (($tracer.mask[0]! & 0x8000000) === 0) return;
   $tracer.write(27, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_27` is in the mask: traceEvent27 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent27Enabled()) traceEvent27();
+ */
+export function traceEvent27Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x8000000) !== 0;
 }
 
 /**
@@ -2926,6 +3150,14 @@ export function traceEvent28(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_28` is in the mask: traceEvent28 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent28Enabled()) traceEvent28(1, 1n);
+ */
+export function traceEvent28Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x10000000) !== 0;
+}
+
+/**
  * Event number 29.
  *
  * Records event 29 (`event_29`) when tracing is enabled and the event is in the mask.
@@ -2944,6 +3176,14 @@ export function traceEvent29(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_29` is in the mask: traceEvent29 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent29Enabled()) traceEvent29(1, 1);
+ */
+export function traceEvent29Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x20000000) !== 0;
+}
+
+/**
  * Event number 30.
  *
  * Records event 30 (`event_30`) when tracing is enabled and the event is in the mask.
@@ -2952,6 +3192,14 @@ export function traceEvent29(low: number, high: number): void {
 export function traceEvent30(): void {
   if (($tracer.mask[0]! & 0x40000000) === 0) return;
   $tracer.write(30, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_30` is in the mask: traceEvent30 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent30Enabled()) traceEvent30();
+ */
+export function traceEvent30Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x40000000) !== 0;
 }
 
 /**
@@ -2977,6 +3225,14 @@ export function traceEvent31(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_31` is in the mask: traceEvent31 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent31Enabled()) traceEvent31(1, 1n);
+ */
+export function traceEvent31Enabled(): boolean {
+  return ($tracer.mask[0]! & 0x80000000) !== 0;
+}
+
+/**
  * Event number 32.
  *
  * Records event 32 (`event_32`) when tracing is enabled and the event is in the mask.
@@ -2995,6 +3251,14 @@ export function traceEvent32(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_32` is in the mask: traceEvent32 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent32Enabled()) traceEvent32(1, 1);
+ */
+export function traceEvent32Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x1) !== 0;
+}
+
+/**
  * Event number 33.
  *
  * Records event 33 (`event_33`) when tracing is enabled and the event is in the mask.
@@ -3003,6 +3267,14 @@ export function traceEvent32(low: number, high: number): void {
 export function traceEvent33(): void {
   if (($tracer.mask[1]! & 0x2) === 0) return;
   $tracer.write(33, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_33` is in the mask: traceEvent33 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent33Enabled()) traceEvent33();
+ */
+export function traceEvent33Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x2) !== 0;
 }
 
 /**
@@ -3028,6 +3300,14 @@ export function traceEvent34(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_34` is in the mask: traceEvent34 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent34Enabled()) traceEvent34(1, 1n);
+ */
+export function traceEvent34Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x4) !== 0;
+}
+
+/**
  * Event number 35.
  *
  * Records event 35 (`event_35`) when tracing is enabled and the event is in the mask.
@@ -3046,6 +3326,14 @@ export function traceEvent35(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_35` is in the mask: traceEvent35 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent35Enabled()) traceEvent35(1, 1);
+ */
+export function traceEvent35Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x8) !== 0;
+}
+
+/**
  * Event number 36.
  *
  * Records event 36 (`event_36`) when tracing is enabled and the event is in the mask.
@@ -3054,6 +3342,14 @@ export function traceEvent35(low: number, high: number): void {
 export function traceEvent36(): void {
   if (($tracer.mask[1]! & 0x10) === 0) return;
   $tracer.write(36, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_36` is in the mask: traceEvent36 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent36Enabled()) traceEvent36();
+ */
+export function traceEvent36Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x10) !== 0;
 }
 
 /**
@@ -3079,6 +3375,14 @@ export function traceEvent37(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_37` is in the mask: traceEvent37 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent37Enabled()) traceEvent37(1, 1n);
+ */
+export function traceEvent37Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x20) !== 0;
+}
+
+/**
  * Event number 38.
  *
  * Records event 38 (`event_38`) when tracing is enabled and the event is in the mask.
@@ -3097,6 +3401,14 @@ export function traceEvent38(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_38` is in the mask: traceEvent38 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent38Enabled()) traceEvent38(1, 1);
+ */
+export function traceEvent38Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x40) !== 0;
+}
+
+/**
  * Event number 39.
  *
  * Records event 39 (`event_39`) when tracing is enabled and the event is in the mask.
@@ -3105,6 +3417,14 @@ export function traceEvent38(low: number, high: number): void {
 export function traceEvent39(): void {
   if (($tracer.mask[1]! & 0x80) === 0) return;
   $tracer.write(39, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_39` is in the mask: traceEvent39 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent39Enabled()) traceEvent39();
+ */
+export function traceEvent39Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x80) !== 0;
 }
 
 /**
@@ -3130,6 +3450,14 @@ export function traceEvent40(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_40` is in the mask: traceEvent40 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent40Enabled()) traceEvent40(1, 1n);
+ */
+export function traceEvent40Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x100) !== 0;
+}
+
+/**
  * Event number 41.
  *
  * Records event 41 (`event_41`) when tracing is enabled and the event is in the mask.
@@ -3148,6 +3476,14 @@ export function traceEvent41(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_41` is in the mask: traceEvent41 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent41Enabled()) traceEvent41(1, 1);
+ */
+export function traceEvent41Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x200) !== 0;
+}
+
+/**
  * Event number 42.
  *
  * Records event 42 (`event_42`) when tracing is enabled and the event is in the mask.
@@ -3156,6 +3492,14 @@ export function traceEvent41(low: number, high: number): void {
 export function traceEvent42(): void {
   if (($tracer.mask[1]! & 0x400) === 0) return;
   $tracer.write(42, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_42` is in the mask: traceEvent42 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent42Enabled()) traceEvent42();
+ */
+export function traceEvent42Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x400) !== 0;
 }
 
 /**
@@ -3181,6 +3525,14 @@ export function traceEvent43(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_43` is in the mask: traceEvent43 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent43Enabled()) traceEvent43(1, 1n);
+ */
+export function traceEvent43Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x800) !== 0;
+}
+
+/**
  * Event number 44.
  *
  * Records event 44 (`event_44`) when tracing is enabled and the event is in the mask.
@@ -3199,6 +3551,14 @@ export function traceEvent44(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_44` is in the mask: traceEvent44 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent44Enabled()) traceEvent44(1, 1);
+ */
+export function traceEvent44Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x1000) !== 0;
+}
+
+/**
  * Event number 45.
  *
  * Records event 45 (`event_45`) when tracing is enabled and the event is in the mask.
@@ -3207,6 +3567,14 @@ export function traceEvent44(low: number, high: number): void {
 export function traceEvent45(): void {
   if (($tracer.mask[1]! & 0x2000) === 0) return;
   $tracer.write(45, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_45` is in the mask: traceEvent45 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent45Enabled()) traceEvent45();
+ */
+export function traceEvent45Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x2000) !== 0;
 }
 
 /**
@@ -3232,6 +3600,14 @@ export function traceEvent46(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_46` is in the mask: traceEvent46 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent46Enabled()) traceEvent46(1, 1n);
+ */
+export function traceEvent46Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x4000) !== 0;
+}
+
+/**
  * Event number 47.
  *
  * Records event 47 (`event_47`) when tracing is enabled and the event is in the mask.
@@ -3250,6 +3626,14 @@ export function traceEvent47(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_47` is in the mask: traceEvent47 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent47Enabled()) traceEvent47(1, 1);
+ */
+export function traceEvent47Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x8000) !== 0;
+}
+
+/**
  * Event number 48.
  *
  * Records event 48 (`event_48`) when tracing is enabled and the event is in the mask.
@@ -3258,6 +3642,14 @@ export function traceEvent47(low: number, high: number): void {
 export function traceEvent48(): void {
   if (($tracer.mask[1]! & 0x10000) === 0) return;
   $tracer.write(48, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_48` is in the mask: traceEvent48 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent48Enabled()) traceEvent48();
+ */
+export function traceEvent48Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x10000) !== 0;
 }
 
 /**
@@ -3283,6 +3675,14 @@ export function traceEvent49(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_49` is in the mask: traceEvent49 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent49Enabled()) traceEvent49(1, 1n);
+ */
+export function traceEvent49Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x20000) !== 0;
+}
+
+/**
  * Event number 50.
  *
  * Records event 50 (`event_50`) when tracing is enabled and the event is in the mask.
@@ -3301,6 +3701,14 @@ export function traceEvent50(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_50` is in the mask: traceEvent50 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent50Enabled()) traceEvent50(1, 1);
+ */
+export function traceEvent50Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x40000) !== 0;
+}
+
+/**
  * Event number 51.
  *
  * Records event 51 (`event_51`) when tracing is enabled and the event is in the mask.
@@ -3309,6 +3717,14 @@ export function traceEvent50(low: number, high: number): void {
 export function traceEvent51(): void {
   if (($tracer.mask[1]! & 0x80000) === 0) return;
   $tracer.write(51, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_51` is in the mask: traceEvent51 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent51Enabled()) traceEvent51();
+ */
+export function traceEvent51Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x80000) !== 0;
 }
 
 /**
@@ -3334,6 +3750,14 @@ export function traceEvent52(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_52` is in the mask: traceEvent52 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent52Enabled()) traceEvent52(1, 1n);
+ */
+export function traceEvent52Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x100000) !== 0;
+}
+
+/**
  * Event number 53.
  *
  * Records event 53 (`event_53`) when tracing is enabled and the event is in the mask.
@@ -3352,6 +3776,14 @@ export function traceEvent53(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_53` is in the mask: traceEvent53 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent53Enabled()) traceEvent53(1, 1);
+ */
+export function traceEvent53Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x200000) !== 0;
+}
+
+/**
  * Event number 54.
  *
  * Records event 54 (`event_54`) when tracing is enabled and the event is in the mask.
@@ -3360,6 +3792,14 @@ export function traceEvent53(low: number, high: number): void {
 export function traceEvent54(): void {
   if (($tracer.mask[1]! & 0x400000) === 0) return;
   $tracer.write(54, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_54` is in the mask: traceEvent54 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent54Enabled()) traceEvent54();
+ */
+export function traceEvent54Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x400000) !== 0;
 }
 
 /**
@@ -3385,6 +3825,14 @@ export function traceEvent55(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_55` is in the mask: traceEvent55 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent55Enabled()) traceEvent55(1, 1n);
+ */
+export function traceEvent55Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x800000) !== 0;
+}
+
+/**
  * Event number 56.
  *
  * Records event 56 (`event_56`) when tracing is enabled and the event is in the mask.
@@ -3403,6 +3851,14 @@ export function traceEvent56(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_56` is in the mask: traceEvent56 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent56Enabled()) traceEvent56(1, 1);
+ */
+export function traceEvent56Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x1000000) !== 0;
+}
+
+/**
  * Event number 57.
  *
  * Records event 57 (`event_57`) when tracing is enabled and the event is in the mask.
@@ -3411,6 +3867,14 @@ export function traceEvent56(low: number, high: number): void {
 export function traceEvent57(): void {
   if (($tracer.mask[1]! & 0x2000000) === 0) return;
   $tracer.write(57, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_57` is in the mask: traceEvent57 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent57Enabled()) traceEvent57();
+ */
+export function traceEvent57Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x2000000) !== 0;
 }
 
 /**
@@ -3436,6 +3900,14 @@ export function traceEvent58(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_58` is in the mask: traceEvent58 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent58Enabled()) traceEvent58(1, 1n);
+ */
+export function traceEvent58Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x4000000) !== 0;
+}
+
+/**
  * Event number 59.
  *
  * Records event 59 (`event_59`) when tracing is enabled and the event is in the mask.
@@ -3454,6 +3926,14 @@ export function traceEvent59(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_59` is in the mask: traceEvent59 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent59Enabled()) traceEvent59(1, 1);
+ */
+export function traceEvent59Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x8000000) !== 0;
+}
+
+/**
  * Event number 60.
  *
  * Records event 60 (`event_60`) when tracing is enabled and the event is in the mask.
@@ -3462,6 +3942,14 @@ export function traceEvent59(low: number, high: number): void {
 export function traceEvent60(): void {
   if (($tracer.mask[1]! & 0x10000000) === 0) return;
   $tracer.write(60, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_60` is in the mask: traceEvent60 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent60Enabled()) traceEvent60();
+ */
+export function traceEvent60Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x10000000) !== 0;
 }
 
 /**
@@ -3487,6 +3975,14 @@ export function traceEvent61(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_61` is in the mask: traceEvent61 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent61Enabled()) traceEvent61(1, 1n);
+ */
+export function traceEvent61Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x20000000) !== 0;
+}
+
+/**
  * Event number 62.
  *
  * Records event 62 (`event_62`) when tracing is enabled and the event is in the mask.
@@ -3505,6 +4001,14 @@ export function traceEvent62(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_62` is in the mask: traceEvent62 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent62Enabled()) traceEvent62(1, 1);
+ */
+export function traceEvent62Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x40000000) !== 0;
+}
+
+/**
  * Event number 63.
  *
  * Records event 63 (`event_63`) when tracing is enabled and the event is in the mask.
@@ -3513,6 +4017,14 @@ export function traceEvent62(low: number, high: number): void {
 export function traceEvent63(): void {
   if (($tracer.mask[1]! & 0x80000000) === 0) return;
   $tracer.write(63, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_63` is in the mask: traceEvent63 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent63Enabled()) traceEvent63();
+ */
+export function traceEvent63Enabled(): boolean {
+  return ($tracer.mask[1]! & 0x80000000) !== 0;
 }
 
 /**
@@ -3538,6 +4050,14 @@ export function traceEvent64(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_64` is in the mask: traceEvent64 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent64Enabled()) traceEvent64(1, 1n);
+ */
+export function traceEvent64Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x1) !== 0;
+}
+
+/**
  * Event number 65.
  *
  * Records event 65 (`event_65`) when tracing is enabled and the event is in the mask.
@@ -3556,6 +4076,14 @@ export function traceEvent65(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_65` is in the mask: traceEvent65 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent65Enabled()) traceEvent65(1, 1);
+ */
+export function traceEvent65Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x2) !== 0;
+}
+
+/**
  * Event number 66.
  *
  * Records event 66 (`event_66`) when tracing is enabled and the event is in the mask.
@@ -3564,6 +4092,14 @@ export function traceEvent65(low: number, high: number): void {
 export function traceEvent66(): void {
   if (($tracer.mask[2]! & 0x4) === 0) return;
   $tracer.write(66, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_66` is in the mask: traceEvent66 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent66Enabled()) traceEvent66();
+ */
+export function traceEvent66Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x4) !== 0;
 }
 
 /**
@@ -3589,6 +4125,14 @@ export function traceEvent67(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_67` is in the mask: traceEvent67 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent67Enabled()) traceEvent67(1, 1n);
+ */
+export function traceEvent67Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x8) !== 0;
+}
+
+/**
  * Event number 68.
  *
  * Records event 68 (`event_68`) when tracing is enabled and the event is in the mask.
@@ -3607,6 +4151,14 @@ export function traceEvent68(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_68` is in the mask: traceEvent68 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent68Enabled()) traceEvent68(1, 1);
+ */
+export function traceEvent68Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x10) !== 0;
+}
+
+/**
  * Event number 69.
  *
  * Records event 69 (`event_69`) when tracing is enabled and the event is in the mask.
@@ -3615,6 +4167,14 @@ export function traceEvent68(low: number, high: number): void {
 export function traceEvent69(): void {
   if (($tracer.mask[2]! & 0x20) === 0) return;
   $tracer.write(69, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_69` is in the mask: traceEvent69 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent69Enabled()) traceEvent69();
+ */
+export function traceEvent69Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x20) !== 0;
 }
 
 /**
@@ -3640,6 +4200,14 @@ export function traceEvent70(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_70` is in the mask: traceEvent70 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent70Enabled()) traceEvent70(1, 1n);
+ */
+export function traceEvent70Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x40) !== 0;
+}
+
+/**
  * Event number 71.
  *
  * Records event 71 (`event_71`) when tracing is enabled and the event is in the mask.
@@ -3658,6 +4226,14 @@ export function traceEvent71(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_71` is in the mask: traceEvent71 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent71Enabled()) traceEvent71(1, 1);
+ */
+export function traceEvent71Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x80) !== 0;
+}
+
+/**
  * Event number 72.
  *
  * Records event 72 (`event_72`) when tracing is enabled and the event is in the mask.
@@ -3666,6 +4242,14 @@ export function traceEvent71(low: number, high: number): void {
 export function traceEvent72(): void {
   if (($tracer.mask[2]! & 0x100) === 0) return;
   $tracer.write(72, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_72` is in the mask: traceEvent72 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent72Enabled()) traceEvent72();
+ */
+export function traceEvent72Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x100) !== 0;
 }
 
 /**
@@ -3691,6 +4275,14 @@ export function traceEvent73(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_73` is in the mask: traceEvent73 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent73Enabled()) traceEvent73(1, 1n);
+ */
+export function traceEvent73Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x200) !== 0;
+}
+
+/**
  * Event number 74.
  *
  * Records event 74 (`event_74`) when tracing is enabled and the event is in the mask.
@@ -3709,6 +4301,14 @@ export function traceEvent74(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_74` is in the mask: traceEvent74 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent74Enabled()) traceEvent74(1, 1);
+ */
+export function traceEvent74Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x400) !== 0;
+}
+
+/**
  * Event number 75.
  *
  * Records event 75 (`event_75`) when tracing is enabled and the event is in the mask.
@@ -3717,6 +4317,14 @@ export function traceEvent74(low: number, high: number): void {
 export function traceEvent75(): void {
   if (($tracer.mask[2]! & 0x800) === 0) return;
   $tracer.write(75, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_75` is in the mask: traceEvent75 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent75Enabled()) traceEvent75();
+ */
+export function traceEvent75Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x800) !== 0;
 }
 
 /**
@@ -3742,6 +4350,14 @@ export function traceEvent76(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_76` is in the mask: traceEvent76 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent76Enabled()) traceEvent76(1, 1n);
+ */
+export function traceEvent76Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x1000) !== 0;
+}
+
+/**
  * Event number 77.
  *
  * Records event 77 (`event_77`) when tracing is enabled and the event is in the mask.
@@ -3760,6 +4376,14 @@ export function traceEvent77(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_77` is in the mask: traceEvent77 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent77Enabled()) traceEvent77(1, 1);
+ */
+export function traceEvent77Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x2000) !== 0;
+}
+
+/**
  * Event number 78.
  *
  * Records event 78 (`event_78`) when tracing is enabled and the event is in the mask.
@@ -3768,6 +4392,14 @@ export function traceEvent77(low: number, high: number): void {
 export function traceEvent78(): void {
   if (($tracer.mask[2]! & 0x4000) === 0) return;
   $tracer.write(78, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_78` is in the mask: traceEvent78 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent78Enabled()) traceEvent78();
+ */
+export function traceEvent78Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x4000) !== 0;
 }
 
 /**
@@ -3793,6 +4425,14 @@ export function traceEvent79(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_79` is in the mask: traceEvent79 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent79Enabled()) traceEvent79(1, 1n);
+ */
+export function traceEvent79Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x8000) !== 0;
+}
+
+/**
  * Event number 80.
  *
  * Records event 80 (`event_80`) when tracing is enabled and the event is in the mask.
@@ -3811,6 +4451,14 @@ export function traceEvent80(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_80` is in the mask: traceEvent80 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent80Enabled()) traceEvent80(1, 1);
+ */
+export function traceEvent80Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x10000) !== 0;
+}
+
+/**
  * Event number 81.
  *
  * Records event 81 (`event_81`) when tracing is enabled and the event is in the mask.
@@ -3819,6 +4467,14 @@ export function traceEvent80(low: number, high: number): void {
 export function traceEvent81(): void {
   if (($tracer.mask[2]! & 0x20000) === 0) return;
   $tracer.write(81, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_81` is in the mask: traceEvent81 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent81Enabled()) traceEvent81();
+ */
+export function traceEvent81Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x20000) !== 0;
 }
 
 /**
@@ -3844,6 +4500,14 @@ export function traceEvent82(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_82` is in the mask: traceEvent82 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent82Enabled()) traceEvent82(1, 1n);
+ */
+export function traceEvent82Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x40000) !== 0;
+}
+
+/**
  * Event number 83.
  *
  * Records event 83 (`event_83`) when tracing is enabled and the event is in the mask.
@@ -3862,6 +4526,14 @@ export function traceEvent83(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_83` is in the mask: traceEvent83 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent83Enabled()) traceEvent83(1, 1);
+ */
+export function traceEvent83Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x80000) !== 0;
+}
+
+/**
  * Event number 84.
  *
  * Records event 84 (`event_84`) when tracing is enabled and the event is in the mask.
@@ -3870,6 +4542,14 @@ export function traceEvent83(low: number, high: number): void {
 export function traceEvent84(): void {
   if (($tracer.mask[2]! & 0x100000) === 0) return;
   $tracer.write(84, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_84` is in the mask: traceEvent84 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent84Enabled()) traceEvent84();
+ */
+export function traceEvent84Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x100000) !== 0;
 }
 
 /**
@@ -3895,6 +4575,14 @@ export function traceEvent85(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_85` is in the mask: traceEvent85 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent85Enabled()) traceEvent85(1, 1n);
+ */
+export function traceEvent85Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x200000) !== 0;
+}
+
+/**
  * Event number 86.
  *
  * Records event 86 (`event_86`) when tracing is enabled and the event is in the mask.
@@ -3913,6 +4601,14 @@ export function traceEvent86(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_86` is in the mask: traceEvent86 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent86Enabled()) traceEvent86(1, 1);
+ */
+export function traceEvent86Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x400000) !== 0;
+}
+
+/**
  * Event number 87.
  *
  * Records event 87 (`event_87`) when tracing is enabled and the event is in the mask.
@@ -3921,6 +4617,14 @@ export function traceEvent86(low: number, high: number): void {
 export function traceEvent87(): void {
   if (($tracer.mask[2]! & 0x800000) === 0) return;
   $tracer.write(87, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_87` is in the mask: traceEvent87 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent87Enabled()) traceEvent87();
+ */
+export function traceEvent87Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x800000) !== 0;
 }
 
 /**
@@ -3946,6 +4650,14 @@ export function traceEvent88(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_88` is in the mask: traceEvent88 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent88Enabled()) traceEvent88(1, 1n);
+ */
+export function traceEvent88Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x1000000) !== 0;
+}
+
+/**
  * Event number 89.
  *
  * Records event 89 (`event_89`) when tracing is enabled and the event is in the mask.
@@ -3964,6 +4676,14 @@ export function traceEvent89(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_89` is in the mask: traceEvent89 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent89Enabled()) traceEvent89(1, 1);
+ */
+export function traceEvent89Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x2000000) !== 0;
+}
+
+/**
  * Event number 90.
  *
  * Records event 90 (`event_90`) when tracing is enabled and the event is in the mask.
@@ -3972,6 +4692,14 @@ export function traceEvent89(low: number, high: number): void {
 export function traceEvent90(): void {
   if (($tracer.mask[2]! & 0x4000000) === 0) return;
   $tracer.write(90, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_90` is in the mask: traceEvent90 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent90Enabled()) traceEvent90();
+ */
+export function traceEvent90Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x4000000) !== 0;
 }
 
 /**
@@ -3997,6 +4725,14 @@ export function traceEvent91(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_91` is in the mask: traceEvent91 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent91Enabled()) traceEvent91(1, 1n);
+ */
+export function traceEvent91Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x8000000) !== 0;
+}
+
+/**
  * Event number 92.
  *
  * Records event 92 (`event_92`) when tracing is enabled and the event is in the mask.
@@ -4015,6 +4751,14 @@ export function traceEvent92(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_92` is in the mask: traceEvent92 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent92Enabled()) traceEvent92(1, 1);
+ */
+export function traceEvent92Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x10000000) !== 0;
+}
+
+/**
  * Event number 93.
  *
  * Records event 93 (`event_93`) when tracing is enabled and the event is in the mask.
@@ -4023,6 +4767,14 @@ export function traceEvent92(low: number, high: number): void {
 export function traceEvent93(): void {
   if (($tracer.mask[2]! & 0x20000000) === 0) return;
   $tracer.write(93, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_93` is in the mask: traceEvent93 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent93Enabled()) traceEvent93();
+ */
+export function traceEvent93Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x20000000) !== 0;
 }
 
 /**
@@ -4048,6 +4800,14 @@ export function traceEvent94(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_94` is in the mask: traceEvent94 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent94Enabled()) traceEvent94(1, 1n);
+ */
+export function traceEvent94Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x40000000) !== 0;
+}
+
+/**
  * Event number 95.
  *
  * Records event 95 (`event_95`) when tracing is enabled and the event is in the mask.
@@ -4066,6 +4826,14 @@ export function traceEvent95(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_95` is in the mask: traceEvent95 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent95Enabled()) traceEvent95(1, 1);
+ */
+export function traceEvent95Enabled(): boolean {
+  return ($tracer.mask[2]! & 0x80000000) !== 0;
+}
+
+/**
  * Event number 96.
  *
  * Records event 96 (`event_96`) when tracing is enabled and the event is in the mask.
@@ -4074,6 +4842,14 @@ export function traceEvent95(low: number, high: number): void {
 export function traceEvent96(): void {
   if (($tracer.mask[3]! & 0x1) === 0) return;
   $tracer.write(96, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_96` is in the mask: traceEvent96 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent96Enabled()) traceEvent96();
+ */
+export function traceEvent96Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x1) !== 0;
 }
 
 /**
@@ -4099,6 +4875,14 @@ export function traceEvent97(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_97` is in the mask: traceEvent97 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent97Enabled()) traceEvent97(1, 1n);
+ */
+export function traceEvent97Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x2) !== 0;
+}
+
+/**
  * Event number 98.
  *
  * Records event 98 (`event_98`) when tracing is enabled and the event is in the mask.
@@ -4117,6 +4901,14 @@ export function traceEvent98(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_98` is in the mask: traceEvent98 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent98Enabled()) traceEvent98(1, 1);
+ */
+export function traceEvent98Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x4) !== 0;
+}
+
+/**
  * Event number 99.
  *
  * Records event 99 (`event_99`) when tracing is enabled and the event is in the mask.
@@ -4125,6 +4917,14 @@ export function traceEvent98(low: number, high: number): void {
 export function traceEvent99(): void {
   if (($tracer.mask[3]! & 0x8) === 0) return;
   $tracer.write(99, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_99` is in the mask: traceEvent99 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent99Enabled()) traceEvent99();
+ */
+export function traceEvent99Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x8) !== 0;
 }
 
 /**
@@ -4150,6 +4950,14 @@ export function traceEvent100(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_100` is in the mask: traceEvent100 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent100Enabled()) traceEvent100(1, 1n);
+ */
+export function traceEvent100Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x10) !== 0;
+}
+
+/**
  * Event number 101.
  *
  * Records event 101 (`event_101`) when tracing is enabled and the event is in the mask.
@@ -4168,6 +4976,14 @@ export function traceEvent101(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_101` is in the mask: traceEvent101 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent101Enabled()) traceEvent101(1, 1);
+ */
+export function traceEvent101Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x20) !== 0;
+}
+
+/**
  * Event number 102.
  *
  * Records event 102 (`event_102`) when tracing is enabled and the event is in the mask.
@@ -4176,6 +4992,14 @@ export function traceEvent101(low: number, high: number): void {
 export function traceEvent102(): void {
   if (($tracer.mask[3]! & 0x40) === 0) return;
   $tracer.write(102, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_102` is in the mask: traceEvent102 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent102Enabled()) traceEvent102();
+ */
+export function traceEvent102Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x40) !== 0;
 }
 
 /**
@@ -4201,6 +5025,14 @@ export function traceEvent103(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_103` is in the mask: traceEvent103 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent103Enabled()) traceEvent103(1, 1n);
+ */
+export function traceEvent103Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x80) !== 0;
+}
+
+/**
  * Event number 104.
  *
  * Records event 104 (`event_104`) when tracing is enabled and the event is in the mask.
@@ -4219,6 +5051,14 @@ export function traceEvent104(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_104` is in the mask: traceEvent104 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent104Enabled()) traceEvent104(1, 1);
+ */
+export function traceEvent104Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x100) !== 0;
+}
+
+/**
  * Event number 105.
  *
  * Records event 105 (`event_105`) when tracing is enabled and the event is in the mask.
@@ -4227,6 +5067,14 @@ export function traceEvent104(low: number, high: number): void {
 export function traceEvent105(): void {
   if (($tracer.mask[3]! & 0x200) === 0) return;
   $tracer.write(105, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_105` is in the mask: traceEvent105 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent105Enabled()) traceEvent105();
+ */
+export function traceEvent105Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x200) !== 0;
 }
 
 /**
@@ -4252,6 +5100,14 @@ export function traceEvent106(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_106` is in the mask: traceEvent106 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent106Enabled()) traceEvent106(1, 1n);
+ */
+export function traceEvent106Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x400) !== 0;
+}
+
+/**
  * Event number 107.
  *
  * Records event 107 (`event_107`) when tracing is enabled and the event is in the mask.
@@ -4270,6 +5126,14 @@ export function traceEvent107(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_107` is in the mask: traceEvent107 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent107Enabled()) traceEvent107(1, 1);
+ */
+export function traceEvent107Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x800) !== 0;
+}
+
+/**
  * Event number 108.
  *
  * Records event 108 (`event_108`) when tracing is enabled and the event is in the mask.
@@ -4278,6 +5142,14 @@ export function traceEvent107(low: number, high: number): void {
 export function traceEvent108(): void {
   if (($tracer.mask[3]! & 0x1000) === 0) return;
   $tracer.write(108, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_108` is in the mask: traceEvent108 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent108Enabled()) traceEvent108();
+ */
+export function traceEvent108Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x1000) !== 0;
 }
 
 /**
@@ -4303,6 +5175,14 @@ export function traceEvent109(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_109` is in the mask: traceEvent109 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent109Enabled()) traceEvent109(1, 1n);
+ */
+export function traceEvent109Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x2000) !== 0;
+}
+
+/**
  * Event number 110.
  *
  * Records event 110 (`event_110`) when tracing is enabled and the event is in the mask.
@@ -4321,6 +5201,14 @@ export function traceEvent110(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_110` is in the mask: traceEvent110 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent110Enabled()) traceEvent110(1, 1);
+ */
+export function traceEvent110Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x4000) !== 0;
+}
+
+/**
  * Event number 111.
  *
  * Records event 111 (`event_111`) when tracing is enabled and the event is in the mask.
@@ -4329,6 +5217,14 @@ export function traceEvent110(low: number, high: number): void {
 export function traceEvent111(): void {
   if (($tracer.mask[3]! & 0x8000) === 0) return;
   $tracer.write(111, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_111` is in the mask: traceEvent111 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent111Enabled()) traceEvent111();
+ */
+export function traceEvent111Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x8000) !== 0;
 }
 
 /**
@@ -4354,6 +5250,14 @@ export function traceEvent112(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_112` is in the mask: traceEvent112 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent112Enabled()) traceEvent112(1, 1n);
+ */
+export function traceEvent112Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x10000) !== 0;
+}
+
+/**
  * Event number 113.
  *
  * Records event 113 (`event_113`) when tracing is enabled and the event is in the mask.
@@ -4372,6 +5276,14 @@ export function traceEvent113(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_113` is in the mask: traceEvent113 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent113Enabled()) traceEvent113(1, 1);
+ */
+export function traceEvent113Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x20000) !== 0;
+}
+
+/**
  * Event number 114.
  *
  * Records event 114 (`event_114`) when tracing is enabled and the event is in the mask.
@@ -4380,6 +5292,14 @@ export function traceEvent113(low: number, high: number): void {
 export function traceEvent114(): void {
   if (($tracer.mask[3]! & 0x40000) === 0) return;
   $tracer.write(114, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_114` is in the mask: traceEvent114 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent114Enabled()) traceEvent114();
+ */
+export function traceEvent114Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x40000) !== 0;
 }
 
 /**
@@ -4405,6 +5325,14 @@ export function traceEvent115(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_115` is in the mask: traceEvent115 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent115Enabled()) traceEvent115(1, 1n);
+ */
+export function traceEvent115Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x80000) !== 0;
+}
+
+/**
  * Event number 116.
  *
  * Records event 116 (`event_116`) when tracing is enabled and the event is in the mask.
@@ -4423,6 +5351,14 @@ export function traceEvent116(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_116` is in the mask: traceEvent116 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent116Enabled()) traceEvent116(1, 1);
+ */
+export function traceEvent116Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x100000) !== 0;
+}
+
+/**
  * Event number 117.
  *
  * Records event 117 (`event_117`) when tracing is enabled and the event is in the mask.
@@ -4431,6 +5367,14 @@ export function traceEvent116(low: number, high: number): void {
 export function traceEvent117(): void {
   if (($tracer.mask[3]! & 0x200000) === 0) return;
   $tracer.write(117, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_117` is in the mask: traceEvent117 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent117Enabled()) traceEvent117();
+ */
+export function traceEvent117Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x200000) !== 0;
 }
 
 /**
@@ -4456,6 +5400,14 @@ export function traceEvent118(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_118` is in the mask: traceEvent118 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent118Enabled()) traceEvent118(1, 1n);
+ */
+export function traceEvent118Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x400000) !== 0;
+}
+
+/**
  * Event number 119.
  *
  * Records event 119 (`event_119`) when tracing is enabled and the event is in the mask.
@@ -4474,6 +5426,14 @@ export function traceEvent119(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_119` is in the mask: traceEvent119 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent119Enabled()) traceEvent119(1, 1);
+ */
+export function traceEvent119Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x800000) !== 0;
+}
+
+/**
  * Event number 120.
  *
  * Records event 120 (`event_120`) when tracing is enabled and the event is in the mask.
@@ -4482,6 +5442,14 @@ export function traceEvent119(low: number, high: number): void {
 export function traceEvent120(): void {
   if (($tracer.mask[3]! & 0x1000000) === 0) return;
   $tracer.write(120, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_120` is in the mask: traceEvent120 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent120Enabled()) traceEvent120();
+ */
+export function traceEvent120Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x1000000) !== 0;
 }
 
 /**
@@ -4507,6 +5475,14 @@ export function traceEvent121(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_121` is in the mask: traceEvent121 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent121Enabled()) traceEvent121(1, 1n);
+ */
+export function traceEvent121Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x2000000) !== 0;
+}
+
+/**
  * Event number 122.
  *
  * Records event 122 (`event_122`) when tracing is enabled and the event is in the mask.
@@ -4525,6 +5501,14 @@ export function traceEvent122(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_122` is in the mask: traceEvent122 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent122Enabled()) traceEvent122(1, 1);
+ */
+export function traceEvent122Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x4000000) !== 0;
+}
+
+/**
  * Event number 123.
  *
  * Records event 123 (`event_123`) when tracing is enabled and the event is in the mask.
@@ -4533,6 +5517,14 @@ export function traceEvent122(low: number, high: number): void {
 export function traceEvent123(): void {
   if (($tracer.mask[3]! & 0x8000000) === 0) return;
   $tracer.write(123, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_123` is in the mask: traceEvent123 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent123Enabled()) traceEvent123();
+ */
+export function traceEvent123Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x8000000) !== 0;
 }
 
 /**
@@ -4558,6 +5550,14 @@ export function traceEvent124(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_124` is in the mask: traceEvent124 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent124Enabled()) traceEvent124(1, 1n);
+ */
+export function traceEvent124Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x10000000) !== 0;
+}
+
+/**
  * Event number 125.
  *
  * Records event 125 (`event_125`) when tracing is enabled and the event is in the mask.
@@ -4576,6 +5576,14 @@ export function traceEvent125(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_125` is in the mask: traceEvent125 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent125Enabled()) traceEvent125(1, 1);
+ */
+export function traceEvent125Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x20000000) !== 0;
+}
+
+/**
  * Event number 126.
  *
  * Records event 126 (`event_126`) when tracing is enabled and the event is in the mask.
@@ -4584,6 +5592,14 @@ export function traceEvent125(low: number, high: number): void {
 export function traceEvent126(): void {
   if (($tracer.mask[3]! & 0x40000000) === 0) return;
   $tracer.write(126, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_126` is in the mask: traceEvent126 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent126Enabled()) traceEvent126();
+ */
+export function traceEvent126Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x40000000) !== 0;
 }
 
 /**
@@ -4609,6 +5625,14 @@ export function traceEvent127(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_127` is in the mask: traceEvent127 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent127Enabled()) traceEvent127(1, 1n);
+ */
+export function traceEvent127Enabled(): boolean {
+  return ($tracer.mask[3]! & 0x80000000) !== 0;
+}
+
+/**
  * Event number 128.
  *
  * Records event 128 (`event_128`) when tracing is enabled and the event is in the mask.
@@ -4627,6 +5651,14 @@ export function traceEvent128(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_128` is in the mask: traceEvent128 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent128Enabled()) traceEvent128(1, 1);
+ */
+export function traceEvent128Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x1) !== 0;
+}
+
+/**
  * Event number 129.
  *
  * Records event 129 (`event_129`) when tracing is enabled and the event is in the mask.
@@ -4635,6 +5667,14 @@ export function traceEvent128(low: number, high: number): void {
 export function traceEvent129(): void {
   if (($tracer.mask[4]! & 0x2) === 0) return;
   $tracer.write(129, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_129` is in the mask: traceEvent129 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent129Enabled()) traceEvent129();
+ */
+export function traceEvent129Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x2) !== 0;
 }
 
 /**
@@ -4660,6 +5700,14 @@ export function traceEvent130(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_130` is in the mask: traceEvent130 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent130Enabled()) traceEvent130(1, 1n);
+ */
+export function traceEvent130Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x4) !== 0;
+}
+
+/**
  * Event number 131.
  *
  * Records event 131 (`event_131`) when tracing is enabled and the event is in the mask.
@@ -4678,6 +5726,14 @@ export function traceEvent131(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_131` is in the mask: traceEvent131 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent131Enabled()) traceEvent131(1, 1);
+ */
+export function traceEvent131Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x8) !== 0;
+}
+
+/**
  * Event number 132.
  *
  * Records event 132 (`event_132`) when tracing is enabled and the event is in the mask.
@@ -4686,6 +5742,14 @@ export function traceEvent131(low: number, high: number): void {
 export function traceEvent132(): void {
   if (($tracer.mask[4]! & 0x10) === 0) return;
   $tracer.write(132, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_132` is in the mask: traceEvent132 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent132Enabled()) traceEvent132();
+ */
+export function traceEvent132Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x10) !== 0;
 }
 
 /**
@@ -4711,6 +5775,14 @@ export function traceEvent133(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_133` is in the mask: traceEvent133 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent133Enabled()) traceEvent133(1, 1n);
+ */
+export function traceEvent133Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x20) !== 0;
+}
+
+/**
  * Event number 134.
  *
  * Records event 134 (`event_134`) when tracing is enabled and the event is in the mask.
@@ -4729,6 +5801,14 @@ export function traceEvent134(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_134` is in the mask: traceEvent134 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent134Enabled()) traceEvent134(1, 1);
+ */
+export function traceEvent134Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x40) !== 0;
+}
+
+/**
  * Event number 135.
  *
  * Records event 135 (`event_135`) when tracing is enabled and the event is in the mask.
@@ -4737,6 +5817,14 @@ export function traceEvent134(low: number, high: number): void {
 export function traceEvent135(): void {
   if (($tracer.mask[4]! & 0x80) === 0) return;
   $tracer.write(135, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_135` is in the mask: traceEvent135 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent135Enabled()) traceEvent135();
+ */
+export function traceEvent135Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x80) !== 0;
 }
 
 /**
@@ -4762,6 +5850,14 @@ export function traceEvent136(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_136` is in the mask: traceEvent136 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent136Enabled()) traceEvent136(1, 1n);
+ */
+export function traceEvent136Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x100) !== 0;
+}
+
+/**
  * Event number 137.
  *
  * Records event 137 (`event_137`) when tracing is enabled and the event is in the mask.
@@ -4780,6 +5876,14 @@ export function traceEvent137(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_137` is in the mask: traceEvent137 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent137Enabled()) traceEvent137(1, 1);
+ */
+export function traceEvent137Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x200) !== 0;
+}
+
+/**
  * Event number 138.
  *
  * Records event 138 (`event_138`) when tracing is enabled and the event is in the mask.
@@ -4788,6 +5892,14 @@ export function traceEvent137(low: number, high: number): void {
 export function traceEvent138(): void {
   if (($tracer.mask[4]! & 0x400) === 0) return;
   $tracer.write(138, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_138` is in the mask: traceEvent138 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent138Enabled()) traceEvent138();
+ */
+export function traceEvent138Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x400) !== 0;
 }
 
 /**
@@ -4813,6 +5925,14 @@ export function traceEvent139(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_139` is in the mask: traceEvent139 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent139Enabled()) traceEvent139(1, 1n);
+ */
+export function traceEvent139Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x800) !== 0;
+}
+
+/**
  * Event number 140.
  *
  * Records event 140 (`event_140`) when tracing is enabled and the event is in the mask.
@@ -4831,6 +5951,14 @@ export function traceEvent140(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_140` is in the mask: traceEvent140 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent140Enabled()) traceEvent140(1, 1);
+ */
+export function traceEvent140Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x1000) !== 0;
+}
+
+/**
  * Event number 141.
  *
  * Records event 141 (`event_141`) when tracing is enabled and the event is in the mask.
@@ -4839,6 +5967,14 @@ export function traceEvent140(low: number, high: number): void {
 export function traceEvent141(): void {
   if (($tracer.mask[4]! & 0x2000) === 0) return;
   $tracer.write(141, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_141` is in the mask: traceEvent141 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent141Enabled()) traceEvent141();
+ */
+export function traceEvent141Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x2000) !== 0;
 }
 
 /**
@@ -4864,6 +6000,14 @@ export function traceEvent142(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_142` is in the mask: traceEvent142 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent142Enabled()) traceEvent142(1, 1n);
+ */
+export function traceEvent142Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x4000) !== 0;
+}
+
+/**
  * Event number 143.
  *
  * Records event 143 (`event_143`) when tracing is enabled and the event is in the mask.
@@ -4882,6 +6026,14 @@ export function traceEvent143(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_143` is in the mask: traceEvent143 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent143Enabled()) traceEvent143(1, 1);
+ */
+export function traceEvent143Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x8000) !== 0;
+}
+
+/**
  * Event number 144.
  *
  * Records event 144 (`event_144`) when tracing is enabled and the event is in the mask.
@@ -4890,6 +6042,14 @@ export function traceEvent143(low: number, high: number): void {
 export function traceEvent144(): void {
   if (($tracer.mask[4]! & 0x10000) === 0) return;
   $tracer.write(144, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_144` is in the mask: traceEvent144 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent144Enabled()) traceEvent144();
+ */
+export function traceEvent144Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x10000) !== 0;
 }
 
 /**
@@ -4915,6 +6075,14 @@ export function traceEvent145(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_145` is in the mask: traceEvent145 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent145Enabled()) traceEvent145(1, 1n);
+ */
+export function traceEvent145Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x20000) !== 0;
+}
+
+/**
  * Event number 146.
  *
  * Records event 146 (`event_146`) when tracing is enabled and the event is in the mask.
@@ -4933,6 +6101,14 @@ export function traceEvent146(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_146` is in the mask: traceEvent146 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent146Enabled()) traceEvent146(1, 1);
+ */
+export function traceEvent146Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x40000) !== 0;
+}
+
+/**
  * Event number 147.
  *
  * Records event 147 (`event_147`) when tracing is enabled and the event is in the mask.
@@ -4941,6 +6117,14 @@ export function traceEvent146(low: number, high: number): void {
 export function traceEvent147(): void {
   if (($tracer.mask[4]! & 0x80000) === 0) return;
   $tracer.write(147, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_147` is in the mask: traceEvent147 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent147Enabled()) traceEvent147();
+ */
+export function traceEvent147Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x80000) !== 0;
 }
 
 /**
@@ -4966,6 +6150,14 @@ export function traceEvent148(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_148` is in the mask: traceEvent148 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent148Enabled()) traceEvent148(1, 1n);
+ */
+export function traceEvent148Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x100000) !== 0;
+}
+
+/**
  * Event number 149.
  *
  * Records event 149 (`event_149`) when tracing is enabled and the event is in the mask.
@@ -4984,6 +6176,14 @@ export function traceEvent149(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_149` is in the mask: traceEvent149 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent149Enabled()) traceEvent149(1, 1);
+ */
+export function traceEvent149Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x200000) !== 0;
+}
+
+/**
  * Event number 150.
  *
  * Records event 150 (`event_150`) when tracing is enabled and the event is in the mask.
@@ -4992,6 +6192,14 @@ export function traceEvent149(low: number, high: number): void {
 export function traceEvent150(): void {
   if (($tracer.mask[4]! & 0x400000) === 0) return;
   $tracer.write(150, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_150` is in the mask: traceEvent150 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent150Enabled()) traceEvent150();
+ */
+export function traceEvent150Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x400000) !== 0;
 }
 
 /**
@@ -5017,6 +6225,14 @@ export function traceEvent151(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_151` is in the mask: traceEvent151 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent151Enabled()) traceEvent151(1, 1n);
+ */
+export function traceEvent151Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x800000) !== 0;
+}
+
+/**
  * Event number 152.
  *
  * Records event 152 (`event_152`) when tracing is enabled and the event is in the mask.
@@ -5035,6 +6251,14 @@ export function traceEvent152(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_152` is in the mask: traceEvent152 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent152Enabled()) traceEvent152(1, 1);
+ */
+export function traceEvent152Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x1000000) !== 0;
+}
+
+/**
  * Event number 153.
  *
  * Records event 153 (`event_153`) when tracing is enabled and the event is in the mask.
@@ -5043,6 +6267,14 @@ export function traceEvent152(low: number, high: number): void {
 export function traceEvent153(): void {
   if (($tracer.mask[4]! & 0x2000000) === 0) return;
   $tracer.write(153, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_153` is in the mask: traceEvent153 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent153Enabled()) traceEvent153();
+ */
+export function traceEvent153Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x2000000) !== 0;
 }
 
 /**
@@ -5068,6 +6300,14 @@ export function traceEvent154(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_154` is in the mask: traceEvent154 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent154Enabled()) traceEvent154(1, 1n);
+ */
+export function traceEvent154Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x4000000) !== 0;
+}
+
+/**
  * Event number 155.
  *
  * Records event 155 (`event_155`) when tracing is enabled and the event is in the mask.
@@ -5086,6 +6326,14 @@ export function traceEvent155(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_155` is in the mask: traceEvent155 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent155Enabled()) traceEvent155(1, 1);
+ */
+export function traceEvent155Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x8000000) !== 0;
+}
+
+/**
  * Event number 156.
  *
  * Records event 156 (`event_156`) when tracing is enabled and the event is in the mask.
@@ -5094,6 +6342,14 @@ export function traceEvent155(low: number, high: number): void {
 export function traceEvent156(): void {
   if (($tracer.mask[4]! & 0x10000000) === 0) return;
   $tracer.write(156, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_156` is in the mask: traceEvent156 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent156Enabled()) traceEvent156();
+ */
+export function traceEvent156Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x10000000) !== 0;
 }
 
 /**
@@ -5119,6 +6375,14 @@ export function traceEvent157(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_157` is in the mask: traceEvent157 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent157Enabled()) traceEvent157(1, 1n);
+ */
+export function traceEvent157Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x20000000) !== 0;
+}
+
+/**
  * Event number 158.
  *
  * Records event 158 (`event_158`) when tracing is enabled and the event is in the mask.
@@ -5137,6 +6401,14 @@ export function traceEvent158(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_158` is in the mask: traceEvent158 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent158Enabled()) traceEvent158(1, 1);
+ */
+export function traceEvent158Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x40000000) !== 0;
+}
+
+/**
  * Event number 159.
  *
  * Records event 159 (`event_159`) when tracing is enabled and the event is in the mask.
@@ -5145,6 +6417,14 @@ export function traceEvent158(low: number, high: number): void {
 export function traceEvent159(): void {
   if (($tracer.mask[4]! & 0x80000000) === 0) return;
   $tracer.write(159, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_159` is in the mask: traceEvent159 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent159Enabled()) traceEvent159();
+ */
+export function traceEvent159Enabled(): boolean {
+  return ($tracer.mask[4]! & 0x80000000) !== 0;
 }
 
 /**
@@ -5170,6 +6450,14 @@ export function traceEvent160(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_160` is in the mask: traceEvent160 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent160Enabled()) traceEvent160(1, 1n);
+ */
+export function traceEvent160Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x1) !== 0;
+}
+
+/**
  * Event number 161.
  *
  * Records event 161 (`event_161`) when tracing is enabled and the event is in the mask.
@@ -5188,6 +6476,14 @@ export function traceEvent161(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_161` is in the mask: traceEvent161 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent161Enabled()) traceEvent161(1, 1);
+ */
+export function traceEvent161Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x2) !== 0;
+}
+
+/**
  * Event number 162.
  *
  * Records event 162 (`event_162`) when tracing is enabled and the event is in the mask.
@@ -5196,6 +6492,14 @@ export function traceEvent161(low: number, high: number): void {
 export function traceEvent162(): void {
   if (($tracer.mask[5]! & 0x4) === 0) return;
   $tracer.write(162, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_162` is in the mask: traceEvent162 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent162Enabled()) traceEvent162();
+ */
+export function traceEvent162Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x4) !== 0;
 }
 
 /**
@@ -5221,6 +6525,14 @@ export function traceEvent163(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_163` is in the mask: traceEvent163 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent163Enabled()) traceEvent163(1, 1n);
+ */
+export function traceEvent163Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x8) !== 0;
+}
+
+/**
  * Event number 164.
  *
  * Records event 164 (`event_164`) when tracing is enabled and the event is in the mask.
@@ -5239,6 +6551,14 @@ export function traceEvent164(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_164` is in the mask: traceEvent164 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent164Enabled()) traceEvent164(1, 1);
+ */
+export function traceEvent164Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x10) !== 0;
+}
+
+/**
  * Event number 165.
  *
  * Records event 165 (`event_165`) when tracing is enabled and the event is in the mask.
@@ -5247,6 +6567,14 @@ export function traceEvent164(low: number, high: number): void {
 export function traceEvent165(): void {
   if (($tracer.mask[5]! & 0x20) === 0) return;
   $tracer.write(165, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_165` is in the mask: traceEvent165 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent165Enabled()) traceEvent165();
+ */
+export function traceEvent165Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x20) !== 0;
 }
 
 /**
@@ -5272,6 +6600,14 @@ export function traceEvent166(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_166` is in the mask: traceEvent166 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent166Enabled()) traceEvent166(1, 1n);
+ */
+export function traceEvent166Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x40) !== 0;
+}
+
+/**
  * Event number 167.
  *
  * Records event 167 (`event_167`) when tracing is enabled and the event is in the mask.
@@ -5290,6 +6626,14 @@ export function traceEvent167(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_167` is in the mask: traceEvent167 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent167Enabled()) traceEvent167(1, 1);
+ */
+export function traceEvent167Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x80) !== 0;
+}
+
+/**
  * Event number 168.
  *
  * Records event 168 (`event_168`) when tracing is enabled and the event is in the mask.
@@ -5298,6 +6642,14 @@ export function traceEvent167(low: number, high: number): void {
 export function traceEvent168(): void {
   if (($tracer.mask[5]! & 0x100) === 0) return;
   $tracer.write(168, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_168` is in the mask: traceEvent168 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent168Enabled()) traceEvent168();
+ */
+export function traceEvent168Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x100) !== 0;
 }
 
 /**
@@ -5323,6 +6675,14 @@ export function traceEvent169(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_169` is in the mask: traceEvent169 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent169Enabled()) traceEvent169(1, 1n);
+ */
+export function traceEvent169Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x200) !== 0;
+}
+
+/**
  * Event number 170.
  *
  * Records event 170 (`event_170`) when tracing is enabled and the event is in the mask.
@@ -5341,6 +6701,14 @@ export function traceEvent170(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_170` is in the mask: traceEvent170 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent170Enabled()) traceEvent170(1, 1);
+ */
+export function traceEvent170Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x400) !== 0;
+}
+
+/**
  * Event number 171.
  *
  * Records event 171 (`event_171`) when tracing is enabled and the event is in the mask.
@@ -5349,6 +6717,14 @@ export function traceEvent170(low: number, high: number): void {
 export function traceEvent171(): void {
   if (($tracer.mask[5]! & 0x800) === 0) return;
   $tracer.write(171, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_171` is in the mask: traceEvent171 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent171Enabled()) traceEvent171();
+ */
+export function traceEvent171Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x800) !== 0;
 }
 
 /**
@@ -5374,6 +6750,14 @@ export function traceEvent172(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_172` is in the mask: traceEvent172 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent172Enabled()) traceEvent172(1, 1n);
+ */
+export function traceEvent172Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x1000) !== 0;
+}
+
+/**
  * Event number 173.
  *
  * Records event 173 (`event_173`) when tracing is enabled and the event is in the mask.
@@ -5392,6 +6776,14 @@ export function traceEvent173(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_173` is in the mask: traceEvent173 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent173Enabled()) traceEvent173(1, 1);
+ */
+export function traceEvent173Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x2000) !== 0;
+}
+
+/**
  * Event number 174.
  *
  * Records event 174 (`event_174`) when tracing is enabled and the event is in the mask.
@@ -5400,6 +6792,14 @@ export function traceEvent173(low: number, high: number): void {
 export function traceEvent174(): void {
   if (($tracer.mask[5]! & 0x4000) === 0) return;
   $tracer.write(174, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_174` is in the mask: traceEvent174 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent174Enabled()) traceEvent174();
+ */
+export function traceEvent174Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x4000) !== 0;
 }
 
 /**
@@ -5425,6 +6825,14 @@ export function traceEvent175(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_175` is in the mask: traceEvent175 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent175Enabled()) traceEvent175(1, 1n);
+ */
+export function traceEvent175Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x8000) !== 0;
+}
+
+/**
  * Event number 176.
  *
  * Records event 176 (`event_176`) when tracing is enabled and the event is in the mask.
@@ -5443,6 +6851,14 @@ export function traceEvent176(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_176` is in the mask: traceEvent176 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent176Enabled()) traceEvent176(1, 1);
+ */
+export function traceEvent176Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x10000) !== 0;
+}
+
+/**
  * Event number 177.
  *
  * Records event 177 (`event_177`) when tracing is enabled and the event is in the mask.
@@ -5451,6 +6867,14 @@ export function traceEvent176(low: number, high: number): void {
 export function traceEvent177(): void {
   if (($tracer.mask[5]! & 0x20000) === 0) return;
   $tracer.write(177, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_177` is in the mask: traceEvent177 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent177Enabled()) traceEvent177();
+ */
+export function traceEvent177Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x20000) !== 0;
 }
 
 /**
@@ -5476,6 +6900,14 @@ export function traceEvent178(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_178` is in the mask: traceEvent178 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent178Enabled()) traceEvent178(1, 1n);
+ */
+export function traceEvent178Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x40000) !== 0;
+}
+
+/**
  * Event number 179.
  *
  * Records event 179 (`event_179`) when tracing is enabled and the event is in the mask.
@@ -5494,6 +6926,14 @@ export function traceEvent179(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_179` is in the mask: traceEvent179 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent179Enabled()) traceEvent179(1, 1);
+ */
+export function traceEvent179Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x80000) !== 0;
+}
+
+/**
  * Event number 180.
  *
  * Records event 180 (`event_180`) when tracing is enabled and the event is in the mask.
@@ -5502,6 +6942,14 @@ export function traceEvent179(low: number, high: number): void {
 export function traceEvent180(): void {
   if (($tracer.mask[5]! & 0x100000) === 0) return;
   $tracer.write(180, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_180` is in the mask: traceEvent180 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent180Enabled()) traceEvent180();
+ */
+export function traceEvent180Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x100000) !== 0;
 }
 
 /**
@@ -5527,6 +6975,14 @@ export function traceEvent181(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_181` is in the mask: traceEvent181 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent181Enabled()) traceEvent181(1, 1n);
+ */
+export function traceEvent181Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x200000) !== 0;
+}
+
+/**
  * Event number 182.
  *
  * Records event 182 (`event_182`) when tracing is enabled and the event is in the mask.
@@ -5545,6 +7001,14 @@ export function traceEvent182(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_182` is in the mask: traceEvent182 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent182Enabled()) traceEvent182(1, 1);
+ */
+export function traceEvent182Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x400000) !== 0;
+}
+
+/**
  * Event number 183.
  *
  * Records event 183 (`event_183`) when tracing is enabled and the event is in the mask.
@@ -5553,6 +7017,14 @@ export function traceEvent182(low: number, high: number): void {
 export function traceEvent183(): void {
   if (($tracer.mask[5]! & 0x800000) === 0) return;
   $tracer.write(183, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_183` is in the mask: traceEvent183 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent183Enabled()) traceEvent183();
+ */
+export function traceEvent183Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x800000) !== 0;
 }
 
 /**
@@ -5578,6 +7050,14 @@ export function traceEvent184(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_184` is in the mask: traceEvent184 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent184Enabled()) traceEvent184(1, 1n);
+ */
+export function traceEvent184Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x1000000) !== 0;
+}
+
+/**
  * Event number 185.
  *
  * Records event 185 (`event_185`) when tracing is enabled and the event is in the mask.
@@ -5596,6 +7076,14 @@ export function traceEvent185(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_185` is in the mask: traceEvent185 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent185Enabled()) traceEvent185(1, 1);
+ */
+export function traceEvent185Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x2000000) !== 0;
+}
+
+/**
  * Event number 186.
  *
  * Records event 186 (`event_186`) when tracing is enabled and the event is in the mask.
@@ -5604,6 +7092,14 @@ export function traceEvent185(low: number, high: number): void {
 export function traceEvent186(): void {
   if (($tracer.mask[5]! & 0x4000000) === 0) return;
   $tracer.write(186, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_186` is in the mask: traceEvent186 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent186Enabled()) traceEvent186();
+ */
+export function traceEvent186Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x4000000) !== 0;
 }
 
 /**
@@ -5629,6 +7125,14 @@ export function traceEvent187(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_187` is in the mask: traceEvent187 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent187Enabled()) traceEvent187(1, 1n);
+ */
+export function traceEvent187Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x8000000) !== 0;
+}
+
+/**
  * Event number 188.
  *
  * Records event 188 (`event_188`) when tracing is enabled and the event is in the mask.
@@ -5647,6 +7151,14 @@ export function traceEvent188(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_188` is in the mask: traceEvent188 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent188Enabled()) traceEvent188(1, 1);
+ */
+export function traceEvent188Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x10000000) !== 0;
+}
+
+/**
  * Event number 189.
  *
  * Records event 189 (`event_189`) when tracing is enabled and the event is in the mask.
@@ -5655,6 +7167,14 @@ export function traceEvent188(low: number, high: number): void {
 export function traceEvent189(): void {
   if (($tracer.mask[5]! & 0x20000000) === 0) return;
   $tracer.write(189, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_189` is in the mask: traceEvent189 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent189Enabled()) traceEvent189();
+ */
+export function traceEvent189Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x20000000) !== 0;
 }
 
 /**
@@ -5680,6 +7200,14 @@ export function traceEvent190(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_190` is in the mask: traceEvent190 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent190Enabled()) traceEvent190(1, 1n);
+ */
+export function traceEvent190Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x40000000) !== 0;
+}
+
+/**
  * Event number 191.
  *
  * Records event 191 (`event_191`) when tracing is enabled and the event is in the mask.
@@ -5698,6 +7226,14 @@ export function traceEvent191(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_191` is in the mask: traceEvent191 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent191Enabled()) traceEvent191(1, 1);
+ */
+export function traceEvent191Enabled(): boolean {
+  return ($tracer.mask[5]! & 0x80000000) !== 0;
+}
+
+/**
  * Event number 192.
  *
  * Records event 192 (`event_192`) when tracing is enabled and the event is in the mask.
@@ -5706,6 +7242,14 @@ export function traceEvent191(low: number, high: number): void {
 export function traceEvent192(): void {
   if (($tracer.mask[6]! & 0x1) === 0) return;
   $tracer.write(192, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_192` is in the mask: traceEvent192 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent192Enabled()) traceEvent192();
+ */
+export function traceEvent192Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x1) !== 0;
 }
 
 /**
@@ -5731,6 +7275,14 @@ export function traceEvent193(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_193` is in the mask: traceEvent193 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent193Enabled()) traceEvent193(1, 1n);
+ */
+export function traceEvent193Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x2) !== 0;
+}
+
+/**
  * Event number 194.
  *
  * Records event 194 (`event_194`) when tracing is enabled and the event is in the mask.
@@ -5749,6 +7301,14 @@ export function traceEvent194(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_194` is in the mask: traceEvent194 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent194Enabled()) traceEvent194(1, 1);
+ */
+export function traceEvent194Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x4) !== 0;
+}
+
+/**
  * Event number 195.
  *
  * Records event 195 (`event_195`) when tracing is enabled and the event is in the mask.
@@ -5757,6 +7317,14 @@ export function traceEvent194(low: number, high: number): void {
 export function traceEvent195(): void {
   if (($tracer.mask[6]! & 0x8) === 0) return;
   $tracer.write(195, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_195` is in the mask: traceEvent195 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent195Enabled()) traceEvent195();
+ */
+export function traceEvent195Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x8) !== 0;
 }
 
 /**
@@ -5782,6 +7350,14 @@ export function traceEvent196(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_196` is in the mask: traceEvent196 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent196Enabled()) traceEvent196(1, 1n);
+ */
+export function traceEvent196Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x10) !== 0;
+}
+
+/**
  * Event number 197.
  *
  * Records event 197 (`event_197`) when tracing is enabled and the event is in the mask.
@@ -5800,6 +7376,14 @@ export function traceEvent197(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_197` is in the mask: traceEvent197 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent197Enabled()) traceEvent197(1, 1);
+ */
+export function traceEvent197Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x20) !== 0;
+}
+
+/**
  * Event number 198.
  *
  * Records event 198 (`event_198`) when tracing is enabled and the event is in the mask.
@@ -5808,6 +7392,14 @@ export function traceEvent197(low: number, high: number): void {
 export function traceEvent198(): void {
   if (($tracer.mask[6]! & 0x40) === 0) return;
   $tracer.write(198, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_198` is in the mask: traceEvent198 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent198Enabled()) traceEvent198();
+ */
+export function traceEvent198Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x40) !== 0;
 }
 
 /**
@@ -5833,6 +7425,14 @@ export function traceEvent199(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_199` is in the mask: traceEvent199 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent199Enabled()) traceEvent199(1, 1n);
+ */
+export function traceEvent199Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x80) !== 0;
+}
+
+/**
  * Event number 200.
  *
  * Records event 200 (`event_200`) when tracing is enabled and the event is in the mask.
@@ -5851,6 +7451,14 @@ export function traceEvent200(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_200` is in the mask: traceEvent200 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent200Enabled()) traceEvent200(1, 1);
+ */
+export function traceEvent200Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x100) !== 0;
+}
+
+/**
  * Event number 201.
  *
  * Records event 201 (`event_201`) when tracing is enabled and the event is in the mask.
@@ -5859,6 +7467,14 @@ export function traceEvent200(low: number, high: number): void {
 export function traceEvent201(): void {
   if (($tracer.mask[6]! & 0x200) === 0) return;
   $tracer.write(201, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_201` is in the mask: traceEvent201 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent201Enabled()) traceEvent201();
+ */
+export function traceEvent201Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x200) !== 0;
 }
 
 /**
@@ -5884,6 +7500,14 @@ export function traceEvent202(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_202` is in the mask: traceEvent202 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent202Enabled()) traceEvent202(1, 1n);
+ */
+export function traceEvent202Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x400) !== 0;
+}
+
+/**
  * Event number 203.
  *
  * Records event 203 (`event_203`) when tracing is enabled and the event is in the mask.
@@ -5902,6 +7526,14 @@ export function traceEvent203(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_203` is in the mask: traceEvent203 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent203Enabled()) traceEvent203(1, 1);
+ */
+export function traceEvent203Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x800) !== 0;
+}
+
+/**
  * Event number 204.
  *
  * Records event 204 (`event_204`) when tracing is enabled and the event is in the mask.
@@ -5910,6 +7542,14 @@ export function traceEvent203(low: number, high: number): void {
 export function traceEvent204(): void {
   if (($tracer.mask[6]! & 0x1000) === 0) return;
   $tracer.write(204, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_204` is in the mask: traceEvent204 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent204Enabled()) traceEvent204();
+ */
+export function traceEvent204Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x1000) !== 0;
 }
 
 /**
@@ -5935,6 +7575,14 @@ export function traceEvent205(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_205` is in the mask: traceEvent205 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent205Enabled()) traceEvent205(1, 1n);
+ */
+export function traceEvent205Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x2000) !== 0;
+}
+
+/**
  * Event number 206.
  *
  * Records event 206 (`event_206`) when tracing is enabled and the event is in the mask.
@@ -5953,6 +7601,14 @@ export function traceEvent206(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_206` is in the mask: traceEvent206 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent206Enabled()) traceEvent206(1, 1);
+ */
+export function traceEvent206Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x4000) !== 0;
+}
+
+/**
  * Event number 207.
  *
  * Records event 207 (`event_207`) when tracing is enabled and the event is in the mask.
@@ -5961,6 +7617,14 @@ export function traceEvent206(low: number, high: number): void {
 export function traceEvent207(): void {
   if (($tracer.mask[6]! & 0x8000) === 0) return;
   $tracer.write(207, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_207` is in the mask: traceEvent207 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent207Enabled()) traceEvent207();
+ */
+export function traceEvent207Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x8000) !== 0;
 }
 
 /**
@@ -5986,6 +7650,14 @@ export function traceEvent208(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_208` is in the mask: traceEvent208 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent208Enabled()) traceEvent208(1, 1n);
+ */
+export function traceEvent208Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x10000) !== 0;
+}
+
+/**
  * Event number 209.
  *
  * Records event 209 (`event_209`) when tracing is enabled and the event is in the mask.
@@ -6004,6 +7676,14 @@ export function traceEvent209(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_209` is in the mask: traceEvent209 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent209Enabled()) traceEvent209(1, 1);
+ */
+export function traceEvent209Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x20000) !== 0;
+}
+
+/**
  * Event number 210.
  *
  * Records event 210 (`event_210`) when tracing is enabled and the event is in the mask.
@@ -6012,6 +7692,14 @@ export function traceEvent209(low: number, high: number): void {
 export function traceEvent210(): void {
   if (($tracer.mask[6]! & 0x40000) === 0) return;
   $tracer.write(210, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_210` is in the mask: traceEvent210 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent210Enabled()) traceEvent210();
+ */
+export function traceEvent210Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x40000) !== 0;
 }
 
 /**
@@ -6037,6 +7725,14 @@ export function traceEvent211(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_211` is in the mask: traceEvent211 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent211Enabled()) traceEvent211(1, 1n);
+ */
+export function traceEvent211Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x80000) !== 0;
+}
+
+/**
  * Event number 212.
  *
  * Records event 212 (`event_212`) when tracing is enabled and the event is in the mask.
@@ -6055,6 +7751,14 @@ export function traceEvent212(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_212` is in the mask: traceEvent212 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent212Enabled()) traceEvent212(1, 1);
+ */
+export function traceEvent212Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x100000) !== 0;
+}
+
+/**
  * Event number 213.
  *
  * Records event 213 (`event_213`) when tracing is enabled and the event is in the mask.
@@ -6063,6 +7767,14 @@ export function traceEvent212(low: number, high: number): void {
 export function traceEvent213(): void {
   if (($tracer.mask[6]! & 0x200000) === 0) return;
   $tracer.write(213, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_213` is in the mask: traceEvent213 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent213Enabled()) traceEvent213();
+ */
+export function traceEvent213Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x200000) !== 0;
 }
 
 /**
@@ -6088,6 +7800,14 @@ export function traceEvent214(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_214` is in the mask: traceEvent214 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent214Enabled()) traceEvent214(1, 1n);
+ */
+export function traceEvent214Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x400000) !== 0;
+}
+
+/**
  * Event number 215.
  *
  * Records event 215 (`event_215`) when tracing is enabled and the event is in the mask.
@@ -6106,6 +7826,14 @@ export function traceEvent215(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_215` is in the mask: traceEvent215 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent215Enabled()) traceEvent215(1, 1);
+ */
+export function traceEvent215Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x800000) !== 0;
+}
+
+/**
  * Event number 216.
  *
  * Records event 216 (`event_216`) when tracing is enabled and the event is in the mask.
@@ -6114,6 +7842,14 @@ export function traceEvent215(low: number, high: number): void {
 export function traceEvent216(): void {
   if (($tracer.mask[6]! & 0x1000000) === 0) return;
   $tracer.write(216, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_216` is in the mask: traceEvent216 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent216Enabled()) traceEvent216();
+ */
+export function traceEvent216Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x1000000) !== 0;
 }
 
 /**
@@ -6139,6 +7875,14 @@ export function traceEvent217(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_217` is in the mask: traceEvent217 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent217Enabled()) traceEvent217(1, 1n);
+ */
+export function traceEvent217Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x2000000) !== 0;
+}
+
+/**
  * Event number 218.
  *
  * Records event 218 (`event_218`) when tracing is enabled and the event is in the mask.
@@ -6157,6 +7901,14 @@ export function traceEvent218(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_218` is in the mask: traceEvent218 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent218Enabled()) traceEvent218(1, 1);
+ */
+export function traceEvent218Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x4000000) !== 0;
+}
+
+/**
  * Event number 219.
  *
  * Records event 219 (`event_219`) when tracing is enabled and the event is in the mask.
@@ -6165,6 +7917,14 @@ export function traceEvent218(low: number, high: number): void {
 export function traceEvent219(): void {
   if (($tracer.mask[6]! & 0x8000000) === 0) return;
   $tracer.write(219, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_219` is in the mask: traceEvent219 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent219Enabled()) traceEvent219();
+ */
+export function traceEvent219Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x8000000) !== 0;
 }
 
 /**
@@ -6190,6 +7950,14 @@ export function traceEvent220(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_220` is in the mask: traceEvent220 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent220Enabled()) traceEvent220(1, 1n);
+ */
+export function traceEvent220Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x10000000) !== 0;
+}
+
+/**
  * Event number 221.
  *
  * Records event 221 (`event_221`) when tracing is enabled and the event is in the mask.
@@ -6208,6 +7976,14 @@ export function traceEvent221(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_221` is in the mask: traceEvent221 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent221Enabled()) traceEvent221(1, 1);
+ */
+export function traceEvent221Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x20000000) !== 0;
+}
+
+/**
  * Event number 222.
  *
  * Records event 222 (`event_222`) when tracing is enabled and the event is in the mask.
@@ -6216,6 +7992,14 @@ export function traceEvent221(low: number, high: number): void {
 export function traceEvent222(): void {
   if (($tracer.mask[6]! & 0x40000000) === 0) return;
   $tracer.write(222, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_222` is in the mask: traceEvent222 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent222Enabled()) traceEvent222();
+ */
+export function traceEvent222Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x40000000) !== 0;
 }
 
 /**
@@ -6241,6 +8025,14 @@ export function traceEvent223(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_223` is in the mask: traceEvent223 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent223Enabled()) traceEvent223(1, 1n);
+ */
+export function traceEvent223Enabled(): boolean {
+  return ($tracer.mask[6]! & 0x80000000) !== 0;
+}
+
+/**
  * Event number 224.
  *
  * Records event 224 (`event_224`) when tracing is enabled and the event is in the mask.
@@ -6259,6 +8051,14 @@ export function traceEvent224(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_224` is in the mask: traceEvent224 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent224Enabled()) traceEvent224(1, 1);
+ */
+export function traceEvent224Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x1) !== 0;
+}
+
+/**
  * Event number 225.
  *
  * Records event 225 (`event_225`) when tracing is enabled and the event is in the mask.
@@ -6267,6 +8067,14 @@ export function traceEvent224(low: number, high: number): void {
 export function traceEvent225(): void {
   if (($tracer.mask[7]! & 0x2) === 0) return;
   $tracer.write(225, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_225` is in the mask: traceEvent225 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent225Enabled()) traceEvent225();
+ */
+export function traceEvent225Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x2) !== 0;
 }
 
 /**
@@ -6292,6 +8100,14 @@ export function traceEvent226(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_226` is in the mask: traceEvent226 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent226Enabled()) traceEvent226(1, 1n);
+ */
+export function traceEvent226Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x4) !== 0;
+}
+
+/**
  * Event number 227.
  *
  * Records event 227 (`event_227`) when tracing is enabled and the event is in the mask.
@@ -6310,6 +8126,14 @@ export function traceEvent227(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_227` is in the mask: traceEvent227 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent227Enabled()) traceEvent227(1, 1);
+ */
+export function traceEvent227Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x8) !== 0;
+}
+
+/**
  * Event number 228.
  *
  * Records event 228 (`event_228`) when tracing is enabled and the event is in the mask.
@@ -6318,6 +8142,14 @@ export function traceEvent227(low: number, high: number): void {
 export function traceEvent228(): void {
   if (($tracer.mask[7]! & 0x10) === 0) return;
   $tracer.write(228, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_228` is in the mask: traceEvent228 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent228Enabled()) traceEvent228();
+ */
+export function traceEvent228Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x10) !== 0;
 }
 
 /**
@@ -6343,6 +8175,14 @@ export function traceEvent229(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_229` is in the mask: traceEvent229 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent229Enabled()) traceEvent229(1, 1n);
+ */
+export function traceEvent229Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x20) !== 0;
+}
+
+/**
  * Event number 230.
  *
  * Records event 230 (`event_230`) when tracing is enabled and the event is in the mask.
@@ -6361,6 +8201,14 @@ export function traceEvent230(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_230` is in the mask: traceEvent230 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent230Enabled()) traceEvent230(1, 1);
+ */
+export function traceEvent230Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x40) !== 0;
+}
+
+/**
  * Event number 231.
  *
  * Records event 231 (`event_231`) when tracing is enabled and the event is in the mask.
@@ -6369,6 +8217,14 @@ export function traceEvent230(low: number, high: number): void {
 export function traceEvent231(): void {
   if (($tracer.mask[7]! & 0x80) === 0) return;
   $tracer.write(231, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_231` is in the mask: traceEvent231 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent231Enabled()) traceEvent231();
+ */
+export function traceEvent231Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x80) !== 0;
 }
 
 /**
@@ -6394,6 +8250,14 @@ export function traceEvent232(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_232` is in the mask: traceEvent232 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent232Enabled()) traceEvent232(1, 1n);
+ */
+export function traceEvent232Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x100) !== 0;
+}
+
+/**
  * Event number 233.
  *
  * Records event 233 (`event_233`) when tracing is enabled and the event is in the mask.
@@ -6412,6 +8276,14 @@ export function traceEvent233(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_233` is in the mask: traceEvent233 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent233Enabled()) traceEvent233(1, 1);
+ */
+export function traceEvent233Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x200) !== 0;
+}
+
+/**
  * Event number 234.
  *
  * Records event 234 (`event_234`) when tracing is enabled and the event is in the mask.
@@ -6420,6 +8292,14 @@ export function traceEvent233(low: number, high: number): void {
 export function traceEvent234(): void {
   if (($tracer.mask[7]! & 0x400) === 0) return;
   $tracer.write(234, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_234` is in the mask: traceEvent234 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent234Enabled()) traceEvent234();
+ */
+export function traceEvent234Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x400) !== 0;
 }
 
 /**
@@ -6445,6 +8325,14 @@ export function traceEvent235(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_235` is in the mask: traceEvent235 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent235Enabled()) traceEvent235(1, 1n);
+ */
+export function traceEvent235Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x800) !== 0;
+}
+
+/**
  * Event number 236.
  *
  * Records event 236 (`event_236`) when tracing is enabled and the event is in the mask.
@@ -6463,6 +8351,14 @@ export function traceEvent236(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_236` is in the mask: traceEvent236 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent236Enabled()) traceEvent236(1, 1);
+ */
+export function traceEvent236Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x1000) !== 0;
+}
+
+/**
  * Event number 237.
  *
  * Records event 237 (`event_237`) when tracing is enabled and the event is in the mask.
@@ -6471,6 +8367,14 @@ export function traceEvent236(low: number, high: number): void {
 export function traceEvent237(): void {
   if (($tracer.mask[7]! & 0x2000) === 0) return;
   $tracer.write(237, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_237` is in the mask: traceEvent237 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent237Enabled()) traceEvent237();
+ */
+export function traceEvent237Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x2000) !== 0;
 }
 
 /**
@@ -6496,6 +8400,14 @@ export function traceEvent238(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_238` is in the mask: traceEvent238 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent238Enabled()) traceEvent238(1, 1n);
+ */
+export function traceEvent238Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x4000) !== 0;
+}
+
+/**
  * Event number 239.
  *
  * Records event 239 (`event_239`) when tracing is enabled and the event is in the mask.
@@ -6514,6 +8426,14 @@ export function traceEvent239(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_239` is in the mask: traceEvent239 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent239Enabled()) traceEvent239(1, 1);
+ */
+export function traceEvent239Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x8000) !== 0;
+}
+
+/**
  * Event number 240.
  *
  * Records event 240 (`event_240`) when tracing is enabled and the event is in the mask.
@@ -6522,6 +8442,14 @@ export function traceEvent239(low: number, high: number): void {
 export function traceEvent240(): void {
   if (($tracer.mask[7]! & 0x10000) === 0) return;
   $tracer.write(240, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_240` is in the mask: traceEvent240 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent240Enabled()) traceEvent240();
+ */
+export function traceEvent240Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x10000) !== 0;
 }
 
 /**
@@ -6547,6 +8475,14 @@ export function traceEvent241(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_241` is in the mask: traceEvent241 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent241Enabled()) traceEvent241(1, 1n);
+ */
+export function traceEvent241Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x20000) !== 0;
+}
+
+/**
  * Event number 242.
  *
  * Records event 242 (`event_242`) when tracing is enabled and the event is in the mask.
@@ -6565,6 +8501,14 @@ export function traceEvent242(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_242` is in the mask: traceEvent242 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent242Enabled()) traceEvent242(1, 1);
+ */
+export function traceEvent242Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x40000) !== 0;
+}
+
+/**
  * Event number 243.
  *
  * Records event 243 (`event_243`) when tracing is enabled and the event is in the mask.
@@ -6573,6 +8517,14 @@ export function traceEvent242(low: number, high: number): void {
 export function traceEvent243(): void {
   if (($tracer.mask[7]! & 0x80000) === 0) return;
   $tracer.write(243, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_243` is in the mask: traceEvent243 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent243Enabled()) traceEvent243();
+ */
+export function traceEvent243Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x80000) !== 0;
 }
 
 /**
@@ -6598,6 +8550,14 @@ export function traceEvent244(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_244` is in the mask: traceEvent244 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent244Enabled()) traceEvent244(1, 1n);
+ */
+export function traceEvent244Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x100000) !== 0;
+}
+
+/**
  * Event number 245.
  *
  * Records event 245 (`event_245`) when tracing is enabled and the event is in the mask.
@@ -6616,6 +8576,14 @@ export function traceEvent245(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_245` is in the mask: traceEvent245 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent245Enabled()) traceEvent245(1, 1);
+ */
+export function traceEvent245Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x200000) !== 0;
+}
+
+/**
  * Event number 246.
  *
  * Records event 246 (`event_246`) when tracing is enabled and the event is in the mask.
@@ -6624,6 +8592,14 @@ export function traceEvent245(low: number, high: number): void {
 export function traceEvent246(): void {
   if (($tracer.mask[7]! & 0x400000) === 0) return;
   $tracer.write(246, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_246` is in the mask: traceEvent246 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent246Enabled()) traceEvent246();
+ */
+export function traceEvent246Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x400000) !== 0;
 }
 
 /**
@@ -6649,6 +8625,14 @@ export function traceEvent247(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_247` is in the mask: traceEvent247 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent247Enabled()) traceEvent247(1, 1n);
+ */
+export function traceEvent247Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x800000) !== 0;
+}
+
+/**
  * Event number 248.
  *
  * Records event 248 (`event_248`) when tracing is enabled and the event is in the mask.
@@ -6667,6 +8651,14 @@ export function traceEvent248(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_248` is in the mask: traceEvent248 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent248Enabled()) traceEvent248(1, 1);
+ */
+export function traceEvent248Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x1000000) !== 0;
+}
+
+/**
  * Event number 249.
  *
  * Records event 249 (`event_249`) when tracing is enabled and the event is in the mask.
@@ -6675,6 +8667,14 @@ export function traceEvent248(low: number, high: number): void {
 export function traceEvent249(): void {
   if (($tracer.mask[7]! & 0x2000000) === 0) return;
   $tracer.write(249, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_249` is in the mask: traceEvent249 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent249Enabled()) traceEvent249();
+ */
+export function traceEvent249Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x2000000) !== 0;
 }
 
 /**
@@ -6700,6 +8700,14 @@ export function traceEvent250(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_250` is in the mask: traceEvent250 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent250Enabled()) traceEvent250(1, 1n);
+ */
+export function traceEvent250Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x4000000) !== 0;
+}
+
+/**
  * Event number 251.
  *
  * Records event 251 (`event_251`) when tracing is enabled and the event is in the mask.
@@ -6718,6 +8726,14 @@ export function traceEvent251(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_251` is in the mask: traceEvent251 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent251Enabled()) traceEvent251(1, 1);
+ */
+export function traceEvent251Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x8000000) !== 0;
+}
+
+/**
  * Event number 252.
  *
  * Records event 252 (`event_252`) when tracing is enabled and the event is in the mask.
@@ -6726,6 +8742,14 @@ export function traceEvent251(low: number, high: number): void {
 export function traceEvent252(): void {
   if (($tracer.mask[7]! & 0x10000000) === 0) return;
   $tracer.write(252, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_252` is in the mask: traceEvent252 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent252Enabled()) traceEvent252();
+ */
+export function traceEvent252Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x10000000) !== 0;
 }
 
 /**
@@ -6751,6 +8775,14 @@ export function traceEvent253(value: number, other: bigint): void {
 }
 
 /**
+ * True when tracing is on and `event_253` is in the mask: traceEvent253 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent253Enabled()) traceEvent253(1, 1n);
+ */
+export function traceEvent253Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x20000000) !== 0;
+}
+
+/**
  * Event number 254.
  *
  * Records event 254 (`event_254`) when tracing is enabled and the event is in the mask.
@@ -6769,6 +8801,14 @@ export function traceEvent254(low: number, high: number): void {
 }
 
 /**
+ * True when tracing is on and `event_254` is in the mask: traceEvent254 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent254Enabled()) traceEvent254(1, 1);
+ */
+export function traceEvent254Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x40000000) !== 0;
+}
+
+/**
  * Event number 255.
  *
  * Records event 255 (`event_255`) when tracing is enabled and the event is in the mask.
@@ -6777,6 +8817,14 @@ export function traceEvent254(low: number, high: number): void {
 export function traceEvent255(): void {
   if (($tracer.mask[7]! & 0x80000000) === 0) return;
   $tracer.write(255, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `event_255` is in the mask: traceEvent255 would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEvent255Enabled()) traceEvent255();
+ */
+export function traceEvent255Enabled(): boolean {
+  return ($tracer.mask[7]! & 0x80000000) !== 0;
 }
 
 

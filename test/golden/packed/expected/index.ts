@@ -347,6 +347,14 @@ export function tracePacked(kind: IrqKind, valid: boolean, delta: number, vector
 }
 
 /**
+ * True when tracing is on and `packed` is in the mask: tracePacked would record now. Costs what a disabled tracepoint costs.
+ * @example if (tracePackedEnabled()) tracePacked(IrqKind.Timer, true, 1, 1, Perms.Read, 1, 1, 1);
+ */
+export function tracePackedEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x1) !== 0;
+}
+
+/**
  * No fields at all.
  *
  * Records event 1 (`empty`) when tracing is enabled and the event is in the mask.
@@ -355,6 +363,14 @@ export function tracePacked(kind: IrqKind, valid: boolean, delta: number, vector
 export function traceEmpty(): void {
   if (($tracer.mask[0]! & 0x2) === 0) return;
   $tracer.write(1, 0, 0, 0, 0);
+}
+
+/**
+ * True when tracing is on and `empty` is in the mask: traceEmpty would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceEmptyEnabled()) traceEmpty();
+ */
+export function traceEmptyEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x2) !== 0;
 }
 
 /**
@@ -376,6 +392,14 @@ export function traceWide(address: bigint, offset: bigint): void {
   $tracer.u64[($i >>> 1) + 2] = address;
   $tracer.u64[($i >>> 1) + 3] = offset;
   $tracer.commit();
+}
+
+/**
+ * True when tracing is on and `wide` is in the mask: traceWide would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceWideEnabled()) traceWide(1n, 1n);
+ */
+export function traceWideEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x4) !== 0;
 }
 
 /**
@@ -403,6 +427,14 @@ export function traceMixed(big: bigint, tag: number, count: number): void {
 }
 
 /**
+ * True when tracing is on and `mixed` is in the mask: traceMixed would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceMixedEnabled()) traceMixed(1n, 1, 1);
+ */
+export function traceMixedEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x8) !== 0;
+}
+
+/**
  * Narrow signed and wide flags in whole words.
  *
  * Records event 4 (`signed_whole`) when tracing is enabled and the event is in the mask.
@@ -425,6 +457,14 @@ export function traceSignedWhole(ret: number, mask: bigint): void {
 }
 
 /**
+ * True when tracing is on and `signed_whole` is in the mask: traceSignedWhole would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceSignedWholeEnabled()) traceSignedWhole(1, WideSet.Low);
+ */
+export function traceSignedWholeEnabled(): boolean {
+  return ($tracer.mask[0]! & 0x10) !== 0;
+}
+
+/**
  * The highest id.
  *
  * Records event 255 (`last`) when tracing is enabled and the event is in the mask.
@@ -438,6 +478,14 @@ export function traceLast(value: number): void {
   }
 
   $tracer.write(255, 0, 0, value >>> 0, 0, (value >>> 0 !== value ? 0x1 : 0));
+}
+
+/**
+ * True when tracing is on and `last` is in the mask: traceLast would record now. Costs what a disabled tracepoint costs.
+ * @example if (traceLastEnabled()) traceLast(1);
+ */
+export function traceLastEnabled(): boolean {
+  return ($tracer.mask[7]! & 0x80000000) !== 0;
 }
 
 
