@@ -267,7 +267,7 @@ export interface ExportResult extends Omit<DecodeResult, 'records'> {
 export async function exportTrace(path: string, options: ExportApiOptions): Promise<ExportResult> {
   const { CtfWriter } = await import('./export/ctf-writer.js');
   const { ParquetExport } = await import('./export/parquet-export.js');
-  const { statOrUndefined } = await import('./decode/write-aside.js');
+  const { statOrUndefined } = await import('./fs/aside.js');
   // the output rule of every writer (docs/cli.md, "Outputs"): never the input itself
   const writer =
     options.format === 'ctf' ? new CtfWriter(options.output) : await ParquetExport.open(options.output, statOrUndefined(path, true));

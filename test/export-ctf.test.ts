@@ -21,6 +21,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
+/** A trace file header for a schema's model, as the runtime writes it. */
+function headerOf(model: SchemaModel, clock: 'cycles' | 'ns', frequency = 0, wallClockZeroMs = 0): Uint8Array {
+  return encodeHeader({ layout: model.layout, clock, frequency, wallClockZeroMs, schemaHash: model.hash, schemaText: model.text });
+}
+
 interface BtEvent {
   ts: string;
   event: string;
@@ -176,14 +181,7 @@ describe('export --format ctf', () => {
 
   it('a ring whose clock went backwards: the older records go to an extra stream, so babeltrace2 reads on in time order', async () => {
     const model = loadSchemaFile(SCHEMA).model!;
-    const header = encodeHeader({
-      layout: model.layout,
-      clock: 'cycles',
-      frequency: 0,
-      wallClockZeroMs: 0,
-      schemaHash: model.hash,
-      schemaText: model.text,
-    });
+    const header = headerOf(model, 'cycles');
     const stamps = [100n, 200n, 150n, 300n, 120n, 400n];
     const chunk = new Uint8Array(CHUNK_HEADER_BYTES + stamps.length * 32);
     writeChunkHeader(chunk, 0, { ring: 2, count: stamps.length, firstIndex: 0, overwritten: 0, dropped: 0 });
@@ -241,14 +239,7 @@ describe('export --format ctf', () => {
   it('clocks CTF cannot say: a fractional frequency kept exact; a wall clock or a time past 2^63 ns refused, nothing written', async () => {
     const model = loadSchemaFile(SCHEMA).model!;
     const trace = (name: string, frequency: number, wallClockZeroMs: number, stamps: bigint[]) => {
-      const header = encodeHeader({
-        layout: model.layout,
-        clock: 'cycles',
-        frequency,
-        wallClockZeroMs,
-        schemaHash: model.hash,
-        schemaText: model.text,
-      });
+      const header = headerOf(model, 'cycles', frequency, wallClockZeroMs);
       const chunk = new Uint8Array(CHUNK_HEADER_BYTES + stamps.length * 32);
       writeChunkHeader(chunk, 0, { ring: 0, count: stamps.length, firstIndex: 0, overwritten: 0, dropped: 0 });
       const view = new DataView(chunk.buffer);
@@ -300,14 +291,7 @@ describe('export --format ctf', () => {
         '  - { id: 0, name: e, fields: [{ name: small, word: data0, bits: [0, 15], type: i8 }, { name: n, word: data1, type: u32 }] }\n',
     );
     const model = loadSchemaFile(schema).model!;
-    const header = encodeHeader({
-      layout: model.layout,
-      clock: 'ns',
-      frequency: 0,
-      wallClockZeroMs: 0,
-      schemaHash: model.hash,
-      schemaText: model.text,
-    });
+    const header = headerOf(model, 'ns');
     const words = [0xff00n, 0x0180n, 0xfffbn, 0x7fn];
     const chunks = [0, 1].map((k) => {
       const chunk = new Uint8Array(CHUNK_HEADER_BYTES + 2 * 32);

@@ -1,5 +1,5 @@
 import { DecodeError, DecodeOptionError, OutputLimitError } from '../decode/errors.js';
-import { statOrUndefined } from '../decode/write-aside.js';
+import { statOrUndefined } from '../fs/aside.js';
 import { CtfWriter } from '../export/ctf-writer.js';
 import { ParquetExport } from '../export/parquet-export.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';

@@ -1,7 +1,8 @@
 import { StatsCollector } from '../analyse/trace-stats.js';
 import { DecodeError, DecodeOptionError } from '../decode/errors.js';
 import { Sink } from '../decode/sink.js';
-import { fileOutput, statOrUndefined } from '../decode/write-aside.js';
+import { fileOutput } from '../decode/write-aside.js';
+import { statOrUndefined } from '../fs/aside.js';
 import { ReportColumns } from '../report/report-data.js';
 import { buildReport } from '../report/build-report.js';
 import { flag, parseCommandArgs, str } from './args.js';

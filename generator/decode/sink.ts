@@ -3,7 +3,8 @@ import { DecodeError, type DecodeIo } from './errors.js';
 import { describeFsError } from '../load/read-source.js';
 import { ByteWriter } from './byte-writer.js';
 import { FileWriter } from './file-writer.js';
-import { asidePath, fileOutput, removeStale, type FileIdentity } from './write-aside.js';
+import { asidePath, removeStale } from '../fs/aside.js';
+import { fileOutput, type FileIdentity } from './write-aside.js';
 
 const BUFFER_BYTES = 1 << 20;
 

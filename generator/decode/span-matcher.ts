@@ -89,14 +89,6 @@ class BeginStore {
     this.#free.push(slot);
     return r;
   }
-
-  /** A timestamp's halves, without taking the record. */
-  tsHi(slot: number): number {
-    return this.#pages[slot >>> 16]![(slot & (PAGE_SLOTS - 1)) * WORDS]!;
-  }
-  tsLo(slot: number): number {
-    return this.#pages[slot >>> 16]![(slot & (PAGE_SLOTS - 1)) * WORDS + 1]!;
-  }
 }
 
 /**
@@ -169,9 +161,8 @@ export class SpanMatcher {
         this.unmatchedEnds[index]!++;
         continue;
       }
-      const [hi, lo] = [this.#store.tsHi(slot), this.#store.tsLo(slot)];
       const begin = this.#store.take(slot);
-      if (r.tsHi < hi || (r.tsHi === hi && r.tsLo < lo)) {
+      if (r.tsHi < begin.tsHi || (r.tsHi === begin.tsHi && r.tsLo < begin.tsLo)) {
         this.backwards[index]!++;
         this.dropped?.(begin);
         continue;

@@ -16,8 +16,6 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError } from '../load/read-source.js';
 import { asidePath, removeStale, statOrUndefined } from '../fs/aside.js';
-
-export { asidePath, isRunning, removeStale, statOrUndefined } from '../fs/aside.js';
 import { DecodeError, DecodeOptionError } from './errors.js';
 
 /** What identifies the input a command reads, so that no output can overwrite it. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { DecodeError } from '../decode/errors.js';
-import { isRunning } from '../decode/write-aside.js';
+import { isRunning } from '../fs/aside.js';
 
 type DuckDBModule = typeof import('@duckdb/node-api');
 

@@ -173,21 +173,11 @@ export class ReportColumns implements RecordConsumer {
     b.width *= 2;
     const all = this.#all;
     const next = new Columns();
-    for (const row of b.rows.values()) {
-      for (let k = 0; k < REPORT_BUCKETS; k++) {
-        const keep = k < REPORT_BUCKETS / 2 ? (row[2 * k]! >= 0 ? row[2 * k]! : row[2 * k + 1]!) : -1;
-        row[k] = keep < 0 ? -1 : next.copy(all, keep);
-      }
-    }
+    halve(b.rows, (i) => next.copy(all, i));
     this.#all = next;
     const spans = this.#spans;
     const kept: typeof spans = [];
-    for (const row of b.spanRows.values()) {
-      for (let k = 0; k < REPORT_BUCKETS; k++) {
-        const keep = k < REPORT_BUCKETS / 2 ? (row[2 * k]! >= 0 ? row[2 * k]! : row[2 * k + 1]!) : -1;
-        row[k] = keep < 0 ? -1 : kept.push(spans[keep]!) - 1;
-      }
-    }
+    halve(b.spanRows, (i) => kept.push(spans[i]!) - 1);
     this.#spans = kept;
   }
 
@@ -233,6 +223,19 @@ export class ReportColumns implements RecordConsumer {
       at += view.byteLength;
     }
     return { blob: gzipSync(Buffer.concat(chunks), { level: 6 }), layout, first };
+  }
+}
+
+/**
+ * Merges each row's slices in pairs (slice k takes the earlier kept entry of 2k and 2k+1) and
+ * moves what stays with `move`, which returns its new index.
+ */
+function halve(rows: Map<number, Int32Array>, move: (index: number) => number): void {
+  for (const row of rows.values()) {
+    for (let k = 0; k < REPORT_BUCKETS; k++) {
+      const keep = k < REPORT_BUCKETS / 2 ? (row[2 * k]! >= 0 ? row[2 * k]! : row[2 * k + 1]!) : -1;
+      row[k] = keep < 0 ? -1 : move(keep);
+    }
   }
 }
 
