@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { DEFAULT_TARGETS, emitTarget, RUNTIME_PACKAGE, TARGET_EXTENSIONS, type Target } from './emit/targets.js';
+import { DEFAULT_TARGETS, emitTarget, RUNTIME_PACKAGE, TARGET_EXTENSIONS, TARGET_NEEDS, type Target } from './emit/targets.js';
 import type { GeneratedFile } from './emit/generated-file.js';
 import { DEFAULT_RUST_TRACE_FN, DEFAULT_RUST_VISIBILITY } from './emit/target-options.js';
 import { OutputRefusedError, planChanges, type FileChange } from './emit/write-files.js';
@@ -44,7 +44,9 @@ export interface GeneratePlan {
  * gives them.
  */
 export async function planGenerate(model: SchemaModel, options: GenerateOptions): Promise<GeneratePlan> {
-  const targets: readonly Target[] = options.targets ?? (options.templates !== undefined ? [] : DEFAULT_TARGETS);
+  const asked: readonly Target[] = options.targets ?? (options.templates !== undefined ? [] : DEFAULT_TARGETS);
+  // a target's files come with those they load (the gdb script with the Python module)
+  const targets = [...new Set(asked.flatMap((t) => (TARGET_NEEDS[t] ? [TARGET_NEEDS[t], t] : [t])))];
   // both write the module `index` (index.ts beside index.js and index.d.ts would be two modules)
   if (targets.includes('ts') && targets.includes('js'))
     throw new OutputRefusedError('the ts and js targets both write the module index: choose one per output folder');

@@ -121,6 +121,8 @@ function jobsFromArgs(args: ParsedArgs): GeneratePlanInput {
         rust: command('--target', 'rust', ...rust),
         c: command('--target', 'c'),
         md: command('--target', 'md'),
+        python: command('--target', 'python'),
+        gdb: command('--target', 'gdb'),
         templates: command(...given('templates', templates), ...rust),
       },
     };
@@ -178,7 +180,16 @@ function configJobs(config: ProjectConfig, explicit: string | undefined, io: Cli
       out: s.out === undefined ? undefined : relativeOrAbsolute(s.out),
       templates: s.templates === undefined ? undefined : relativeOrAbsolute(s.templates),
       regenerate,
-      regenerateFile: { ts: regenerate, js: regenerate, rust: regenerate, c: regenerate, md: regenerate, templates: regenerate },
+      regenerateFile: {
+        ts: regenerate,
+        js: regenerate,
+        rust: regenerate,
+        c: regenerate,
+        md: regenerate,
+        python: regenerate,
+        gdb: regenerate,
+        templates: regenerate,
+      },
       config: file,
     }),
   );

@@ -2,7 +2,7 @@ import type { SchemaModel } from '../model/model.js';
 import type { GeneratedFile } from './generated-file.js';
 
 /** The languages `generate` emits. */
-export const TARGETS = ['ts', 'js', 'rust', 'c', 'md'] as const;
+export const TARGETS = ['ts', 'js', 'rust', 'c', 'md', 'python', 'gdb'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** What `generate` writes when no target is named (templates alone name none). */
@@ -14,7 +14,18 @@ export function defaultOutDir(schemaName: string): string {
 }
 
 /** The kind of file each target writes: only such files are ever removed as stale for it. */
-export const TARGET_EXTENSIONS: Record<Target, string> = { ts: '.ts', js: '.js', rust: '.rs', c: '.h', md: '.md' };
+export const TARGET_EXTENSIONS: Record<Target, string> = {
+  ts: '.ts',
+  js: '.js',
+  rust: '.rs',
+  c: '.h',
+  md: '.md',
+  python: '.py',
+  gdb: '.py',
+};
+
+/** Targets whose files need another target's beside them: the gdb script loads the Python module. */
+export const TARGET_NEEDS: Partial<Record<Target, Target>> = { gdb: 'python' };
 
 /** What generated TypeScript imports the runtime as, unless told otherwise: its npm package. */
 export const RUNTIME_PACKAGE = '@tracegen/runtime';
@@ -45,6 +56,8 @@ export async function emitTarget(target: Target, model: SchemaModel, options: Em
     case 'rust':
     case 'c':
     case 'md':
+    case 'python':
+    case 'gdb':
       return (await import('./templates/emit-templates.js')).emitBuiltinTemplates(target, model, options);
   }
 }

@@ -8,15 +8,21 @@ import { preamble, type GeneratedFile } from '../generated-file.js';
 import type { EmitOptions } from '../targets.js';
 import { cDoc, cString, cTraceHelper, cType } from './c-helpers.js';
 import { mdCell, mdText } from './md-helpers.js';
+import { gdbCommand, pyComment, pyField, pyLabels, pyString } from './python-helpers.js';
 import { intType, rustDoc, rustFieldDoc, rustString, rustTraceHelper, rustType } from './rust-helpers.js';
 import { templateContext, type TemplateContext, type TemplateField } from './template-model.js';
 
 /** Built-in templates, by target: `<file>.hbs` renders `<file>`. */
-const BUILTIN: Record<'rust' | 'c' | 'md', string[]> = {
+const BUILTIN = {
   rust: ['trace_events.rs.hbs'],
   c: ['trace_events.h.hbs'],
   md: ['EVENTS.md.hbs'],
-};
+  python: ['trace_events.py.hbs'],
+  gdb: ['trace_events_gdb.py.hbs'],
+} as const;
+
+/** The targets written from built-in templates. */
+export type TemplateTarget = keyof typeof BUILTIN;
 
 const BUILTIN_DIR = () => join(packageRoot(), 'generator', 'emit', 'templates');
 
@@ -56,6 +62,11 @@ function engine(ctx: TemplateContext, schemaPath: string, regenerate: string): t
     cTraceHelper: (e: TemplateContext['events'][number]) => cTraceHelper(e, prefix),
     mdCell: (s: unknown) => mdCell(String(s ?? '')),
     mdText: (s: unknown) => mdText(String(s ?? '')),
+    pyString: (s: unknown) => pyString(String(s ?? '')),
+    pyComment: (text: unknown, indent: unknown) => pyComment(String(text ?? ''), typeof indent === 'string' ? indent : ''),
+    pyField: (f: TemplateField) => pyField(f),
+    pyLabels: () => pyLabels(ctx),
+    gdbCommand: (name: unknown) => gdbCommand(String(name)),
   };
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
   return hb;
@@ -64,14 +75,16 @@ function engine(ctx: TemplateContext, schemaPath: string, regenerate: string): t
 function render(dir: string, file: string, ctx: TemplateContext, schemaPath: string, regenerate: string): GeneratedFile {
   const source = readFileSync(join(dir, file), 'utf8');
   const template = engine(ctx, schemaPath, regenerate).compile(source, { noEscape: true, strict: true });
+  // blank lines as the language's style has them between definitions: two in Python (PEP 8)
+  const blank = file.endsWith('.py.hbs') ? /\n{4,}/g : /\n{3,}/g;
   const text = template(ctx)
     .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n');
+    .replace(blank, file.endsWith('.py.hbs') ? '\n\n\n' : '\n\n');
   return { path: file.replace(/\.hbs$/, ''), content: text.endsWith('\n') ? text : text + '\n' };
 }
 
 /** Emits a built-in non-TypeScript target (Rust, C or Markdown). */
-export function emitBuiltinTemplates(target: 'rust' | 'c' | 'md', model: SchemaModel, options: EmitOptions): GeneratedFile[] {
+export function emitBuiltinTemplates(target: TemplateTarget, model: SchemaModel, options: EmitOptions): GeneratedFile[] {
   const ctx = templateContext(model, options);
   return BUILTIN[target].map((file) => render(join(BUILTIN_DIR(), target), file, ctx, model.sourcePath, options.regenerate));
 }
