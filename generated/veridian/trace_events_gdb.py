@@ -17,6 +17,7 @@
 
 import importlib.util as _importlib_util
 import os as _os
+import re as _re
 import tempfile as _tempfile
 
 import gdb
@@ -49,6 +50,12 @@ def _rings_address(expression):
             if symbol is not None:
                 value = symbol.value()
                 break
+    if value is None and _re.match(r"^\w+$", expression):
+        # a Rust static is named by its path (kernel::perf::trace::TRACE_RINGS): find it by its last part
+        listing = gdb.execute("info variables ::%s$" % expression, to_string=True)
+        found = _re.search(r"([\w:]+::%s)\b" % expression, listing)
+        if found:
+            value = gdb.parse_and_eval(found.group(1))
     if value is None:
         raise gdb.GdbError(
             "%s: no symbol %s in the program: give --symbol with the rings' name or address" % (COMMAND, expression)
