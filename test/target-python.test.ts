@@ -5,7 +5,7 @@
  * unknown ids) in trace files of several runs and drains, ring images and serial dumps.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -23,6 +23,7 @@ import {
 import { issuesOf, SchemaDecoder } from '../generator/decode/schema-decoder.js';
 import { readRecord } from '../generator/decode/record.js';
 import { loadSchemaFile } from '../generator/load-schema.js';
+import { PY_NAMES, TS_MODULE_NAMES } from '../generator/model/target-names.js';
 import { ROOT, runBin, runCli } from './helpers/run-cli.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'tracegen-python-'));
@@ -93,6 +94,14 @@ print(json.dumps([t.TraceEventType.PAGE_FAULT.value, t.event_name(8), t.event_na
     ];
     expect([id, name, unknown, flags, heavy]).toEqual([8, 'page_fault', 'unknown', 5, []]);
     expect(Object.keys(values)).toEqual(['addr', 'error_code']);
+  });
+
+  it('declares the classes validate keeps schema names away from', () => {
+    const text = readFileSync(VERIDIAN_PY, 'utf8');
+    const classes = [...text.matchAll(/^class (\w+)[(:]/gm)].map((m) => m[1]!);
+    const own = classes.filter((c) => !['PageFaultError'].includes(c));
+    expect(own.sort()).toEqual(['TraceEventType', 'TraceFileError', PY_NAMES.field, PY_NAMES.input, 'TraceRecord'].sort());
+    for (const c of own) expect(TS_MODULE_NAMES.has(c)).toBe(true);
   });
 
   it('refuses what it cannot read with one line and exit 1, and a wrong option with exit 2', () => {

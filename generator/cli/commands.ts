@@ -68,7 +68,12 @@ With no schema files, tracegen.config.yaml (here or in a folder above) lists the
   options: [
     CONFIG,
     { name: 'out', value: 'DIR', help: 'output folder (default generated/<name>/; one schema only)' },
-    { name: 'target', value: 'T', multiple: true, help: 'ts (default), js (JavaScript + .d.ts), rust, c, md, python, gdb (with python); repeatable' },
+    {
+      name: 'target',
+      value: 'T',
+      multiple: true,
+      help: 'ts (default), js (JavaScript + .d.ts), rust, c, md, python, gdb (with python); repeatable',
+    },
     { name: 'templates', value: 'DIR', help: 'also emit every *.hbs template in DIR (see docs/templates.md)' },
     { name: 'check', help: 'write nothing; exit 1 when generated files are out of date' },
     { name: 'watch', help: 'generate, then again whenever a schema, template or the config\nchanges, until Ctrl-C' },

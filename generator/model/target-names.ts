@@ -342,8 +342,17 @@ export const TS_NAMES = {
   unknownRecord: 'UnknownRecord',
 } as const;
 
-/** Names the generated TypeScript module declares or imports (an enum or flags set may not take one). */
-export const TS_MODULE_NAMES = new Set<string>([...Object.values(TS_NAMES), 'TracingError', 'TraceFileError', 'Tracer']);
+/** Classes the generated Python module declares beside the schema's (TraceEventType, TraceRecord and TraceFileError are shared). */
+export const PY_NAMES = { field: 'TraceField', input: 'TraceInput' } as const;
+
+/** Names the generated TypeScript or Python module declares or imports (an enum or flags set may not take one). */
+export const TS_MODULE_NAMES = new Set<string>([
+  ...Object.values(TS_NAMES),
+  ...Object.values(PY_NAMES),
+  'TracingError',
+  'TraceFileError',
+  'Tracer',
+]);
 
 /** Names of <stdint.h>, <stddef.h> and <stdbool.h> that a C parameter may not take (the helpers use the types). */
 const C_LIBRARY_NAMES = new Set([
