@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
 import * as v from '../generated/veridian/index.js';
 import { readEvents } from './helpers/fixtures.js';
-import { hasStackTrace, runBin, runCli } from './helpers/run-cli.js';
+import { hasStackTrace, ROOT, runBin, runCli } from './helpers/run-cli.js';
 
 afterAll(() => rmSync('test/tmp/decode', { recursive: true, force: true }));
 
@@ -395,5 +396,36 @@ describe('bad input: one line on stderr, exit 1, never a stack trace', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`tracegen: cannot read ${join(TMP, 'absent.bin')}: no such file\n`);
     expect(existsSync(join(TMP, 'absent.bin'))).toBe(false);
+  });
+});
+
+describe('decode without --schema on an image', () => {
+  const project = join(tmpdir(), `tracegen-default-schema-${process.pid}`);
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const rings = join(ROOT, 'test/fixtures/veridian-seed/rings.bin');
+
+  it("uses the one schema the project's config lists, from a folder below it, before ./schema/", () => {
+    mkdirSync(join(project, 'kernel/trace'), { recursive: true });
+    mkdirSync(join(project, 'tools/schema'), { recursive: true });
+    writeFileSync(join(project, 'kernel/trace/veridian.yaml'), readFileSync(join(ROOT, 'schema/veridian.yaml')));
+    // a ./schema/ of another layout: the config's schema wins
+    writeFileSync(join(project, 'tools/schema/other.yaml'), readFileSync(join(ROOT, 'test/golden/packed/schema.yaml')));
+    writeFileSync(join(project, 'tracegen.config.yaml'), 'tracegen: 1\nschemas:\n  - path: kernel/trace/veridian.yaml\n');
+    const r = runBin(['decode', rings, '--format', 'dump', '--last', '2'], undefined, join(project, 'tools'));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(runBin(['decode', rings, '--format', 'dump', '--last', '2', '--schema', 'schema/veridian.yaml']).stdout);
+  });
+
+  it('asks for --schema when the config lists several', () => {
+    writeFileSync(join(project, 'kernel/trace/packed.yaml'), readFileSync(join(ROOT, 'test/golden/packed/schema.yaml')));
+    writeFileSync(
+      join(project, 'tracegen.config.yaml'),
+      'tracegen: 1\nschemas:\n  - path: kernel/trace/veridian.yaml\n  - path: kernel/trace/packed.yaml\n',
+    );
+    const r = runBin(['decode', rings], undefined, join(project, 'tools'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `tracegen: raw ring images and serial logs carry no schema: pass --schema (../tracegen.config.yaml lists 2: ../kernel/trace/veridian.yaml, ../kernel/trace/packed.yaml)\nRun 'tracegen decode --help' for usage.\n`,
+    );
   });
 });

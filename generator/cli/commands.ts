@@ -87,7 +87,7 @@ With no schema files, tracegen.config.yaml (here or in a folder above) lists the
 const SCHEMA: OptionSpec = {
   name: 'schema',
   value: 'S',
-  help: 'the schema (trace files carry their own; for images and\nserial logs the default is the one schema in ./schema/)',
+  help: 'the schema (trace files carry their own; for images and\nserial logs the default is the one schema tracegen.config.yaml\nlists, else the one in ./schema/)',
 };
 const INPUT_FORMAT: OptionSpec = { name: 'input-format', value: 'F', help: 'trace, rings or serial: skip detection' };
 const FREQUENCY: OptionSpec = { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" };

@@ -6,6 +6,7 @@ import type { DecodeOptions, DecodeRequest, DecodeRun, RecordConsumer } from '..
 import { consumeInput } from '../decode/consume.js';
 import { DecodeOptionError } from '../decode/errors.js';
 import { INPUT_FORMATS, type InputFormat } from '../decode/sources.js';
+import { findConfig, loadConfig, relativeOrAbsolute } from '../config/load-config.js';
 import { loadSchemaFile } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
 import { flag, oneOf, str, strs, type ParsedArgs } from './args.js';
@@ -45,7 +46,7 @@ export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): Tr
   };
 }
 
-/** The decode request of the common options: images and serial logs without `--schema` use ./schema/'s one schema. */
+/** The decode request of the common options: images and serial logs without `--schema` use the project's one schema (defaultSchema). */
 export function decodeRequest(t: TraceInputArgs, io: CliIo): DecodeRequest {
   return { given: t.given, schemaPath: t.schemaPath, force: t.force, inputFormat: t.inputFormat, fallback: () => defaultSchema(io) };
 }
@@ -74,8 +75,16 @@ export function loadSchemaOrExit(path: string, io: CliIo): SchemaModel {
   return r.model;
 }
 
-/** Images and serial logs carry no schema: use the project's, when it has exactly one. */
+/** Images and serial logs carry no schema: the one the config lists (found as every command finds it), else the one in ./schema/. */
 export function defaultSchema(io: CliIo): SchemaModel {
+  // the project's config first, as every other command reads it
+  const configFile = findConfig(undefined);
+  const listed = configFile === undefined ? [] : (loadConfig(configFile).schemas ?? []).map((s) => relativeOrAbsolute(s.path));
+  if (listed.length === 1) return loadSchemaOrExit(listed[0]!, io);
+  if (listed.length > 1)
+    throw new UsageError(
+      `raw ring images and serial logs carry no schema: pass --schema (${configFile} lists ${listed.length}: ${listed.join(', ')})`,
+    );
   const dir = 'schema';
   const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')) : [];
   if (found.length !== 1) {
