@@ -105,7 +105,10 @@ describe('tracegen validate', () => {
       [['generate', '--watch', '--check'], 'tracegen: --watch writes as files change; --check writes nothing: use one'],
       [['diff', 'a.yaml'], 'tracegen: diff takes a baseline and a schema: tracegen diff <baseline> <schema>'],
       [['generate', '--bogus', 'schema/veridian.yaml'], "tracegen: unknown option '--bogus'"],
-      [['generate', '--target', 'py', 'schema/veridian.yaml'], "tracegen: --target must be one of ts, js, rust, c, md, python, gdb, not 'py'"],
+      [
+        ['generate', '--target', 'py', 'schema/veridian.yaml'],
+        "tracegen: --target must be one of ts, js, rust, c, md, python, gdb, not 'py'",
+      ],
       [['generate', '--out', 'x', 'a.yaml', 'b.yaml'], 'tracegen: --out takes one schema; without it each goes to generated/<name>/'],
       [
         ['generate', 'schema/veridian.yaml', '--target', 'rust', '--rust-visibility', 'pub; evil'],
