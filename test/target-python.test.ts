@@ -24,7 +24,7 @@ import { issuesOf, SchemaDecoder } from '../generator/decode/schema-decoder.js';
 import { readRecord } from '../generator/decode/record.js';
 import { loadSchemaFile } from '../generator/load-schema.js';
 import { PY_NAMES, TS_MODULE_NAMES } from '../generator/model/target-names.js';
-import { ROOT, runBin, runCli } from './helpers/run-cli.js';
+import { ROOT, runCli } from './helpers/run-cli.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'tracegen-python-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
@@ -45,9 +45,9 @@ function python(args: string[]): { code: number; stdout: string; stderr: string 
 }
 
 /** `tracegen decode` and the Python module on the same input and options: the same stdout, the same exit code. */
-function expectSameOutput(module: string, input: string, options: string[] = []): string {
+async function expectSameOutput(module: string, input: string, options: string[] = []): Promise<string> {
   const schema = module === PACKED_PY ? ['--schema', 'test/golden/packed/schema.yaml'] : [];
-  const cli = runBin(['decode', input, ...schema, ...options]);
+  const cli = await runCli(['decode', input, ...schema, ...options]);
   const py = python([module, input, ...options]);
   expect(py.stderr.replace(/^trace_events\.py: /gm, 'tracegen: ')).toBe(cli.stderr);
   expect(py.stdout).toBe(cli.stdout);
@@ -67,8 +67,8 @@ describe('the Python module on the kernel fixtures', () => {
     ['test/fixtures/veridian-seed-42/rings.bin', ['--frequency', '1000000']],
     ['test/fixtures/veridian-seed-42/dump.txt', ['--event', 'syscall_exit']],
   ];
-  it.each(cases)('%s %j prints what tracegen decode prints', (input, options) => {
-    const out = expectSameOutput(VERIDIAN_PY, input, options);
+  it.each(cases)('%s %j prints what tracegen decode prints', async (input, options) => {
+    const out = await expectSameOutput(VERIDIAN_PY, input, options);
     expect(out.split('\n').length).toBeGreaterThan(2);
   });
 
@@ -206,10 +206,11 @@ describe('the Python module on random records of every field shape', () => {
         ),
       [[], ['--format', 'dump']],
     ],
-  ] as const)('%s: tracegen decode and the module print the same', (label, make, optionSets) => {
+  ] as const)('%s: tracegen decode and the module print the same', async (label, make, optionSets) => {
     const path = join(DIR, label.replace(/ /g, '-'));
     writeFileSync(path, make());
-    const outputs = optionSets.map((options) => expectSameOutput(PACKED_PY, path, [...options]));
+    const outputs: string[] = [];
+    for (const options of optionSets) outputs.push(await expectSameOutput(PACKED_PY, path, [...options]));
     // the cases reach what they are about: runs kept apart, decoded fields, issues
     if (label === 'trace file') expect(outputs[0]).toContain('--- run 2 of ');
     expect(outputs[0]).toMatch(/ \(!does not fit /);
