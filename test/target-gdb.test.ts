@@ -80,15 +80,18 @@ beforeAll(async () => {
   expect(cc.status, cc.stderr).toBe(0);
 });
 
-/** Runs gdb in batch mode on the program (and a core file), each command's output between markers. */
-function gdb(commands: string[], core?: string): string[] {
+/** Runs gdb in batch mode on the program (or a core file): each command's output, and what gdb said on stderr. */
+function gdbRun(commands: string[], core?: string): { outputs: string[]; stderr: string } {
   const args = ['-batch', '-nx', '-ex', `source ${join(DIR, 'trace_events_gdb.py')}`];
   if (!core) args.push('-ex', 'break stop_here', '-ex', 'run');
   for (const c of commands) args.push('-ex', 'echo <<<\\n', '-ex', c, '-ex', 'echo >>>\\n');
   const r = spawnSync('gdb', [...args, PROGRAM, ...(core ? [core] : [])], { cwd: DIR, encoding: 'utf8', maxBuffer: 1 << 28 });
   expect(r.status, r.stderr).toBe(0);
-  return [...r.stdout.matchAll(/<<<\n([\s\S]*?)>>>\n/g)].map((m) => m[1]!);
+  return { outputs: [...r.stdout.matchAll(/<<<\n([\s\S]*?)>>>\n/g)].map((m) => m[1]!), stderr: r.stderr };
 }
+
+/** Each command's output, where every command is to succeed. */
+const gdb = (commands: string[], core?: string): string[] => gdbRun(commands, core).outputs;
 
 describe.skipIf(!GDB || !CC)('the gdb commands', () => {
   let live: string[];
@@ -135,27 +138,7 @@ describe.skipIf(!GDB || !CC)('the gdb commands', () => {
   });
 
   it('says in one line what it cannot do', () => {
-    const out = spawnSync(
-      'gdb',
-      [
-        '-batch',
-        '-nx',
-        '-ex',
-        `source ${join(DIR, 'trace_events_gdb.py')}`,
-        '-ex',
-        'break stop_here',
-        '-ex',
-        'run',
-        '-ex',
-        'veridian-trace --symbol no_such_rings',
-        '-ex',
-        'veridian-trace --symbol now',
-        '-ex',
-        'veridian-trace-save',
-        PROGRAM,
-      ],
-      { cwd: DIR, encoding: 'utf8' },
-    );
+    const out = gdbRun(['veridian-trace --symbol no_such_rings', 'veridian-trace --symbol now', 'veridian-trace-save']);
     expect(out.stderr).toContain('veridian-trace: no symbol no_such_rings in the program: give --symbol with the rings');
     expect(out.stderr).toContain("veridian-trace: now is 8 bytes, but the schema's rings are 2097280 (16 rings x (4096 x 32 + 8)): ");
     expect(out.stderr).toContain('veridian-trace-save: which FILE? (usage: veridian-trace-save FILE)');

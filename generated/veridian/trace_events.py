@@ -578,7 +578,7 @@ def _merged(drains, emit):
             newest = records[-1].timestamp
             watermark = newest if watermark is None else min(watermark, newest)
         if pending * RECORD_BYTES > 64 << 20:
-            watermark = None  # too much waiting: released as it is, as tracegen does
+            # too much waiting: all of it is released, as tracegen does
             pending -= _drain(queues, emit, None)
         elif watermark is not None:
             pending -= _drain(queues, emit, watermark)
@@ -612,9 +612,15 @@ def _drain(queues, emit, watermark):
     return emitted
 
 
+def _keeper(cpus, events):
+    """Whether a record passes --cpu and --event."""
+    wanted = set(cpus or ())
+    ids = {_IDS[e] for e in events} if events else None
+    return lambda r: (not wanted or r.cpu in wanted) and (ids is None or r.id in ids)
+
+
 def _filtered(records, cpus, events):
-    ids = None if not events else {_IDS[e] for e in events}
-    return [r for r in records if (not cpus or r.cpu in cpus) and (ids is None or r.id in ids)]
+    return list(filter(_keeper(cpus, events), records))
 
 
 def _last_per_ring(records, count):
@@ -646,11 +652,10 @@ def table_lines(trace: TraceInput, order="time", last=None, cpus=None, events=No
         run_drains = {}
         for drain in trace.drains:
             run_drains.setdefault(drain[0], []).append(drain)
-        wanted = set(cpus or ())
-        ids = None if not events else {_IDS[e] for e in events}
+        keep = _keeper(cpus, events)
 
         def emit(r):
-            if (not wanted or r.cpu in wanted) and (ids is None or r.id in ids):
+            if keep(r):
                 trace.unknown += r.id not in EVENT_NAMES
                 lines.append(table_line(r, frequency))
 
@@ -682,7 +687,7 @@ def table_lines(trace: TraceInput, order="time", last=None, cpus=None, events=No
 
 
 def _check_runs(trace):
-    if len(trace.runs) > 1 and len({d[0] for d in trace.drains}) > 1:
+    if len({d[0] for d in trace.drains}) > 1:
         raise ValueError("%s holds more than one run: give run=N (--run N) for one" % trace.name)
 
 

@@ -7,7 +7,7 @@ import { consumeInput } from '../decode/consume.js';
 import { DecodeOptionError } from '../decode/errors.js';
 import { INPUT_FORMATS, type InputFormat } from '../decode/sources.js';
 import { findConfig, loadConfig, relativeOrAbsolute } from '../config/load-config.js';
-import { loadSchemaFile } from '../load-schema.js';
+import { loadSchemaFile, type LoadResult } from '../load-schema.js';
 import type { SchemaModel } from '../model/model.js';
 import { flag, oneOf, str, strs, type ParsedArgs } from './args.js';
 import { CliError, EXIT_INVALID, UsageError, type CliIo } from './io.js';
@@ -67,7 +67,11 @@ export function consumeTrace(t: TraceInputArgs, consumer: RecordConsumer, io: Cl
 
 /** The schema of --schema; an invalid one prints its diagnostics and exits 1 (an unreadable path, 2). */
 export function loadSchemaOrExit(path: string, io: CliIo): SchemaModel {
-  const r = loadSchemaFile(path);
+  return modelOrExit(path, loadSchemaFile(path), io);
+}
+
+/** The model of a schema loaded from `path`, or its diagnostics printed and exit 1. */
+function modelOrExit(path: string, r: LoadResult, io: CliIo): SchemaModel {
   if (!r.model) {
     io.stderr.write(renderDiagnostics(r.diagnostics, 'text', () => r.text));
     throw new CliError(`${path} is not a valid schema`, EXIT_INVALID);
@@ -79,8 +83,10 @@ export function loadSchemaOrExit(path: string, io: CliIo): SchemaModel {
 export function defaultSchema(io: CliIo): SchemaModel {
   // the project's config first, as every other command reads it
   const configFile = findConfig(undefined);
-  const listed = configFile === undefined ? [] : (loadConfig(configFile).schemas ?? []).map((s) => relativeOrAbsolute(s.path));
-  if (listed.length === 1) return loadSchemaOrExit(listed[0]!, io);
+  const schemas = configFile === undefined ? [] : (loadConfig(configFile).schemas ?? []);
+  const listed = schemas.map((s) => relativeOrAbsolute(s.path));
+  // the config has loaded its schemas already
+  if (listed.length === 1) return modelOrExit(listed[0]!, schemas[0]!.loaded, io);
   if (listed.length > 1)
     throw new UsageError(
       `raw ring images and serial logs carry no schema: pass --schema (${configFile} lists ${listed.length}: ${listed.join(', ')})`,

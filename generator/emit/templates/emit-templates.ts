@@ -75,11 +75,11 @@ function engine(ctx: TemplateContext, schemaPath: string, regenerate: string): t
 function render(dir: string, file: string, ctx: TemplateContext, schemaPath: string, regenerate: string): GeneratedFile {
   const source = readFileSync(join(dir, file), 'utf8');
   const template = engine(ctx, schemaPath, regenerate).compile(source, { noEscape: true, strict: true });
-  // blank lines as the language's style has them between definitions: two in Python (PEP 8)
-  const blank = file.endsWith('.py.hbs') ? /\n{4,}/g : /\n{3,}/g;
+  // at most the blank lines the language's style puts between definitions: two in Python (PEP 8)
+  const python = file.endsWith('.py.hbs');
   const text = template(ctx)
     .replace(/[ \t]+$/gm, '')
-    .replace(blank, file.endsWith('.py.hbs') ? '\n\n\n' : '\n\n');
+    .replace(python ? /\n{4,}/g : /\n{3,}/g, python ? '\n\n\n' : '\n\n');
   return { path: file.replace(/\.hbs$/, ''), content: text.endsWith('\n') ? text : text + '\n' };
 }
 
