@@ -36,12 +36,13 @@ function tsCaller(index: string): string {
   const qualify = (type: string) => type.replace(/\b([A-Z]\w*)\b/g, 'api.$1');
   let n = 0;
   for (const m of index.matchAll(/^export function (trace\w+)\(([^)]*)\): void/gm)) {
-    const params = m[2]!.trim() === '' ? [] : m[2]!.split(', ').map((p) => p.split(': ')[1]!);
+    // one line, or (a long signature) one parameter a line
+    const params = m[2]!.split(/,\s*/).flatMap((p) => (p.trim() ? [p.split(': ')[1]!] : []));
     lines.push(...params.map((t, i) => `declare const a${n}_${i}: ${qualify(t)};`));
     lines.push(`api.${m[1]}(${params.map((_, i) => `a${n}_${i}`).join(', ')});`);
     n++;
   }
-  for (const m of index.matchAll(/^export const (\w+) = \{ (.*) \} as const;$/gm)) {
+  for (const m of index.matchAll(/^export const (\w+) = \{([^}]*)\} as const;$/gm)) {
     for (const [, key] of m[2]!.matchAll(/\b([A-Za-z_]\w*): /g)) lines.push(`void api.${m[1]}.${key};`);
     if (index.includes(`export type ${m[1]} =`)) lines.push(`export type T_${m[1]} = api.${m[1]};`);
   }

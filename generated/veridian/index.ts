@@ -27,7 +27,10 @@ $requireRuntime('^0.1.0', 'the tracegen module of schema veridian');
 
 // The schema
 
-/** Static tracepoints of the VeridianOS kernel (perf/trace.rs): per-CPU rings of 32-byte records written by trace_event() and printed by dump_trace(). */
+/**
+ * Static tracepoints of the VeridianOS kernel (perf/trace.rs): per-CPU rings of 32-byte records written by
+ * trace_event() and printed by dump_trace().
+ */
 export const SCHEMA_NAME = 'veridian';
 /** SHA-256 of the schema text: trace files carry it, decoders compare it. */
 export const SCHEMA_HASH = 'f03766382d53d1ad29ddc0feb7c305847fe07fb79828b8c0a40a9445af5db194';
@@ -41,7 +44,10 @@ export const RECORD_BYTES = 32;
 export const IMAGE_BYTES = 2097280;
 /** Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis. */
 export const SPANS = [{ name: 'syscall', begin: 'syscall_entry', end: 'syscall_exit', match: 'syscall_nr' }] as const;
-/** What the kernel's timestamps count. x86_64 rdtsc (TSC cycles, not calibrated); aarch64 cntvct_el0 ticks; riscv64 rdcycle. The frequency is not known by default: pass it when decoding to get time. */
+/**
+ * What the kernel's timestamps count. x86_64 rdtsc (TSC cycles, not calibrated); aarch64 cntvct_el0 ticks; riscv64
+ * rdcycle. The frequency is not known by default: pass it when decoding to get time.
+ */
 export const KERNEL_CLOCK = { unit: 'cycles', frequency: undefined } as const;
 
 // Enums and flags
@@ -53,17 +59,56 @@ export const KERNEL_CLOCK = { unit: 'cycles', frequency: undefined } as const;
  */
 export const PageFaultError = { Present: 1, Write: 2, User: 4, ReservedBit: 8, InstructionFetch: 16 } as const;
 /** Bit numbers and printed names of PageFaultError flags. */
-export const PAGE_FAULT_ERROR_BITS: ReadonlyArray<readonly [number, string]> = [[0, 'present'], [1, 'write'], [2, 'user'], [3, 'reserved_bit'], [4, 'instruction_fetch']];
+export const PAGE_FAULT_ERROR_BITS: ReadonlyArray<readonly [number, string]> = [
+  [0, 'present'],
+  [1, 'write'],
+  [2, 'user'],
+  [3, 'reserved_bit'],
+  [4, 'instruction_fetch'],
+];
 
 // Event types and their printed names
 
 /** Event ids by kernel variant name: `TraceEventType.SyscallEntry === 0`. */
-export const TraceEventType = { SyscallEntry: 0, SyscallExit: 1, SchedSwitchOut: 2, SchedSwitchIn: 3, IpcFastSend: 4, IpcFastReceive: 5, FrameAlloc: 6, FrameFree: 7, PageFault: 8, IpcSlowPath: 9 } as const;
+export const TraceEventType = {
+  SyscallEntry: 0,
+  SyscallExit: 1,
+  SchedSwitchOut: 2,
+  SchedSwitchIn: 3,
+  IpcFastSend: 4,
+  IpcFastReceive: 5,
+  FrameAlloc: 6,
+  FrameFree: 7,
+  PageFault: 8,
+  IpcSlowPath: 9,
+} as const;
 export type TraceEventType = (typeof TraceEventType)[keyof typeof TraceEventType];
 /** Printed names by id: what dumps print. */
-export const EVENT_NAMES = { 0: 'syscall_entry', 1: 'syscall_exit', 2: 'sched_switch_out', 3: 'sched_switch_in', 4: 'ipc_fast_send', 5: 'ipc_fast_recv', 6: 'frame_alloc', 7: 'frame_free', 8: 'page_fault', 9: 'ipc_slow_path' } as const;
+export const EVENT_NAMES = {
+  0: 'syscall_entry',
+  1: 'syscall_exit',
+  2: 'sched_switch_out',
+  3: 'sched_switch_in',
+  4: 'ipc_fast_send',
+  5: 'ipc_fast_recv',
+  6: 'frame_alloc',
+  7: 'frame_free',
+  8: 'page_fault',
+  9: 'ipc_slow_path',
+} as const;
 export type TraceEventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];
-const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = ['syscall_entry', 'syscall_exit', 'sched_switch_out', 'sched_switch_in', 'ipc_fast_send', 'ipc_fast_recv', 'frame_alloc', 'frame_free', 'page_fault', 'ipc_slow_path'];
+const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = [
+  'syscall_entry',
+  'syscall_exit',
+  'sched_switch_out',
+  'sched_switch_in',
+  'ipc_fast_send',
+  'ipc_fast_recv',
+  'frame_alloc',
+  'frame_free',
+  'page_fault',
+  'ipc_slow_path',
+];
 
 /**
  * The printed name of an event id, or `'unknown'` for any other id (the kernel's `event_type_name`).
@@ -88,7 +133,10 @@ export interface TraceRecordBase {
   readonly ts: bigint;
   /** The ring (CPU or thread) that recorded it. */
   readonly cpu: number;
-  /** Fields whose stored value or traced argument did not fit their type (a stored misfit's value is its raw bits: docs/runtime.md). */
+  /**
+   * Fields whose stored value or traced argument did not fit their type (a stored misfit's value is its raw bits:
+   * docs/runtime.md).
+   */
   readonly issues?: readonly $FieldIssue[];
   /** The raw data words, present when there are issues. */
   readonly raw?: $RawWords;
@@ -202,11 +250,27 @@ export interface UnknownRecord extends TraceRecordBase {
 }
 
 /** Every decoded record: switch on `event` to narrow. */
-export type TraceRecord = SyscallEntryRecord | SyscallExitRecord | SchedSwitchOutRecord | SchedSwitchInRecord | IpcFastSendRecord | IpcFastRecvRecord | FrameAllocRecord | FrameFreeRecord | PageFaultRecord | IpcSlowPathRecord | UnknownRecord;
+export type TraceRecord =
+  | SyscallEntryRecord
+  | SyscallExitRecord
+  | SchedSwitchOutRecord
+  | SchedSwitchInRecord
+  | IpcFastSendRecord
+  | IpcFastRecvRecord
+  | FrameAllocRecord
+  | FrameFreeRecord
+  | PageFaultRecord
+  | IpcSlowPathRecord
+  | UnknownRecord;
 
 // Tracing controls
 
-const $tracer = new $Tracer({ layout: { ringSize: RING_SIZE, rings: RING_COUNT }, eventName: eventTypeName, get schemaText() { return SCHEMA_TEXT; }, schemaHash: SCHEMA_HASH });
+const $tracer = new $Tracer({
+  layout: { ringSize: RING_SIZE, rings: RING_COUNT },
+  eventName: eventTypeName,
+  get schemaText() { return SCHEMA_TEXT; },
+  schemaHash: SCHEMA_HASH,
+});
 
 function $idOf(event: TraceEventType | TraceEventName): number {
   if (typeof event === 'number') return event;
@@ -244,7 +308,8 @@ export function ringStats(): $RingStats[] {
 }
 
 /**
- * Prints the most recent `count` events of each ring in the kernel's serial format, then a total and what each ring lost. `write` takes one line without its newline (default: stdout).
+ * Prints the most recent `count` events of each ring in the kernel's serial format, then a total and what each ring
+ * lost. `write` takes one line without its newline (default: stdout).
  * @example dumpTrace(64, (line) => console.error(line));
  */
 export function dumpTrace(count: number = 20, write?: (line: string) => void): void {
@@ -268,7 +333,9 @@ export function drain(): Uint8Array {
 }
 
 /**
- * A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT, SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and closes; `stats()` says what the file holds and missed per ring.
+ * A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT,
+ * SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and
+ * closes; `stats()` says what the file holds and missed per ring.
  * @example const capture = startCapture('app.trace');
  */
 export function startCapture(path: string, options?: $CaptureOptions): $Capture {
@@ -284,7 +351,8 @@ export function tracingBuffer(): SharedArrayBuffer {
 }
 
 /**
- * In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this thread's records. Throws `TracingError` when every ring is taken.
+ * In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this
+ * thread's records. Throws `TracingError` when every ring is taken.
  * @example attachTracing(workerData);
  */
 export function attachTracing(buffer: SharedArrayBuffer): number {
@@ -296,7 +364,10 @@ export function detachTracing(): void {
   $tracer.detach();
 }
 
-/** Chooses the timestamp clock for all threads: 'ns' (default) or 'sequence' (cheaper; orders events, measures nothing). Set it before tracing. */
+/**
+ * Chooses the timestamp clock for all threads: 'ns' (default) or 'sequence' (cheaper; orders events, measures nothing).
+ * Set it before tracing.
+ */
 export function setClock(clock: $ClockKind): void {
   $tracer.setClock(clock);
 }
@@ -342,7 +413,10 @@ export function traceSyscallEntry(syscallNr: number, arg1: bigint): void {
     if (typeof arg1 !== 'bigint') arg1 = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(0, (syscallNr >>> 0 !== syscallNr ? 0x1 : 0) | (BigInt.asUintN(64, arg1) !== arg1 ? 0x2 : 0));
+  const $i = $tracer.begin(
+    0,
+    (syscallNr >>> 0 !== syscallNr ? 0x1 : 0) | (BigInt.asUintN(64, arg1) !== arg1 ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = syscallNr >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = arg1;
@@ -350,7 +424,8 @@ export function traceSyscallEntry(syscallNr: number, arg1: bigint): void {
 }
 
 /**
- * True when tracing is on and `syscall_entry` is in the mask: traceSyscallEntry would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `syscall_entry` is in the mask: traceSyscallEntry would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceSyscallEntryEnabled()) traceSyscallEntry(1, 1n);
  */
 export function traceSyscallEntryEnabled(): boolean {
@@ -380,7 +455,8 @@ export function traceSyscallExit(syscallNr: number, ret: bigint): void {
 }
 
 /**
- * True when tracing is on and `syscall_exit` is in the mask: traceSyscallExit would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `syscall_exit` is in the mask: traceSyscallExit would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceSyscallExitEnabled()) traceSyscallExit(1, 1n);
  */
 export function traceSyscallExitEnabled(): boolean {
@@ -406,7 +482,8 @@ export function traceSchedSwitchOut(pid: number, tid: number): void {
 }
 
 /**
- * True when tracing is on and `sched_switch_out` is in the mask: traceSchedSwitchOut would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `sched_switch_out` is in the mask: traceSchedSwitchOut would record now. Costs what a
+ * disabled tracepoint costs.
  * @example if (traceSchedSwitchOutEnabled()) traceSchedSwitchOut(1, 1);
  */
 export function traceSchedSwitchOutEnabled(): boolean {
@@ -432,7 +509,8 @@ export function traceSchedSwitchIn(pid: number, tid: number): void {
 }
 
 /**
- * True when tracing is on and `sched_switch_in` is in the mask: traceSchedSwitchIn would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `sched_switch_in` is in the mask: traceSchedSwitchIn would record now. Costs what a
+ * disabled tracepoint costs.
  * @example if (traceSchedSwitchInEnabled()) traceSchedSwitchIn(1, 1);
  */
 export function traceSchedSwitchInEnabled(): boolean {
@@ -454,14 +532,18 @@ export function traceIpcFastSend(target: bigint, cap: bigint): void {
     if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(4, (BigInt.asUintN(64, target) !== target ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0));
+  const $i = $tracer.begin(
+    4,
+    (BigInt.asUintN(64, target) !== target ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0),
+  );
   $tracer.u64[($i >>> 1) + 2] = target;
   $tracer.u64[($i >>> 1) + 3] = cap;
   $tracer.commit();
 }
 
 /**
- * True when tracing is on and `ipc_fast_send` is in the mask: traceIpcFastSend would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `ipc_fast_send` is in the mask: traceIpcFastSend would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceIpcFastSendEnabled()) traceIpcFastSend(1n, 1n);
  */
 export function traceIpcFastSendEnabled(): boolean {
@@ -483,14 +565,18 @@ export function traceIpcFastRecv(endpoint: bigint, cap: bigint): void {
     if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(5, (BigInt.asUintN(64, endpoint) !== endpoint ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0));
+  const $i = $tracer.begin(
+    5,
+    (BigInt.asUintN(64, endpoint) !== endpoint ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0),
+  );
   $tracer.u64[($i >>> 1) + 2] = endpoint;
   $tracer.u64[($i >>> 1) + 3] = cap;
   $tracer.commit();
 }
 
 /**
- * True when tracing is on and `ipc_fast_recv` is in the mask: traceIpcFastRecv would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `ipc_fast_recv` is in the mask: traceIpcFastRecv would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceIpcFastRecvEnabled()) traceIpcFastRecv(1n, 1n);
  */
 export function traceIpcFastRecvEnabled(): boolean {
@@ -512,7 +598,10 @@ export function traceFrameAlloc(frame: bigint, allocCpu: number): void {
     if (typeof allocCpu !== 'number') allocCpu = NaN;
   }
 
-  const $i = $tracer.begin(6, (BigInt.asUintN(64, frame) !== frame ? 0x1 : 0) | (allocCpu >>> 0 !== allocCpu ? 0x2 : 0));
+  const $i = $tracer.begin(
+    6,
+    (BigInt.asUintN(64, frame) !== frame ? 0x1 : 0) | (allocCpu >>> 0 !== allocCpu ? 0x2 : 0),
+  );
   $tracer.u64[($i >>> 1) + 2] = frame;
   $tracer.u32[$i + 6] = allocCpu >>> 0;
   $tracer.u32[$i + 7] = 0;
@@ -520,7 +609,8 @@ export function traceFrameAlloc(frame: bigint, allocCpu: number): void {
 }
 
 /**
- * True when tracing is on and `frame_alloc` is in the mask: traceFrameAlloc would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `frame_alloc` is in the mask: traceFrameAlloc would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceFrameAllocEnabled()) traceFrameAlloc(1n, 1);
  */
 export function traceFrameAllocEnabled(): boolean {
@@ -542,7 +632,10 @@ export function traceFrameFree(frame: bigint, allocCpu: number): void {
     if (typeof allocCpu !== 'number') allocCpu = NaN;
   }
 
-  const $i = $tracer.begin(7, (BigInt.asUintN(64, frame) !== frame ? 0x1 : 0) | (allocCpu >>> 0 !== allocCpu ? 0x2 : 0));
+  const $i = $tracer.begin(
+    7,
+    (BigInt.asUintN(64, frame) !== frame ? 0x1 : 0) | (allocCpu >>> 0 !== allocCpu ? 0x2 : 0),
+  );
   $tracer.u64[($i >>> 1) + 2] = frame;
   $tracer.u32[$i + 6] = allocCpu >>> 0;
   $tracer.u32[$i + 7] = 0;
@@ -550,7 +643,8 @@ export function traceFrameFree(frame: bigint, allocCpu: number): void {
 }
 
 /**
- * True when tracing is on and `frame_free` is in the mask: traceFrameFree would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `frame_free` is in the mask: traceFrameFree would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceFrameFreeEnabled()) traceFrameFree(1n, 1);
  */
 export function traceFrameFreeEnabled(): boolean {
@@ -572,7 +666,10 @@ export function tracePageFault(addr: bigint, errorCode: number): void {
     if (typeof errorCode !== 'number') errorCode = NaN;
   }
 
-  const $i = $tracer.begin(8, (BigInt.asUintN(64, addr) !== addr ? 0x1 : 0) | ((errorCode & 0x1f) !== errorCode ? 0x2 : 0));
+  const $i = $tracer.begin(
+    8,
+    (BigInt.asUintN(64, addr) !== addr ? 0x1 : 0) | ((errorCode & 0x1f) !== errorCode ? 0x2 : 0),
+  );
   $tracer.u64[($i >>> 1) + 2] = addr;
   $tracer.u32[$i + 6] = errorCode >>> 0;
   $tracer.u32[$i + 7] = 0;
@@ -580,7 +677,8 @@ export function tracePageFault(addr: bigint, errorCode: number): void {
 }
 
 /**
- * True when tracing is on and `page_fault` is in the mask: tracePageFault would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `page_fault` is in the mask: tracePageFault would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (tracePageFaultEnabled()) tracePageFault(1n, PageFaultError.Present);
  */
 export function tracePageFaultEnabled(): boolean {
@@ -602,14 +700,18 @@ export function traceIpcSlowPath(target: bigint, cap: bigint): void {
     if (typeof cap !== 'bigint') cap = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(9, (BigInt.asUintN(64, target) !== target ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0));
+  const $i = $tracer.begin(
+    9,
+    (BigInt.asUintN(64, target) !== target ? 0x1 : 0) | (BigInt.asUintN(64, cap) !== cap ? 0x2 : 0),
+  );
   $tracer.u64[($i >>> 1) + 2] = target;
   $tracer.u64[($i >>> 1) + 3] = cap;
   $tracer.commit();
 }
 
 /**
- * True when tracing is on and `ipc_slow_path` is in the mask: traceIpcSlowPath would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `ipc_slow_path` is in the mask: traceIpcSlowPath would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceIpcSlowPathEnabled()) traceIpcSlowPath(1n, 1n);
  */
 export function traceIpcSlowPathEnabled(): boolean {
@@ -631,7 +733,9 @@ function $decodeSyscallEntry($view: DataView, $o: number, $ts: bigint, $cpu: num
   }
 
   const arg1 = $view.getBigUint64($o + 24, true);
-  return $issues ? { event: 'syscall_entry', id: 0, ts: $ts, cpu: $cpu, syscallNr, arg1, issues: $issues, raw: $rawWords($view, $o) } : { event: 'syscall_entry', id: 0, ts: $ts, cpu: $cpu, syscallNr, arg1 };
+  return $issues
+    ? { event: 'syscall_entry', id: 0, ts: $ts, cpu: $cpu, syscallNr, arg1, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'syscall_entry', id: 0, ts: $ts, cpu: $cpu, syscallNr, arg1 };
 }
 
 function $decodeSyscallExit($view: DataView, $o: number, $ts: bigint, $cpu: number): SyscallExitRecord {
@@ -646,7 +750,9 @@ function $decodeSyscallExit($view: DataView, $o: number, $ts: bigint, $cpu: numb
   }
 
   const ret = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'syscall_exit', id: 1, ts: $ts, cpu: $cpu, syscallNr, ret, issues: $issues, raw: $rawWords($view, $o) } : { event: 'syscall_exit', id: 1, ts: $ts, cpu: $cpu, syscallNr, ret };
+  return $issues
+    ? { event: 'syscall_exit', id: 1, ts: $ts, cpu: $cpu, syscallNr, ret, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'syscall_exit', id: 1, ts: $ts, cpu: $cpu, syscallNr, ret };
 }
 
 function $decodeSchedSwitchOut($view: DataView, $o: number, $ts: bigint, $cpu: number): SchedSwitchOutRecord {
@@ -669,7 +775,9 @@ function $decodeSchedSwitchOut($view: DataView, $o: number, $ts: bigint, $cpu: n
     tid = $misfitValue($raw, 'number') as number;
   }
 
-  return $issues ? { event: 'sched_switch_out', id: 2, ts: $ts, cpu: $cpu, pid, tid, issues: $issues, raw: $rawWords($view, $o) } : { event: 'sched_switch_out', id: 2, ts: $ts, cpu: $cpu, pid, tid };
+  return $issues
+    ? { event: 'sched_switch_out', id: 2, ts: $ts, cpu: $cpu, pid, tid, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'sched_switch_out', id: 2, ts: $ts, cpu: $cpu, pid, tid };
 }
 
 function $decodeSchedSwitchIn($view: DataView, $o: number, $ts: bigint, $cpu: number): SchedSwitchInRecord {
@@ -692,7 +800,9 @@ function $decodeSchedSwitchIn($view: DataView, $o: number, $ts: bigint, $cpu: nu
     tid = $misfitValue($raw, 'number') as number;
   }
 
-  return $issues ? { event: 'sched_switch_in', id: 3, ts: $ts, cpu: $cpu, pid, tid, issues: $issues, raw: $rawWords($view, $o) } : { event: 'sched_switch_in', id: 3, ts: $ts, cpu: $cpu, pid, tid };
+  return $issues
+    ? { event: 'sched_switch_in', id: 3, ts: $ts, cpu: $cpu, pid, tid, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'sched_switch_in', id: 3, ts: $ts, cpu: $cpu, pid, tid };
 }
 
 function $decodeIpcFastSend($view: DataView, $o: number, $ts: bigint, $cpu: number): IpcFastSendRecord {
@@ -719,7 +829,9 @@ function $decodeFrameAlloc($view: DataView, $o: number, $ts: bigint, $cpu: numbe
     allocCpu = $misfitValue($raw, 'number') as number;
   }
 
-  return $issues ? { event: 'frame_alloc', id: 6, ts: $ts, cpu: $cpu, frame, allocCpu, issues: $issues, raw: $rawWords($view, $o) } : { event: 'frame_alloc', id: 6, ts: $ts, cpu: $cpu, frame, allocCpu };
+  return $issues
+    ? { event: 'frame_alloc', id: 6, ts: $ts, cpu: $cpu, frame, allocCpu, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'frame_alloc', id: 6, ts: $ts, cpu: $cpu, frame, allocCpu };
 }
 
 function $decodeFrameFree($view: DataView, $o: number, $ts: bigint, $cpu: number): FrameFreeRecord {
@@ -734,7 +846,9 @@ function $decodeFrameFree($view: DataView, $o: number, $ts: bigint, $cpu: number
     allocCpu = $misfitValue($raw, 'number') as number;
   }
 
-  return $issues ? { event: 'frame_free', id: 7, ts: $ts, cpu: $cpu, frame, allocCpu, issues: $issues, raw: $rawWords($view, $o) } : { event: 'frame_free', id: 7, ts: $ts, cpu: $cpu, frame, allocCpu };
+  return $issues
+    ? { event: 'frame_free', id: 7, ts: $ts, cpu: $cpu, frame, allocCpu, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'frame_free', id: 7, ts: $ts, cpu: $cpu, frame, allocCpu };
 }
 
 function $decodePageFault($view: DataView, $o: number, $ts: bigint, $cpu: number): PageFaultRecord {
@@ -749,7 +863,9 @@ function $decodePageFault($view: DataView, $o: number, $ts: bigint, $cpu: number
     errorCode = $misfitValue($raw, 'number') as number;
   }
 
-  return $issues ? { event: 'page_fault', id: 8, ts: $ts, cpu: $cpu, addr, errorCode, issues: $issues, raw: $rawWords($view, $o) } : { event: 'page_fault', id: 8, ts: $ts, cpu: $cpu, addr, errorCode };
+  return $issues
+    ? { event: 'page_fault', id: 8, ts: $ts, cpu: $cpu, addr, errorCode, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'page_fault', id: 8, ts: $ts, cpu: $cpu, addr, errorCode };
 }
 
 function $decodeIpcSlowPath($view: DataView, $o: number, $ts: bigint, $cpu: number): IpcSlowPathRecord {
@@ -759,7 +875,18 @@ function $decodeIpcSlowPath($view: DataView, $o: number, $ts: bigint, $cpu: numb
 }
 
 /** Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value). */
-const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = { 0: [['syscall_nr', false, 32], ['arg1', false, 64]], 1: [['syscall_nr', false, 32], ['ret', true, 64]], 2: [['pid', false, 32], ['tid', false, 32]], 3: [['pid', false, 32], ['tid', false, 32]], 4: [['target', false, 64], ['cap', false, 64]], 5: [['endpoint', false, 64], ['cap', false, 64]], 6: [['frame', false, 64], ['alloc_cpu', false, 32]], 7: [['frame', false, 64], ['alloc_cpu', false, 32]], 8: [['addr', false, 64], ['error_code', false, 5]], 9: [['target', false, 64], ['cap', false, 64]] };
+const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = {
+  0: [['syscall_nr', false, 32], ['arg1', false, 64]],
+  1: [['syscall_nr', false, 32], ['ret', true, 64]],
+  2: [['pid', false, 32], ['tid', false, 32]],
+  3: [['pid', false, 32], ['tid', false, 32]],
+  4: [['target', false, 64], ['cap', false, 64]],
+  5: [['endpoint', false, 64], ['cap', false, 64]],
+  6: [['frame', false, 64], ['alloc_cpu', false, 32]],
+  7: [['frame', false, 64], ['alloc_cpu', false, 32]],
+  8: [['addr', false, 64], ['error_code', false, 5]],
+  9: [['target', false, 64], ['cap', false, 64]],
+};
 
 /** A record's event and fields, without the issues of its argument-misfit word. */
 function $decodeBare(view: DataView, offset: number): TraceRecord {
@@ -781,10 +908,15 @@ function $decodeBare(view: DataView, offset: number): TraceRecord {
   }
 }
 
-/** Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its field. */
+/**
+ * Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its
+ * field.
+ */
 export function decodeRecordAt(view: DataView, offset: number): TraceRecord {
   const record = $decodeBare(view, offset);
-  return view.getUint32(offset + 12, true) === 0 ? record : $withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id]);
+  return view.getUint32(offset + 12, true) === 0
+    ? record
+    : $withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id]);
 }
 
 /**
@@ -793,35 +925,73 @@ export function decodeRecordAt(view: DataView, offset: number): TraceRecord {
  * if (record.event === 'unknown') console.log(record.raw);
  */
 export function decodeRecord(bytes: Uint8Array, offset: number = 0): TraceRecord {
-  if (offset < 0 || offset + 32 > bytes.length) throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);
+  if (offset < 0 || offset + 32 > bytes.length) {
+    throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);
+  }
+
   return decodeRecordAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
 }
 
+/** How `decodeTrace` and `forEachRecord` read a trace file. */
+export interface DecodeTraceOptions {
+  /** Decode a file written with another schema (its hash differs) with this one. */
+  readonly allowSchemaMismatch?: boolean;
+  /** Only this run of a file several runs were appended to (1 = the first). */
+  readonly run?: number;
+}
+
 /**
- * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order: the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first) picks one.
- * Throws `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.
+ * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order:
+ * the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first)
+ * picks one.
+ * Throws `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with
+ * another schema unless `allowSchemaMismatch` is set.
  * @example for (const r of decodeTrace(readFileSync('app.trace'))) console.log(formatRecord(r));
  */
-export function* decodeTrace(fileBytes: Uint8Array, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): Generator<TraceRecord, $TraceHeader> {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
+export function* decodeTrace(
+  fileBytes: Uint8Array,
+  options: DecodeTraceOptions = {},
+): Generator<TraceRecord, $TraceHeader> {
+  const views = $recordViews(
+    fileBytes,
+    { name: SCHEMA_NAME, hash: SCHEMA_HASH },
+    options.allowSchemaMismatch,
+    options.run,
+  );
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
-    for (let o = 0; o < view.byteLength; o += 32) yield view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o);
+    for (let o = 0; o < view.byteLength; o += 32) {
+      yield view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o);
+    }
+
   }
 }
 
 /**
- * Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through a large trace. Returns the header.
+ * Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through
+ * a large trace. Returns the header.
  * @example let faults = 0;
  * forEachRecord(bytes, (r) => { if (r.event === 'page_fault') faults++; });
  */
-export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord) => void, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): $TraceHeader {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
+export function forEachRecord(
+  fileBytes: Uint8Array,
+  visit: (record: TraceRecord) => void,
+  options: DecodeTraceOptions = {},
+): $TraceHeader {
+  const views = $recordViews(
+    fileBytes,
+    { name: SCHEMA_NAME, hash: SCHEMA_HASH },
+    options.allowSchemaMismatch,
+    options.run,
+  );
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
-    for (let o = 0; o < view.byteLength; o += 32) visit(view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o));
+    for (let o = 0; o < view.byteLength; o += 32) {
+      visit(view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o));
+    }
+
   }
 }
 
@@ -832,7 +1002,9 @@ export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord
 export function formatRecord(r: TraceRecord): string {
   let text: string;
   switch (r.event) {
-    case 'syscall_entry': text = 'syscall_entry syscall_nr=' + String(r.syscallNr) + ' arg1=' + $hexOf(r.arg1, 64); break;
+    case 'syscall_entry':
+      text = 'syscall_entry syscall_nr=' + String(r.syscallNr) + ' arg1=' + $hexOf(r.arg1, 64);
+      break;
     case 'syscall_exit': text = 'syscall_exit syscall_nr=' + String(r.syscallNr) + ' ret=' + String(r.ret); break;
     case 'sched_switch_out': text = 'sched_switch_out pid=' + String(r.pid) + ' tid=' + String(r.tid); break;
     case 'sched_switch_in': text = 'sched_switch_in pid=' + String(r.pid) + ' tid=' + String(r.tid); break;
@@ -840,7 +1012,9 @@ export function formatRecord(r: TraceRecord): string {
     case 'ipc_fast_recv': text = 'ipc_fast_recv endpoint=' + String(r.endpoint) + ' cap=' + $hexOf(r.cap, 64); break;
     case 'frame_alloc': text = 'frame_alloc frame=' + $hexOf(r.frame, 64) + ' alloc_cpu=' + String(r.allocCpu); break;
     case 'frame_free': text = 'frame_free frame=' + $hexOf(r.frame, 64) + ' alloc_cpu=' + String(r.allocCpu); break;
-    case 'page_fault': text = 'page_fault addr=' + $hexOf(r.addr, 64) + ' error_code=' + $flagsText(r.errorCode, PAGE_FAULT_ERROR_BITS); break;
+    case 'page_fault':
+      text = 'page_fault addr=' + $hexOf(r.addr, 64) + ' error_code=' + $flagsText(r.errorCode, PAGE_FAULT_ERROR_BITS);
+      break;
     case 'ipc_slow_path': text = 'ipc_slow_path target=' + String(r.target) + ' cap=' + $hexOf(r.cap, 64); break;
     default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;
   }

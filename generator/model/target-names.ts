@@ -340,6 +340,7 @@ export const TS_NAMES = {
   record: 'TraceRecord',
   recordBase: 'TraceRecordBase',
   unknownRecord: 'UnknownRecord',
+  decodeOptions: 'DecodeTraceOptions',
 } as const;
 
 /** Classes the generated Python module declares beside the schema's (TraceEventType, TraceRecord and TraceFileError are shared). */

@@ -1,12 +1,21 @@
 import type { StatementStructures } from 'ts-morph';
-import { StructureKind, VariableDeclarationKind } from './ts-morph.js';
+import { StructureKind } from './ts-morph.js';
 import type { SchemaModel } from '../../model/model.js';
+import { list } from './layout.js';
+
+/** What the module's `Tracer` is made with: the schema's layout, names and text (read only when a file is written). */
+const TRACER_OPTIONS = [
+  'layout: { ringSize: RING_SIZE, rings: RING_COUNT }',
+  'eventName: eventTypeName',
+  'get schemaText() { return SCHEMA_TEXT; }',
+  'schemaHash: SCHEMA_HASH',
+];
 
 /**
  * The runtime's controls bound to this schema: one `Tracer` per thread, made when the module is
  * first imported (cheap: its buffer is allocated on first use), and thin wrappers around it.
  */
-export function runtimeControls(m: SchemaModel): StatementStructures[] {
+export function runtimeControls(m: SchemaModel): (StatementStructures | string)[] {
   const fn = (
     name: string,
     description: string,
@@ -26,16 +35,7 @@ export function runtimeControls(m: SchemaModel): StatementStructures[] {
   const eventArg = { name: 'event', type: 'TraceEventType | TraceEventName' };
   const first = m.events[0]?.names.snake ?? 'event';
   return [
-    {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [
-        {
-          name: '$tracer',
-          initializer: `new $Tracer({ layout: { ringSize: RING_SIZE, rings: RING_COUNT }, eventName: eventTypeName, get schemaText() { return SCHEMA_TEXT; }, schemaHash: SCHEMA_HASH })`,
-        },
-      ],
-    },
+    `const $tracer = ${list(16, 'new $Tracer({ ', TRACER_OPTIONS, ' })', { trail: 1 })};`,
     {
       kind: StructureKind.Function,
       name: '$idOf',

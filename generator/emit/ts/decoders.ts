@@ -4,6 +4,7 @@ import { OFFSET_ARG_MISFITS, OFFSET_DATA0 } from '@tracegen/runtime';
 export const ARGUMENT_WORD = (view: string, offset: string) => `${view}.getUint32(${offset} + ${OFFSET_ARG_MISFITS}, true)`;
 import type { EventModel, FieldModel } from '../../model/model.js';
 import { tsString } from './escape.js';
+import { list } from './layout.js';
 
 /**
  * Statements that decode one event's fields from a record at `o` of `view` into constants
@@ -40,9 +41,13 @@ export function canMisfit(f: FieldModel): boolean {
  * id, its fields as `[name, signed, width]` in schema order (a bool is a u1: from JavaScript, a
  * bool parameter may be given a value that is not a boolean).
  */
-export function argumentFieldsTable(events: readonly EventModel[]): string {
+export function argumentFieldsTable(events: readonly EventModel[], lead: number): string {
   const entry = (f: FieldModel) => `[${tsString(f.names.snake)}, ${f.type.kind === 'int'}, ${f.type.width}]`;
-  return `{ ${events.map((e) => `${e.id}: [${e.fields.map(entry).join(', ')}]`).join(', ')} }`;
+  const fields = (e: EventModel) => {
+    const key = `${e.id}: `;
+    return key + list(2 + key.length, '[', e.fields.map(entry), ']', { indent: '  ', trail: 1 });
+  };
+  return list(lead, '{ ', events.map(fields), ' }', { trail: 1 });
 }
 
 function decodeField(f: FieldModel): string[] {
@@ -92,7 +97,9 @@ function decodeField(f: FieldModel): string[] {
       return [
         `let $${name}Value = $unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width});`,
         ...misfit(`$${name}Value === -1`, rawOf, `$${name}Value`, 'number').slice(0, -1),
-        `} else if (${table}[$${name}Value] === undefined) $issues = $addIssue($issues, ${label}, $unknownEnumText($${name}Value, ${tsString(f.type.ref.names.snake)}));`,
+        `} else if (${table}[$${name}Value] === undefined) {`,
+        `  $issues = $addIssue($issues, ${label}, $unknownEnumText($${name}Value, ${tsString(f.type.ref.names.snake)}));`,
+        '}',
         `const ${name} = $${name}Value as ${type};`,
       ];
     }

@@ -1,12 +1,13 @@
 import { TS_NAMES } from '../../model/target-names.js';
 import { imageBytes, OFFSET_CPU, OFFSET_ID, RECORD_BYTES, RUNTIME_VERSION } from '@tracegen/runtime';
 import type { StatementStructures } from 'ts-morph';
-import { printStructure, StructureKind, VariableDeclarationKind } from './ts-morph.js';
+import { printStructure, StructureKind } from './ts-morph.js';
 import type { EventModel, SchemaModel } from '../../model/model.js';
 import { preamble, type GeneratedFile } from '../generated-file.js';
 import { ARGUMENT_WORD, argumentFieldsTable, decodeStatements } from './decoders.js';
 import { jsDocText, tsString } from './escape.js';
 import { formatCase } from './format.js';
+import { call, chain, docComment, LINE_WIDTH, layoutLongLines, list, ternary } from './layout.js';
 import { enabledHelper, traceHelper } from './helpers.js';
 import { runtimeControls } from './controls.js';
 import { fieldTsType, labelTableName } from './types.js';
@@ -49,7 +50,7 @@ export function emitTypeScript(
   runtimeSpecifier: string,
   regenerate = `npx tracegen generate ${model.sourcePath}`,
 ): GeneratedFile[] {
-  const body: (StatementStructures | string)[] = [
+  const body: Statement[] = [
     // first, so that a runtime this module cannot run on says so as it loads, not in a tracepoint later
     `\n$requireRuntime(${tsString(`^${RUNTIME_VERSION}`)}, ${tsString(`the tracegen module of schema ${model.name}`)});\n`,
     ...section('The schema', schemaConstants(model)),
@@ -75,7 +76,7 @@ export function emitTypeScript(
     ...RUNTIME_IMPORTS.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: false })),
     ...RUNTIME_TYPES.filter(uses).map((name) => ({ name, alias: `$${name}`, isTypeOnly: true })),
   ].sort((a, b) => a.name.localeCompare(b.name));
-  const statements: (StatementStructures | string)[] = [
+  const statements: Statement[] = [
     // one import a line
     ...imports.map(
       ({ name, alias, isTypeOnly }): StatementStructures => ({
@@ -93,33 +94,49 @@ export function emitTypeScript(
     ...body,
   ];
   // the whole file in one call, printed straight from its structure (no project, no parse)
-  const content = printStructure(
-    {
-      kind: StructureKind.SourceFile,
-      leadingTrivia: `${preamble(model.sourcePath, regenerate, '//')}/* eslint-disable */\n\n`,
-      statements,
-    },
-    { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' },
+  const content = layoutLongLines(
+    printStructure(
+      {
+        kind: StructureKind.SourceFile,
+        leadingTrivia: `${preamble(model.sourcePath, regenerate, '//')}/* eslint-disable */\n\n`,
+        statements,
+      },
+      { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' },
+    ),
   );
   return [{ path: 'index.ts', content }];
 }
 
+type Statement = StatementStructures | string;
+
 /** A group of declarations under a comment line, after a blank line. */
-function section(title: string, statements: StatementStructures[]): StatementStructures[] {
+function section(title: string, statements: Statement[]): Statement[] {
   const [first, ...rest] = statements;
-  if (!first) return [];
-  return [{ ...first, leadingTrivia: `\n// ${title}\n\n` } as StatementStructures, ...rest];
+  if (first === undefined) return [];
+  const lead = `\n// ${title}\n\n`;
+  return [typeof first === 'string' ? `${lead}${first}` : ({ ...first, leadingTrivia: lead } as StatementStructures), ...rest];
 }
 
-const constant = (name: string, initializer: string, doc: string, type?: string): StatementStructures => ({
-  kind: StructureKind.VariableStatement,
-  isExported: true,
-  declarationKind: VariableDeclarationKind.Const,
-  docs: [jsDocText(doc)],
-  declarations: [{ name, initializer, ...(type ? { type } : {}) }],
-});
+/**
+ * `export const name: type = initializer;` under its doc comment. Written as text, not as a
+ * structure: the printer indents every later line of a structure's initializer one step more,
+ * which would misplace the closing bracket of a list laid out one entry a line.
+ */
+function constant(name: string, initializer: string | ((lead: number) => string), doc: string, type?: string): string {
+  const head = `export const ${name}${type ? `: ${type}` : ''} = `;
+  const value = typeof initializer === 'string' ? initializer : initializer(head.length);
+  return `${docComment(jsDocText(doc))}\n${head}${value};`;
+}
 
-function schemaConstants(m: SchemaModel): StatementStructures[] {
+/** A type alias written as text (see `constant`), its doc comment first when it has one. */
+function typeAlias(name: string, type: string | ((lead: number) => string), doc?: string): string {
+  const head = `export type ${name} = `;
+  const value = typeof type === 'string' ? type : type(head.length);
+  // a value that starts on the next line leaves no space at the end of this one
+  return `${doc ? `${docComment(jsDocText(doc))}\n` : ''}${value.startsWith('\n') ? head.trimEnd() : head}${value};`;
+}
+
+function schemaConstants(m: SchemaModel): Statement[] {
   return [
     constant('SCHEMA_NAME', tsString(m.name), m.doc || `The ${m.name} trace schema.`),
     constant('SCHEMA_HASH', tsString(m.hash), 'SHA-256 of the schema text: trace files carry it, decoders compare it.'),
@@ -129,11 +146,31 @@ function schemaConstants(m: SchemaModel): StatementStructures[] {
     constant('IMAGE_BYTES', String(imageBytes(m.layout)), "Bytes of the whole ring image (the kernel's TRACE_RINGS)."),
     constant(
       'SPANS',
-      `[${m.spans.map((sp) => `{ name: ${tsString(sp.names.snake)}, begin: ${tsString(sp.begin.names.snake)}, end: ${tsString(sp.end.names.snake)}, match: ${sp.match === undefined ? 'undefined' : tsString(sp.match)} }`).join(', ')}] as const`,
+      (lead) =>
+        list(
+          lead,
+          '[',
+          m.spans.map((sp) =>
+            list(
+              4,
+              '{ ',
+              [
+                `name: ${tsString(sp.names.snake)}`,
+                `begin: ${tsString(sp.begin.names.snake)}`,
+                `end: ${tsString(sp.end.names.snake)}`,
+                `match: ${sp.match === undefined ? 'undefined' : tsString(sp.match)}`,
+              ],
+              ' }',
+              { trail: 1, indent: '  ' },
+            ),
+          ),
+          '] as const',
+          { trail: 1 },
+        ),
       'Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis.',
       m.spans.length
         ? undefined
-        : 'ReadonlyArray<{ readonly name: string; readonly begin: TraceEventName; readonly end: TraceEventName; readonly match: string | undefined }>',
+        : `ReadonlyArray<{\n${['name: string', 'begin: TraceEventName', 'end: TraceEventName', 'match: string | undefined'].map((p) => `  readonly ${p};\n`).join('')}}>`,
     ),
     constant(
       'KERNEL_CLOCK',
@@ -143,26 +180,35 @@ function schemaConstants(m: SchemaModel): StatementStructures[] {
   ];
 }
 
-function labelTables(m: SchemaModel): StatementStructures[] {
-  const out: StatementStructures[] = [];
+function labelTables(m: SchemaModel): Statement[] {
+  const out: Statement[] = [];
   for (const e of m.enums) {
     out.push(
       constant(
         e.names.pascal,
-        `{ ${e.values.map((v) => `${v.names.pascal}: ${v.value}`).join(', ')} } as const`,
+        (lead) =>
+          list(
+            lead,
+            '{ ',
+            e.values.map((v) => `${v.names.pascal}: ${v.value}`),
+            ' } as const',
+            { trail: 1 },
+          ),
         e.doc || `The ${e.names.snake} enum.`,
       ),
     );
-    out.push({
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: e.names.pascal,
-      type: `(typeof ${e.names.pascal})[keyof typeof ${e.names.pascal}]`,
-    });
+    out.push(typeAlias(e.names.pascal, `(typeof ${e.names.pascal})[keyof typeof ${e.names.pascal}]`));
     out.push(
       constant(
         labelTableName(e),
-        `{ ${e.values.map((v) => `${v.value}: ${tsString(v.names.snake)}`).join(', ')} }`,
+        (lead) =>
+          list(
+            lead,
+            '{ ',
+            e.values.map((v) => `${v.value}: ${tsString(v.names.snake)}`),
+            ' }',
+            { trail: 1 },
+          ),
         `Printed names of ${e.names.pascal} values.`,
         'Readonly<Record<number, string>>',
       ),
@@ -173,14 +219,28 @@ function labelTables(m: SchemaModel): StatementStructures[] {
     out.push(
       constant(
         f.names.pascal,
-        `{ ${f.bits.map((b) => `${b.names.pascal}: ${big ? `${(1n << BigInt(b.bit)).toString()}n` : String(2 ** b.bit)}`).join(', ')} } as const`,
+        (lead) =>
+          list(
+            lead,
+            '{ ',
+            f.bits.map((b) => `${b.names.pascal}: ${big ? `${(1n << BigInt(b.bit)).toString()}n` : String(2 ** b.bit)}`),
+            ' } as const',
+            { trail: 1 },
+          ),
         `${f.doc || `The ${f.names.snake} flags.`}\n\nCombine with \`|\`.`,
       ),
     );
     out.push(
       constant(
         labelTableName(f),
-        `[${f.bits.map((b) => `[${b.bit}, ${tsString(b.names.snake)}]`).join(', ')}]`,
+        (lead) =>
+          list(
+            lead,
+            '[',
+            f.bits.map((b) => `[${b.bit}, ${tsString(b.names.snake)}]`),
+            ']',
+            { trail: 1 },
+          ),
         `Bit numbers and printed names of ${f.names.pascal} flags.`,
         'ReadonlyArray<readonly [number, string]>',
       ),
@@ -189,7 +249,7 @@ function labelTables(m: SchemaModel): StatementStructures[] {
   return out;
 }
 
-function eventTypes(m: SchemaModel): StatementStructures[] {
+function eventTypes(m: SchemaModel): Statement[] {
   const maxId = Math.max(-1, ...m.events.map((e) => e.id));
   const table = Array.from({ length: maxId + 1 }, (_, id) => {
     const e = m.events.find((x) => x.id === id);
@@ -198,31 +258,31 @@ function eventTypes(m: SchemaModel): StatementStructures[] {
   return [
     constant(
       'TraceEventType',
-      `{ ${m.events.map((e) => `${e.variant}: ${e.id}`).join(', ')} } as const`,
+      (lead) =>
+        list(
+          lead,
+          '{ ',
+          m.events.map((e) => `${e.variant}: ${e.id}`),
+          ' } as const',
+          { trail: 1 },
+        ),
       'Event ids by kernel variant name: `TraceEventType.SyscallEntry === 0`.',
     ),
-    {
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: 'TraceEventType',
-      type: m.events.length ? '(typeof TraceEventType)[keyof typeof TraceEventType]' : 'never',
-    },
+    typeAlias('TraceEventType', m.events.length ? '(typeof TraceEventType)[keyof typeof TraceEventType]' : 'never'),
     constant(
       'EVENT_NAMES',
-      `{ ${m.events.map((e) => `${e.id}: ${tsString(e.names.snake)}`).join(', ')} } as const`,
+      (lead) =>
+        list(
+          lead,
+          '{ ',
+          m.events.map((e) => `${e.id}: ${tsString(e.names.snake)}`),
+          ' } as const',
+          { trail: 1 },
+        ),
       'Printed names by id: what dumps print.',
     ),
-    {
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: 'TraceEventName',
-      type: m.events.length ? '(typeof EVENT_NAMES)[keyof typeof EVENT_NAMES]' : 'never',
-    },
-    {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: '$NAME_BY_ID', type: 'ReadonlyArray<TraceEventName | undefined>', initializer: `[${table.join(', ')}]` }],
-    },
+    typeAlias('TraceEventName', m.events.length ? '(typeof EVENT_NAMES)[keyof typeof EVENT_NAMES]' : 'never'),
+    `const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = ${list(62, '[', table, ']', { trail: 1 })};`,
     {
       kind: StructureKind.Function,
       isExported: true,
@@ -251,7 +311,7 @@ function eventTypes(m: SchemaModel): StatementStructures[] {
   ];
 }
 
-function recordTypes(m: SchemaModel): StatementStructures[] {
+function recordTypes(m: SchemaModel): Statement[] {
   const common = [
     {
       name: 'ts',
@@ -277,7 +337,7 @@ function recordTypes(m: SchemaModel): StatementStructures[] {
       docs: ['The raw data words, present when there are issues.'],
     },
   ];
-  const out: StatementStructures[] = [
+  const out: Statement[] = [
     {
       kind: StructureKind.Interface,
       isExported: true,
@@ -317,14 +377,31 @@ function recordTypes(m: SchemaModel): StatementStructures[] {
       { name: 'raw', type: '$RawWords', isReadonly: true },
     ],
   });
-  out.push({
-    kind: StructureKind.TypeAlias,
-    isExported: true,
-    name: 'TraceRecord',
-    docs: ['Every decoded record: switch on `event` to narrow.'],
-    type: [...m.events.map((e) => `${e.names.pascal}Record`), 'UnknownRecord'].join(' | '),
-  });
+  out.push(
+    typeAlias(
+      'TraceRecord',
+      (lead) => chain(lead, ' | ', [...m.events.map((e) => `${e.names.pascal}Record`), 'UnknownRecord'], { trail: 1, breakFirst: true }),
+      'Every decoded record: switch on `event` to narrow.',
+    ),
+  );
   return out;
+}
+
+/** Where a function's statements start: one step in. */
+const BODY_COLUMN = 2;
+
+/** The arguments that find a trace file's chunks (of this schema, or any when allowed; one run, or all). */
+const RECORD_VIEWS_ARGS = ['fileBytes', '{ name: SCHEMA_NAME, hash: SCHEMA_HASH }', 'options.allowSchemaMismatch', 'options.run'];
+
+const WITH_ARGUMENT_ISSUES = '$withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id])';
+
+/** A decoder's `return`: the record with its issues and raw words when a field has an issue, else without. */
+function returnWithIssues(base: readonly string[]): string {
+  const issues = [...base, 'issues: $issues', 'raw: $rawWords($view, $o)'];
+  const flat = `return $issues ? ${list(0, '{ ', issues, ' }')} : ${list(0, '{ ', base, ' }')};`;
+  if (BODY_COLUMN + flat.length <= LINE_WIDTH) return flat;
+  const inner = BODY_COLUMN + 4;
+  return `return $issues\n  ? ${list(inner, '{ ', issues, ' }', { indent: '  ' })}\n  : ${list(inner, '{ ', base, ' }', { indent: '  ', trail: 1 })};`;
 }
 
 /** The parameters of the functions that decode the record at a byte offset of a view. */
@@ -333,10 +410,9 @@ const RECORD_AT = [
   { name: 'offset', type: 'number' },
 ];
 
-function decoders(m: SchemaModel): StatementStructures[] {
+function decoders(m: SchemaModel): Statement[] {
   const perEvent: StatementStructures[] = m.events.map((e: EventModel) => {
-    const fields = e.fields.map((f) => f.names.camel);
-    const base = `event: ${tsString(e.names.snake)}, id: ${e.id}, ts: $ts, cpu: $cpu${fields.map((f) => `, ${f}`).join('')}`;
+    const base = [`event: ${tsString(e.names.snake)}`, `id: ${e.id}`, 'ts: $ts', 'cpu: $cpu', ...e.fields.map((f) => f.names.camel)];
     const hasIssues = decodeStatements(e).some((s) => s.includes('$issues'));
     return {
       kind: StructureKind.Function,
@@ -350,7 +426,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       returnType: `${e.names.pascal}Record`,
       statements: [
         ...decodeStatements(e),
-        hasIssues ? `return $issues ? { ${base}, issues: $issues, raw: $rawWords($view, $o) } : { ${base} };` : `return { ${base} };`,
+        hasIssues ? returnWithIssues(base) : `return ${list(BODY_COLUMN + 7, '{ ', base, ' }', { trail: 1 })};`,
       ],
     };
   });
@@ -359,28 +435,22 @@ function decoders(m: SchemaModel): StatementStructures[] {
   // inside it would push it past what V8 inlines into them (a quarter of the speed)
   const decodeAt = `${ARGUMENT_WORD('view', 'o')} === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o)`;
   /** The walk of a trace file's records (one runtime view per chunk), doing `each` with every record. */
-  const walkRecords = (each: (record: string) => string) => [
-    'const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);',
-    'for (let next = views.next(); ; next = views.next()) {',
-    '  if (next.done) return next.value;',
-    '  const view = next.value;',
-    `  for (let o = 0; o < view.byteLength; o += ${RECORD_BYTES}) ${each(decodeAt)};`,
-    '}',
-  ];
+  const walkRecords = (each: (record: string) => string) => {
+    const loop = `for (let o = 0; o < view.byteLength; o += ${RECORD_BYTES})`;
+    const step = `${loop} ${each(decodeAt)};`;
+    return [
+      call(BODY_COLUMN, 'const views = $recordViews', RECORD_VIEWS_ARGS, ';'),
+      'for (let next = views.next(); ; next = views.next()) {',
+      '  if (next.done) return next.value;',
+      '  const view = next.value;',
+      BODY_COLUMN + 2 + step.length <= LINE_WIDTH ? `  ${step}` : `  ${loop} {\n    ${each(decodeAt)};\n  }`,
+      '}',
+    ];
+  };
   return [
     ...perEvent,
-    {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ['Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value).'],
-      declarations: [
-        {
-          name: '$ARGUMENT_FIELDS',
-          type: 'Readonly<Record<number, readonly $ArgumentField[]>>',
-          initializer: argumentFieldsTable(m.events),
-        },
-      ],
-    },
+    `${docComment('Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value).')}\n` +
+      `const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = ${argumentFieldsTable(m.events, 78)};`,
     {
       kind: StructureKind.Function,
       name: '$decodeBare',
@@ -406,7 +476,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       returnType: 'TraceRecord',
       statements: [
         'const record = $decodeBare(view, offset);',
-        `return ${ARGUMENT_WORD('view', 'offset')} === 0 ? record : $withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id]);`,
+        `return ${ternary(BODY_COLUMN + 7, `${ARGUMENT_WORD('view', 'offset')} === 0`, 'record', WITH_ARGUMENT_ISSUES)};`,
       ],
     },
     {
@@ -430,8 +500,32 @@ function decoders(m: SchemaModel): StatementStructures[] {
       ],
       returnType: 'TraceRecord',
       statements: [
-        `if (offset < 0 || offset + ${RECORD_BYTES} > bytes.length) throw new RangeError(\`no whole record at byte \${offset} of \${bytes.length}\`);`,
+        `if (offset < 0 || offset + ${RECORD_BYTES} > bytes.length) {`,
+        '  throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);',
+        '}',
         'return decodeRecordAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);',
+      ],
+    },
+    {
+      kind: StructureKind.Interface,
+      isExported: true,
+      name: TS_NAMES.decodeOptions,
+      docs: ['How `decodeTrace` and `forEachRecord` read a trace file.'],
+      properties: [
+        {
+          name: 'allowSchemaMismatch',
+          type: 'boolean',
+          isReadonly: true,
+          hasQuestionToken: true,
+          docs: ['Decode a file written with another schema (its hash differs) with this one.'],
+        },
+        {
+          name: 'run',
+          type: 'number',
+          isReadonly: true,
+          hasQuestionToken: true,
+          docs: ['Only this run of a file several runs were appended to (1 = the first).'],
+        },
       ],
     },
     {
@@ -448,7 +542,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       ],
       parameters: [
         { name: 'fileBytes', type: 'Uint8Array' },
-        { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean; readonly run?: number }', initializer: '{}' },
+        { name: 'options', type: TS_NAMES.decodeOptions, initializer: '{}' },
       ],
       returnType: 'Generator<TraceRecord, $TraceHeader>',
       statements: walkRecords((record) => `yield ${record}`),
@@ -469,7 +563,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       parameters: [
         { name: 'fileBytes', type: 'Uint8Array' },
         { name: 'visit', type: '(record: TraceRecord) => void' },
-        { name: 'options', type: '{ readonly allowSchemaMismatch?: boolean; readonly run?: number }', initializer: '{}' },
+        { name: 'options', type: TS_NAMES.decodeOptions, initializer: '{}' },
       ],
       returnType: '$TraceHeader',
       statements: walkRecords((record) => `visit(${record})`),
@@ -490,7 +584,7 @@ function decoders(m: SchemaModel): StatementStructures[] {
       statements: [
         'let text: string;',
         'switch (r.event) {',
-        ...m.events.map((e) => `  case ${tsString(e.names.snake)}: text = ${formatCase(e)}; break;`),
+        ...m.events.map((e) => formatCaseText(e)),
         '  default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;',
         '}',
         'if (r.issues) for (const issue of r.issues) text += ` !${issue.field}: ${issue.message}`;',
@@ -498,6 +592,16 @@ function decoders(m: SchemaModel): StatementStructures[] {
       ],
     },
   ];
+}
+
+/** One case of `formatRecord`'s switch: on one line when it fits, else its assignment on its own lines. */
+function formatCaseText(e: EventModel): string {
+  const label = `case ${tsString(e.names.snake)}:`;
+  const parts = formatCase(e);
+  const flat = `  ${label} text = ${parts.join(' + ')}; break;`;
+  if (BODY_COLUMN + flat.length <= LINE_WIDTH) return flat;
+  const column = BODY_COLUMN + 4;
+  return `  ${label}\n    text = ${chain(column + 7, ' + ', parts, { trail: 1, indent: '    ' })};\n    break;`;
 }
 
 function exampleFormat(m: SchemaModel): string {

@@ -21,8 +21,8 @@ export function formatExpression(f: FieldModel): string {
   }
 }
 
-/** `event field=value ...` for one event, as a template-free concatenation. */
-export function formatCase(event: EventModel): string {
+/** `event field=value ...` for one event: the operands of a template-free concatenation. */
+export function formatCase(event: EventModel): string[] {
   // literal text between values is merged into one string literal
   const parts: string[] = [];
   let text = event.names.snake;
@@ -32,5 +32,5 @@ export function formatCase(event: EventModel): string {
     text = '';
   }
   if (text) parts.push(tsString(text));
-  return parts.join(' + ');
+  return parts;
 }

@@ -5,6 +5,10 @@ import type { EventModel, FieldModel } from '../../model/model.js';
 import { jsDocText } from './escape.js';
 import { misfitBits, planWords } from './packing.js';
 import { fieldPlace, fieldTsType } from './types.js';
+import { call, chain, LINE_WIDTH } from './layout.js';
+
+/** Where a helper's statements start: one step into the function. */
+const BODY_COLUMN = 2;
 
 /**
  * `trace<Event>(...)`: one helper per event. Disabled or masked off, it costs one load and one
@@ -14,17 +18,19 @@ import { fieldPlace, fieldTsType } from './types.js';
 export function traceHelper(event: EventModel): FunctionDeclarationStructure {
   const { word, bit } = maskTest(event);
   const [w0, w1] = planWords(event);
-  const misfits = misfitBits(event);
-  const tail = misfits === '0' ? '' : `, ${misfits}`;
+  // the misfit word is the last argument, left out when no argument can misfit; a call that
+  // does not fit on its line takes one argument a line (the misfit terms one a line after that)
+  const terms = misfitBits(event);
+  const misfits = terms.length ? [chain(BODY_COLUMN + 2, ' | ', terms, { trail: 1, indent: '  ' })] : [];
   const body: string[] = [`if (($tracer.mask[${word}]! & ${bit}) === 0) return;`, ...wrongTypeGuards(event)];
   if (!w0.big && !w1.big) {
-    body.push(`$tracer.write(${event.id}, ${w0.lo}, ${w0.hi}, ${w1.lo}, ${w1.hi}${tail});`);
+    body.push(call(BODY_COLUMN, '$tracer.write', [String(event.id), w0.lo, w0.hi, w1.lo, w1.hi, ...misfits], ';'));
   } else {
-    body.push(`const $i = $tracer.begin(${event.id}${tail});`);
+    body.push(call(BODY_COLUMN, 'const $i = $tracer.begin', [String(event.id), ...misfits], ';'));
     // `$i` indexes the record's first u32: its data words in u32 (or, halved, u64) units
     for (const [n, w] of [w0, w1].entries()) {
       const at = dataOffset(n as 0 | 1);
-      if (w.big) body.push(`$tracer.u64[($i >>> 1) + ${at / 8}] = ${w.whole};`);
+      if (w.big) body.push(assignment(`$tracer.u64[($i >>> 1) + ${at / 8}]`, w.whole));
       else body.push(`$tracer.u32[$i + ${at / 4}] = ${w.lo};`, `$tracer.u32[$i + ${at / 4 + 1}] = ${w.hi};`);
     }
     body.push('$tracer.commit();');
@@ -66,7 +72,14 @@ function wrongTypeGuards(event: EventModel): string[] {
     f.big ? `0x${WRONG_TYPE_BIGINT.toString(16)}n` : f.type.kind === 'enum' ? `NaN as ${fieldTsType(f)}` : 'NaN';
   const test = (f: FieldModel) => `typeof ${f.names.camel} !== '${want(f)}'`;
   const fixes = guarded.map((f) => `if (${test(f)}) ${f.names.camel} = ${replacement(f)};`);
-  return [`if (${guarded.map(test).join(' || ')}) {\n${fixes.map((l) => `  ${l}`).join('\n')}\n}`];
+  const anyWrong = chain(BODY_COLUMN + 4, ' || ', guarded.map(test), { trail: 3 });
+  return [`if (${anyWrong}) {\n${fixes.map((l) => `  ${l}`).join('\n')}\n}`];
+}
+
+/** `target = value;` in a helper's body, the value on the next line when both do not fit on one. */
+function assignment(target: string, value: string): string {
+  const flat = `${target} = ${value};`;
+  return BODY_COLUMN + flat.length <= LINE_WIDTH ? flat : `${target} =\n  ${value};`;
 }
 
 /** The word of the effective mask an event's tracepoint tests, and its bit there. */

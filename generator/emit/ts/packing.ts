@@ -86,17 +86,17 @@ function bigPart(f: FieldModel): string {
 }
 
 /**
- * The record's argument-misfit word (runtime/field-codec.ts): an expression with field k's bit
- * set when its argument does not fit its type, or `0` when no argument of the event can misfit
+ * The record's argument-misfit word (runtime/field-codec.ts): the terms OR-ed into it, field k's
+ * bit set when its argument does not fit its type; none when no argument of the event can misfit
  * (an event without fields). A few compares on values the helper already holds; never a throw.
  */
-export function misfitBits(event: EventModel): string {
+export function misfitBits(event: EventModel): string[] {
   const parts: string[] = [];
   event.fields.forEach((f, index) => {
     const cond = misfitCondition(f);
     if (cond) parts.push(`(${cond} ? 0x${argumentMisfitBit(index).toString(16)} : 0)`);
   });
-  return parts.length ? parts.join(' | ') : '0';
+  return parts;
 }
 
 function misfitCondition(f: FieldModel): string | undefined {

@@ -41,19 +41,795 @@ export const RECORD_BYTES = 32;
 /** Bytes of the whole ring image (the kernel's TRACE_RINGS). */
 export const IMAGE_BYTES = 65552;
 /** Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis. */
-export const SPANS: ReadonlyArray<{ readonly name: string; readonly begin: TraceEventName; readonly end: TraceEventName; readonly match: string | undefined }> = [] as const;
+export const SPANS: ReadonlyArray<{
+  readonly name: string;
+  readonly begin: TraceEventName;
+  readonly end: TraceEventName;
+  readonly match: string | undefined;
+}> = [] as const;
 /** What the kernel's timestamps count. */
 export const KERNEL_CLOCK = { unit: 'ticks', frequency: undefined } as const;
 
 // Event types and their printed names
 
 /** Event ids by kernel variant name: `TraceEventType.SyscallEntry === 0`. */
-export const TraceEventType = { Event0: 0, Event1: 1, Event2: 2, Event3: 3, Event4: 4, Event5: 5, Event6: 6, Event7: 7, Event8: 8, Event9: 9, Event10: 10, Event11: 11, Event12: 12, Event13: 13, Event14: 14, Event15: 15, Event16: 16, Event17: 17, Event18: 18, Event19: 19, Event20: 20, Event21: 21, Event22: 22, Event23: 23, Event24: 24, Event25: 25, Event26: 26, Event27: 27, Event28: 28, Event29: 29, Event30: 30, Event31: 31, Event32: 32, Event33: 33, Event34: 34, Event35: 35, Event36: 36, Event37: 37, Event38: 38, Event39: 39, Event40: 40, Event41: 41, Event42: 42, Event43: 43, Event44: 44, Event45: 45, Event46: 46, Event47: 47, Event48: 48, Event49: 49, Event50: 50, Event51: 51, Event52: 52, Event53: 53, Event54: 54, Event55: 55, Event56: 56, Event57: 57, Event58: 58, Event59: 59, Event60: 60, Event61: 61, Event62: 62, Event63: 63, Event64: 64, Event65: 65, Event66: 66, Event67: 67, Event68: 68, Event69: 69, Event70: 70, Event71: 71, Event72: 72, Event73: 73, Event74: 74, Event75: 75, Event76: 76, Event77: 77, Event78: 78, Event79: 79, Event80: 80, Event81: 81, Event82: 82, Event83: 83, Event84: 84, Event85: 85, Event86: 86, Event87: 87, Event88: 88, Event89: 89, Event90: 90, Event91: 91, Event92: 92, Event93: 93, Event94: 94, Event95: 95, Event96: 96, Event97: 97, Event98: 98, Event99: 99, Event100: 100, Event101: 101, Event102: 102, Event103: 103, Event104: 104, Event105: 105, Event106: 106, Event107: 107, Event108: 108, Event109: 109, Event110: 110, Event111: 111, Event112: 112, Event113: 113, Event114: 114, Event115: 115, Event116: 116, Event117: 117, Event118: 118, Event119: 119, Event120: 120, Event121: 121, Event122: 122, Event123: 123, Event124: 124, Event125: 125, Event126: 126, Event127: 127, Event128: 128, Event129: 129, Event130: 130, Event131: 131, Event132: 132, Event133: 133, Event134: 134, Event135: 135, Event136: 136, Event137: 137, Event138: 138, Event139: 139, Event140: 140, Event141: 141, Event142: 142, Event143: 143, Event144: 144, Event145: 145, Event146: 146, Event147: 147, Event148: 148, Event149: 149, Event150: 150, Event151: 151, Event152: 152, Event153: 153, Event154: 154, Event155: 155, Event156: 156, Event157: 157, Event158: 158, Event159: 159, Event160: 160, Event161: 161, Event162: 162, Event163: 163, Event164: 164, Event165: 165, Event166: 166, Event167: 167, Event168: 168, Event169: 169, Event170: 170, Event171: 171, Event172: 172, Event173: 173, Event174: 174, Event175: 175, Event176: 176, Event177: 177, Event178: 178, Event179: 179, Event180: 180, Event181: 181, Event182: 182, Event183: 183, Event184: 184, Event185: 185, Event186: 186, Event187: 187, Event188: 188, Event189: 189, Event190: 190, Event191: 191, Event192: 192, Event193: 193, Event194: 194, Event195: 195, Event196: 196, Event197: 197, Event198: 198, Event199: 199, Event200: 200, Event201: 201, Event202: 202, Event203: 203, Event204: 204, Event205: 205, Event206: 206, Event207: 207, Event208: 208, Event209: 209, Event210: 210, Event211: 211, Event212: 212, Event213: 213, Event214: 214, Event215: 215, Event216: 216, Event217: 217, Event218: 218, Event219: 219, Event220: 220, Event221: 221, Event222: 222, Event223: 223, Event224: 224, Event225: 225, Event226: 226, Event227: 227, Event228: 228, Event229: 229, Event230: 230, Event231: 231, Event232: 232, Event233: 233, Event234: 234, Event235: 235, Event236: 236, Event237: 237, Event238: 238, Event239: 239, Event240: 240, Event241: 241, Event242: 242, Event243: 243, Event244: 244, Event245: 245, Event246: 246, Event247: 247, Event248: 248, Event249: 249, Event250: 250, Event251: 251, Event252: 252, Event253: 253, Event254: 254, Event255: 255 } as const;
+export const TraceEventType = {
+  Event0: 0,
+  Event1: 1,
+  Event2: 2,
+  Event3: 3,
+  Event4: 4,
+  Event5: 5,
+  Event6: 6,
+  Event7: 7,
+  Event8: 8,
+  Event9: 9,
+  Event10: 10,
+  Event11: 11,
+  Event12: 12,
+  Event13: 13,
+  Event14: 14,
+  Event15: 15,
+  Event16: 16,
+  Event17: 17,
+  Event18: 18,
+  Event19: 19,
+  Event20: 20,
+  Event21: 21,
+  Event22: 22,
+  Event23: 23,
+  Event24: 24,
+  Event25: 25,
+  Event26: 26,
+  Event27: 27,
+  Event28: 28,
+  Event29: 29,
+  Event30: 30,
+  Event31: 31,
+  Event32: 32,
+  Event33: 33,
+  Event34: 34,
+  Event35: 35,
+  Event36: 36,
+  Event37: 37,
+  Event38: 38,
+  Event39: 39,
+  Event40: 40,
+  Event41: 41,
+  Event42: 42,
+  Event43: 43,
+  Event44: 44,
+  Event45: 45,
+  Event46: 46,
+  Event47: 47,
+  Event48: 48,
+  Event49: 49,
+  Event50: 50,
+  Event51: 51,
+  Event52: 52,
+  Event53: 53,
+  Event54: 54,
+  Event55: 55,
+  Event56: 56,
+  Event57: 57,
+  Event58: 58,
+  Event59: 59,
+  Event60: 60,
+  Event61: 61,
+  Event62: 62,
+  Event63: 63,
+  Event64: 64,
+  Event65: 65,
+  Event66: 66,
+  Event67: 67,
+  Event68: 68,
+  Event69: 69,
+  Event70: 70,
+  Event71: 71,
+  Event72: 72,
+  Event73: 73,
+  Event74: 74,
+  Event75: 75,
+  Event76: 76,
+  Event77: 77,
+  Event78: 78,
+  Event79: 79,
+  Event80: 80,
+  Event81: 81,
+  Event82: 82,
+  Event83: 83,
+  Event84: 84,
+  Event85: 85,
+  Event86: 86,
+  Event87: 87,
+  Event88: 88,
+  Event89: 89,
+  Event90: 90,
+  Event91: 91,
+  Event92: 92,
+  Event93: 93,
+  Event94: 94,
+  Event95: 95,
+  Event96: 96,
+  Event97: 97,
+  Event98: 98,
+  Event99: 99,
+  Event100: 100,
+  Event101: 101,
+  Event102: 102,
+  Event103: 103,
+  Event104: 104,
+  Event105: 105,
+  Event106: 106,
+  Event107: 107,
+  Event108: 108,
+  Event109: 109,
+  Event110: 110,
+  Event111: 111,
+  Event112: 112,
+  Event113: 113,
+  Event114: 114,
+  Event115: 115,
+  Event116: 116,
+  Event117: 117,
+  Event118: 118,
+  Event119: 119,
+  Event120: 120,
+  Event121: 121,
+  Event122: 122,
+  Event123: 123,
+  Event124: 124,
+  Event125: 125,
+  Event126: 126,
+  Event127: 127,
+  Event128: 128,
+  Event129: 129,
+  Event130: 130,
+  Event131: 131,
+  Event132: 132,
+  Event133: 133,
+  Event134: 134,
+  Event135: 135,
+  Event136: 136,
+  Event137: 137,
+  Event138: 138,
+  Event139: 139,
+  Event140: 140,
+  Event141: 141,
+  Event142: 142,
+  Event143: 143,
+  Event144: 144,
+  Event145: 145,
+  Event146: 146,
+  Event147: 147,
+  Event148: 148,
+  Event149: 149,
+  Event150: 150,
+  Event151: 151,
+  Event152: 152,
+  Event153: 153,
+  Event154: 154,
+  Event155: 155,
+  Event156: 156,
+  Event157: 157,
+  Event158: 158,
+  Event159: 159,
+  Event160: 160,
+  Event161: 161,
+  Event162: 162,
+  Event163: 163,
+  Event164: 164,
+  Event165: 165,
+  Event166: 166,
+  Event167: 167,
+  Event168: 168,
+  Event169: 169,
+  Event170: 170,
+  Event171: 171,
+  Event172: 172,
+  Event173: 173,
+  Event174: 174,
+  Event175: 175,
+  Event176: 176,
+  Event177: 177,
+  Event178: 178,
+  Event179: 179,
+  Event180: 180,
+  Event181: 181,
+  Event182: 182,
+  Event183: 183,
+  Event184: 184,
+  Event185: 185,
+  Event186: 186,
+  Event187: 187,
+  Event188: 188,
+  Event189: 189,
+  Event190: 190,
+  Event191: 191,
+  Event192: 192,
+  Event193: 193,
+  Event194: 194,
+  Event195: 195,
+  Event196: 196,
+  Event197: 197,
+  Event198: 198,
+  Event199: 199,
+  Event200: 200,
+  Event201: 201,
+  Event202: 202,
+  Event203: 203,
+  Event204: 204,
+  Event205: 205,
+  Event206: 206,
+  Event207: 207,
+  Event208: 208,
+  Event209: 209,
+  Event210: 210,
+  Event211: 211,
+  Event212: 212,
+  Event213: 213,
+  Event214: 214,
+  Event215: 215,
+  Event216: 216,
+  Event217: 217,
+  Event218: 218,
+  Event219: 219,
+  Event220: 220,
+  Event221: 221,
+  Event222: 222,
+  Event223: 223,
+  Event224: 224,
+  Event225: 225,
+  Event226: 226,
+  Event227: 227,
+  Event228: 228,
+  Event229: 229,
+  Event230: 230,
+  Event231: 231,
+  Event232: 232,
+  Event233: 233,
+  Event234: 234,
+  Event235: 235,
+  Event236: 236,
+  Event237: 237,
+  Event238: 238,
+  Event239: 239,
+  Event240: 240,
+  Event241: 241,
+  Event242: 242,
+  Event243: 243,
+  Event244: 244,
+  Event245: 245,
+  Event246: 246,
+  Event247: 247,
+  Event248: 248,
+  Event249: 249,
+  Event250: 250,
+  Event251: 251,
+  Event252: 252,
+  Event253: 253,
+  Event254: 254,
+  Event255: 255,
+} as const;
 export type TraceEventType = (typeof TraceEventType)[keyof typeof TraceEventType];
 /** Printed names by id: what dumps print. */
-export const EVENT_NAMES = { 0: 'event_0', 1: 'event_1', 2: 'event_2', 3: 'event_3', 4: 'event_4', 5: 'event_5', 6: 'event_6', 7: 'event_7', 8: 'event_8', 9: 'event_9', 10: 'event_10', 11: 'event_11', 12: 'event_12', 13: 'event_13', 14: 'event_14', 15: 'event_15', 16: 'event_16', 17: 'event_17', 18: 'event_18', 19: 'event_19', 20: 'event_20', 21: 'event_21', 22: 'event_22', 23: 'event_23', 24: 'event_24', 25: 'event_25', 26: 'event_26', 27: 'event_27', 28: 'event_28', 29: 'event_29', 30: 'event_30', 31: 'event_31', 32: 'event_32', 33: 'event_33', 34: 'event_34', 35: 'event_35', 36: 'event_36', 37: 'event_37', 38: 'event_38', 39: 'event_39', 40: 'event_40', 41: 'event_41', 42: 'event_42', 43: 'event_43', 44: 'event_44', 45: 'event_45', 46: 'event_46', 47: 'event_47', 48: 'event_48', 49: 'event_49', 50: 'event_50', 51: 'event_51', 52: 'event_52', 53: 'event_53', 54: 'event_54', 55: 'event_55', 56: 'event_56', 57: 'event_57', 58: 'event_58', 59: 'event_59', 60: 'event_60', 61: 'event_61', 62: 'event_62', 63: 'event_63', 64: 'event_64', 65: 'event_65', 66: 'event_66', 67: 'event_67', 68: 'event_68', 69: 'event_69', 70: 'event_70', 71: 'event_71', 72: 'event_72', 73: 'event_73', 74: 'event_74', 75: 'event_75', 76: 'event_76', 77: 'event_77', 78: 'event_78', 79: 'event_79', 80: 'event_80', 81: 'event_81', 82: 'event_82', 83: 'event_83', 84: 'event_84', 85: 'event_85', 86: 'event_86', 87: 'event_87', 88: 'event_88', 89: 'event_89', 90: 'event_90', 91: 'event_91', 92: 'event_92', 93: 'event_93', 94: 'event_94', 95: 'event_95', 96: 'event_96', 97: 'event_97', 98: 'event_98', 99: 'event_99', 100: 'event_100', 101: 'event_101', 102: 'event_102', 103: 'event_103', 104: 'event_104', 105: 'event_105', 106: 'event_106', 107: 'event_107', 108: 'event_108', 109: 'event_109', 110: 'event_110', 111: 'event_111', 112: 'event_112', 113: 'event_113', 114: 'event_114', 115: 'event_115', 116: 'event_116', 117: 'event_117', 118: 'event_118', 119: 'event_119', 120: 'event_120', 121: 'event_121', 122: 'event_122', 123: 'event_123', 124: 'event_124', 125: 'event_125', 126: 'event_126', 127: 'event_127', 128: 'event_128', 129: 'event_129', 130: 'event_130', 131: 'event_131', 132: 'event_132', 133: 'event_133', 134: 'event_134', 135: 'event_135', 136: 'event_136', 137: 'event_137', 138: 'event_138', 139: 'event_139', 140: 'event_140', 141: 'event_141', 142: 'event_142', 143: 'event_143', 144: 'event_144', 145: 'event_145', 146: 'event_146', 147: 'event_147', 148: 'event_148', 149: 'event_149', 150: 'event_150', 151: 'event_151', 152: 'event_152', 153: 'event_153', 154: 'event_154', 155: 'event_155', 156: 'event_156', 157: 'event_157', 158: 'event_158', 159: 'event_159', 160: 'event_160', 161: 'event_161', 162: 'event_162', 163: 'event_163', 164: 'event_164', 165: 'event_165', 166: 'event_166', 167: 'event_167', 168: 'event_168', 169: 'event_169', 170: 'event_170', 171: 'event_171', 172: 'event_172', 173: 'event_173', 174: 'event_174', 175: 'event_175', 176: 'event_176', 177: 'event_177', 178: 'event_178', 179: 'event_179', 180: 'event_180', 181: 'event_181', 182: 'event_182', 183: 'event_183', 184: 'event_184', 185: 'event_185', 186: 'event_186', 187: 'event_187', 188: 'event_188', 189: 'event_189', 190: 'event_190', 191: 'event_191', 192: 'event_192', 193: 'event_193', 194: 'event_194', 195: 'event_195', 196: 'event_196', 197: 'event_197', 198: 'event_198', 199: 'event_199', 200: 'event_200', 201: 'event_201', 202: 'event_202', 203: 'event_203', 204: 'event_204', 205: 'event_205', 206: 'event_206', 207: 'event_207', 208: 'event_208', 209: 'event_209', 210: 'event_210', 211: 'event_211', 212: 'event_212', 213: 'event_213', 214: 'event_214', 215: 'event_215', 216: 'event_216', 217: 'event_217', 218: 'event_218', 219: 'event_219', 220: 'event_220', 221: 'event_221', 222: 'event_222', 223: 'event_223', 224: 'event_224', 225: 'event_225', 226: 'event_226', 227: 'event_227', 228: 'event_228', 229: 'event_229', 230: 'event_230', 231: 'event_231', 232: 'event_232', 233: 'event_233', 234: 'event_234', 235: 'event_235', 236: 'event_236', 237: 'event_237', 238: 'event_238', 239: 'event_239', 240: 'event_240', 241: 'event_241', 242: 'event_242', 243: 'event_243', 244: 'event_244', 245: 'event_245', 246: 'event_246', 247: 'event_247', 248: 'event_248', 249: 'event_249', 250: 'event_250', 251: 'event_251', 252: 'event_252', 253: 'event_253', 254: 'event_254', 255: 'event_255' } as const;
+export const EVENT_NAMES = {
+  0: 'event_0',
+  1: 'event_1',
+  2: 'event_2',
+  3: 'event_3',
+  4: 'event_4',
+  5: 'event_5',
+  6: 'event_6',
+  7: 'event_7',
+  8: 'event_8',
+  9: 'event_9',
+  10: 'event_10',
+  11: 'event_11',
+  12: 'event_12',
+  13: 'event_13',
+  14: 'event_14',
+  15: 'event_15',
+  16: 'event_16',
+  17: 'event_17',
+  18: 'event_18',
+  19: 'event_19',
+  20: 'event_20',
+  21: 'event_21',
+  22: 'event_22',
+  23: 'event_23',
+  24: 'event_24',
+  25: 'event_25',
+  26: 'event_26',
+  27: 'event_27',
+  28: 'event_28',
+  29: 'event_29',
+  30: 'event_30',
+  31: 'event_31',
+  32: 'event_32',
+  33: 'event_33',
+  34: 'event_34',
+  35: 'event_35',
+  36: 'event_36',
+  37: 'event_37',
+  38: 'event_38',
+  39: 'event_39',
+  40: 'event_40',
+  41: 'event_41',
+  42: 'event_42',
+  43: 'event_43',
+  44: 'event_44',
+  45: 'event_45',
+  46: 'event_46',
+  47: 'event_47',
+  48: 'event_48',
+  49: 'event_49',
+  50: 'event_50',
+  51: 'event_51',
+  52: 'event_52',
+  53: 'event_53',
+  54: 'event_54',
+  55: 'event_55',
+  56: 'event_56',
+  57: 'event_57',
+  58: 'event_58',
+  59: 'event_59',
+  60: 'event_60',
+  61: 'event_61',
+  62: 'event_62',
+  63: 'event_63',
+  64: 'event_64',
+  65: 'event_65',
+  66: 'event_66',
+  67: 'event_67',
+  68: 'event_68',
+  69: 'event_69',
+  70: 'event_70',
+  71: 'event_71',
+  72: 'event_72',
+  73: 'event_73',
+  74: 'event_74',
+  75: 'event_75',
+  76: 'event_76',
+  77: 'event_77',
+  78: 'event_78',
+  79: 'event_79',
+  80: 'event_80',
+  81: 'event_81',
+  82: 'event_82',
+  83: 'event_83',
+  84: 'event_84',
+  85: 'event_85',
+  86: 'event_86',
+  87: 'event_87',
+  88: 'event_88',
+  89: 'event_89',
+  90: 'event_90',
+  91: 'event_91',
+  92: 'event_92',
+  93: 'event_93',
+  94: 'event_94',
+  95: 'event_95',
+  96: 'event_96',
+  97: 'event_97',
+  98: 'event_98',
+  99: 'event_99',
+  100: 'event_100',
+  101: 'event_101',
+  102: 'event_102',
+  103: 'event_103',
+  104: 'event_104',
+  105: 'event_105',
+  106: 'event_106',
+  107: 'event_107',
+  108: 'event_108',
+  109: 'event_109',
+  110: 'event_110',
+  111: 'event_111',
+  112: 'event_112',
+  113: 'event_113',
+  114: 'event_114',
+  115: 'event_115',
+  116: 'event_116',
+  117: 'event_117',
+  118: 'event_118',
+  119: 'event_119',
+  120: 'event_120',
+  121: 'event_121',
+  122: 'event_122',
+  123: 'event_123',
+  124: 'event_124',
+  125: 'event_125',
+  126: 'event_126',
+  127: 'event_127',
+  128: 'event_128',
+  129: 'event_129',
+  130: 'event_130',
+  131: 'event_131',
+  132: 'event_132',
+  133: 'event_133',
+  134: 'event_134',
+  135: 'event_135',
+  136: 'event_136',
+  137: 'event_137',
+  138: 'event_138',
+  139: 'event_139',
+  140: 'event_140',
+  141: 'event_141',
+  142: 'event_142',
+  143: 'event_143',
+  144: 'event_144',
+  145: 'event_145',
+  146: 'event_146',
+  147: 'event_147',
+  148: 'event_148',
+  149: 'event_149',
+  150: 'event_150',
+  151: 'event_151',
+  152: 'event_152',
+  153: 'event_153',
+  154: 'event_154',
+  155: 'event_155',
+  156: 'event_156',
+  157: 'event_157',
+  158: 'event_158',
+  159: 'event_159',
+  160: 'event_160',
+  161: 'event_161',
+  162: 'event_162',
+  163: 'event_163',
+  164: 'event_164',
+  165: 'event_165',
+  166: 'event_166',
+  167: 'event_167',
+  168: 'event_168',
+  169: 'event_169',
+  170: 'event_170',
+  171: 'event_171',
+  172: 'event_172',
+  173: 'event_173',
+  174: 'event_174',
+  175: 'event_175',
+  176: 'event_176',
+  177: 'event_177',
+  178: 'event_178',
+  179: 'event_179',
+  180: 'event_180',
+  181: 'event_181',
+  182: 'event_182',
+  183: 'event_183',
+  184: 'event_184',
+  185: 'event_185',
+  186: 'event_186',
+  187: 'event_187',
+  188: 'event_188',
+  189: 'event_189',
+  190: 'event_190',
+  191: 'event_191',
+  192: 'event_192',
+  193: 'event_193',
+  194: 'event_194',
+  195: 'event_195',
+  196: 'event_196',
+  197: 'event_197',
+  198: 'event_198',
+  199: 'event_199',
+  200: 'event_200',
+  201: 'event_201',
+  202: 'event_202',
+  203: 'event_203',
+  204: 'event_204',
+  205: 'event_205',
+  206: 'event_206',
+  207: 'event_207',
+  208: 'event_208',
+  209: 'event_209',
+  210: 'event_210',
+  211: 'event_211',
+  212: 'event_212',
+  213: 'event_213',
+  214: 'event_214',
+  215: 'event_215',
+  216: 'event_216',
+  217: 'event_217',
+  218: 'event_218',
+  219: 'event_219',
+  220: 'event_220',
+  221: 'event_221',
+  222: 'event_222',
+  223: 'event_223',
+  224: 'event_224',
+  225: 'event_225',
+  226: 'event_226',
+  227: 'event_227',
+  228: 'event_228',
+  229: 'event_229',
+  230: 'event_230',
+  231: 'event_231',
+  232: 'event_232',
+  233: 'event_233',
+  234: 'event_234',
+  235: 'event_235',
+  236: 'event_236',
+  237: 'event_237',
+  238: 'event_238',
+  239: 'event_239',
+  240: 'event_240',
+  241: 'event_241',
+  242: 'event_242',
+  243: 'event_243',
+  244: 'event_244',
+  245: 'event_245',
+  246: 'event_246',
+  247: 'event_247',
+  248: 'event_248',
+  249: 'event_249',
+  250: 'event_250',
+  251: 'event_251',
+  252: 'event_252',
+  253: 'event_253',
+  254: 'event_254',
+  255: 'event_255',
+} as const;
 export type TraceEventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];
-const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = ['event_0', 'event_1', 'event_2', 'event_3', 'event_4', 'event_5', 'event_6', 'event_7', 'event_8', 'event_9', 'event_10', 'event_11', 'event_12', 'event_13', 'event_14', 'event_15', 'event_16', 'event_17', 'event_18', 'event_19', 'event_20', 'event_21', 'event_22', 'event_23', 'event_24', 'event_25', 'event_26', 'event_27', 'event_28', 'event_29', 'event_30', 'event_31', 'event_32', 'event_33', 'event_34', 'event_35', 'event_36', 'event_37', 'event_38', 'event_39', 'event_40', 'event_41', 'event_42', 'event_43', 'event_44', 'event_45', 'event_46', 'event_47', 'event_48', 'event_49', 'event_50', 'event_51', 'event_52', 'event_53', 'event_54', 'event_55', 'event_56', 'event_57', 'event_58', 'event_59', 'event_60', 'event_61', 'event_62', 'event_63', 'event_64', 'event_65', 'event_66', 'event_67', 'event_68', 'event_69', 'event_70', 'event_71', 'event_72', 'event_73', 'event_74', 'event_75', 'event_76', 'event_77', 'event_78', 'event_79', 'event_80', 'event_81', 'event_82', 'event_83', 'event_84', 'event_85', 'event_86', 'event_87', 'event_88', 'event_89', 'event_90', 'event_91', 'event_92', 'event_93', 'event_94', 'event_95', 'event_96', 'event_97', 'event_98', 'event_99', 'event_100', 'event_101', 'event_102', 'event_103', 'event_104', 'event_105', 'event_106', 'event_107', 'event_108', 'event_109', 'event_110', 'event_111', 'event_112', 'event_113', 'event_114', 'event_115', 'event_116', 'event_117', 'event_118', 'event_119', 'event_120', 'event_121', 'event_122', 'event_123', 'event_124', 'event_125', 'event_126', 'event_127', 'event_128', 'event_129', 'event_130', 'event_131', 'event_132', 'event_133', 'event_134', 'event_135', 'event_136', 'event_137', 'event_138', 'event_139', 'event_140', 'event_141', 'event_142', 'event_143', 'event_144', 'event_145', 'event_146', 'event_147', 'event_148', 'event_149', 'event_150', 'event_151', 'event_152', 'event_153', 'event_154', 'event_155', 'event_156', 'event_157', 'event_158', 'event_159', 'event_160', 'event_161', 'event_162', 'event_163', 'event_164', 'event_165', 'event_166', 'event_167', 'event_168', 'event_169', 'event_170', 'event_171', 'event_172', 'event_173', 'event_174', 'event_175', 'event_176', 'event_177', 'event_178', 'event_179', 'event_180', 'event_181', 'event_182', 'event_183', 'event_184', 'event_185', 'event_186', 'event_187', 'event_188', 'event_189', 'event_190', 'event_191', 'event_192', 'event_193', 'event_194', 'event_195', 'event_196', 'event_197', 'event_198', 'event_199', 'event_200', 'event_201', 'event_202', 'event_203', 'event_204', 'event_205', 'event_206', 'event_207', 'event_208', 'event_209', 'event_210', 'event_211', 'event_212', 'event_213', 'event_214', 'event_215', 'event_216', 'event_217', 'event_218', 'event_219', 'event_220', 'event_221', 'event_222', 'event_223', 'event_224', 'event_225', 'event_226', 'event_227', 'event_228', 'event_229', 'event_230', 'event_231', 'event_232', 'event_233', 'event_234', 'event_235', 'event_236', 'event_237', 'event_238', 'event_239', 'event_240', 'event_241', 'event_242', 'event_243', 'event_244', 'event_245', 'event_246', 'event_247', 'event_248', 'event_249', 'event_250', 'event_251', 'event_252', 'event_253', 'event_254', 'event_255'];
+const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = [
+  'event_0',
+  'event_1',
+  'event_2',
+  'event_3',
+  'event_4',
+  'event_5',
+  'event_6',
+  'event_7',
+  'event_8',
+  'event_9',
+  'event_10',
+  'event_11',
+  'event_12',
+  'event_13',
+  'event_14',
+  'event_15',
+  'event_16',
+  'event_17',
+  'event_18',
+  'event_19',
+  'event_20',
+  'event_21',
+  'event_22',
+  'event_23',
+  'event_24',
+  'event_25',
+  'event_26',
+  'event_27',
+  'event_28',
+  'event_29',
+  'event_30',
+  'event_31',
+  'event_32',
+  'event_33',
+  'event_34',
+  'event_35',
+  'event_36',
+  'event_37',
+  'event_38',
+  'event_39',
+  'event_40',
+  'event_41',
+  'event_42',
+  'event_43',
+  'event_44',
+  'event_45',
+  'event_46',
+  'event_47',
+  'event_48',
+  'event_49',
+  'event_50',
+  'event_51',
+  'event_52',
+  'event_53',
+  'event_54',
+  'event_55',
+  'event_56',
+  'event_57',
+  'event_58',
+  'event_59',
+  'event_60',
+  'event_61',
+  'event_62',
+  'event_63',
+  'event_64',
+  'event_65',
+  'event_66',
+  'event_67',
+  'event_68',
+  'event_69',
+  'event_70',
+  'event_71',
+  'event_72',
+  'event_73',
+  'event_74',
+  'event_75',
+  'event_76',
+  'event_77',
+  'event_78',
+  'event_79',
+  'event_80',
+  'event_81',
+  'event_82',
+  'event_83',
+  'event_84',
+  'event_85',
+  'event_86',
+  'event_87',
+  'event_88',
+  'event_89',
+  'event_90',
+  'event_91',
+  'event_92',
+  'event_93',
+  'event_94',
+  'event_95',
+  'event_96',
+  'event_97',
+  'event_98',
+  'event_99',
+  'event_100',
+  'event_101',
+  'event_102',
+  'event_103',
+  'event_104',
+  'event_105',
+  'event_106',
+  'event_107',
+  'event_108',
+  'event_109',
+  'event_110',
+  'event_111',
+  'event_112',
+  'event_113',
+  'event_114',
+  'event_115',
+  'event_116',
+  'event_117',
+  'event_118',
+  'event_119',
+  'event_120',
+  'event_121',
+  'event_122',
+  'event_123',
+  'event_124',
+  'event_125',
+  'event_126',
+  'event_127',
+  'event_128',
+  'event_129',
+  'event_130',
+  'event_131',
+  'event_132',
+  'event_133',
+  'event_134',
+  'event_135',
+  'event_136',
+  'event_137',
+  'event_138',
+  'event_139',
+  'event_140',
+  'event_141',
+  'event_142',
+  'event_143',
+  'event_144',
+  'event_145',
+  'event_146',
+  'event_147',
+  'event_148',
+  'event_149',
+  'event_150',
+  'event_151',
+  'event_152',
+  'event_153',
+  'event_154',
+  'event_155',
+  'event_156',
+  'event_157',
+  'event_158',
+  'event_159',
+  'event_160',
+  'event_161',
+  'event_162',
+  'event_163',
+  'event_164',
+  'event_165',
+  'event_166',
+  'event_167',
+  'event_168',
+  'event_169',
+  'event_170',
+  'event_171',
+  'event_172',
+  'event_173',
+  'event_174',
+  'event_175',
+  'event_176',
+  'event_177',
+  'event_178',
+  'event_179',
+  'event_180',
+  'event_181',
+  'event_182',
+  'event_183',
+  'event_184',
+  'event_185',
+  'event_186',
+  'event_187',
+  'event_188',
+  'event_189',
+  'event_190',
+  'event_191',
+  'event_192',
+  'event_193',
+  'event_194',
+  'event_195',
+  'event_196',
+  'event_197',
+  'event_198',
+  'event_199',
+  'event_200',
+  'event_201',
+  'event_202',
+  'event_203',
+  'event_204',
+  'event_205',
+  'event_206',
+  'event_207',
+  'event_208',
+  'event_209',
+  'event_210',
+  'event_211',
+  'event_212',
+  'event_213',
+  'event_214',
+  'event_215',
+  'event_216',
+  'event_217',
+  'event_218',
+  'event_219',
+  'event_220',
+  'event_221',
+  'event_222',
+  'event_223',
+  'event_224',
+  'event_225',
+  'event_226',
+  'event_227',
+  'event_228',
+  'event_229',
+  'event_230',
+  'event_231',
+  'event_232',
+  'event_233',
+  'event_234',
+  'event_235',
+  'event_236',
+  'event_237',
+  'event_238',
+  'event_239',
+  'event_240',
+  'event_241',
+  'event_242',
+  'event_243',
+  'event_244',
+  'event_245',
+  'event_246',
+  'event_247',
+  'event_248',
+  'event_249',
+  'event_250',
+  'event_251',
+  'event_252',
+  'event_253',
+  'event_254',
+  'event_255',
+];
 
 /**
  * The printed name of an event id, or `'unknown'` for any other id (the kernel's `event_type_name`).
@@ -78,7 +854,10 @@ export interface TraceRecordBase {
   readonly ts: bigint;
   /** The ring (CPU or thread) that recorded it. */
   readonly cpu: number;
-  /** Fields whose stored value or traced argument did not fit their type (a stored misfit's value is its raw bits: docs/runtime.md). */
+  /**
+   * Fields whose stored value or traced argument did not fit their type (a stored misfit's value is its raw bits:
+   * docs/runtime.md).
+   */
   readonly issues?: readonly $FieldIssue[];
   /** The raw data words, present when there are issues. */
   readonly raw?: $RawWords;
@@ -2308,11 +3087,273 @@ export interface UnknownRecord extends TraceRecordBase {
 }
 
 /** Every decoded record: switch on `event` to narrow. */
-export type TraceRecord = Event0Record | Event1Record | Event2Record | Event3Record | Event4Record | Event5Record | Event6Record | Event7Record | Event8Record | Event9Record | Event10Record | Event11Record | Event12Record | Event13Record | Event14Record | Event15Record | Event16Record | Event17Record | Event18Record | Event19Record | Event20Record | Event21Record | Event22Record | Event23Record | Event24Record | Event25Record | Event26Record | Event27Record | Event28Record | Event29Record | Event30Record | Event31Record | Event32Record | Event33Record | Event34Record | Event35Record | Event36Record | Event37Record | Event38Record | Event39Record | Event40Record | Event41Record | Event42Record | Event43Record | Event44Record | Event45Record | Event46Record | Event47Record | Event48Record | Event49Record | Event50Record | Event51Record | Event52Record | Event53Record | Event54Record | Event55Record | Event56Record | Event57Record | Event58Record | Event59Record | Event60Record | Event61Record | Event62Record | Event63Record | Event64Record | Event65Record | Event66Record | Event67Record | Event68Record | Event69Record | Event70Record | Event71Record | Event72Record | Event73Record | Event74Record | Event75Record | Event76Record | Event77Record | Event78Record | Event79Record | Event80Record | Event81Record | Event82Record | Event83Record | Event84Record | Event85Record | Event86Record | Event87Record | Event88Record | Event89Record | Event90Record | Event91Record | Event92Record | Event93Record | Event94Record | Event95Record | Event96Record | Event97Record | Event98Record | Event99Record | Event100Record | Event101Record | Event102Record | Event103Record | Event104Record | Event105Record | Event106Record | Event107Record | Event108Record | Event109Record | Event110Record | Event111Record | Event112Record | Event113Record | Event114Record | Event115Record | Event116Record | Event117Record | Event118Record | Event119Record | Event120Record | Event121Record | Event122Record | Event123Record | Event124Record | Event125Record | Event126Record | Event127Record | Event128Record | Event129Record | Event130Record | Event131Record | Event132Record | Event133Record | Event134Record | Event135Record | Event136Record | Event137Record | Event138Record | Event139Record | Event140Record | Event141Record | Event142Record | Event143Record | Event144Record | Event145Record | Event146Record | Event147Record | Event148Record | Event149Record | Event150Record | Event151Record | Event152Record | Event153Record | Event154Record | Event155Record | Event156Record | Event157Record | Event158Record | Event159Record | Event160Record | Event161Record | Event162Record | Event163Record | Event164Record | Event165Record | Event166Record | Event167Record | Event168Record | Event169Record | Event170Record | Event171Record | Event172Record | Event173Record | Event174Record | Event175Record | Event176Record | Event177Record | Event178Record | Event179Record | Event180Record | Event181Record | Event182Record | Event183Record | Event184Record | Event185Record | Event186Record | Event187Record | Event188Record | Event189Record | Event190Record | Event191Record | Event192Record | Event193Record | Event194Record | Event195Record | Event196Record | Event197Record | Event198Record | Event199Record | Event200Record | Event201Record | Event202Record | Event203Record | Event204Record | Event205Record | Event206Record | Event207Record | Event208Record | Event209Record | Event210Record | Event211Record | Event212Record | Event213Record | Event214Record | Event215Record | Event216Record | Event217Record | Event218Record | Event219Record | Event220Record | Event221Record | Event222Record | Event223Record | Event224Record | Event225Record | Event226Record | Event227Record | Event228Record | Event229Record | Event230Record | Event231Record | Event232Record | Event233Record | Event234Record | Event235Record | Event236Record | Event237Record | Event238Record | Event239Record | Event240Record | Event241Record | Event242Record | Event243Record | Event244Record | Event245Record | Event246Record | Event247Record | Event248Record | Event249Record | Event250Record | Event251Record | Event252Record | Event253Record | Event254Record | Event255Record | UnknownRecord;
+export type TraceRecord =
+  | Event0Record
+  | Event1Record
+  | Event2Record
+  | Event3Record
+  | Event4Record
+  | Event5Record
+  | Event6Record
+  | Event7Record
+  | Event8Record
+  | Event9Record
+  | Event10Record
+  | Event11Record
+  | Event12Record
+  | Event13Record
+  | Event14Record
+  | Event15Record
+  | Event16Record
+  | Event17Record
+  | Event18Record
+  | Event19Record
+  | Event20Record
+  | Event21Record
+  | Event22Record
+  | Event23Record
+  | Event24Record
+  | Event25Record
+  | Event26Record
+  | Event27Record
+  | Event28Record
+  | Event29Record
+  | Event30Record
+  | Event31Record
+  | Event32Record
+  | Event33Record
+  | Event34Record
+  | Event35Record
+  | Event36Record
+  | Event37Record
+  | Event38Record
+  | Event39Record
+  | Event40Record
+  | Event41Record
+  | Event42Record
+  | Event43Record
+  | Event44Record
+  | Event45Record
+  | Event46Record
+  | Event47Record
+  | Event48Record
+  | Event49Record
+  | Event50Record
+  | Event51Record
+  | Event52Record
+  | Event53Record
+  | Event54Record
+  | Event55Record
+  | Event56Record
+  | Event57Record
+  | Event58Record
+  | Event59Record
+  | Event60Record
+  | Event61Record
+  | Event62Record
+  | Event63Record
+  | Event64Record
+  | Event65Record
+  | Event66Record
+  | Event67Record
+  | Event68Record
+  | Event69Record
+  | Event70Record
+  | Event71Record
+  | Event72Record
+  | Event73Record
+  | Event74Record
+  | Event75Record
+  | Event76Record
+  | Event77Record
+  | Event78Record
+  | Event79Record
+  | Event80Record
+  | Event81Record
+  | Event82Record
+  | Event83Record
+  | Event84Record
+  | Event85Record
+  | Event86Record
+  | Event87Record
+  | Event88Record
+  | Event89Record
+  | Event90Record
+  | Event91Record
+  | Event92Record
+  | Event93Record
+  | Event94Record
+  | Event95Record
+  | Event96Record
+  | Event97Record
+  | Event98Record
+  | Event99Record
+  | Event100Record
+  | Event101Record
+  | Event102Record
+  | Event103Record
+  | Event104Record
+  | Event105Record
+  | Event106Record
+  | Event107Record
+  | Event108Record
+  | Event109Record
+  | Event110Record
+  | Event111Record
+  | Event112Record
+  | Event113Record
+  | Event114Record
+  | Event115Record
+  | Event116Record
+  | Event117Record
+  | Event118Record
+  | Event119Record
+  | Event120Record
+  | Event121Record
+  | Event122Record
+  | Event123Record
+  | Event124Record
+  | Event125Record
+  | Event126Record
+  | Event127Record
+  | Event128Record
+  | Event129Record
+  | Event130Record
+  | Event131Record
+  | Event132Record
+  | Event133Record
+  | Event134Record
+  | Event135Record
+  | Event136Record
+  | Event137Record
+  | Event138Record
+  | Event139Record
+  | Event140Record
+  | Event141Record
+  | Event142Record
+  | Event143Record
+  | Event144Record
+  | Event145Record
+  | Event146Record
+  | Event147Record
+  | Event148Record
+  | Event149Record
+  | Event150Record
+  | Event151Record
+  | Event152Record
+  | Event153Record
+  | Event154Record
+  | Event155Record
+  | Event156Record
+  | Event157Record
+  | Event158Record
+  | Event159Record
+  | Event160Record
+  | Event161Record
+  | Event162Record
+  | Event163Record
+  | Event164Record
+  | Event165Record
+  | Event166Record
+  | Event167Record
+  | Event168Record
+  | Event169Record
+  | Event170Record
+  | Event171Record
+  | Event172Record
+  | Event173Record
+  | Event174Record
+  | Event175Record
+  | Event176Record
+  | Event177Record
+  | Event178Record
+  | Event179Record
+  | Event180Record
+  | Event181Record
+  | Event182Record
+  | Event183Record
+  | Event184Record
+  | Event185Record
+  | Event186Record
+  | Event187Record
+  | Event188Record
+  | Event189Record
+  | Event190Record
+  | Event191Record
+  | Event192Record
+  | Event193Record
+  | Event194Record
+  | Event195Record
+  | Event196Record
+  | Event197Record
+  | Event198Record
+  | Event199Record
+  | Event200Record
+  | Event201Record
+  | Event202Record
+  | Event203Record
+  | Event204Record
+  | Event205Record
+  | Event206Record
+  | Event207Record
+  | Event208Record
+  | Event209Record
+  | Event210Record
+  | Event211Record
+  | Event212Record
+  | Event213Record
+  | Event214Record
+  | Event215Record
+  | Event216Record
+  | Event217Record
+  | Event218Record
+  | Event219Record
+  | Event220Record
+  | Event221Record
+  | Event222Record
+  | Event223Record
+  | Event224Record
+  | Event225Record
+  | Event226Record
+  | Event227Record
+  | Event228Record
+  | Event229Record
+  | Event230Record
+  | Event231Record
+  | Event232Record
+  | Event233Record
+  | Event234Record
+  | Event235Record
+  | Event236Record
+  | Event237Record
+  | Event238Record
+  | Event239Record
+  | Event240Record
+  | Event241Record
+  | Event242Record
+  | Event243Record
+  | Event244Record
+  | Event245Record
+  | Event246Record
+  | Event247Record
+  | Event248Record
+  | Event249Record
+  | Event250Record
+  | Event251Record
+  | Event252Record
+  | Event253Record
+  | Event254Record
+  | Event255Record
+  | UnknownRecord;
 
 // Tracing controls
 
-const $tracer = new $Tracer({ layout: { ringSize: RING_SIZE, rings: RING_COUNT }, eventName: eventTypeName, get schemaText() { return SCHEMA_TEXT; }, schemaHash: SCHEMA_HASH });
+const $tracer = new $Tracer({
+  layout: { ringSize: RING_SIZE, rings: RING_COUNT },
+  eventName: eventTypeName,
+  get schemaText() { return SCHEMA_TEXT; },
+  schemaHash: SCHEMA_HASH,
+});
 
 function $idOf(event: TraceEventType | TraceEventName): number {
   if (typeof event === 'number') return event;
@@ -2350,7 +3391,8 @@ export function ringStats(): $RingStats[] {
 }
 
 /**
- * Prints the most recent `count` events of each ring in the kernel's serial format, then a total and what each ring lost. `write` takes one line without its newline (default: stdout).
+ * Prints the most recent `count` events of each ring in the kernel's serial format, then a total and what each ring
+ * lost. `write` takes one line without its newline (default: stdout).
  * @example dumpTrace(64, (line) => console.error(line));
  */
 export function dumpTrace(count: number = 20, write?: (line: string) => void): void {
@@ -2374,7 +3416,9 @@ export function drain(): Uint8Array {
 }
 
 /**
- * A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT, SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and closes; `stats()` says what the file holds and missed per ring.
+ * A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT,
+ * SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and
+ * closes; `stats()` says what the file holds and missed per ring.
  * @example const capture = startCapture('app.trace');
  */
 export function startCapture(path: string, options?: $CaptureOptions): $Capture {
@@ -2390,7 +3434,8 @@ export function tracingBuffer(): SharedArrayBuffer {
 }
 
 /**
- * In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this thread's records. Throws `TracingError` when every ring is taken.
+ * In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this
+ * thread's records. Throws `TracingError` when every ring is taken.
  * @example attachTracing(workerData);
  */
 export function attachTracing(buffer: SharedArrayBuffer): number {
@@ -2402,7 +3447,10 @@ export function detachTracing(): void {
   $tracer.detach();
 }
 
-/** Chooses the timestamp clock for all threads: 'ns' (default) or 'sequence' (cheaper; orders events, measures nothing). Set it before tracing. */
+/**
+ * Chooses the timestamp clock for all threads: 'ns' (default) or 'sequence' (cheaper; orders events, measures nothing).
+ * Set it before tracing.
+ */
 export function setClock(clock: $ClockKind): void {
   $tracer.setClock(clock);
 }
@@ -2445,7 +3493,8 @@ export function traceEvent0(): void {
 }
 
 /**
- * True when tracing is on and `event_0` is in the mask: traceEvent0 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_0` is in the mask: traceEvent0 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent0Enabled()) traceEvent0();
  */
 export function traceEvent0Enabled(): boolean {
@@ -2475,7 +3524,8 @@ export function traceEvent1(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_1` is in the mask: traceEvent1 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_1` is in the mask: traceEvent1 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent1Enabled()) traceEvent1(1, 1n);
  */
 export function traceEvent1Enabled(): boolean {
@@ -2497,11 +3547,19 @@ export function traceEvent2(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(2, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    2,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_2` is in the mask: traceEvent2 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_2` is in the mask: traceEvent2 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent2Enabled()) traceEvent2(1, 1);
  */
 export function traceEvent2Enabled(): boolean {
@@ -2520,7 +3578,8 @@ export function traceEvent3(): void {
 }
 
 /**
- * True when tracing is on and `event_3` is in the mask: traceEvent3 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_3` is in the mask: traceEvent3 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent3Enabled()) traceEvent3();
  */
 export function traceEvent3Enabled(): boolean {
@@ -2550,7 +3609,8 @@ export function traceEvent4(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_4` is in the mask: traceEvent4 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_4` is in the mask: traceEvent4 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent4Enabled()) traceEvent4(1, 1n);
  */
 export function traceEvent4Enabled(): boolean {
@@ -2572,11 +3632,19 @@ export function traceEvent5(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(5, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    5,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_5` is in the mask: traceEvent5 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_5` is in the mask: traceEvent5 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent5Enabled()) traceEvent5(1, 1);
  */
 export function traceEvent5Enabled(): boolean {
@@ -2595,7 +3663,8 @@ export function traceEvent6(): void {
 }
 
 /**
- * True when tracing is on and `event_6` is in the mask: traceEvent6 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_6` is in the mask: traceEvent6 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent6Enabled()) traceEvent6();
  */
 export function traceEvent6Enabled(): boolean {
@@ -2625,7 +3694,8 @@ export function traceEvent7(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_7` is in the mask: traceEvent7 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_7` is in the mask: traceEvent7 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent7Enabled()) traceEvent7(1, 1n);
  */
 export function traceEvent7Enabled(): boolean {
@@ -2647,11 +3717,19 @@ export function traceEvent8(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(8, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    8,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_8` is in the mask: traceEvent8 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_8` is in the mask: traceEvent8 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent8Enabled()) traceEvent8(1, 1);
  */
 export function traceEvent8Enabled(): boolean {
@@ -2670,7 +3748,8 @@ export function traceEvent9(): void {
 }
 
 /**
- * True when tracing is on and `event_9` is in the mask: traceEvent9 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_9` is in the mask: traceEvent9 would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEvent9Enabled()) traceEvent9();
  */
 export function traceEvent9Enabled(): boolean {
@@ -2700,7 +3779,8 @@ export function traceEvent10(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_10` is in the mask: traceEvent10 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_10` is in the mask: traceEvent10 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent10Enabled()) traceEvent10(1, 1n);
  */
 export function traceEvent10Enabled(): boolean {
@@ -2722,11 +3802,19 @@ export function traceEvent11(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(11, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    11,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_11` is in the mask: traceEvent11 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_11` is in the mask: traceEvent11 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent11Enabled()) traceEvent11(1, 1);
  */
 export function traceEvent11Enabled(): boolean {
@@ -2745,7 +3833,8 @@ export function traceEvent12(): void {
 }
 
 /**
- * True when tracing is on and `event_12` is in the mask: traceEvent12 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_12` is in the mask: traceEvent12 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent12Enabled()) traceEvent12();
  */
 export function traceEvent12Enabled(): boolean {
@@ -2775,7 +3864,8 @@ export function traceEvent13(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_13` is in the mask: traceEvent13 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_13` is in the mask: traceEvent13 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent13Enabled()) traceEvent13(1, 1n);
  */
 export function traceEvent13Enabled(): boolean {
@@ -2797,11 +3887,19 @@ export function traceEvent14(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(14, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    14,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_14` is in the mask: traceEvent14 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_14` is in the mask: traceEvent14 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent14Enabled()) traceEvent14(1, 1);
  */
 export function traceEvent14Enabled(): boolean {
@@ -2820,7 +3918,8 @@ export function traceEvent15(): void {
 }
 
 /**
- * True when tracing is on and `event_15` is in the mask: traceEvent15 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_15` is in the mask: traceEvent15 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent15Enabled()) traceEvent15();
  */
 export function traceEvent15Enabled(): boolean {
@@ -2842,7 +3941,10 @@ export function traceEvent16(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(16, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    16,
+    ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -2850,7 +3952,8 @@ export function traceEvent16(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_16` is in the mask: traceEvent16 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_16` is in the mask: traceEvent16 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent16Enabled()) traceEvent16(1, 1n);
  */
 export function traceEvent16Enabled(): boolean {
@@ -2872,11 +3975,19 @@ export function traceEvent17(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(17, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    17,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_17` is in the mask: traceEvent17 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_17` is in the mask: traceEvent17 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent17Enabled()) traceEvent17(1, 1);
  */
 export function traceEvent17Enabled(): boolean {
@@ -2895,7 +4006,8 @@ export function traceEvent18(): void {
 }
 
 /**
- * True when tracing is on and `event_18` is in the mask: traceEvent18 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_18` is in the mask: traceEvent18 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent18Enabled()) traceEvent18();
  */
 export function traceEvent18Enabled(): boolean {
@@ -2917,7 +4029,10 @@ export function traceEvent19(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(19, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    19,
+    ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -2925,7 +4040,8 @@ export function traceEvent19(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_19` is in the mask: traceEvent19 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_19` is in the mask: traceEvent19 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent19Enabled()) traceEvent19(1, 1n);
  */
 export function traceEvent19Enabled(): boolean {
@@ -2947,11 +4063,19 @@ export function traceEvent20(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(20, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    20,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_20` is in the mask: traceEvent20 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_20` is in the mask: traceEvent20 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent20Enabled()) traceEvent20(1, 1);
  */
 export function traceEvent20Enabled(): boolean {
@@ -2970,7 +4094,8 @@ export function traceEvent21(): void {
 }
 
 /**
- * True when tracing is on and `event_21` is in the mask: traceEvent21 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_21` is in the mask: traceEvent21 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent21Enabled()) traceEvent21();
  */
 export function traceEvent21Enabled(): boolean {
@@ -2992,7 +4117,10 @@ export function traceEvent22(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(22, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    22,
+    ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3000,7 +4128,8 @@ export function traceEvent22(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_22` is in the mask: traceEvent22 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_22` is in the mask: traceEvent22 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent22Enabled()) traceEvent22(1, 1n);
  */
 export function traceEvent22Enabled(): boolean {
@@ -3022,11 +4151,19 @@ export function traceEvent23(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(23, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    23,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_23` is in the mask: traceEvent23 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_23` is in the mask: traceEvent23 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent23Enabled()) traceEvent23(1, 1);
  */
 export function traceEvent23Enabled(): boolean {
@@ -3045,7 +4182,8 @@ export function traceEvent24(): void {
 }
 
 /**
- * True when tracing is on and `event_24` is in the mask: traceEvent24 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_24` is in the mask: traceEvent24 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent24Enabled()) traceEvent24();
  */
 export function traceEvent24Enabled(): boolean {
@@ -3067,7 +4205,10 @@ export function traceEvent25(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(25, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    25,
+    ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3075,7 +4216,8 @@ export function traceEvent25(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_25` is in the mask: traceEvent25 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_25` is in the mask: traceEvent25 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent25Enabled()) traceEvent25(1, 1n);
  */
 export function traceEvent25Enabled(): boolean {
@@ -3097,11 +4239,19 @@ export function traceEvent26(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(26, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    26,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_26` is in the mask: traceEvent26 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_26` is in the mask: traceEvent26 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent26Enabled()) traceEvent26(1, 1);
  */
 export function traceEvent26Enabled(): boolean {
@@ -3120,7 +4270,8 @@ export function traceEvent27(): void {
 }
 
 /**
- * True when tracing is on and `event_27` is in the mask: traceEvent27 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_27` is in the mask: traceEvent27 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent27Enabled()) traceEvent27();
  */
 export function traceEvent27Enabled(): boolean {
@@ -3142,7 +4293,10 @@ export function traceEvent28(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(28, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    28,
+    ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3150,7 +4304,8 @@ export function traceEvent28(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_28` is in the mask: traceEvent28 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_28` is in the mask: traceEvent28 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent28Enabled()) traceEvent28(1, 1n);
  */
 export function traceEvent28Enabled(): boolean {
@@ -3172,11 +4327,19 @@ export function traceEvent29(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(29, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    29,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_29` is in the mask: traceEvent29 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_29` is in the mask: traceEvent29 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent29Enabled()) traceEvent29(1, 1);
  */
 export function traceEvent29Enabled(): boolean {
@@ -3195,7 +4358,8 @@ export function traceEvent30(): void {
 }
 
 /**
- * True when tracing is on and `event_30` is in the mask: traceEvent30 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_30` is in the mask: traceEvent30 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent30Enabled()) traceEvent30();
  */
 export function traceEvent30Enabled(): boolean {
@@ -3225,7 +4389,8 @@ export function traceEvent31(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_31` is in the mask: traceEvent31 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_31` is in the mask: traceEvent31 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent31Enabled()) traceEvent31(1, 1n);
  */
 export function traceEvent31Enabled(): boolean {
@@ -3247,11 +4412,19 @@ export function traceEvent32(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(32, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    32,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_32` is in the mask: traceEvent32 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_32` is in the mask: traceEvent32 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent32Enabled()) traceEvent32(1, 1);
  */
 export function traceEvent32Enabled(): boolean {
@@ -3270,7 +4443,8 @@ export function traceEvent33(): void {
 }
 
 /**
- * True when tracing is on and `event_33` is in the mask: traceEvent33 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_33` is in the mask: traceEvent33 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent33Enabled()) traceEvent33();
  */
 export function traceEvent33Enabled(): boolean {
@@ -3300,7 +4474,8 @@ export function traceEvent34(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_34` is in the mask: traceEvent34 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_34` is in the mask: traceEvent34 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent34Enabled()) traceEvent34(1, 1n);
  */
 export function traceEvent34Enabled(): boolean {
@@ -3322,11 +4497,19 @@ export function traceEvent35(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(35, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    35,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_35` is in the mask: traceEvent35 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_35` is in the mask: traceEvent35 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent35Enabled()) traceEvent35(1, 1);
  */
 export function traceEvent35Enabled(): boolean {
@@ -3345,7 +4528,8 @@ export function traceEvent36(): void {
 }
 
 /**
- * True when tracing is on and `event_36` is in the mask: traceEvent36 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_36` is in the mask: traceEvent36 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent36Enabled()) traceEvent36();
  */
 export function traceEvent36Enabled(): boolean {
@@ -3375,7 +4559,8 @@ export function traceEvent37(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_37` is in the mask: traceEvent37 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_37` is in the mask: traceEvent37 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent37Enabled()) traceEvent37(1, 1n);
  */
 export function traceEvent37Enabled(): boolean {
@@ -3397,11 +4582,19 @@ export function traceEvent38(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(38, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    38,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_38` is in the mask: traceEvent38 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_38` is in the mask: traceEvent38 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent38Enabled()) traceEvent38(1, 1);
  */
 export function traceEvent38Enabled(): boolean {
@@ -3420,7 +4613,8 @@ export function traceEvent39(): void {
 }
 
 /**
- * True when tracing is on and `event_39` is in the mask: traceEvent39 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_39` is in the mask: traceEvent39 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent39Enabled()) traceEvent39();
  */
 export function traceEvent39Enabled(): boolean {
@@ -3450,7 +4644,8 @@ export function traceEvent40(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_40` is in the mask: traceEvent40 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_40` is in the mask: traceEvent40 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent40Enabled()) traceEvent40(1, 1n);
  */
 export function traceEvent40Enabled(): boolean {
@@ -3472,11 +4667,19 @@ export function traceEvent41(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(41, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    41,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_41` is in the mask: traceEvent41 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_41` is in the mask: traceEvent41 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent41Enabled()) traceEvent41(1, 1);
  */
 export function traceEvent41Enabled(): boolean {
@@ -3495,7 +4698,8 @@ export function traceEvent42(): void {
 }
 
 /**
- * True when tracing is on and `event_42` is in the mask: traceEvent42 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_42` is in the mask: traceEvent42 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent42Enabled()) traceEvent42();
  */
 export function traceEvent42Enabled(): boolean {
@@ -3525,7 +4729,8 @@ export function traceEvent43(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_43` is in the mask: traceEvent43 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_43` is in the mask: traceEvent43 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent43Enabled()) traceEvent43(1, 1n);
  */
 export function traceEvent43Enabled(): boolean {
@@ -3547,11 +4752,19 @@ export function traceEvent44(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(44, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    44,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_44` is in the mask: traceEvent44 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_44` is in the mask: traceEvent44 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent44Enabled()) traceEvent44(1, 1);
  */
 export function traceEvent44Enabled(): boolean {
@@ -3570,7 +4783,8 @@ export function traceEvent45(): void {
 }
 
 /**
- * True when tracing is on and `event_45` is in the mask: traceEvent45 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_45` is in the mask: traceEvent45 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent45Enabled()) traceEvent45();
  */
 export function traceEvent45Enabled(): boolean {
@@ -3600,7 +4814,8 @@ export function traceEvent46(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_46` is in the mask: traceEvent46 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_46` is in the mask: traceEvent46 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent46Enabled()) traceEvent46(1, 1n);
  */
 export function traceEvent46Enabled(): boolean {
@@ -3622,11 +4837,19 @@ export function traceEvent47(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(47, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    47,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_47` is in the mask: traceEvent47 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_47` is in the mask: traceEvent47 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent47Enabled()) traceEvent47(1, 1);
  */
 export function traceEvent47Enabled(): boolean {
@@ -3645,7 +4868,8 @@ export function traceEvent48(): void {
 }
 
 /**
- * True when tracing is on and `event_48` is in the mask: traceEvent48 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_48` is in the mask: traceEvent48 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent48Enabled()) traceEvent48();
  */
 export function traceEvent48Enabled(): boolean {
@@ -3667,7 +4891,10 @@ export function traceEvent49(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(49, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    49,
+    ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3675,7 +4902,8 @@ export function traceEvent49(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_49` is in the mask: traceEvent49 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_49` is in the mask: traceEvent49 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent49Enabled()) traceEvent49(1, 1n);
  */
 export function traceEvent49Enabled(): boolean {
@@ -3697,11 +4925,19 @@ export function traceEvent50(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(50, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    50,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_50` is in the mask: traceEvent50 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_50` is in the mask: traceEvent50 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent50Enabled()) traceEvent50(1, 1);
  */
 export function traceEvent50Enabled(): boolean {
@@ -3720,7 +4956,8 @@ export function traceEvent51(): void {
 }
 
 /**
- * True when tracing is on and `event_51` is in the mask: traceEvent51 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_51` is in the mask: traceEvent51 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent51Enabled()) traceEvent51();
  */
 export function traceEvent51Enabled(): boolean {
@@ -3742,7 +4979,10 @@ export function traceEvent52(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(52, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    52,
+    ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3750,7 +4990,8 @@ export function traceEvent52(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_52` is in the mask: traceEvent52 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_52` is in the mask: traceEvent52 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent52Enabled()) traceEvent52(1, 1n);
  */
 export function traceEvent52Enabled(): boolean {
@@ -3772,11 +5013,19 @@ export function traceEvent53(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(53, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    53,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_53` is in the mask: traceEvent53 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_53` is in the mask: traceEvent53 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent53Enabled()) traceEvent53(1, 1);
  */
 export function traceEvent53Enabled(): boolean {
@@ -3795,7 +5044,8 @@ export function traceEvent54(): void {
 }
 
 /**
- * True when tracing is on and `event_54` is in the mask: traceEvent54 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_54` is in the mask: traceEvent54 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent54Enabled()) traceEvent54();
  */
 export function traceEvent54Enabled(): boolean {
@@ -3817,7 +5067,10 @@ export function traceEvent55(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(55, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    55,
+    ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3825,7 +5078,8 @@ export function traceEvent55(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_55` is in the mask: traceEvent55 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_55` is in the mask: traceEvent55 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent55Enabled()) traceEvent55(1, 1n);
  */
 export function traceEvent55Enabled(): boolean {
@@ -3847,11 +5101,19 @@ export function traceEvent56(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(56, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    56,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_56` is in the mask: traceEvent56 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_56` is in the mask: traceEvent56 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent56Enabled()) traceEvent56(1, 1);
  */
 export function traceEvent56Enabled(): boolean {
@@ -3870,7 +5132,8 @@ export function traceEvent57(): void {
 }
 
 /**
- * True when tracing is on and `event_57` is in the mask: traceEvent57 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_57` is in the mask: traceEvent57 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent57Enabled()) traceEvent57();
  */
 export function traceEvent57Enabled(): boolean {
@@ -3892,7 +5155,10 @@ export function traceEvent58(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(58, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    58,
+    ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3900,7 +5166,8 @@ export function traceEvent58(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_58` is in the mask: traceEvent58 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_58` is in the mask: traceEvent58 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent58Enabled()) traceEvent58(1, 1n);
  */
 export function traceEvent58Enabled(): boolean {
@@ -3922,11 +5189,19 @@ export function traceEvent59(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(59, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    59,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_59` is in the mask: traceEvent59 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_59` is in the mask: traceEvent59 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent59Enabled()) traceEvent59(1, 1);
  */
 export function traceEvent59Enabled(): boolean {
@@ -3945,7 +5220,8 @@ export function traceEvent60(): void {
 }
 
 /**
- * True when tracing is on and `event_60` is in the mask: traceEvent60 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_60` is in the mask: traceEvent60 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent60Enabled()) traceEvent60();
  */
 export function traceEvent60Enabled(): boolean {
@@ -3967,7 +5243,10 @@ export function traceEvent61(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(61, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    61,
+    ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -3975,7 +5254,8 @@ export function traceEvent61(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_61` is in the mask: traceEvent61 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_61` is in the mask: traceEvent61 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent61Enabled()) traceEvent61(1, 1n);
  */
 export function traceEvent61Enabled(): boolean {
@@ -3997,11 +5277,19 @@ export function traceEvent62(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(62, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    62,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_62` is in the mask: traceEvent62 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_62` is in the mask: traceEvent62 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent62Enabled()) traceEvent62(1, 1);
  */
 export function traceEvent62Enabled(): boolean {
@@ -4020,7 +5308,8 @@ export function traceEvent63(): void {
 }
 
 /**
- * True when tracing is on and `event_63` is in the mask: traceEvent63 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_63` is in the mask: traceEvent63 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent63Enabled()) traceEvent63();
  */
 export function traceEvent63Enabled(): boolean {
@@ -4050,7 +5339,8 @@ export function traceEvent64(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_64` is in the mask: traceEvent64 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_64` is in the mask: traceEvent64 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent64Enabled()) traceEvent64(1, 1n);
  */
 export function traceEvent64Enabled(): boolean {
@@ -4072,11 +5362,19 @@ export function traceEvent65(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(65, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    65,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_65` is in the mask: traceEvent65 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_65` is in the mask: traceEvent65 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent65Enabled()) traceEvent65(1, 1);
  */
 export function traceEvent65Enabled(): boolean {
@@ -4095,7 +5393,8 @@ export function traceEvent66(): void {
 }
 
 /**
- * True when tracing is on and `event_66` is in the mask: traceEvent66 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_66` is in the mask: traceEvent66 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent66Enabled()) traceEvent66();
  */
 export function traceEvent66Enabled(): boolean {
@@ -4125,7 +5424,8 @@ export function traceEvent67(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_67` is in the mask: traceEvent67 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_67` is in the mask: traceEvent67 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent67Enabled()) traceEvent67(1, 1n);
  */
 export function traceEvent67Enabled(): boolean {
@@ -4147,11 +5447,19 @@ export function traceEvent68(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(68, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    68,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_68` is in the mask: traceEvent68 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_68` is in the mask: traceEvent68 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent68Enabled()) traceEvent68(1, 1);
  */
 export function traceEvent68Enabled(): boolean {
@@ -4170,7 +5478,8 @@ export function traceEvent69(): void {
 }
 
 /**
- * True when tracing is on and `event_69` is in the mask: traceEvent69 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_69` is in the mask: traceEvent69 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent69Enabled()) traceEvent69();
  */
 export function traceEvent69Enabled(): boolean {
@@ -4200,7 +5509,8 @@ export function traceEvent70(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_70` is in the mask: traceEvent70 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_70` is in the mask: traceEvent70 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent70Enabled()) traceEvent70(1, 1n);
  */
 export function traceEvent70Enabled(): boolean {
@@ -4222,11 +5532,19 @@ export function traceEvent71(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(71, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    71,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_71` is in the mask: traceEvent71 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_71` is in the mask: traceEvent71 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent71Enabled()) traceEvent71(1, 1);
  */
 export function traceEvent71Enabled(): boolean {
@@ -4245,7 +5563,8 @@ export function traceEvent72(): void {
 }
 
 /**
- * True when tracing is on and `event_72` is in the mask: traceEvent72 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_72` is in the mask: traceEvent72 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent72Enabled()) traceEvent72();
  */
 export function traceEvent72Enabled(): boolean {
@@ -4275,7 +5594,8 @@ export function traceEvent73(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_73` is in the mask: traceEvent73 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_73` is in the mask: traceEvent73 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent73Enabled()) traceEvent73(1, 1n);
  */
 export function traceEvent73Enabled(): boolean {
@@ -4297,11 +5617,19 @@ export function traceEvent74(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(74, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    74,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_74` is in the mask: traceEvent74 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_74` is in the mask: traceEvent74 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent74Enabled()) traceEvent74(1, 1);
  */
 export function traceEvent74Enabled(): boolean {
@@ -4320,7 +5648,8 @@ export function traceEvent75(): void {
 }
 
 /**
- * True when tracing is on and `event_75` is in the mask: traceEvent75 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_75` is in the mask: traceEvent75 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent75Enabled()) traceEvent75();
  */
 export function traceEvent75Enabled(): boolean {
@@ -4350,7 +5679,8 @@ export function traceEvent76(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_76` is in the mask: traceEvent76 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_76` is in the mask: traceEvent76 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent76Enabled()) traceEvent76(1, 1n);
  */
 export function traceEvent76Enabled(): boolean {
@@ -4372,11 +5702,19 @@ export function traceEvent77(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(77, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    77,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_77` is in the mask: traceEvent77 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_77` is in the mask: traceEvent77 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent77Enabled()) traceEvent77(1, 1);
  */
 export function traceEvent77Enabled(): boolean {
@@ -4395,7 +5733,8 @@ export function traceEvent78(): void {
 }
 
 /**
- * True when tracing is on and `event_78` is in the mask: traceEvent78 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_78` is in the mask: traceEvent78 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent78Enabled()) traceEvent78();
  */
 export function traceEvent78Enabled(): boolean {
@@ -4425,7 +5764,8 @@ export function traceEvent79(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_79` is in the mask: traceEvent79 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_79` is in the mask: traceEvent79 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent79Enabled()) traceEvent79(1, 1n);
  */
 export function traceEvent79Enabled(): boolean {
@@ -4447,11 +5787,19 @@ export function traceEvent80(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(80, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    80,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_80` is in the mask: traceEvent80 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_80` is in the mask: traceEvent80 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent80Enabled()) traceEvent80(1, 1);
  */
 export function traceEvent80Enabled(): boolean {
@@ -4470,7 +5818,8 @@ export function traceEvent81(): void {
 }
 
 /**
- * True when tracing is on and `event_81` is in the mask: traceEvent81 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_81` is in the mask: traceEvent81 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent81Enabled()) traceEvent81();
  */
 export function traceEvent81Enabled(): boolean {
@@ -4492,7 +5841,10 @@ export function traceEvent82(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(82, ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    82,
+    ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -4500,7 +5852,8 @@ export function traceEvent82(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_82` is in the mask: traceEvent82 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_82` is in the mask: traceEvent82 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent82Enabled()) traceEvent82(1, 1n);
  */
 export function traceEvent82Enabled(): boolean {
@@ -4522,11 +5875,19 @@ export function traceEvent83(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(83, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    83,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_83` is in the mask: traceEvent83 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_83` is in the mask: traceEvent83 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent83Enabled()) traceEvent83(1, 1);
  */
 export function traceEvent83Enabled(): boolean {
@@ -4545,7 +5906,8 @@ export function traceEvent84(): void {
 }
 
 /**
- * True when tracing is on and `event_84` is in the mask: traceEvent84 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_84` is in the mask: traceEvent84 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent84Enabled()) traceEvent84();
  */
 export function traceEvent84Enabled(): boolean {
@@ -4567,7 +5929,10 @@ export function traceEvent85(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(85, ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    85,
+    ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -4575,7 +5940,8 @@ export function traceEvent85(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_85` is in the mask: traceEvent85 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_85` is in the mask: traceEvent85 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent85Enabled()) traceEvent85(1, 1n);
  */
 export function traceEvent85Enabled(): boolean {
@@ -4597,11 +5963,19 @@ export function traceEvent86(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(86, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    86,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_86` is in the mask: traceEvent86 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_86` is in the mask: traceEvent86 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent86Enabled()) traceEvent86(1, 1);
  */
 export function traceEvent86Enabled(): boolean {
@@ -4620,7 +5994,8 @@ export function traceEvent87(): void {
 }
 
 /**
- * True when tracing is on and `event_87` is in the mask: traceEvent87 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_87` is in the mask: traceEvent87 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent87Enabled()) traceEvent87();
  */
 export function traceEvent87Enabled(): boolean {
@@ -4642,7 +6017,10 @@ export function traceEvent88(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(88, ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    88,
+    ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -4650,7 +6028,8 @@ export function traceEvent88(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_88` is in the mask: traceEvent88 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_88` is in the mask: traceEvent88 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent88Enabled()) traceEvent88(1, 1n);
  */
 export function traceEvent88Enabled(): boolean {
@@ -4672,11 +6051,19 @@ export function traceEvent89(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(89, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    89,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_89` is in the mask: traceEvent89 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_89` is in the mask: traceEvent89 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent89Enabled()) traceEvent89(1, 1);
  */
 export function traceEvent89Enabled(): boolean {
@@ -4695,7 +6082,8 @@ export function traceEvent90(): void {
 }
 
 /**
- * True when tracing is on and `event_90` is in the mask: traceEvent90 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_90` is in the mask: traceEvent90 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent90Enabled()) traceEvent90();
  */
 export function traceEvent90Enabled(): boolean {
@@ -4717,7 +6105,10 @@ export function traceEvent91(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(91, ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    91,
+    ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -4725,7 +6116,8 @@ export function traceEvent91(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_91` is in the mask: traceEvent91 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_91` is in the mask: traceEvent91 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent91Enabled()) traceEvent91(1, 1n);
  */
 export function traceEvent91Enabled(): boolean {
@@ -4747,11 +6139,19 @@ export function traceEvent92(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(92, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    92,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_92` is in the mask: traceEvent92 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_92` is in the mask: traceEvent92 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent92Enabled()) traceEvent92(1, 1);
  */
 export function traceEvent92Enabled(): boolean {
@@ -4770,7 +6170,8 @@ export function traceEvent93(): void {
 }
 
 /**
- * True when tracing is on and `event_93` is in the mask: traceEvent93 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_93` is in the mask: traceEvent93 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent93Enabled()) traceEvent93();
  */
 export function traceEvent93Enabled(): boolean {
@@ -4792,7 +6193,10 @@ export function traceEvent94(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(94, ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    94,
+    ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -4800,7 +6204,8 @@ export function traceEvent94(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_94` is in the mask: traceEvent94 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_94` is in the mask: traceEvent94 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent94Enabled()) traceEvent94(1, 1n);
  */
 export function traceEvent94Enabled(): boolean {
@@ -4822,11 +6227,19 @@ export function traceEvent95(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(95, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    95,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_95` is in the mask: traceEvent95 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_95` is in the mask: traceEvent95 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent95Enabled()) traceEvent95(1, 1);
  */
 export function traceEvent95Enabled(): boolean {
@@ -4845,7 +6258,8 @@ export function traceEvent96(): void {
 }
 
 /**
- * True when tracing is on and `event_96` is in the mask: traceEvent96 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_96` is in the mask: traceEvent96 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent96Enabled()) traceEvent96();
  */
 export function traceEvent96Enabled(): boolean {
@@ -4875,7 +6289,8 @@ export function traceEvent97(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_97` is in the mask: traceEvent97 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_97` is in the mask: traceEvent97 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent97Enabled()) traceEvent97(1, 1n);
  */
 export function traceEvent97Enabled(): boolean {
@@ -4897,11 +6312,19 @@ export function traceEvent98(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(98, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    98,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_98` is in the mask: traceEvent98 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_98` is in the mask: traceEvent98 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent98Enabled()) traceEvent98(1, 1);
  */
 export function traceEvent98Enabled(): boolean {
@@ -4920,7 +6343,8 @@ export function traceEvent99(): void {
 }
 
 /**
- * True when tracing is on and `event_99` is in the mask: traceEvent99 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_99` is in the mask: traceEvent99 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent99Enabled()) traceEvent99();
  */
 export function traceEvent99Enabled(): boolean {
@@ -4950,7 +6374,8 @@ export function traceEvent100(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_100` is in the mask: traceEvent100 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_100` is in the mask: traceEvent100 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent100Enabled()) traceEvent100(1, 1n);
  */
 export function traceEvent100Enabled(): boolean {
@@ -4972,11 +6397,19 @@ export function traceEvent101(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(101, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    101,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_101` is in the mask: traceEvent101 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_101` is in the mask: traceEvent101 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent101Enabled()) traceEvent101(1, 1);
  */
 export function traceEvent101Enabled(): boolean {
@@ -4995,7 +6428,8 @@ export function traceEvent102(): void {
 }
 
 /**
- * True when tracing is on and `event_102` is in the mask: traceEvent102 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_102` is in the mask: traceEvent102 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent102Enabled()) traceEvent102();
  */
 export function traceEvent102Enabled(): boolean {
@@ -5025,7 +6459,8 @@ export function traceEvent103(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_103` is in the mask: traceEvent103 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_103` is in the mask: traceEvent103 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent103Enabled()) traceEvent103(1, 1n);
  */
 export function traceEvent103Enabled(): boolean {
@@ -5047,11 +6482,19 @@ export function traceEvent104(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(104, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    104,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_104` is in the mask: traceEvent104 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_104` is in the mask: traceEvent104 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent104Enabled()) traceEvent104(1, 1);
  */
 export function traceEvent104Enabled(): boolean {
@@ -5070,7 +6513,8 @@ export function traceEvent105(): void {
 }
 
 /**
- * True when tracing is on and `event_105` is in the mask: traceEvent105 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_105` is in the mask: traceEvent105 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent105Enabled()) traceEvent105();
  */
 export function traceEvent105Enabled(): boolean {
@@ -5100,7 +6544,8 @@ export function traceEvent106(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_106` is in the mask: traceEvent106 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_106` is in the mask: traceEvent106 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent106Enabled()) traceEvent106(1, 1n);
  */
 export function traceEvent106Enabled(): boolean {
@@ -5122,11 +6567,19 @@ export function traceEvent107(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(107, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    107,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_107` is in the mask: traceEvent107 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_107` is in the mask: traceEvent107 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent107Enabled()) traceEvent107(1, 1);
  */
 export function traceEvent107Enabled(): boolean {
@@ -5145,7 +6598,8 @@ export function traceEvent108(): void {
 }
 
 /**
- * True when tracing is on and `event_108` is in the mask: traceEvent108 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_108` is in the mask: traceEvent108 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent108Enabled()) traceEvent108();
  */
 export function traceEvent108Enabled(): boolean {
@@ -5167,7 +6621,10 @@ export function traceEvent109(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(109, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    109,
+    ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -5175,7 +6632,8 @@ export function traceEvent109(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_109` is in the mask: traceEvent109 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_109` is in the mask: traceEvent109 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent109Enabled()) traceEvent109(1, 1n);
  */
 export function traceEvent109Enabled(): boolean {
@@ -5197,11 +6655,19 @@ export function traceEvent110(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(110, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    110,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_110` is in the mask: traceEvent110 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_110` is in the mask: traceEvent110 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent110Enabled()) traceEvent110(1, 1);
  */
 export function traceEvent110Enabled(): boolean {
@@ -5220,7 +6686,8 @@ export function traceEvent111(): void {
 }
 
 /**
- * True when tracing is on and `event_111` is in the mask: traceEvent111 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_111` is in the mask: traceEvent111 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent111Enabled()) traceEvent111();
  */
 export function traceEvent111Enabled(): boolean {
@@ -5242,7 +6709,10 @@ export function traceEvent112(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(112, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    112,
+    ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -5250,7 +6720,8 @@ export function traceEvent112(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_112` is in the mask: traceEvent112 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_112` is in the mask: traceEvent112 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent112Enabled()) traceEvent112(1, 1n);
  */
 export function traceEvent112Enabled(): boolean {
@@ -5272,11 +6743,19 @@ export function traceEvent113(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(113, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    113,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_113` is in the mask: traceEvent113 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_113` is in the mask: traceEvent113 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent113Enabled()) traceEvent113(1, 1);
  */
 export function traceEvent113Enabled(): boolean {
@@ -5295,7 +6774,8 @@ export function traceEvent114(): void {
 }
 
 /**
- * True when tracing is on and `event_114` is in the mask: traceEvent114 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_114` is in the mask: traceEvent114 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent114Enabled()) traceEvent114();
  */
 export function traceEvent114Enabled(): boolean {
@@ -5317,7 +6797,10 @@ export function traceEvent115(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(115, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    115,
+    ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -5325,7 +6808,8 @@ export function traceEvent115(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_115` is in the mask: traceEvent115 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_115` is in the mask: traceEvent115 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent115Enabled()) traceEvent115(1, 1n);
  */
 export function traceEvent115Enabled(): boolean {
@@ -5347,11 +6831,19 @@ export function traceEvent116(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(116, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    116,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_116` is in the mask: traceEvent116 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_116` is in the mask: traceEvent116 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent116Enabled()) traceEvent116(1, 1);
  */
 export function traceEvent116Enabled(): boolean {
@@ -5370,7 +6862,8 @@ export function traceEvent117(): void {
 }
 
 /**
- * True when tracing is on and `event_117` is in the mask: traceEvent117 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_117` is in the mask: traceEvent117 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent117Enabled()) traceEvent117();
  */
 export function traceEvent117Enabled(): boolean {
@@ -5392,7 +6885,10 @@ export function traceEvent118(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(118, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    118,
+    ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -5400,7 +6896,8 @@ export function traceEvent118(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_118` is in the mask: traceEvent118 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_118` is in the mask: traceEvent118 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent118Enabled()) traceEvent118(1, 1n);
  */
 export function traceEvent118Enabled(): boolean {
@@ -5422,11 +6919,19 @@ export function traceEvent119(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(119, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    119,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_119` is in the mask: traceEvent119 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_119` is in the mask: traceEvent119 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent119Enabled()) traceEvent119(1, 1);
  */
 export function traceEvent119Enabled(): boolean {
@@ -5445,7 +6950,8 @@ export function traceEvent120(): void {
 }
 
 /**
- * True when tracing is on and `event_120` is in the mask: traceEvent120 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_120` is in the mask: traceEvent120 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent120Enabled()) traceEvent120();
  */
 export function traceEvent120Enabled(): boolean {
@@ -5467,7 +6973,10 @@ export function traceEvent121(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(121, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    121,
+    ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -5475,7 +6984,8 @@ export function traceEvent121(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_121` is in the mask: traceEvent121 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_121` is in the mask: traceEvent121 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent121Enabled()) traceEvent121(1, 1n);
  */
 export function traceEvent121Enabled(): boolean {
@@ -5497,11 +7007,19 @@ export function traceEvent122(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(122, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    122,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_122` is in the mask: traceEvent122 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_122` is in the mask: traceEvent122 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent122Enabled()) traceEvent122(1, 1);
  */
 export function traceEvent122Enabled(): boolean {
@@ -5520,7 +7038,8 @@ export function traceEvent123(): void {
 }
 
 /**
- * True when tracing is on and `event_123` is in the mask: traceEvent123 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_123` is in the mask: traceEvent123 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent123Enabled()) traceEvent123();
  */
 export function traceEvent123Enabled(): boolean {
@@ -5542,7 +7061,10 @@ export function traceEvent124(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(124, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    124,
+    ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -5550,7 +7072,8 @@ export function traceEvent124(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_124` is in the mask: traceEvent124 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_124` is in the mask: traceEvent124 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent124Enabled()) traceEvent124(1, 1n);
  */
 export function traceEvent124Enabled(): boolean {
@@ -5572,11 +7095,19 @@ export function traceEvent125(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(125, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    125,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_125` is in the mask: traceEvent125 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_125` is in the mask: traceEvent125 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent125Enabled()) traceEvent125(1, 1);
  */
 export function traceEvent125Enabled(): boolean {
@@ -5595,7 +7126,8 @@ export function traceEvent126(): void {
 }
 
 /**
- * True when tracing is on and `event_126` is in the mask: traceEvent126 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_126` is in the mask: traceEvent126 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent126Enabled()) traceEvent126();
  */
 export function traceEvent126Enabled(): boolean {
@@ -5625,7 +7157,8 @@ export function traceEvent127(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_127` is in the mask: traceEvent127 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_127` is in the mask: traceEvent127 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent127Enabled()) traceEvent127(1, 1n);
  */
 export function traceEvent127Enabled(): boolean {
@@ -5647,11 +7180,19 @@ export function traceEvent128(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(128, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    128,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_128` is in the mask: traceEvent128 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_128` is in the mask: traceEvent128 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent128Enabled()) traceEvent128(1, 1);
  */
 export function traceEvent128Enabled(): boolean {
@@ -5670,7 +7211,8 @@ export function traceEvent129(): void {
 }
 
 /**
- * True when tracing is on and `event_129` is in the mask: traceEvent129 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_129` is in the mask: traceEvent129 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent129Enabled()) traceEvent129();
  */
 export function traceEvent129Enabled(): boolean {
@@ -5700,7 +7242,8 @@ export function traceEvent130(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_130` is in the mask: traceEvent130 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_130` is in the mask: traceEvent130 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent130Enabled()) traceEvent130(1, 1n);
  */
 export function traceEvent130Enabled(): boolean {
@@ -5722,11 +7265,19 @@ export function traceEvent131(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(131, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    131,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_131` is in the mask: traceEvent131 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_131` is in the mask: traceEvent131 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent131Enabled()) traceEvent131(1, 1);
  */
 export function traceEvent131Enabled(): boolean {
@@ -5745,7 +7296,8 @@ export function traceEvent132(): void {
 }
 
 /**
- * True when tracing is on and `event_132` is in the mask: traceEvent132 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_132` is in the mask: traceEvent132 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent132Enabled()) traceEvent132();
  */
 export function traceEvent132Enabled(): boolean {
@@ -5775,7 +7327,8 @@ export function traceEvent133(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_133` is in the mask: traceEvent133 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_133` is in the mask: traceEvent133 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent133Enabled()) traceEvent133(1, 1n);
  */
 export function traceEvent133Enabled(): boolean {
@@ -5797,11 +7350,19 @@ export function traceEvent134(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(134, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    134,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_134` is in the mask: traceEvent134 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_134` is in the mask: traceEvent134 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent134Enabled()) traceEvent134(1, 1);
  */
 export function traceEvent134Enabled(): boolean {
@@ -5820,7 +7381,8 @@ export function traceEvent135(): void {
 }
 
 /**
- * True when tracing is on and `event_135` is in the mask: traceEvent135 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_135` is in the mask: traceEvent135 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent135Enabled()) traceEvent135();
  */
 export function traceEvent135Enabled(): boolean {
@@ -5850,7 +7412,8 @@ export function traceEvent136(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_136` is in the mask: traceEvent136 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_136` is in the mask: traceEvent136 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent136Enabled()) traceEvent136(1, 1n);
  */
 export function traceEvent136Enabled(): boolean {
@@ -5872,11 +7435,19 @@ export function traceEvent137(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(137, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    137,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_137` is in the mask: traceEvent137 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_137` is in the mask: traceEvent137 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent137Enabled()) traceEvent137(1, 1);
  */
 export function traceEvent137Enabled(): boolean {
@@ -5895,7 +7466,8 @@ export function traceEvent138(): void {
 }
 
 /**
- * True when tracing is on and `event_138` is in the mask: traceEvent138 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_138` is in the mask: traceEvent138 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent138Enabled()) traceEvent138();
  */
 export function traceEvent138Enabled(): boolean {
@@ -5925,7 +7497,8 @@ export function traceEvent139(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_139` is in the mask: traceEvent139 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_139` is in the mask: traceEvent139 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent139Enabled()) traceEvent139(1, 1n);
  */
 export function traceEvent139Enabled(): boolean {
@@ -5947,11 +7520,19 @@ export function traceEvent140(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(140, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    140,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_140` is in the mask: traceEvent140 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_140` is in the mask: traceEvent140 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent140Enabled()) traceEvent140(1, 1);
  */
 export function traceEvent140Enabled(): boolean {
@@ -5970,7 +7551,8 @@ export function traceEvent141(): void {
 }
 
 /**
- * True when tracing is on and `event_141` is in the mask: traceEvent141 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_141` is in the mask: traceEvent141 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent141Enabled()) traceEvent141();
  */
 export function traceEvent141Enabled(): boolean {
@@ -5992,7 +7574,10 @@ export function traceEvent142(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(142, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    142,
+    ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6000,7 +7585,8 @@ export function traceEvent142(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_142` is in the mask: traceEvent142 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_142` is in the mask: traceEvent142 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent142Enabled()) traceEvent142(1, 1n);
  */
 export function traceEvent142Enabled(): boolean {
@@ -6022,11 +7608,19 @@ export function traceEvent143(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(143, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    143,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_143` is in the mask: traceEvent143 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_143` is in the mask: traceEvent143 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent143Enabled()) traceEvent143(1, 1);
  */
 export function traceEvent143Enabled(): boolean {
@@ -6045,7 +7639,8 @@ export function traceEvent144(): void {
 }
 
 /**
- * True when tracing is on and `event_144` is in the mask: traceEvent144 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_144` is in the mask: traceEvent144 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent144Enabled()) traceEvent144();
  */
 export function traceEvent144Enabled(): boolean {
@@ -6067,7 +7662,10 @@ export function traceEvent145(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(145, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    145,
+    ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6075,7 +7673,8 @@ export function traceEvent145(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_145` is in the mask: traceEvent145 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_145` is in the mask: traceEvent145 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent145Enabled()) traceEvent145(1, 1n);
  */
 export function traceEvent145Enabled(): boolean {
@@ -6097,11 +7696,19 @@ export function traceEvent146(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(146, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    146,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_146` is in the mask: traceEvent146 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_146` is in the mask: traceEvent146 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent146Enabled()) traceEvent146(1, 1);
  */
 export function traceEvent146Enabled(): boolean {
@@ -6120,7 +7727,8 @@ export function traceEvent147(): void {
 }
 
 /**
- * True when tracing is on and `event_147` is in the mask: traceEvent147 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_147` is in the mask: traceEvent147 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent147Enabled()) traceEvent147();
  */
 export function traceEvent147Enabled(): boolean {
@@ -6142,7 +7750,10 @@ export function traceEvent148(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(148, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    148,
+    ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6150,7 +7761,8 @@ export function traceEvent148(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_148` is in the mask: traceEvent148 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_148` is in the mask: traceEvent148 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent148Enabled()) traceEvent148(1, 1n);
  */
 export function traceEvent148Enabled(): boolean {
@@ -6172,11 +7784,19 @@ export function traceEvent149(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(149, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    149,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_149` is in the mask: traceEvent149 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_149` is in the mask: traceEvent149 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent149Enabled()) traceEvent149(1, 1);
  */
 export function traceEvent149Enabled(): boolean {
@@ -6195,7 +7815,8 @@ export function traceEvent150(): void {
 }
 
 /**
- * True when tracing is on and `event_150` is in the mask: traceEvent150 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_150` is in the mask: traceEvent150 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent150Enabled()) traceEvent150();
  */
 export function traceEvent150Enabled(): boolean {
@@ -6217,7 +7838,10 @@ export function traceEvent151(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(151, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    151,
+    ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6225,7 +7849,8 @@ export function traceEvent151(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_151` is in the mask: traceEvent151 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_151` is in the mask: traceEvent151 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent151Enabled()) traceEvent151(1, 1n);
  */
 export function traceEvent151Enabled(): boolean {
@@ -6247,11 +7872,19 @@ export function traceEvent152(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(152, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    152,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_152` is in the mask: traceEvent152 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_152` is in the mask: traceEvent152 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent152Enabled()) traceEvent152(1, 1);
  */
 export function traceEvent152Enabled(): boolean {
@@ -6270,7 +7903,8 @@ export function traceEvent153(): void {
 }
 
 /**
- * True when tracing is on and `event_153` is in the mask: traceEvent153 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_153` is in the mask: traceEvent153 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent153Enabled()) traceEvent153();
  */
 export function traceEvent153Enabled(): boolean {
@@ -6292,7 +7926,10 @@ export function traceEvent154(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(154, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    154,
+    ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6300,7 +7937,8 @@ export function traceEvent154(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_154` is in the mask: traceEvent154 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_154` is in the mask: traceEvent154 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent154Enabled()) traceEvent154(1, 1n);
  */
 export function traceEvent154Enabled(): boolean {
@@ -6322,11 +7960,19 @@ export function traceEvent155(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(155, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    155,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_155` is in the mask: traceEvent155 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_155` is in the mask: traceEvent155 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent155Enabled()) traceEvent155(1, 1);
  */
 export function traceEvent155Enabled(): boolean {
@@ -6345,7 +7991,8 @@ export function traceEvent156(): void {
 }
 
 /**
- * True when tracing is on and `event_156` is in the mask: traceEvent156 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_156` is in the mask: traceEvent156 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent156Enabled()) traceEvent156();
  */
 export function traceEvent156Enabled(): boolean {
@@ -6367,7 +8014,10 @@ export function traceEvent157(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(157, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    157,
+    ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6375,7 +8025,8 @@ export function traceEvent157(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_157` is in the mask: traceEvent157 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_157` is in the mask: traceEvent157 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent157Enabled()) traceEvent157(1, 1n);
  */
 export function traceEvent157Enabled(): boolean {
@@ -6397,11 +8048,19 @@ export function traceEvent158(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(158, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    158,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_158` is in the mask: traceEvent158 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_158` is in the mask: traceEvent158 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent158Enabled()) traceEvent158(1, 1);
  */
 export function traceEvent158Enabled(): boolean {
@@ -6420,7 +8079,8 @@ export function traceEvent159(): void {
 }
 
 /**
- * True when tracing is on and `event_159` is in the mask: traceEvent159 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_159` is in the mask: traceEvent159 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent159Enabled()) traceEvent159();
  */
 export function traceEvent159Enabled(): boolean {
@@ -6450,7 +8110,8 @@ export function traceEvent160(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_160` is in the mask: traceEvent160 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_160` is in the mask: traceEvent160 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent160Enabled()) traceEvent160(1, 1n);
  */
 export function traceEvent160Enabled(): boolean {
@@ -6472,11 +8133,19 @@ export function traceEvent161(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(161, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    161,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_161` is in the mask: traceEvent161 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_161` is in the mask: traceEvent161 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent161Enabled()) traceEvent161(1, 1);
  */
 export function traceEvent161Enabled(): boolean {
@@ -6495,7 +8164,8 @@ export function traceEvent162(): void {
 }
 
 /**
- * True when tracing is on and `event_162` is in the mask: traceEvent162 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_162` is in the mask: traceEvent162 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent162Enabled()) traceEvent162();
  */
 export function traceEvent162Enabled(): boolean {
@@ -6525,7 +8195,8 @@ export function traceEvent163(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_163` is in the mask: traceEvent163 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_163` is in the mask: traceEvent163 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent163Enabled()) traceEvent163(1, 1n);
  */
 export function traceEvent163Enabled(): boolean {
@@ -6547,11 +8218,19 @@ export function traceEvent164(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(164, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    164,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_164` is in the mask: traceEvent164 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_164` is in the mask: traceEvent164 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent164Enabled()) traceEvent164(1, 1);
  */
 export function traceEvent164Enabled(): boolean {
@@ -6570,7 +8249,8 @@ export function traceEvent165(): void {
 }
 
 /**
- * True when tracing is on and `event_165` is in the mask: traceEvent165 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_165` is in the mask: traceEvent165 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent165Enabled()) traceEvent165();
  */
 export function traceEvent165Enabled(): boolean {
@@ -6600,7 +8280,8 @@ export function traceEvent166(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_166` is in the mask: traceEvent166 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_166` is in the mask: traceEvent166 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent166Enabled()) traceEvent166(1, 1n);
  */
 export function traceEvent166Enabled(): boolean {
@@ -6622,11 +8303,19 @@ export function traceEvent167(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(167, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    167,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_167` is in the mask: traceEvent167 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_167` is in the mask: traceEvent167 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent167Enabled()) traceEvent167(1, 1);
  */
 export function traceEvent167Enabled(): boolean {
@@ -6645,7 +8334,8 @@ export function traceEvent168(): void {
 }
 
 /**
- * True when tracing is on and `event_168` is in the mask: traceEvent168 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_168` is in the mask: traceEvent168 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent168Enabled()) traceEvent168();
  */
 export function traceEvent168Enabled(): boolean {
@@ -6675,7 +8365,8 @@ export function traceEvent169(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_169` is in the mask: traceEvent169 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_169` is in the mask: traceEvent169 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent169Enabled()) traceEvent169(1, 1n);
  */
 export function traceEvent169Enabled(): boolean {
@@ -6697,11 +8388,19 @@ export function traceEvent170(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(170, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    170,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_170` is in the mask: traceEvent170 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_170` is in the mask: traceEvent170 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent170Enabled()) traceEvent170(1, 1);
  */
 export function traceEvent170Enabled(): boolean {
@@ -6720,7 +8419,8 @@ export function traceEvent171(): void {
 }
 
 /**
- * True when tracing is on and `event_171` is in the mask: traceEvent171 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_171` is in the mask: traceEvent171 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent171Enabled()) traceEvent171();
  */
 export function traceEvent171Enabled(): boolean {
@@ -6742,7 +8442,10 @@ export function traceEvent172(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(172, ((value & 0x1fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    172,
+    ((value & 0x1fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6750,7 +8453,8 @@ export function traceEvent172(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_172` is in the mask: traceEvent172 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_172` is in the mask: traceEvent172 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent172Enabled()) traceEvent172(1, 1n);
  */
 export function traceEvent172Enabled(): boolean {
@@ -6772,11 +8476,19 @@ export function traceEvent173(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(173, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    173,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_173` is in the mask: traceEvent173 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_173` is in the mask: traceEvent173 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent173Enabled()) traceEvent173(1, 1);
  */
 export function traceEvent173Enabled(): boolean {
@@ -6795,7 +8507,8 @@ export function traceEvent174(): void {
 }
 
 /**
- * True when tracing is on and `event_174` is in the mask: traceEvent174 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_174` is in the mask: traceEvent174 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent174Enabled()) traceEvent174();
  */
 export function traceEvent174Enabled(): boolean {
@@ -6817,7 +8530,10 @@ export function traceEvent175(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(175, ((value & 0xffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    175,
+    ((value & 0xffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6825,7 +8541,8 @@ export function traceEvent175(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_175` is in the mask: traceEvent175 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_175` is in the mask: traceEvent175 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent175Enabled()) traceEvent175(1, 1n);
  */
 export function traceEvent175Enabled(): boolean {
@@ -6847,11 +8564,19 @@ export function traceEvent176(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(176, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    176,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_176` is in the mask: traceEvent176 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_176` is in the mask: traceEvent176 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent176Enabled()) traceEvent176(1, 1);
  */
 export function traceEvent176Enabled(): boolean {
@@ -6870,7 +8595,8 @@ export function traceEvent177(): void {
 }
 
 /**
- * True when tracing is on and `event_177` is in the mask: traceEvent177 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_177` is in the mask: traceEvent177 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent177Enabled()) traceEvent177();
  */
 export function traceEvent177Enabled(): boolean {
@@ -6892,7 +8618,10 @@ export function traceEvent178(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(178, ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    178,
+    ((value & 0x7ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6900,7 +8629,8 @@ export function traceEvent178(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_178` is in the mask: traceEvent178 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_178` is in the mask: traceEvent178 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent178Enabled()) traceEvent178(1, 1n);
  */
 export function traceEvent178Enabled(): boolean {
@@ -6922,11 +8652,19 @@ export function traceEvent179(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(179, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    179,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_179` is in the mask: traceEvent179 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_179` is in the mask: traceEvent179 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent179Enabled()) traceEvent179(1, 1);
  */
 export function traceEvent179Enabled(): boolean {
@@ -6945,7 +8683,8 @@ export function traceEvent180(): void {
 }
 
 /**
- * True when tracing is on and `event_180` is in the mask: traceEvent180 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_180` is in the mask: traceEvent180 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent180Enabled()) traceEvent180();
  */
 export function traceEvent180Enabled(): boolean {
@@ -6967,7 +8706,10 @@ export function traceEvent181(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(181, ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    181,
+    ((value & 0x3fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -6975,7 +8717,8 @@ export function traceEvent181(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_181` is in the mask: traceEvent181 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_181` is in the mask: traceEvent181 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent181Enabled()) traceEvent181(1, 1n);
  */
 export function traceEvent181Enabled(): boolean {
@@ -6997,11 +8740,19 @@ export function traceEvent182(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(182, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    182,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_182` is in the mask: traceEvent182 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_182` is in the mask: traceEvent182 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent182Enabled()) traceEvent182(1, 1);
  */
 export function traceEvent182Enabled(): boolean {
@@ -7020,7 +8771,8 @@ export function traceEvent183(): void {
 }
 
 /**
- * True when tracing is on and `event_183` is in the mask: traceEvent183 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_183` is in the mask: traceEvent183 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent183Enabled()) traceEvent183();
  */
 export function traceEvent183Enabled(): boolean {
@@ -7042,7 +8794,10 @@ export function traceEvent184(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(184, ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    184,
+    ((value & 0x1ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7050,7 +8805,8 @@ export function traceEvent184(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_184` is in the mask: traceEvent184 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_184` is in the mask: traceEvent184 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent184Enabled()) traceEvent184(1, 1n);
  */
 export function traceEvent184Enabled(): boolean {
@@ -7072,11 +8828,19 @@ export function traceEvent185(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(185, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    185,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_185` is in the mask: traceEvent185 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_185` is in the mask: traceEvent185 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent185Enabled()) traceEvent185(1, 1);
  */
 export function traceEvent185Enabled(): boolean {
@@ -7095,7 +8859,8 @@ export function traceEvent186(): void {
 }
 
 /**
- * True when tracing is on and `event_186` is in the mask: traceEvent186 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_186` is in the mask: traceEvent186 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent186Enabled()) traceEvent186();
  */
 export function traceEvent186Enabled(): boolean {
@@ -7117,7 +8882,10 @@ export function traceEvent187(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(187, ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    187,
+    ((value & 0xfffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7125,7 +8893,8 @@ export function traceEvent187(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_187` is in the mask: traceEvent187 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_187` is in the mask: traceEvent187 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent187Enabled()) traceEvent187(1, 1n);
  */
 export function traceEvent187Enabled(): boolean {
@@ -7147,11 +8916,19 @@ export function traceEvent188(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(188, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    188,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_188` is in the mask: traceEvent188 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_188` is in the mask: traceEvent188 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent188Enabled()) traceEvent188(1, 1);
  */
 export function traceEvent188Enabled(): boolean {
@@ -7170,7 +8947,8 @@ export function traceEvent189(): void {
 }
 
 /**
- * True when tracing is on and `event_189` is in the mask: traceEvent189 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_189` is in the mask: traceEvent189 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent189Enabled()) traceEvent189();
  */
 export function traceEvent189Enabled(): boolean {
@@ -7192,7 +8970,10 @@ export function traceEvent190(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(190, ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    190,
+    ((value & 0x7fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7200,7 +8981,8 @@ export function traceEvent190(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_190` is in the mask: traceEvent190 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_190` is in the mask: traceEvent190 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent190Enabled()) traceEvent190(1, 1n);
  */
 export function traceEvent190Enabled(): boolean {
@@ -7222,11 +9004,19 @@ export function traceEvent191(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(191, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    191,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_191` is in the mask: traceEvent191 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_191` is in the mask: traceEvent191 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent191Enabled()) traceEvent191(1, 1);
  */
 export function traceEvent191Enabled(): boolean {
@@ -7245,7 +9035,8 @@ export function traceEvent192(): void {
 }
 
 /**
- * True when tracing is on and `event_192` is in the mask: traceEvent192 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_192` is in the mask: traceEvent192 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent192Enabled()) traceEvent192();
  */
 export function traceEvent192Enabled(): boolean {
@@ -7275,7 +9066,8 @@ export function traceEvent193(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_193` is in the mask: traceEvent193 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_193` is in the mask: traceEvent193 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent193Enabled()) traceEvent193(1, 1n);
  */
 export function traceEvent193Enabled(): boolean {
@@ -7297,11 +9089,19 @@ export function traceEvent194(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(194, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    194,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_194` is in the mask: traceEvent194 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_194` is in the mask: traceEvent194 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent194Enabled()) traceEvent194(1, 1);
  */
 export function traceEvent194Enabled(): boolean {
@@ -7320,7 +9120,8 @@ export function traceEvent195(): void {
 }
 
 /**
- * True when tracing is on and `event_195` is in the mask: traceEvent195 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_195` is in the mask: traceEvent195 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent195Enabled()) traceEvent195();
  */
 export function traceEvent195Enabled(): boolean {
@@ -7350,7 +9151,8 @@ export function traceEvent196(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_196` is in the mask: traceEvent196 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_196` is in the mask: traceEvent196 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent196Enabled()) traceEvent196(1, 1n);
  */
 export function traceEvent196Enabled(): boolean {
@@ -7372,11 +9174,19 @@ export function traceEvent197(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(197, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    197,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_197` is in the mask: traceEvent197 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_197` is in the mask: traceEvent197 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent197Enabled()) traceEvent197(1, 1);
  */
 export function traceEvent197Enabled(): boolean {
@@ -7395,7 +9205,8 @@ export function traceEvent198(): void {
 }
 
 /**
- * True when tracing is on and `event_198` is in the mask: traceEvent198 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_198` is in the mask: traceEvent198 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent198Enabled()) traceEvent198();
  */
 export function traceEvent198Enabled(): boolean {
@@ -7425,7 +9236,8 @@ export function traceEvent199(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_199` is in the mask: traceEvent199 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_199` is in the mask: traceEvent199 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent199Enabled()) traceEvent199(1, 1n);
  */
 export function traceEvent199Enabled(): boolean {
@@ -7447,11 +9259,19 @@ export function traceEvent200(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(200, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    200,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_200` is in the mask: traceEvent200 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_200` is in the mask: traceEvent200 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent200Enabled()) traceEvent200(1, 1);
  */
 export function traceEvent200Enabled(): boolean {
@@ -7470,7 +9290,8 @@ export function traceEvent201(): void {
 }
 
 /**
- * True when tracing is on and `event_201` is in the mask: traceEvent201 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_201` is in the mask: traceEvent201 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent201Enabled()) traceEvent201();
  */
 export function traceEvent201Enabled(): boolean {
@@ -7500,7 +9321,8 @@ export function traceEvent202(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_202` is in the mask: traceEvent202 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_202` is in the mask: traceEvent202 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent202Enabled()) traceEvent202(1, 1n);
  */
 export function traceEvent202Enabled(): boolean {
@@ -7522,11 +9344,19 @@ export function traceEvent203(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(203, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    203,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_203` is in the mask: traceEvent203 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_203` is in the mask: traceEvent203 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent203Enabled()) traceEvent203(1, 1);
  */
 export function traceEvent203Enabled(): boolean {
@@ -7545,7 +9375,8 @@ export function traceEvent204(): void {
 }
 
 /**
- * True when tracing is on and `event_204` is in the mask: traceEvent204 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_204` is in the mask: traceEvent204 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent204Enabled()) traceEvent204();
  */
 export function traceEvent204Enabled(): boolean {
@@ -7567,7 +9398,10 @@ export function traceEvent205(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(205, ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    205,
+    ((value & 0x3fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7575,7 +9409,8 @@ export function traceEvent205(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_205` is in the mask: traceEvent205 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_205` is in the mask: traceEvent205 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent205Enabled()) traceEvent205(1, 1n);
  */
 export function traceEvent205Enabled(): boolean {
@@ -7597,11 +9432,19 @@ export function traceEvent206(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(206, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    206,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_206` is in the mask: traceEvent206 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_206` is in the mask: traceEvent206 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent206Enabled()) traceEvent206(1, 1);
  */
 export function traceEvent206Enabled(): boolean {
@@ -7620,7 +9463,8 @@ export function traceEvent207(): void {
 }
 
 /**
- * True when tracing is on and `event_207` is in the mask: traceEvent207 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_207` is in the mask: traceEvent207 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent207Enabled()) traceEvent207();
  */
 export function traceEvent207Enabled(): boolean {
@@ -7642,7 +9486,10 @@ export function traceEvent208(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(208, ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    208,
+    ((value & 0x1ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7650,7 +9497,8 @@ export function traceEvent208(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_208` is in the mask: traceEvent208 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_208` is in the mask: traceEvent208 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent208Enabled()) traceEvent208(1, 1n);
  */
 export function traceEvent208Enabled(): boolean {
@@ -7672,11 +9520,19 @@ export function traceEvent209(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(209, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    209,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_209` is in the mask: traceEvent209 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_209` is in the mask: traceEvent209 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent209Enabled()) traceEvent209(1, 1);
  */
 export function traceEvent209Enabled(): boolean {
@@ -7695,7 +9551,8 @@ export function traceEvent210(): void {
 }
 
 /**
- * True when tracing is on and `event_210` is in the mask: traceEvent210 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_210` is in the mask: traceEvent210 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent210Enabled()) traceEvent210();
  */
 export function traceEvent210Enabled(): boolean {
@@ -7717,7 +9574,10 @@ export function traceEvent211(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(211, ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    211,
+    ((value & 0xfffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7725,7 +9585,8 @@ export function traceEvent211(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_211` is in the mask: traceEvent211 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_211` is in the mask: traceEvent211 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent211Enabled()) traceEvent211(1, 1n);
  */
 export function traceEvent211Enabled(): boolean {
@@ -7747,11 +9608,19 @@ export function traceEvent212(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(212, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    212,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_212` is in the mask: traceEvent212 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_212` is in the mask: traceEvent212 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent212Enabled()) traceEvent212(1, 1);
  */
 export function traceEvent212Enabled(): boolean {
@@ -7770,7 +9639,8 @@ export function traceEvent213(): void {
 }
 
 /**
- * True when tracing is on and `event_213` is in the mask: traceEvent213 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_213` is in the mask: traceEvent213 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent213Enabled()) traceEvent213();
  */
 export function traceEvent213Enabled(): boolean {
@@ -7792,7 +9662,10 @@ export function traceEvent214(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(214, ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    214,
+    ((value & 0x7fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7800,7 +9673,8 @@ export function traceEvent214(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_214` is in the mask: traceEvent214 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_214` is in the mask: traceEvent214 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent214Enabled()) traceEvent214(1, 1n);
  */
 export function traceEvent214Enabled(): boolean {
@@ -7822,11 +9696,19 @@ export function traceEvent215(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(215, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    215,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_215` is in the mask: traceEvent215 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_215` is in the mask: traceEvent215 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent215Enabled()) traceEvent215(1, 1);
  */
 export function traceEvent215Enabled(): boolean {
@@ -7845,7 +9727,8 @@ export function traceEvent216(): void {
 }
 
 /**
- * True when tracing is on and `event_216` is in the mask: traceEvent216 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_216` is in the mask: traceEvent216 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent216Enabled()) traceEvent216();
  */
 export function traceEvent216Enabled(): boolean {
@@ -7867,7 +9750,10 @@ export function traceEvent217(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(217, ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    217,
+    ((value & 0x3ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7875,7 +9761,8 @@ export function traceEvent217(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_217` is in the mask: traceEvent217 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_217` is in the mask: traceEvent217 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent217Enabled()) traceEvent217(1, 1n);
  */
 export function traceEvent217Enabled(): boolean {
@@ -7897,11 +9784,19 @@ export function traceEvent218(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(218, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    218,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_218` is in the mask: traceEvent218 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_218` is in the mask: traceEvent218 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent218Enabled()) traceEvent218(1, 1);
  */
 export function traceEvent218Enabled(): boolean {
@@ -7920,7 +9815,8 @@ export function traceEvent219(): void {
 }
 
 /**
- * True when tracing is on and `event_219` is in the mask: traceEvent219 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_219` is in the mask: traceEvent219 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent219Enabled()) traceEvent219();
  */
 export function traceEvent219Enabled(): boolean {
@@ -7942,7 +9838,10 @@ export function traceEvent220(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(220, ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    220,
+    ((value & 0x1fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -7950,7 +9849,8 @@ export function traceEvent220(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_220` is in the mask: traceEvent220 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_220` is in the mask: traceEvent220 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent220Enabled()) traceEvent220(1, 1n);
  */
 export function traceEvent220Enabled(): boolean {
@@ -7972,11 +9872,19 @@ export function traceEvent221(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(221, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    221,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_221` is in the mask: traceEvent221 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_221` is in the mask: traceEvent221 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent221Enabled()) traceEvent221(1, 1);
  */
 export function traceEvent221Enabled(): boolean {
@@ -7995,7 +9903,8 @@ export function traceEvent222(): void {
 }
 
 /**
- * True when tracing is on and `event_222` is in the mask: traceEvent222 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_222` is in the mask: traceEvent222 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent222Enabled()) traceEvent222();
  */
 export function traceEvent222Enabled(): boolean {
@@ -8025,7 +9934,8 @@ export function traceEvent223(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_223` is in the mask: traceEvent223 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_223` is in the mask: traceEvent223 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent223Enabled()) traceEvent223(1, 1n);
  */
 export function traceEvent223Enabled(): boolean {
@@ -8047,11 +9957,19 @@ export function traceEvent224(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(224, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    224,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_224` is in the mask: traceEvent224 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_224` is in the mask: traceEvent224 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent224Enabled()) traceEvent224(1, 1);
  */
 export function traceEvent224Enabled(): boolean {
@@ -8070,7 +9988,8 @@ export function traceEvent225(): void {
 }
 
 /**
- * True when tracing is on and `event_225` is in the mask: traceEvent225 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_225` is in the mask: traceEvent225 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent225Enabled()) traceEvent225();
  */
 export function traceEvent225Enabled(): boolean {
@@ -8100,7 +10019,8 @@ export function traceEvent226(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_226` is in the mask: traceEvent226 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_226` is in the mask: traceEvent226 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent226Enabled()) traceEvent226(1, 1n);
  */
 export function traceEvent226Enabled(): boolean {
@@ -8122,11 +10042,19 @@ export function traceEvent227(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(227, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    227,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_227` is in the mask: traceEvent227 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_227` is in the mask: traceEvent227 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent227Enabled()) traceEvent227(1, 1);
  */
 export function traceEvent227Enabled(): boolean {
@@ -8145,7 +10073,8 @@ export function traceEvent228(): void {
 }
 
 /**
- * True when tracing is on and `event_228` is in the mask: traceEvent228 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_228` is in the mask: traceEvent228 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent228Enabled()) traceEvent228();
  */
 export function traceEvent228Enabled(): boolean {
@@ -8175,7 +10104,8 @@ export function traceEvent229(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_229` is in the mask: traceEvent229 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_229` is in the mask: traceEvent229 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent229Enabled()) traceEvent229(1, 1n);
  */
 export function traceEvent229Enabled(): boolean {
@@ -8197,11 +10127,19 @@ export function traceEvent230(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(230, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    230,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_230` is in the mask: traceEvent230 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_230` is in the mask: traceEvent230 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent230Enabled()) traceEvent230(1, 1);
  */
 export function traceEvent230Enabled(): boolean {
@@ -8220,7 +10158,8 @@ export function traceEvent231(): void {
 }
 
 /**
- * True when tracing is on and `event_231` is in the mask: traceEvent231 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_231` is in the mask: traceEvent231 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent231Enabled()) traceEvent231();
  */
 export function traceEvent231Enabled(): boolean {
@@ -8250,7 +10189,8 @@ export function traceEvent232(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_232` is in the mask: traceEvent232 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_232` is in the mask: traceEvent232 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent232Enabled()) traceEvent232(1, 1n);
  */
 export function traceEvent232Enabled(): boolean {
@@ -8272,11 +10212,19 @@ export function traceEvent233(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(233, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    233,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_233` is in the mask: traceEvent233 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_233` is in the mask: traceEvent233 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent233Enabled()) traceEvent233(1, 1);
  */
 export function traceEvent233Enabled(): boolean {
@@ -8295,7 +10243,8 @@ export function traceEvent234(): void {
 }
 
 /**
- * True when tracing is on and `event_234` is in the mask: traceEvent234 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_234` is in the mask: traceEvent234 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent234Enabled()) traceEvent234();
  */
 export function traceEvent234Enabled(): boolean {
@@ -8325,7 +10274,8 @@ export function traceEvent235(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_235` is in the mask: traceEvent235 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_235` is in the mask: traceEvent235 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent235Enabled()) traceEvent235(1, 1n);
  */
 export function traceEvent235Enabled(): boolean {
@@ -8347,11 +10297,19 @@ export function traceEvent236(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(236, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    236,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_236` is in the mask: traceEvent236 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_236` is in the mask: traceEvent236 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent236Enabled()) traceEvent236(1, 1);
  */
 export function traceEvent236Enabled(): boolean {
@@ -8370,7 +10328,8 @@ export function traceEvent237(): void {
 }
 
 /**
- * True when tracing is on and `event_237` is in the mask: traceEvent237 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_237` is in the mask: traceEvent237 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent237Enabled()) traceEvent237();
  */
 export function traceEvent237Enabled(): boolean {
@@ -8392,7 +10351,10 @@ export function traceEvent238(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(238, ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    238,
+    ((value & 0x7fff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -8400,7 +10362,8 @@ export function traceEvent238(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_238` is in the mask: traceEvent238 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_238` is in the mask: traceEvent238 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent238Enabled()) traceEvent238(1, 1n);
  */
 export function traceEvent238Enabled(): boolean {
@@ -8422,11 +10385,19 @@ export function traceEvent239(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(239, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    239,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_239` is in the mask: traceEvent239 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_239` is in the mask: traceEvent239 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent239Enabled()) traceEvent239(1, 1);
  */
 export function traceEvent239Enabled(): boolean {
@@ -8445,7 +10416,8 @@ export function traceEvent240(): void {
 }
 
 /**
- * True when tracing is on and `event_240` is in the mask: traceEvent240 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_240` is in the mask: traceEvent240 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent240Enabled()) traceEvent240();
  */
 export function traceEvent240Enabled(): boolean {
@@ -8467,7 +10439,10 @@ export function traceEvent241(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(241, ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    241,
+    ((value & 0x3ffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -8475,7 +10450,8 @@ export function traceEvent241(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_241` is in the mask: traceEvent241 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_241` is in the mask: traceEvent241 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent241Enabled()) traceEvent241(1, 1n);
  */
 export function traceEvent241Enabled(): boolean {
@@ -8497,11 +10473,19 @@ export function traceEvent242(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(242, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    242,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_242` is in the mask: traceEvent242 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_242` is in the mask: traceEvent242 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent242Enabled()) traceEvent242(1, 1);
  */
 export function traceEvent242Enabled(): boolean {
@@ -8520,7 +10504,8 @@ export function traceEvent243(): void {
 }
 
 /**
- * True when tracing is on and `event_243` is in the mask: traceEvent243 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_243` is in the mask: traceEvent243 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent243Enabled()) traceEvent243();
  */
 export function traceEvent243Enabled(): boolean {
@@ -8542,7 +10527,10 @@ export function traceEvent244(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(244, ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    244,
+    ((value & 0x1fffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -8550,7 +10538,8 @@ export function traceEvent244(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_244` is in the mask: traceEvent244 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_244` is in the mask: traceEvent244 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent244Enabled()) traceEvent244(1, 1n);
  */
 export function traceEvent244Enabled(): boolean {
@@ -8572,11 +10561,19 @@ export function traceEvent245(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(245, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    245,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_245` is in the mask: traceEvent245 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_245` is in the mask: traceEvent245 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent245Enabled()) traceEvent245(1, 1);
  */
 export function traceEvent245Enabled(): boolean {
@@ -8595,7 +10592,8 @@ export function traceEvent246(): void {
 }
 
 /**
- * True when tracing is on and `event_246` is in the mask: traceEvent246 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_246` is in the mask: traceEvent246 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent246Enabled()) traceEvent246();
  */
 export function traceEvent246Enabled(): boolean {
@@ -8617,7 +10615,10 @@ export function traceEvent247(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(247, ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    247,
+    ((value & 0xffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -8625,7 +10626,8 @@ export function traceEvent247(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_247` is in the mask: traceEvent247 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_247` is in the mask: traceEvent247 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent247Enabled()) traceEvent247(1, 1n);
  */
 export function traceEvent247Enabled(): boolean {
@@ -8647,11 +10649,19 @@ export function traceEvent248(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(248, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    248,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_248` is in the mask: traceEvent248 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_248` is in the mask: traceEvent248 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent248Enabled()) traceEvent248(1, 1);
  */
 export function traceEvent248Enabled(): boolean {
@@ -8670,7 +10680,8 @@ export function traceEvent249(): void {
 }
 
 /**
- * True when tracing is on and `event_249` is in the mask: traceEvent249 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_249` is in the mask: traceEvent249 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent249Enabled()) traceEvent249();
  */
 export function traceEvent249Enabled(): boolean {
@@ -8692,7 +10703,10 @@ export function traceEvent250(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(250, ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    250,
+    ((value & 0x7ffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -8700,7 +10714,8 @@ export function traceEvent250(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_250` is in the mask: traceEvent250 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_250` is in the mask: traceEvent250 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent250Enabled()) traceEvent250(1, 1n);
  */
 export function traceEvent250Enabled(): boolean {
@@ -8722,11 +10737,19 @@ export function traceEvent251(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(251, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    251,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_251` is in the mask: traceEvent251 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_251` is in the mask: traceEvent251 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent251Enabled()) traceEvent251(1, 1);
  */
 export function traceEvent251Enabled(): boolean {
@@ -8745,7 +10768,8 @@ export function traceEvent252(): void {
 }
 
 /**
- * True when tracing is on and `event_252` is in the mask: traceEvent252 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_252` is in the mask: traceEvent252 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent252Enabled()) traceEvent252();
  */
 export function traceEvent252Enabled(): boolean {
@@ -8767,7 +10791,10 @@ export function traceEvent253(value: number, other: bigint): void {
     if (typeof other !== 'bigint') other = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(253, ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0));
+  const $i = $tracer.begin(
+    253,
+    ((value & 0x3fffffff) !== value ? 0x1 : 0) | (BigInt.asIntN(64, other) !== other ? 0x2 : 0),
+  );
   $tracer.u32[$i + 4] = value >>> 0;
   $tracer.u32[$i + 5] = 0;
   $tracer.u64[($i >>> 1) + 3] = other;
@@ -8775,7 +10802,8 @@ export function traceEvent253(value: number, other: bigint): void {
 }
 
 /**
- * True when tracing is on and `event_253` is in the mask: traceEvent253 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_253` is in the mask: traceEvent253 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent253Enabled()) traceEvent253(1, 1n);
  */
 export function traceEvent253Enabled(): boolean {
@@ -8797,11 +10825,19 @@ export function traceEvent254(low: number, high: number): void {
     if (typeof high !== 'number') high = NaN;
   }
 
-  $tracer.write(254, (low & 0xffff) | ((high & 0xffff) << 16), 0, 0, 0, ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0));
+  $tracer.write(
+    254,
+    (low & 0xffff) | ((high & 0xffff) << 16),
+    0,
+    0,
+    0,
+    ((low & 0xffff) !== low ? 0x1 : 0) | ((high << 16) >> 16 !== high ? 0x2 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `event_254` is in the mask: traceEvent254 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_254` is in the mask: traceEvent254 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent254Enabled()) traceEvent254(1, 1);
  */
 export function traceEvent254Enabled(): boolean {
@@ -8820,7 +10856,8 @@ export function traceEvent255(): void {
 }
 
 /**
- * True when tracing is on and `event_255` is in the mask: traceEvent255 would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `event_255` is in the mask: traceEvent255 would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceEvent255Enabled()) traceEvent255();
  */
 export function traceEvent255Enabled(): boolean {
@@ -8846,7 +10883,9 @@ function $decodeEvent1($view: DataView, $o: number, $ts: bigint, $cpu: number): 
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_1', id: 1, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_1', id: 1, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_1', id: 1, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_1', id: 1, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent2($view: DataView, $o: number, $ts: bigint, $cpu: number): Event2Record {
@@ -8873,7 +10912,9 @@ function $decodeEvent4($view: DataView, $o: number, $ts: bigint, $cpu: number): 
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_4', id: 4, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_4', id: 4, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_4', id: 4, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_4', id: 4, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent5($view: DataView, $o: number, $ts: bigint, $cpu: number): Event5Record {
@@ -8900,7 +10941,9 @@ function $decodeEvent7($view: DataView, $o: number, $ts: bigint, $cpu: number): 
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_7', id: 7, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_7', id: 7, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_7', id: 7, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_7', id: 7, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent8($view: DataView, $o: number, $ts: bigint, $cpu: number): Event8Record {
@@ -8927,7 +10970,9 @@ function $decodeEvent10($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_10', id: 10, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_10', id: 10, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_10', id: 10, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_10', id: 10, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent11($view: DataView, $o: number, $ts: bigint, $cpu: number): Event11Record {
@@ -8954,7 +10999,9 @@ function $decodeEvent13($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_13', id: 13, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_13', id: 13, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_13', id: 13, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_13', id: 13, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent14($view: DataView, $o: number, $ts: bigint, $cpu: number): Event14Record {
@@ -8981,7 +11028,9 @@ function $decodeEvent16($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_16', id: 16, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_16', id: 16, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_16', id: 16, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_16', id: 16, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent17($view: DataView, $o: number, $ts: bigint, $cpu: number): Event17Record {
@@ -9008,7 +11057,9 @@ function $decodeEvent19($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_19', id: 19, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_19', id: 19, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_19', id: 19, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_19', id: 19, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent20($view: DataView, $o: number, $ts: bigint, $cpu: number): Event20Record {
@@ -9035,7 +11086,9 @@ function $decodeEvent22($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_22', id: 22, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_22', id: 22, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_22', id: 22, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_22', id: 22, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent23($view: DataView, $o: number, $ts: bigint, $cpu: number): Event23Record {
@@ -9062,7 +11115,9 @@ function $decodeEvent25($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_25', id: 25, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_25', id: 25, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_25', id: 25, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_25', id: 25, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent26($view: DataView, $o: number, $ts: bigint, $cpu: number): Event26Record {
@@ -9089,7 +11144,9 @@ function $decodeEvent28($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_28', id: 28, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_28', id: 28, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_28', id: 28, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_28', id: 28, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent29($view: DataView, $o: number, $ts: bigint, $cpu: number): Event29Record {
@@ -9116,7 +11173,9 @@ function $decodeEvent31($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_31', id: 31, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_31', id: 31, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_31', id: 31, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_31', id: 31, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent32($view: DataView, $o: number, $ts: bigint, $cpu: number): Event32Record {
@@ -9143,7 +11202,9 @@ function $decodeEvent34($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_34', id: 34, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_34', id: 34, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_34', id: 34, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_34', id: 34, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent35($view: DataView, $o: number, $ts: bigint, $cpu: number): Event35Record {
@@ -9170,7 +11231,9 @@ function $decodeEvent37($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_37', id: 37, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_37', id: 37, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_37', id: 37, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_37', id: 37, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent38($view: DataView, $o: number, $ts: bigint, $cpu: number): Event38Record {
@@ -9197,7 +11260,9 @@ function $decodeEvent40($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_40', id: 40, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_40', id: 40, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_40', id: 40, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_40', id: 40, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent41($view: DataView, $o: number, $ts: bigint, $cpu: number): Event41Record {
@@ -9224,7 +11289,9 @@ function $decodeEvent43($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_43', id: 43, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_43', id: 43, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_43', id: 43, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_43', id: 43, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent44($view: DataView, $o: number, $ts: bigint, $cpu: number): Event44Record {
@@ -9251,7 +11318,9 @@ function $decodeEvent46($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_46', id: 46, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_46', id: 46, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_46', id: 46, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_46', id: 46, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent47($view: DataView, $o: number, $ts: bigint, $cpu: number): Event47Record {
@@ -9278,7 +11347,9 @@ function $decodeEvent49($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_49', id: 49, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_49', id: 49, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_49', id: 49, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_49', id: 49, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent50($view: DataView, $o: number, $ts: bigint, $cpu: number): Event50Record {
@@ -9305,7 +11376,9 @@ function $decodeEvent52($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_52', id: 52, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_52', id: 52, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_52', id: 52, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_52', id: 52, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent53($view: DataView, $o: number, $ts: bigint, $cpu: number): Event53Record {
@@ -9332,7 +11405,9 @@ function $decodeEvent55($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_55', id: 55, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_55', id: 55, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_55', id: 55, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_55', id: 55, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent56($view: DataView, $o: number, $ts: bigint, $cpu: number): Event56Record {
@@ -9359,7 +11434,9 @@ function $decodeEvent58($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_58', id: 58, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_58', id: 58, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_58', id: 58, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_58', id: 58, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent59($view: DataView, $o: number, $ts: bigint, $cpu: number): Event59Record {
@@ -9386,7 +11463,9 @@ function $decodeEvent61($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_61', id: 61, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_61', id: 61, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_61', id: 61, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_61', id: 61, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent62($view: DataView, $o: number, $ts: bigint, $cpu: number): Event62Record {
@@ -9413,7 +11492,9 @@ function $decodeEvent64($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_64', id: 64, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_64', id: 64, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_64', id: 64, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_64', id: 64, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent65($view: DataView, $o: number, $ts: bigint, $cpu: number): Event65Record {
@@ -9440,7 +11521,9 @@ function $decodeEvent67($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_67', id: 67, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_67', id: 67, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_67', id: 67, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_67', id: 67, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent68($view: DataView, $o: number, $ts: bigint, $cpu: number): Event68Record {
@@ -9467,7 +11550,9 @@ function $decodeEvent70($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_70', id: 70, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_70', id: 70, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_70', id: 70, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_70', id: 70, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent71($view: DataView, $o: number, $ts: bigint, $cpu: number): Event71Record {
@@ -9494,7 +11579,9 @@ function $decodeEvent73($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_73', id: 73, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_73', id: 73, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_73', id: 73, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_73', id: 73, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent74($view: DataView, $o: number, $ts: bigint, $cpu: number): Event74Record {
@@ -9521,7 +11608,9 @@ function $decodeEvent76($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_76', id: 76, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_76', id: 76, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_76', id: 76, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_76', id: 76, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent77($view: DataView, $o: number, $ts: bigint, $cpu: number): Event77Record {
@@ -9548,7 +11637,9 @@ function $decodeEvent79($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_79', id: 79, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_79', id: 79, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_79', id: 79, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_79', id: 79, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent80($view: DataView, $o: number, $ts: bigint, $cpu: number): Event80Record {
@@ -9575,7 +11666,9 @@ function $decodeEvent82($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_82', id: 82, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_82', id: 82, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_82', id: 82, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_82', id: 82, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent83($view: DataView, $o: number, $ts: bigint, $cpu: number): Event83Record {
@@ -9602,7 +11695,9 @@ function $decodeEvent85($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_85', id: 85, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_85', id: 85, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_85', id: 85, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_85', id: 85, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent86($view: DataView, $o: number, $ts: bigint, $cpu: number): Event86Record {
@@ -9629,7 +11724,9 @@ function $decodeEvent88($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_88', id: 88, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_88', id: 88, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_88', id: 88, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_88', id: 88, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent89($view: DataView, $o: number, $ts: bigint, $cpu: number): Event89Record {
@@ -9656,7 +11753,9 @@ function $decodeEvent91($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_91', id: 91, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_91', id: 91, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_91', id: 91, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_91', id: 91, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent92($view: DataView, $o: number, $ts: bigint, $cpu: number): Event92Record {
@@ -9683,7 +11782,9 @@ function $decodeEvent94($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_94', id: 94, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_94', id: 94, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_94', id: 94, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_94', id: 94, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent95($view: DataView, $o: number, $ts: bigint, $cpu: number): Event95Record {
@@ -9710,7 +11811,9 @@ function $decodeEvent97($view: DataView, $o: number, $ts: bigint, $cpu: number):
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_97', id: 97, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_97', id: 97, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_97', id: 97, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_97', id: 97, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent98($view: DataView, $o: number, $ts: bigint, $cpu: number): Event98Record {
@@ -9737,7 +11840,9 @@ function $decodeEvent100($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_100', id: 100, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_100', id: 100, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_100', id: 100, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_100', id: 100, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent101($view: DataView, $o: number, $ts: bigint, $cpu: number): Event101Record {
@@ -9764,7 +11869,9 @@ function $decodeEvent103($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_103', id: 103, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_103', id: 103, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_103', id: 103, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_103', id: 103, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent104($view: DataView, $o: number, $ts: bigint, $cpu: number): Event104Record {
@@ -9791,7 +11898,9 @@ function $decodeEvent106($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_106', id: 106, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_106', id: 106, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_106', id: 106, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_106', id: 106, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent107($view: DataView, $o: number, $ts: bigint, $cpu: number): Event107Record {
@@ -9818,7 +11927,9 @@ function $decodeEvent109($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_109', id: 109, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_109', id: 109, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_109', id: 109, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_109', id: 109, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent110($view: DataView, $o: number, $ts: bigint, $cpu: number): Event110Record {
@@ -9845,7 +11956,9 @@ function $decodeEvent112($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_112', id: 112, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_112', id: 112, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_112', id: 112, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_112', id: 112, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent113($view: DataView, $o: number, $ts: bigint, $cpu: number): Event113Record {
@@ -9872,7 +11985,9 @@ function $decodeEvent115($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_115', id: 115, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_115', id: 115, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_115', id: 115, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_115', id: 115, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent116($view: DataView, $o: number, $ts: bigint, $cpu: number): Event116Record {
@@ -9899,7 +12014,9 @@ function $decodeEvent118($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_118', id: 118, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_118', id: 118, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_118', id: 118, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_118', id: 118, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent119($view: DataView, $o: number, $ts: bigint, $cpu: number): Event119Record {
@@ -9926,7 +12043,9 @@ function $decodeEvent121($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_121', id: 121, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_121', id: 121, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_121', id: 121, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_121', id: 121, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent122($view: DataView, $o: number, $ts: bigint, $cpu: number): Event122Record {
@@ -9953,7 +12072,9 @@ function $decodeEvent124($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_124', id: 124, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_124', id: 124, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_124', id: 124, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_124', id: 124, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent125($view: DataView, $o: number, $ts: bigint, $cpu: number): Event125Record {
@@ -9980,7 +12101,9 @@ function $decodeEvent127($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_127', id: 127, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_127', id: 127, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_127', id: 127, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_127', id: 127, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent128($view: DataView, $o: number, $ts: bigint, $cpu: number): Event128Record {
@@ -10007,7 +12130,9 @@ function $decodeEvent130($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_130', id: 130, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_130', id: 130, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_130', id: 130, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_130', id: 130, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent131($view: DataView, $o: number, $ts: bigint, $cpu: number): Event131Record {
@@ -10034,7 +12159,9 @@ function $decodeEvent133($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_133', id: 133, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_133', id: 133, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_133', id: 133, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_133', id: 133, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent134($view: DataView, $o: number, $ts: bigint, $cpu: number): Event134Record {
@@ -10061,7 +12188,9 @@ function $decodeEvent136($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_136', id: 136, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_136', id: 136, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_136', id: 136, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_136', id: 136, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent137($view: DataView, $o: number, $ts: bigint, $cpu: number): Event137Record {
@@ -10088,7 +12217,9 @@ function $decodeEvent139($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_139', id: 139, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_139', id: 139, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_139', id: 139, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_139', id: 139, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent140($view: DataView, $o: number, $ts: bigint, $cpu: number): Event140Record {
@@ -10115,7 +12246,9 @@ function $decodeEvent142($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_142', id: 142, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_142', id: 142, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_142', id: 142, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_142', id: 142, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent143($view: DataView, $o: number, $ts: bigint, $cpu: number): Event143Record {
@@ -10142,7 +12275,9 @@ function $decodeEvent145($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_145', id: 145, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_145', id: 145, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_145', id: 145, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_145', id: 145, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent146($view: DataView, $o: number, $ts: bigint, $cpu: number): Event146Record {
@@ -10169,7 +12304,9 @@ function $decodeEvent148($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_148', id: 148, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_148', id: 148, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_148', id: 148, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_148', id: 148, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent149($view: DataView, $o: number, $ts: bigint, $cpu: number): Event149Record {
@@ -10196,7 +12333,9 @@ function $decodeEvent151($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_151', id: 151, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_151', id: 151, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_151', id: 151, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_151', id: 151, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent152($view: DataView, $o: number, $ts: bigint, $cpu: number): Event152Record {
@@ -10223,7 +12362,9 @@ function $decodeEvent154($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_154', id: 154, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_154', id: 154, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_154', id: 154, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_154', id: 154, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent155($view: DataView, $o: number, $ts: bigint, $cpu: number): Event155Record {
@@ -10250,7 +12391,9 @@ function $decodeEvent157($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_157', id: 157, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_157', id: 157, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_157', id: 157, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_157', id: 157, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent158($view: DataView, $o: number, $ts: bigint, $cpu: number): Event158Record {
@@ -10277,7 +12420,9 @@ function $decodeEvent160($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_160', id: 160, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_160', id: 160, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_160', id: 160, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_160', id: 160, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent161($view: DataView, $o: number, $ts: bigint, $cpu: number): Event161Record {
@@ -10304,7 +12449,9 @@ function $decodeEvent163($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_163', id: 163, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_163', id: 163, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_163', id: 163, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_163', id: 163, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent164($view: DataView, $o: number, $ts: bigint, $cpu: number): Event164Record {
@@ -10331,7 +12478,9 @@ function $decodeEvent166($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_166', id: 166, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_166', id: 166, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_166', id: 166, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_166', id: 166, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent167($view: DataView, $o: number, $ts: bigint, $cpu: number): Event167Record {
@@ -10358,7 +12507,9 @@ function $decodeEvent169($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_169', id: 169, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_169', id: 169, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_169', id: 169, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_169', id: 169, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent170($view: DataView, $o: number, $ts: bigint, $cpu: number): Event170Record {
@@ -10385,7 +12536,9 @@ function $decodeEvent172($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_172', id: 172, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_172', id: 172, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_172', id: 172, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_172', id: 172, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent173($view: DataView, $o: number, $ts: bigint, $cpu: number): Event173Record {
@@ -10412,7 +12565,9 @@ function $decodeEvent175($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_175', id: 175, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_175', id: 175, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_175', id: 175, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_175', id: 175, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent176($view: DataView, $o: number, $ts: bigint, $cpu: number): Event176Record {
@@ -10439,7 +12594,9 @@ function $decodeEvent178($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_178', id: 178, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_178', id: 178, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_178', id: 178, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_178', id: 178, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent179($view: DataView, $o: number, $ts: bigint, $cpu: number): Event179Record {
@@ -10466,7 +12623,9 @@ function $decodeEvent181($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_181', id: 181, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_181', id: 181, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_181', id: 181, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_181', id: 181, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent182($view: DataView, $o: number, $ts: bigint, $cpu: number): Event182Record {
@@ -10493,7 +12652,9 @@ function $decodeEvent184($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_184', id: 184, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_184', id: 184, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_184', id: 184, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_184', id: 184, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent185($view: DataView, $o: number, $ts: bigint, $cpu: number): Event185Record {
@@ -10520,7 +12681,9 @@ function $decodeEvent187($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_187', id: 187, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_187', id: 187, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_187', id: 187, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_187', id: 187, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent188($view: DataView, $o: number, $ts: bigint, $cpu: number): Event188Record {
@@ -10547,7 +12710,9 @@ function $decodeEvent190($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_190', id: 190, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_190', id: 190, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_190', id: 190, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_190', id: 190, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent191($view: DataView, $o: number, $ts: bigint, $cpu: number): Event191Record {
@@ -10574,7 +12739,9 @@ function $decodeEvent193($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_193', id: 193, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_193', id: 193, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_193', id: 193, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_193', id: 193, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent194($view: DataView, $o: number, $ts: bigint, $cpu: number): Event194Record {
@@ -10601,7 +12768,9 @@ function $decodeEvent196($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_196', id: 196, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_196', id: 196, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_196', id: 196, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_196', id: 196, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent197($view: DataView, $o: number, $ts: bigint, $cpu: number): Event197Record {
@@ -10628,7 +12797,9 @@ function $decodeEvent199($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_199', id: 199, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_199', id: 199, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_199', id: 199, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_199', id: 199, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent200($view: DataView, $o: number, $ts: bigint, $cpu: number): Event200Record {
@@ -10655,7 +12826,9 @@ function $decodeEvent202($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_202', id: 202, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_202', id: 202, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_202', id: 202, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_202', id: 202, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent203($view: DataView, $o: number, $ts: bigint, $cpu: number): Event203Record {
@@ -10682,7 +12855,9 @@ function $decodeEvent205($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_205', id: 205, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_205', id: 205, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_205', id: 205, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_205', id: 205, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent206($view: DataView, $o: number, $ts: bigint, $cpu: number): Event206Record {
@@ -10709,7 +12884,9 @@ function $decodeEvent208($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_208', id: 208, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_208', id: 208, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_208', id: 208, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_208', id: 208, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent209($view: DataView, $o: number, $ts: bigint, $cpu: number): Event209Record {
@@ -10736,7 +12913,9 @@ function $decodeEvent211($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_211', id: 211, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_211', id: 211, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_211', id: 211, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_211', id: 211, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent212($view: DataView, $o: number, $ts: bigint, $cpu: number): Event212Record {
@@ -10763,7 +12942,9 @@ function $decodeEvent214($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_214', id: 214, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_214', id: 214, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_214', id: 214, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_214', id: 214, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent215($view: DataView, $o: number, $ts: bigint, $cpu: number): Event215Record {
@@ -10790,7 +12971,9 @@ function $decodeEvent217($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_217', id: 217, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_217', id: 217, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_217', id: 217, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_217', id: 217, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent218($view: DataView, $o: number, $ts: bigint, $cpu: number): Event218Record {
@@ -10817,7 +13000,9 @@ function $decodeEvent220($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_220', id: 220, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_220', id: 220, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_220', id: 220, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_220', id: 220, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent221($view: DataView, $o: number, $ts: bigint, $cpu: number): Event221Record {
@@ -10844,7 +13029,9 @@ function $decodeEvent223($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_223', id: 223, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_223', id: 223, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_223', id: 223, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_223', id: 223, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent224($view: DataView, $o: number, $ts: bigint, $cpu: number): Event224Record {
@@ -10871,7 +13058,9 @@ function $decodeEvent226($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_226', id: 226, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_226', id: 226, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_226', id: 226, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_226', id: 226, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent227($view: DataView, $o: number, $ts: bigint, $cpu: number): Event227Record {
@@ -10898,7 +13087,9 @@ function $decodeEvent229($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_229', id: 229, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_229', id: 229, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_229', id: 229, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_229', id: 229, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent230($view: DataView, $o: number, $ts: bigint, $cpu: number): Event230Record {
@@ -10925,7 +13116,9 @@ function $decodeEvent232($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_232', id: 232, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_232', id: 232, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_232', id: 232, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_232', id: 232, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent233($view: DataView, $o: number, $ts: bigint, $cpu: number): Event233Record {
@@ -10952,7 +13145,9 @@ function $decodeEvent235($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_235', id: 235, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_235', id: 235, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_235', id: 235, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_235', id: 235, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent236($view: DataView, $o: number, $ts: bigint, $cpu: number): Event236Record {
@@ -10979,7 +13174,9 @@ function $decodeEvent238($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_238', id: 238, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_238', id: 238, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_238', id: 238, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_238', id: 238, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent239($view: DataView, $o: number, $ts: bigint, $cpu: number): Event239Record {
@@ -11006,7 +13203,9 @@ function $decodeEvent241($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_241', id: 241, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_241', id: 241, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_241', id: 241, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_241', id: 241, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent242($view: DataView, $o: number, $ts: bigint, $cpu: number): Event242Record {
@@ -11033,7 +13232,9 @@ function $decodeEvent244($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_244', id: 244, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_244', id: 244, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_244', id: 244, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_244', id: 244, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent245($view: DataView, $o: number, $ts: bigint, $cpu: number): Event245Record {
@@ -11060,7 +13261,9 @@ function $decodeEvent247($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_247', id: 247, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_247', id: 247, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_247', id: 247, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_247', id: 247, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent248($view: DataView, $o: number, $ts: bigint, $cpu: number): Event248Record {
@@ -11087,7 +13290,9 @@ function $decodeEvent250($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_250', id: 250, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_250', id: 250, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_250', id: 250, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_250', id: 250, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent251($view: DataView, $o: number, $ts: bigint, $cpu: number): Event251Record {
@@ -11114,7 +13319,9 @@ function $decodeEvent253($view: DataView, $o: number, $ts: bigint, $cpu: number)
   }
 
   const other = $view.getBigInt64($o + 24, true);
-  return $issues ? { event: 'event_253', id: 253, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) } : { event: 'event_253', id: 253, ts: $ts, cpu: $cpu, value, other };
+  return $issues
+    ? { event: 'event_253', id: 253, ts: $ts, cpu: $cpu, value, other, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'event_253', id: 253, ts: $ts, cpu: $cpu, value, other };
 }
 
 function $decodeEvent254($view: DataView, $o: number, $ts: bigint, $cpu: number): Event254Record {
@@ -11130,7 +13337,264 @@ function $decodeEvent255($view: DataView, $o: number, $ts: bigint, $cpu: number)
 }
 
 /** Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value). */
-const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = { 0: [], 1: [['value', false, 2], ['other', true, 64]], 2: [['low', false, 16], ['high', true, 16]], 3: [], 4: [['value', false, 5], ['other', true, 64]], 5: [['low', false, 16], ['high', true, 16]], 6: [], 7: [['value', false, 8], ['other', true, 64]], 8: [['low', false, 16], ['high', true, 16]], 9: [], 10: [['value', false, 11], ['other', true, 64]], 11: [['low', false, 16], ['high', true, 16]], 12: [], 13: [['value', false, 14], ['other', true, 64]], 14: [['low', false, 16], ['high', true, 16]], 15: [], 16: [['value', false, 17], ['other', true, 64]], 17: [['low', false, 16], ['high', true, 16]], 18: [], 19: [['value', false, 20], ['other', true, 64]], 20: [['low', false, 16], ['high', true, 16]], 21: [], 22: [['value', false, 23], ['other', true, 64]], 23: [['low', false, 16], ['high', true, 16]], 24: [], 25: [['value', false, 26], ['other', true, 64]], 26: [['low', false, 16], ['high', true, 16]], 27: [], 28: [['value', false, 29], ['other', true, 64]], 29: [['low', false, 16], ['high', true, 16]], 30: [], 31: [['value', false, 32], ['other', true, 64]], 32: [['low', false, 16], ['high', true, 16]], 33: [], 34: [['value', false, 3], ['other', true, 64]], 35: [['low', false, 16], ['high', true, 16]], 36: [], 37: [['value', false, 6], ['other', true, 64]], 38: [['low', false, 16], ['high', true, 16]], 39: [], 40: [['value', false, 9], ['other', true, 64]], 41: [['low', false, 16], ['high', true, 16]], 42: [], 43: [['value', false, 12], ['other', true, 64]], 44: [['low', false, 16], ['high', true, 16]], 45: [], 46: [['value', false, 15], ['other', true, 64]], 47: [['low', false, 16], ['high', true, 16]], 48: [], 49: [['value', false, 18], ['other', true, 64]], 50: [['low', false, 16], ['high', true, 16]], 51: [], 52: [['value', false, 21], ['other', true, 64]], 53: [['low', false, 16], ['high', true, 16]], 54: [], 55: [['value', false, 24], ['other', true, 64]], 56: [['low', false, 16], ['high', true, 16]], 57: [], 58: [['value', false, 27], ['other', true, 64]], 59: [['low', false, 16], ['high', true, 16]], 60: [], 61: [['value', false, 30], ['other', true, 64]], 62: [['low', false, 16], ['high', true, 16]], 63: [], 64: [['value', false, 1], ['other', true, 64]], 65: [['low', false, 16], ['high', true, 16]], 66: [], 67: [['value', false, 4], ['other', true, 64]], 68: [['low', false, 16], ['high', true, 16]], 69: [], 70: [['value', false, 7], ['other', true, 64]], 71: [['low', false, 16], ['high', true, 16]], 72: [], 73: [['value', false, 10], ['other', true, 64]], 74: [['low', false, 16], ['high', true, 16]], 75: [], 76: [['value', false, 13], ['other', true, 64]], 77: [['low', false, 16], ['high', true, 16]], 78: [], 79: [['value', false, 16], ['other', true, 64]], 80: [['low', false, 16], ['high', true, 16]], 81: [], 82: [['value', false, 19], ['other', true, 64]], 83: [['low', false, 16], ['high', true, 16]], 84: [], 85: [['value', false, 22], ['other', true, 64]], 86: [['low', false, 16], ['high', true, 16]], 87: [], 88: [['value', false, 25], ['other', true, 64]], 89: [['low', false, 16], ['high', true, 16]], 90: [], 91: [['value', false, 28], ['other', true, 64]], 92: [['low', false, 16], ['high', true, 16]], 93: [], 94: [['value', false, 31], ['other', true, 64]], 95: [['low', false, 16], ['high', true, 16]], 96: [], 97: [['value', false, 2], ['other', true, 64]], 98: [['low', false, 16], ['high', true, 16]], 99: [], 100: [['value', false, 5], ['other', true, 64]], 101: [['low', false, 16], ['high', true, 16]], 102: [], 103: [['value', false, 8], ['other', true, 64]], 104: [['low', false, 16], ['high', true, 16]], 105: [], 106: [['value', false, 11], ['other', true, 64]], 107: [['low', false, 16], ['high', true, 16]], 108: [], 109: [['value', false, 14], ['other', true, 64]], 110: [['low', false, 16], ['high', true, 16]], 111: [], 112: [['value', false, 17], ['other', true, 64]], 113: [['low', false, 16], ['high', true, 16]], 114: [], 115: [['value', false, 20], ['other', true, 64]], 116: [['low', false, 16], ['high', true, 16]], 117: [], 118: [['value', false, 23], ['other', true, 64]], 119: [['low', false, 16], ['high', true, 16]], 120: [], 121: [['value', false, 26], ['other', true, 64]], 122: [['low', false, 16], ['high', true, 16]], 123: [], 124: [['value', false, 29], ['other', true, 64]], 125: [['low', false, 16], ['high', true, 16]], 126: [], 127: [['value', false, 32], ['other', true, 64]], 128: [['low', false, 16], ['high', true, 16]], 129: [], 130: [['value', false, 3], ['other', true, 64]], 131: [['low', false, 16], ['high', true, 16]], 132: [], 133: [['value', false, 6], ['other', true, 64]], 134: [['low', false, 16], ['high', true, 16]], 135: [], 136: [['value', false, 9], ['other', true, 64]], 137: [['low', false, 16], ['high', true, 16]], 138: [], 139: [['value', false, 12], ['other', true, 64]], 140: [['low', false, 16], ['high', true, 16]], 141: [], 142: [['value', false, 15], ['other', true, 64]], 143: [['low', false, 16], ['high', true, 16]], 144: [], 145: [['value', false, 18], ['other', true, 64]], 146: [['low', false, 16], ['high', true, 16]], 147: [], 148: [['value', false, 21], ['other', true, 64]], 149: [['low', false, 16], ['high', true, 16]], 150: [], 151: [['value', false, 24], ['other', true, 64]], 152: [['low', false, 16], ['high', true, 16]], 153: [], 154: [['value', false, 27], ['other', true, 64]], 155: [['low', false, 16], ['high', true, 16]], 156: [], 157: [['value', false, 30], ['other', true, 64]], 158: [['low', false, 16], ['high', true, 16]], 159: [], 160: [['value', false, 1], ['other', true, 64]], 161: [['low', false, 16], ['high', true, 16]], 162: [], 163: [['value', false, 4], ['other', true, 64]], 164: [['low', false, 16], ['high', true, 16]], 165: [], 166: [['value', false, 7], ['other', true, 64]], 167: [['low', false, 16], ['high', true, 16]], 168: [], 169: [['value', false, 10], ['other', true, 64]], 170: [['low', false, 16], ['high', true, 16]], 171: [], 172: [['value', false, 13], ['other', true, 64]], 173: [['low', false, 16], ['high', true, 16]], 174: [], 175: [['value', false, 16], ['other', true, 64]], 176: [['low', false, 16], ['high', true, 16]], 177: [], 178: [['value', false, 19], ['other', true, 64]], 179: [['low', false, 16], ['high', true, 16]], 180: [], 181: [['value', false, 22], ['other', true, 64]], 182: [['low', false, 16], ['high', true, 16]], 183: [], 184: [['value', false, 25], ['other', true, 64]], 185: [['low', false, 16], ['high', true, 16]], 186: [], 187: [['value', false, 28], ['other', true, 64]], 188: [['low', false, 16], ['high', true, 16]], 189: [], 190: [['value', false, 31], ['other', true, 64]], 191: [['low', false, 16], ['high', true, 16]], 192: [], 193: [['value', false, 2], ['other', true, 64]], 194: [['low', false, 16], ['high', true, 16]], 195: [], 196: [['value', false, 5], ['other', true, 64]], 197: [['low', false, 16], ['high', true, 16]], 198: [], 199: [['value', false, 8], ['other', true, 64]], 200: [['low', false, 16], ['high', true, 16]], 201: [], 202: [['value', false, 11], ['other', true, 64]], 203: [['low', false, 16], ['high', true, 16]], 204: [], 205: [['value', false, 14], ['other', true, 64]], 206: [['low', false, 16], ['high', true, 16]], 207: [], 208: [['value', false, 17], ['other', true, 64]], 209: [['low', false, 16], ['high', true, 16]], 210: [], 211: [['value', false, 20], ['other', true, 64]], 212: [['low', false, 16], ['high', true, 16]], 213: [], 214: [['value', false, 23], ['other', true, 64]], 215: [['low', false, 16], ['high', true, 16]], 216: [], 217: [['value', false, 26], ['other', true, 64]], 218: [['low', false, 16], ['high', true, 16]], 219: [], 220: [['value', false, 29], ['other', true, 64]], 221: [['low', false, 16], ['high', true, 16]], 222: [], 223: [['value', false, 32], ['other', true, 64]], 224: [['low', false, 16], ['high', true, 16]], 225: [], 226: [['value', false, 3], ['other', true, 64]], 227: [['low', false, 16], ['high', true, 16]], 228: [], 229: [['value', false, 6], ['other', true, 64]], 230: [['low', false, 16], ['high', true, 16]], 231: [], 232: [['value', false, 9], ['other', true, 64]], 233: [['low', false, 16], ['high', true, 16]], 234: [], 235: [['value', false, 12], ['other', true, 64]], 236: [['low', false, 16], ['high', true, 16]], 237: [], 238: [['value', false, 15], ['other', true, 64]], 239: [['low', false, 16], ['high', true, 16]], 240: [], 241: [['value', false, 18], ['other', true, 64]], 242: [['low', false, 16], ['high', true, 16]], 243: [], 244: [['value', false, 21], ['other', true, 64]], 245: [['low', false, 16], ['high', true, 16]], 246: [], 247: [['value', false, 24], ['other', true, 64]], 248: [['low', false, 16], ['high', true, 16]], 249: [], 250: [['value', false, 27], ['other', true, 64]], 251: [['low', false, 16], ['high', true, 16]], 252: [], 253: [['value', false, 30], ['other', true, 64]], 254: [['low', false, 16], ['high', true, 16]], 255: [] };
+const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = {
+  0: [],
+  1: [['value', false, 2], ['other', true, 64]],
+  2: [['low', false, 16], ['high', true, 16]],
+  3: [],
+  4: [['value', false, 5], ['other', true, 64]],
+  5: [['low', false, 16], ['high', true, 16]],
+  6: [],
+  7: [['value', false, 8], ['other', true, 64]],
+  8: [['low', false, 16], ['high', true, 16]],
+  9: [],
+  10: [['value', false, 11], ['other', true, 64]],
+  11: [['low', false, 16], ['high', true, 16]],
+  12: [],
+  13: [['value', false, 14], ['other', true, 64]],
+  14: [['low', false, 16], ['high', true, 16]],
+  15: [],
+  16: [['value', false, 17], ['other', true, 64]],
+  17: [['low', false, 16], ['high', true, 16]],
+  18: [],
+  19: [['value', false, 20], ['other', true, 64]],
+  20: [['low', false, 16], ['high', true, 16]],
+  21: [],
+  22: [['value', false, 23], ['other', true, 64]],
+  23: [['low', false, 16], ['high', true, 16]],
+  24: [],
+  25: [['value', false, 26], ['other', true, 64]],
+  26: [['low', false, 16], ['high', true, 16]],
+  27: [],
+  28: [['value', false, 29], ['other', true, 64]],
+  29: [['low', false, 16], ['high', true, 16]],
+  30: [],
+  31: [['value', false, 32], ['other', true, 64]],
+  32: [['low', false, 16], ['high', true, 16]],
+  33: [],
+  34: [['value', false, 3], ['other', true, 64]],
+  35: [['low', false, 16], ['high', true, 16]],
+  36: [],
+  37: [['value', false, 6], ['other', true, 64]],
+  38: [['low', false, 16], ['high', true, 16]],
+  39: [],
+  40: [['value', false, 9], ['other', true, 64]],
+  41: [['low', false, 16], ['high', true, 16]],
+  42: [],
+  43: [['value', false, 12], ['other', true, 64]],
+  44: [['low', false, 16], ['high', true, 16]],
+  45: [],
+  46: [['value', false, 15], ['other', true, 64]],
+  47: [['low', false, 16], ['high', true, 16]],
+  48: [],
+  49: [['value', false, 18], ['other', true, 64]],
+  50: [['low', false, 16], ['high', true, 16]],
+  51: [],
+  52: [['value', false, 21], ['other', true, 64]],
+  53: [['low', false, 16], ['high', true, 16]],
+  54: [],
+  55: [['value', false, 24], ['other', true, 64]],
+  56: [['low', false, 16], ['high', true, 16]],
+  57: [],
+  58: [['value', false, 27], ['other', true, 64]],
+  59: [['low', false, 16], ['high', true, 16]],
+  60: [],
+  61: [['value', false, 30], ['other', true, 64]],
+  62: [['low', false, 16], ['high', true, 16]],
+  63: [],
+  64: [['value', false, 1], ['other', true, 64]],
+  65: [['low', false, 16], ['high', true, 16]],
+  66: [],
+  67: [['value', false, 4], ['other', true, 64]],
+  68: [['low', false, 16], ['high', true, 16]],
+  69: [],
+  70: [['value', false, 7], ['other', true, 64]],
+  71: [['low', false, 16], ['high', true, 16]],
+  72: [],
+  73: [['value', false, 10], ['other', true, 64]],
+  74: [['low', false, 16], ['high', true, 16]],
+  75: [],
+  76: [['value', false, 13], ['other', true, 64]],
+  77: [['low', false, 16], ['high', true, 16]],
+  78: [],
+  79: [['value', false, 16], ['other', true, 64]],
+  80: [['low', false, 16], ['high', true, 16]],
+  81: [],
+  82: [['value', false, 19], ['other', true, 64]],
+  83: [['low', false, 16], ['high', true, 16]],
+  84: [],
+  85: [['value', false, 22], ['other', true, 64]],
+  86: [['low', false, 16], ['high', true, 16]],
+  87: [],
+  88: [['value', false, 25], ['other', true, 64]],
+  89: [['low', false, 16], ['high', true, 16]],
+  90: [],
+  91: [['value', false, 28], ['other', true, 64]],
+  92: [['low', false, 16], ['high', true, 16]],
+  93: [],
+  94: [['value', false, 31], ['other', true, 64]],
+  95: [['low', false, 16], ['high', true, 16]],
+  96: [],
+  97: [['value', false, 2], ['other', true, 64]],
+  98: [['low', false, 16], ['high', true, 16]],
+  99: [],
+  100: [['value', false, 5], ['other', true, 64]],
+  101: [['low', false, 16], ['high', true, 16]],
+  102: [],
+  103: [['value', false, 8], ['other', true, 64]],
+  104: [['low', false, 16], ['high', true, 16]],
+  105: [],
+  106: [['value', false, 11], ['other', true, 64]],
+  107: [['low', false, 16], ['high', true, 16]],
+  108: [],
+  109: [['value', false, 14], ['other', true, 64]],
+  110: [['low', false, 16], ['high', true, 16]],
+  111: [],
+  112: [['value', false, 17], ['other', true, 64]],
+  113: [['low', false, 16], ['high', true, 16]],
+  114: [],
+  115: [['value', false, 20], ['other', true, 64]],
+  116: [['low', false, 16], ['high', true, 16]],
+  117: [],
+  118: [['value', false, 23], ['other', true, 64]],
+  119: [['low', false, 16], ['high', true, 16]],
+  120: [],
+  121: [['value', false, 26], ['other', true, 64]],
+  122: [['low', false, 16], ['high', true, 16]],
+  123: [],
+  124: [['value', false, 29], ['other', true, 64]],
+  125: [['low', false, 16], ['high', true, 16]],
+  126: [],
+  127: [['value', false, 32], ['other', true, 64]],
+  128: [['low', false, 16], ['high', true, 16]],
+  129: [],
+  130: [['value', false, 3], ['other', true, 64]],
+  131: [['low', false, 16], ['high', true, 16]],
+  132: [],
+  133: [['value', false, 6], ['other', true, 64]],
+  134: [['low', false, 16], ['high', true, 16]],
+  135: [],
+  136: [['value', false, 9], ['other', true, 64]],
+  137: [['low', false, 16], ['high', true, 16]],
+  138: [],
+  139: [['value', false, 12], ['other', true, 64]],
+  140: [['low', false, 16], ['high', true, 16]],
+  141: [],
+  142: [['value', false, 15], ['other', true, 64]],
+  143: [['low', false, 16], ['high', true, 16]],
+  144: [],
+  145: [['value', false, 18], ['other', true, 64]],
+  146: [['low', false, 16], ['high', true, 16]],
+  147: [],
+  148: [['value', false, 21], ['other', true, 64]],
+  149: [['low', false, 16], ['high', true, 16]],
+  150: [],
+  151: [['value', false, 24], ['other', true, 64]],
+  152: [['low', false, 16], ['high', true, 16]],
+  153: [],
+  154: [['value', false, 27], ['other', true, 64]],
+  155: [['low', false, 16], ['high', true, 16]],
+  156: [],
+  157: [['value', false, 30], ['other', true, 64]],
+  158: [['low', false, 16], ['high', true, 16]],
+  159: [],
+  160: [['value', false, 1], ['other', true, 64]],
+  161: [['low', false, 16], ['high', true, 16]],
+  162: [],
+  163: [['value', false, 4], ['other', true, 64]],
+  164: [['low', false, 16], ['high', true, 16]],
+  165: [],
+  166: [['value', false, 7], ['other', true, 64]],
+  167: [['low', false, 16], ['high', true, 16]],
+  168: [],
+  169: [['value', false, 10], ['other', true, 64]],
+  170: [['low', false, 16], ['high', true, 16]],
+  171: [],
+  172: [['value', false, 13], ['other', true, 64]],
+  173: [['low', false, 16], ['high', true, 16]],
+  174: [],
+  175: [['value', false, 16], ['other', true, 64]],
+  176: [['low', false, 16], ['high', true, 16]],
+  177: [],
+  178: [['value', false, 19], ['other', true, 64]],
+  179: [['low', false, 16], ['high', true, 16]],
+  180: [],
+  181: [['value', false, 22], ['other', true, 64]],
+  182: [['low', false, 16], ['high', true, 16]],
+  183: [],
+  184: [['value', false, 25], ['other', true, 64]],
+  185: [['low', false, 16], ['high', true, 16]],
+  186: [],
+  187: [['value', false, 28], ['other', true, 64]],
+  188: [['low', false, 16], ['high', true, 16]],
+  189: [],
+  190: [['value', false, 31], ['other', true, 64]],
+  191: [['low', false, 16], ['high', true, 16]],
+  192: [],
+  193: [['value', false, 2], ['other', true, 64]],
+  194: [['low', false, 16], ['high', true, 16]],
+  195: [],
+  196: [['value', false, 5], ['other', true, 64]],
+  197: [['low', false, 16], ['high', true, 16]],
+  198: [],
+  199: [['value', false, 8], ['other', true, 64]],
+  200: [['low', false, 16], ['high', true, 16]],
+  201: [],
+  202: [['value', false, 11], ['other', true, 64]],
+  203: [['low', false, 16], ['high', true, 16]],
+  204: [],
+  205: [['value', false, 14], ['other', true, 64]],
+  206: [['low', false, 16], ['high', true, 16]],
+  207: [],
+  208: [['value', false, 17], ['other', true, 64]],
+  209: [['low', false, 16], ['high', true, 16]],
+  210: [],
+  211: [['value', false, 20], ['other', true, 64]],
+  212: [['low', false, 16], ['high', true, 16]],
+  213: [],
+  214: [['value', false, 23], ['other', true, 64]],
+  215: [['low', false, 16], ['high', true, 16]],
+  216: [],
+  217: [['value', false, 26], ['other', true, 64]],
+  218: [['low', false, 16], ['high', true, 16]],
+  219: [],
+  220: [['value', false, 29], ['other', true, 64]],
+  221: [['low', false, 16], ['high', true, 16]],
+  222: [],
+  223: [['value', false, 32], ['other', true, 64]],
+  224: [['low', false, 16], ['high', true, 16]],
+  225: [],
+  226: [['value', false, 3], ['other', true, 64]],
+  227: [['low', false, 16], ['high', true, 16]],
+  228: [],
+  229: [['value', false, 6], ['other', true, 64]],
+  230: [['low', false, 16], ['high', true, 16]],
+  231: [],
+  232: [['value', false, 9], ['other', true, 64]],
+  233: [['low', false, 16], ['high', true, 16]],
+  234: [],
+  235: [['value', false, 12], ['other', true, 64]],
+  236: [['low', false, 16], ['high', true, 16]],
+  237: [],
+  238: [['value', false, 15], ['other', true, 64]],
+  239: [['low', false, 16], ['high', true, 16]],
+  240: [],
+  241: [['value', false, 18], ['other', true, 64]],
+  242: [['low', false, 16], ['high', true, 16]],
+  243: [],
+  244: [['value', false, 21], ['other', true, 64]],
+  245: [['low', false, 16], ['high', true, 16]],
+  246: [],
+  247: [['value', false, 24], ['other', true, 64]],
+  248: [['low', false, 16], ['high', true, 16]],
+  249: [],
+  250: [['value', false, 27], ['other', true, 64]],
+  251: [['low', false, 16], ['high', true, 16]],
+  252: [],
+  253: [['value', false, 30], ['other', true, 64]],
+  254: [['low', false, 16], ['high', true, 16]],
+  255: [],
+};
 
 /** A record's event and fields, without the issues of its argument-misfit word. */
 function $decodeBare(view: DataView, offset: number): TraceRecord {
@@ -11398,10 +13862,15 @@ function $decodeBare(view: DataView, offset: number): TraceRecord {
   }
 }
 
-/** Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its field. */
+/**
+ * Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its
+ * field.
+ */
 export function decodeRecordAt(view: DataView, offset: number): TraceRecord {
   const record = $decodeBare(view, offset);
-  return view.getUint32(offset + 12, true) === 0 ? record : $withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id]);
+  return view.getUint32(offset + 12, true) === 0
+    ? record
+    : $withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id]);
 }
 
 /**
@@ -11410,35 +13879,73 @@ export function decodeRecordAt(view: DataView, offset: number): TraceRecord {
  * if (record.event === 'unknown') console.log(record.raw);
  */
 export function decodeRecord(bytes: Uint8Array, offset: number = 0): TraceRecord {
-  if (offset < 0 || offset + 32 > bytes.length) throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);
+  if (offset < 0 || offset + 32 > bytes.length) {
+    throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);
+  }
+
   return decodeRecordAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
 }
 
+/** How `decodeTrace` and `forEachRecord` read a trace file. */
+export interface DecodeTraceOptions {
+  /** Decode a file written with another schema (its hash differs) with this one. */
+  readonly allowSchemaMismatch?: boolean;
+  /** Only this run of a file several runs were appended to (1 = the first). */
+  readonly run?: number;
+}
+
 /**
- * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order: the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first) picks one.
- * Throws `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.
+ * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order:
+ * the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first)
+ * picks one.
+ * Throws `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with
+ * another schema unless `allowSchemaMismatch` is set.
  * @example for (const r of decodeTrace(readFileSync('app.trace'))) console.log(formatRecord(r));
  */
-export function* decodeTrace(fileBytes: Uint8Array, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): Generator<TraceRecord, $TraceHeader> {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
+export function* decodeTrace(
+  fileBytes: Uint8Array,
+  options: DecodeTraceOptions = {},
+): Generator<TraceRecord, $TraceHeader> {
+  const views = $recordViews(
+    fileBytes,
+    { name: SCHEMA_NAME, hash: SCHEMA_HASH },
+    options.allowSchemaMismatch,
+    options.run,
+  );
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
-    for (let o = 0; o < view.byteLength; o += 32) yield view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o);
+    for (let o = 0; o < view.byteLength; o += 32) {
+      yield view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o);
+    }
+
   }
 }
 
 /**
- * Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through a large trace. Returns the header.
+ * Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through
+ * a large trace. Returns the header.
  * @example let faults = 0;
  * forEachRecord(bytes, (r) => { if (r.event === 'page_fault') faults++; });
  */
-export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord) => void, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): $TraceHeader {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
+export function forEachRecord(
+  fileBytes: Uint8Array,
+  visit: (record: TraceRecord) => void,
+  options: DecodeTraceOptions = {},
+): $TraceHeader {
+  const views = $recordViews(
+    fileBytes,
+    { name: SCHEMA_NAME, hash: SCHEMA_HASH },
+    options.allowSchemaMismatch,
+    options.run,
+  );
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
-    for (let o = 0; o < view.byteLength; o += 32) visit(view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o));
+    for (let o = 0; o < view.byteLength; o += 32) {
+      visit(view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o));
+    }
+
   }
 }
 

@@ -49,7 +49,12 @@ export const RECORD_BYTES = 32;
 /** Bytes of the whole ring image (the kernel's TRACE_RINGS). */
 export const IMAGE_BYTES = 8224;
 /** Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis. */
-export const SPANS: ReadonlyArray<{ readonly name: string; readonly begin: TraceEventName; readonly end: TraceEventName; readonly match: string | undefined }> = [] as const;
+export const SPANS: ReadonlyArray<{
+  readonly name: string;
+  readonly begin: TraceEventName;
+  readonly end: TraceEventName;
+  readonly match: string | undefined;
+}> = [] as const;
 /** What the kernel's timestamps count. */
 export const KERNEL_CLOCK = { unit: 'ns', frequency: 1000000000 } as const;
 
@@ -67,7 +72,12 @@ export const IRQ_KIND_NAMES: Readonly<Record<number, string>> = { 0: 'timer', 1:
  */
 export const Perms = { Read: 1, Write: 2, Exec: 4, Sticky: 2147483648 } as const;
 /** Bit numbers and printed names of Perms flags. */
-export const PERMS_BITS: ReadonlyArray<readonly [number, string]> = [[0, 'read'], [1, 'write'], [2, 'exec'], [31, 'sticky']];
+export const PERMS_BITS: ReadonlyArray<readonly [number, string]> = [
+  [0, 'read'],
+  [1, 'write'],
+  [2, 'exec'],
+  [31, 'sticky'],
+];
 /**
  * Flags beyond bit 53, so the field is a bigint.
  *
@@ -85,7 +95,264 @@ export type TraceEventType = (typeof TraceEventType)[keyof typeof TraceEventType
 /** Printed names by id: what dumps print. */
 export const EVENT_NAMES = { 0: 'packed', 1: 'empty', 2: 'wide', 3: 'mixed', 4: 'signed_whole', 255: 'last' } as const;
 export type TraceEventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];
-const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = ['packed', 'empty', 'wide', 'mixed', 'signed_whole', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'last'];
+const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = [
+  'packed',
+  'empty',
+  'wide',
+  'mixed',
+  'signed_whole',
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  'last',
+];
 
 /**
  * The printed name of an event id, or `'unknown'` for any other id (the kernel's `event_type_name`).
@@ -110,7 +377,10 @@ export interface TraceRecordBase {
   readonly ts: bigint;
   /** The ring (CPU or thread) that recorded it. */
   readonly cpu: number;
-  /** Fields whose stored value or traced argument did not fit their type (a stored misfit's value is its raw bits: docs/runtime.md). */
+  /**
+   * Fields whose stored value or traced argument did not fit their type (a stored misfit's value is its raw bits:
+   * docs/runtime.md).
+   */
   readonly issues?: readonly $FieldIssue[];
   /** The raw data words, present when there are issues. */
   readonly raw?: $RawWords;
@@ -192,11 +462,23 @@ export interface UnknownRecord extends TraceRecordBase {
 }
 
 /** Every decoded record: switch on `event` to narrow. */
-export type TraceRecord = PackedRecord | EmptyRecord | WideRecord | MixedRecord | SignedWholeRecord | LastRecord | UnknownRecord;
+export type TraceRecord =
+  | PackedRecord
+  | EmptyRecord
+  | WideRecord
+  | MixedRecord
+  | SignedWholeRecord
+  | LastRecord
+  | UnknownRecord;
 
 // Tracing controls
 
-const $tracer = new $Tracer({ layout: { ringSize: RING_SIZE, rings: RING_COUNT }, eventName: eventTypeName, get schemaText() { return SCHEMA_TEXT; }, schemaHash: SCHEMA_HASH });
+const $tracer = new $Tracer({
+  layout: { ringSize: RING_SIZE, rings: RING_COUNT },
+  eventName: eventTypeName,
+  get schemaText() { return SCHEMA_TEXT; },
+  schemaHash: SCHEMA_HASH,
+});
 
 function $idOf(event: TraceEventType | TraceEventName): number {
   if (typeof event === 'number') return event;
@@ -234,7 +516,8 @@ export function ringStats(): $RingStats[] {
 }
 
 /**
- * Prints the most recent `count` events of each ring in the kernel's serial format, then a total and what each ring lost. `write` takes one line without its newline (default: stdout).
+ * Prints the most recent `count` events of each ring in the kernel's serial format, then a total and what each ring
+ * lost. `write` takes one line without its newline (default: stdout).
  * @example dumpTrace(64, (line) => console.error(line));
  */
 export function dumpTrace(count: number = 20, write?: (line: string) => void): void {
@@ -258,7 +541,9 @@ export function drain(): Uint8Array {
 }
 
 /**
- * A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT, SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and closes; `stats()` says what the file holds and missed per ring.
+ * A flight recorder: captures to the file at `path`, draining every `intervalMs` (100) and once more on exit, SIGINT,
+ * SIGTERM and an uncaught exception; `maxBytes` rotates to `path.1` ... keeping `files` files. `stop()` drains and
+ * closes; `stats()` says what the file holds and missed per ring.
  * @example const capture = startCapture('app.trace');
  */
 export function startCapture(path: string, options?: $CaptureOptions): $Capture {
@@ -274,7 +559,8 @@ export function tracingBuffer(): SharedArrayBuffer {
 }
 
 /**
- * In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this thread's records. Throws `TracingError` when every ring is taken.
+ * In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this
+ * thread's records. Throws `TracingError` when every ring is taken.
  * @example attachTracing(workerData);
  */
 export function attachTracing(buffer: SharedArrayBuffer): number {
@@ -286,7 +572,10 @@ export function detachTracing(): void {
   $tracer.detach();
 }
 
-/** Chooses the timestamp clock for all threads: 'ns' (default) or 'sequence' (cheaper; orders events, measures nothing). Set it before tracing. */
+/**
+ * Chooses the timestamp clock for all threads: 'ns' (default) or 'sequence' (cheaper; orders events, measures nothing).
+ * Set it before tracing.
+ */
 export function setClock(clock: $ClockKind): void {
   $tracer.setClock(clock);
 }
@@ -331,9 +620,24 @@ export function isEventEnabled(event: TraceEventType | TraceEventName): boolean 
  * @param crossingSigned (i12, data1 bits 8-19)
  * @example tracePacked(IrqKind.Timer, true, 1, 1, Perms.Read, 1, 1, 1);
  */
-export function tracePacked(kind: IrqKind, valid: boolean, delta: number, vector: number, rights: number, smallNeg: number, straddle: number, crossingSigned: number): void {
+export function tracePacked(
+  kind: IrqKind,
+  valid: boolean,
+  delta: number,
+  vector: number,
+  rights: number,
+  smallNeg: number,
+  straddle: number,
+  crossingSigned: number,
+): void {
   if (($tracer.mask[0]! & 0x1) === 0) return;
-  if (typeof kind !== 'number' || typeof delta !== 'number' || typeof vector !== 'number' || typeof rights !== 'number' || typeof smallNeg !== 'number' || typeof straddle !== 'number' || typeof crossingSigned !== 'number') {
+  if (typeof kind !== 'number'
+    || typeof delta !== 'number'
+    || typeof vector !== 'number'
+    || typeof rights !== 'number'
+    || typeof smallNeg !== 'number'
+    || typeof straddle !== 'number'
+    || typeof crossingSigned !== 'number') {
     if (typeof kind !== 'number') kind = NaN as IrqKind;
     if (typeof delta !== 'number') delta = NaN;
     if (typeof vector !== 'number') vector = NaN;
@@ -343,11 +647,26 @@ export function tracePacked(kind: IrqKind, valid: boolean, delta: number, vector
     if (typeof crossingSigned !== 'number') crossingSigned = NaN;
   }
 
-  $tracer.write(0, (kind & 0x7) | (((valid === true ? 1 : 0) & 0x1) << 3) | ((delta & 0xffff) << 4) | ((vector & 0xff) << 24), rights, (smallNeg & 0xff) | ($packLo(straddle, 20, 40)) | ((crossingSigned & 0xfff) << 8), $packHi(straddle, 20, 40), ((kind & 0x7) !== kind ? 0x1 : 0) | (typeof valid !== 'boolean' ? 0x2 : 0) | ((delta << 16) >> 16 !== delta ? 0x4 : 0) | ((vector & 0xff) !== vector ? 0x8 : 0) | ((rights | 0) !== rights && rights >>> 0 !== rights ? 0x10 : 0) | ((smallNeg << 24) >> 24 !== smallNeg ? 0x20 : 0) | (!(Number.isInteger(straddle) && straddle >= 0 && straddle <= 1099511627775) ? 0x40 : 0) | ((crossingSigned << 20) >> 20 !== crossingSigned ? 0x80 : 0));
+  $tracer.write(
+    0,
+    (kind & 0x7) | (((valid === true ? 1 : 0) & 0x1) << 3) | ((delta & 0xffff) << 4) | ((vector & 0xff) << 24),
+    rights,
+    (smallNeg & 0xff) | ($packLo(straddle, 20, 40)) | ((crossingSigned & 0xfff) << 8),
+    $packHi(straddle, 20, 40),
+    ((kind & 0x7) !== kind ? 0x1 : 0)
+      | (typeof valid !== 'boolean' ? 0x2 : 0)
+      | ((delta << 16) >> 16 !== delta ? 0x4 : 0)
+      | ((vector & 0xff) !== vector ? 0x8 : 0)
+      | ((rights | 0) !== rights && rights >>> 0 !== rights ? 0x10 : 0)
+      | ((smallNeg << 24) >> 24 !== smallNeg ? 0x20 : 0)
+      | (!(Number.isInteger(straddle) && straddle >= 0 && straddle <= 1099511627775) ? 0x40 : 0)
+      | ((crossingSigned << 20) >> 20 !== crossingSigned ? 0x80 : 0),
+  );
 }
 
 /**
- * True when tracing is on and `packed` is in the mask: tracePacked would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `packed` is in the mask: tracePacked would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (tracePackedEnabled()) tracePacked(IrqKind.Timer, true, 1, 1, Perms.Read, 1, 1, 1);
  */
 export function tracePackedEnabled(): boolean {
@@ -366,7 +685,8 @@ export function traceEmpty(): void {
 }
 
 /**
- * True when tracing is on and `empty` is in the mask: traceEmpty would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `empty` is in the mask: traceEmpty would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceEmptyEnabled()) traceEmpty();
  */
 export function traceEmptyEnabled(): boolean {
@@ -388,14 +708,18 @@ export function traceWide(address: bigint, offset: bigint): void {
     if (typeof offset !== 'bigint') offset = 0x10000000000000000n;
   }
 
-  const $i = $tracer.begin(2, (BigInt.asUintN(64, address) !== address ? 0x1 : 0) | (BigInt.asIntN(64, offset) !== offset ? 0x2 : 0));
+  const $i = $tracer.begin(
+    2,
+    (BigInt.asUintN(64, address) !== address ? 0x1 : 0) | (BigInt.asIntN(64, offset) !== offset ? 0x2 : 0),
+  );
   $tracer.u64[($i >>> 1) + 2] = address;
   $tracer.u64[($i >>> 1) + 3] = offset;
   $tracer.commit();
 }
 
 /**
- * True when tracing is on and `wide` is in the mask: traceWide would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `wide` is in the mask: traceWide would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceWideEnabled()) traceWide(1n, 1n);
  */
 export function traceWideEnabled(): boolean {
@@ -419,15 +743,22 @@ export function traceMixed(big: bigint, tag: number, count: number): void {
     if (typeof count !== 'number') count = NaN;
   }
 
-  const $i = $tracer.begin(3, (BigInt.asUintN(60, big) !== big ? 0x1 : 0) | ((tag & 0xf) !== tag ? 0x2 : 0) | (!(Number.isInteger(count) && count >= 0 && count <= 9007199254740991) ? 0x4 : 0));
-  $tracer.u64[($i >>> 1) + 2] = BigInt.asUintN(64, BigInt.asUintN(60, big) | (BigInt.asUintN(4, BigInt(tag >>> 0)) << 60n));
+  const $i = $tracer.begin(
+    3,
+    (BigInt.asUintN(60, big) !== big ? 0x1 : 0)
+      | ((tag & 0xf) !== tag ? 0x2 : 0)
+      | (!(Number.isInteger(count) && count >= 0 && count <= 9007199254740991) ? 0x4 : 0),
+  );
+  $tracer.u64[($i >>> 1) + 2] =
+    BigInt.asUintN(64, BigInt.asUintN(60, big) | (BigInt.asUintN(4, BigInt(tag >>> 0)) << 60n));
   $tracer.u32[$i + 6] = count >>> 0;
   $tracer.u32[$i + 7] = Math.floor(count / 4294967296) >>> 0;
   $tracer.commit();
 }
 
 /**
- * True when tracing is on and `mixed` is in the mask: traceMixed would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `mixed` is in the mask: traceMixed would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceMixedEnabled()) traceMixed(1n, 1, 1);
  */
 export function traceMixedEnabled(): boolean {
@@ -457,7 +788,8 @@ export function traceSignedWhole(ret: number, mask: bigint): void {
 }
 
 /**
- * True when tracing is on and `signed_whole` is in the mask: traceSignedWhole would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `signed_whole` is in the mask: traceSignedWhole would record now. Costs what a disabled
+ * tracepoint costs.
  * @example if (traceSignedWholeEnabled()) traceSignedWhole(1, WideSet.Low);
  */
 export function traceSignedWholeEnabled(): boolean {
@@ -481,7 +813,8 @@ export function traceLast(value: number): void {
 }
 
 /**
- * True when tracing is on and `last` is in the mask: traceLast would record now. Costs what a disabled tracepoint costs.
+ * True when tracing is on and `last` is in the mask: traceLast would record now. Costs what a disabled tracepoint
+ * costs.
  * @example if (traceLastEnabled()) traceLast(1);
  */
 export function traceLastEnabled(): boolean {
@@ -502,7 +835,10 @@ function $decodePacked($view: DataView, $o: number, $ts: bigint, $cpu: number): 
     const $raw = $rangeBits($d0lo, $d0hi, 0, 3);
     $issues = $addIssue($issues, 'kind', $storedMisfitText(false, 3, $raw));
     $kindValue = $misfitValue($raw, 'number') as number;
-  } else if (IRQ_KIND_NAMES[$kindValue] === undefined) $issues = $addIssue($issues, 'kind', $unknownEnumText($kindValue, 'irq_kind'));
+  } else if (IRQ_KIND_NAMES[$kindValue] === undefined) {
+    $issues = $addIssue($issues, 'kind', $unknownEnumText($kindValue, 'irq_kind'));
+  }
+
   const kind = $kindValue as IrqKind;
   const $validBit = $boolField($d0lo, $d0hi, 3, 1);
   let valid = $validBit === true;
@@ -518,7 +854,37 @@ function $decodePacked($view: DataView, $o: number, $ts: bigint, $cpu: number): 
   const smallNeg = $signedField($d1lo, $d1hi, 0, 8, 8);
   const straddle = $unsignedField($d1lo, $d1hi, 20, 40, 40);
   const crossingSigned = $signedField($d1lo, $d1hi, 8, 12, 12);
-  return $issues ? { event: 'packed', id: 0, ts: $ts, cpu: $cpu, kind, valid, delta, vector, rights, smallNeg, straddle, crossingSigned, issues: $issues, raw: $rawWords($view, $o) } : { event: 'packed', id: 0, ts: $ts, cpu: $cpu, kind, valid, delta, vector, rights, smallNeg, straddle, crossingSigned };
+  return $issues
+    ? {
+      event: 'packed',
+      id: 0,
+      ts: $ts,
+      cpu: $cpu,
+      kind,
+      valid,
+      delta,
+      vector,
+      rights,
+      smallNeg,
+      straddle,
+      crossingSigned,
+      issues: $issues,
+      raw: $rawWords($view, $o),
+    }
+    : {
+      event: 'packed',
+      id: 0,
+      ts: $ts,
+      cpu: $cpu,
+      kind,
+      valid,
+      delta,
+      vector,
+      rights,
+      smallNeg,
+      straddle,
+      crossingSigned,
+    };
 }
 
 function $decodeEmpty($view: DataView, $o: number, $ts: bigint, $cpu: number): EmptyRecord {
@@ -553,7 +919,9 @@ function $decodeMixed($view: DataView, $o: number, $ts: bigint, $cpu: number): M
     count = $misfitValue($raw, 'number') as number;
   }
 
-  return $issues ? { event: 'mixed', id: 3, ts: $ts, cpu: $cpu, big, tag, count, issues: $issues, raw: $rawWords($view, $o) } : { event: 'mixed', id: 3, ts: $ts, cpu: $cpu, big, tag, count };
+  return $issues
+    ? { event: 'mixed', id: 3, ts: $ts, cpu: $cpu, big, tag, count, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'mixed', id: 3, ts: $ts, cpu: $cpu, big, tag, count };
 }
 
 function $decodeSignedWhole($view: DataView, $o: number, $ts: bigint, $cpu: number): SignedWholeRecord {
@@ -575,7 +943,9 @@ function $decodeSignedWhole($view: DataView, $o: number, $ts: bigint, $cpu: numb
     mask = $misfitValue($raw, 'bigint') as bigint;
   }
 
-  return $issues ? { event: 'signed_whole', id: 4, ts: $ts, cpu: $cpu, ret, mask, issues: $issues, raw: $rawWords($view, $o) } : { event: 'signed_whole', id: 4, ts: $ts, cpu: $cpu, ret, mask };
+  return $issues
+    ? { event: 'signed_whole', id: 4, ts: $ts, cpu: $cpu, ret, mask, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'signed_whole', id: 4, ts: $ts, cpu: $cpu, ret, mask };
 }
 
 function $decodeLast($view: DataView, $o: number, $ts: bigint, $cpu: number): LastRecord {
@@ -589,11 +959,29 @@ function $decodeLast($view: DataView, $o: number, $ts: bigint, $cpu: number): La
     value = $misfitValue($raw, 'number') as number;
   }
 
-  return $issues ? { event: 'last', id: 255, ts: $ts, cpu: $cpu, value, issues: $issues, raw: $rawWords($view, $o) } : { event: 'last', id: 255, ts: $ts, cpu: $cpu, value };
+  return $issues
+    ? { event: 'last', id: 255, ts: $ts, cpu: $cpu, value, issues: $issues, raw: $rawWords($view, $o) }
+    : { event: 'last', id: 255, ts: $ts, cpu: $cpu, value };
 }
 
 /** Per event id, its fields as the argument check names them (a bool is a u1: from JavaScript it may get any value). */
-const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = { 0: [['kind', false, 3], ['valid', false, 1], ['delta', true, 16], ['vector', false, 8], ['rights', false, 32], ['small_neg', true, 8], ['straddle', false, 40], ['crossing_signed', true, 12]], 1: [], 2: [['address', false, 64], ['offset', true, 64]], 3: [['big', false, 60], ['tag', false, 4], ['count', false, 53]], 4: [['ret', true, 32], ['mask', false, 61]], 255: [['value', false, 32]] };
+const $ARGUMENT_FIELDS: Readonly<Record<number, readonly $ArgumentField[]>> = {
+  0: [
+    ['kind', false, 3],
+    ['valid', false, 1],
+    ['delta', true, 16],
+    ['vector', false, 8],
+    ['rights', false, 32],
+    ['small_neg', true, 8],
+    ['straddle', false, 40],
+    ['crossing_signed', true, 12],
+  ],
+  1: [],
+  2: [['address', false, 64], ['offset', true, 64]],
+  3: [['big', false, 60], ['tag', false, 4], ['count', false, 53]],
+  4: [['ret', true, 32], ['mask', false, 61]],
+  255: [['value', false, 32]],
+};
 
 /** A record's event and fields, without the issues of its argument-misfit word. */
 function $decodeBare(view: DataView, offset: number): TraceRecord {
@@ -611,10 +999,15 @@ function $decodeBare(view: DataView, offset: number): TraceRecord {
   }
 }
 
-/** Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its field. */
+/**
+ * Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its
+ * field.
+ */
 export function decodeRecordAt(view: DataView, offset: number): TraceRecord {
   const record = $decodeBare(view, offset);
-  return view.getUint32(offset + 12, true) === 0 ? record : $withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id]);
+  return view.getUint32(offset + 12, true) === 0
+    ? record
+    : $withArgumentIssues(record, view, offset, $ARGUMENT_FIELDS[record.id]);
 }
 
 /**
@@ -623,50 +1016,110 @@ export function decodeRecordAt(view: DataView, offset: number): TraceRecord {
  * if (record.event === 'unknown') console.log(record.raw);
  */
 export function decodeRecord(bytes: Uint8Array, offset: number = 0): TraceRecord {
-  if (offset < 0 || offset + 32 > bytes.length) throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);
+  if (offset < 0 || offset + 32 > bytes.length) {
+    throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);
+  }
+
   return decodeRecordAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
 }
 
+/** How `decodeTrace` and `forEachRecord` read a trace file. */
+export interface DecodeTraceOptions {
+  /** Decode a file written with another schema (its hash differs) with this one. */
+  readonly allowSchemaMismatch?: boolean;
+  /** Only this run of a file several runs were appended to (1 = the first). */
+  readonly run?: number;
+}
+
 /**
- * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order: the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first) picks one.
- * Throws `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with another schema unless `allowSchemaMismatch` is set.
+ * Iterates the records of a trace file (a `snapshot()`, or `drain()`s appended together), ring by ring in file order:
+ * the runs of a file several runs appended to come one after another, never interleaved, and `run` (1 = the first)
+ * picks one.
+ * Throws `TraceFileError` if the file is damaged or cut off (after yielding what came before), or was written with
+ * another schema unless `allowSchemaMismatch` is set.
  * @example for (const r of decodeTrace(readFileSync('app.trace'))) console.log(formatRecord(r));
  */
-export function* decodeTrace(fileBytes: Uint8Array, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): Generator<TraceRecord, $TraceHeader> {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
+export function* decodeTrace(
+  fileBytes: Uint8Array,
+  options: DecodeTraceOptions = {},
+): Generator<TraceRecord, $TraceHeader> {
+  const views = $recordViews(
+    fileBytes,
+    { name: SCHEMA_NAME, hash: SCHEMA_HASH },
+    options.allowSchemaMismatch,
+    options.run,
+  );
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
-    for (let o = 0; o < view.byteLength; o += 32) yield view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o);
+    for (let o = 0; o < view.byteLength; o += 32) {
+      yield view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o);
+    }
+
   }
 }
 
 /**
- * Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through a large trace. Returns the header.
+ * Calls `visit` with every record of a trace file, like `decodeTrace` but without an iterator: the fastest way through
+ * a large trace. Returns the header.
  * @example let faults = 0;
  * forEachRecord(bytes, (r) => { if (r.event === 'page_fault') faults++; });
  */
-export function forEachRecord(fileBytes: Uint8Array, visit: (record: TraceRecord) => void, options: { readonly allowSchemaMismatch?: boolean; readonly run?: number } = {}): $TraceHeader {
-  const views = $recordViews(fileBytes, { name: SCHEMA_NAME, hash: SCHEMA_HASH }, options.allowSchemaMismatch, options.run);
+export function forEachRecord(
+  fileBytes: Uint8Array,
+  visit: (record: TraceRecord) => void,
+  options: DecodeTraceOptions = {},
+): $TraceHeader {
+  const views = $recordViews(
+    fileBytes,
+    { name: SCHEMA_NAME, hash: SCHEMA_HASH },
+    options.allowSchemaMismatch,
+    options.run,
+  );
   for (let next = views.next(); ; next = views.next()) {
     if (next.done) return next.value;
     const view = next.value;
-    for (let o = 0; o < view.byteLength; o += 32) visit(view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o));
+    for (let o = 0; o < view.byteLength; o += 32) {
+      visit(view.getUint32(o + 12, true) === 0 ? $decodeBare(view, o) : decodeRecordAt(view, o));
+    }
+
   }
 }
 
 /**
  * Renders a record's event and fields with their display formats: hex, signed, enum names, flag sets like `write|user`.
- * @example formatRecord(record); // 'packed kind=1 valid=1 delta=1 vector=0x1 rights=1 small_neg=1 straddle=0x1 crossing_signed=1'
+ * @example formatRecord(record); // 'packed kind=1 valid=1 delta=1 vector=0x1 rights=1 small_neg=1 straddle=0x1
+ * crossing_signed=1'
  */
 export function formatRecord(r: TraceRecord): string {
   let text: string;
   switch (r.event) {
-    case 'packed': text = 'packed kind=' + $enumText(r.kind, IRQ_KIND_NAMES) + ' valid=' + String(r.valid) + ' delta=' + String(r.delta) + ' ns' + ' vector=' + $hexOf(r.vector, 8) + ' rights=' + $flagsText(r.rights, PERMS_BITS) + ' small_neg=' + String(r.smallNeg) + ' straddle=' + $hexOf(r.straddle, 40) + ' crossing_signed=' + String(r.crossingSigned); break;
+    case 'packed':
+      text = 'packed kind='
+        + $enumText(r.kind, IRQ_KIND_NAMES)
+        + ' valid='
+        + String(r.valid)
+        + ' delta='
+        + String(r.delta) + ' ns'
+        + ' vector='
+        + $hexOf(r.vector, 8)
+        + ' rights='
+        + $flagsText(r.rights, PERMS_BITS)
+        + ' small_neg='
+        + String(r.smallNeg)
+        + ' straddle='
+        + $hexOf(r.straddle, 40)
+        + ' crossing_signed='
+        + String(r.crossingSigned);
+      break;
     case 'empty': text = 'empty'; break;
     case 'wide': text = 'wide address=' + $hexOf(r.address, 64) + ' offset=' + String(r.offset); break;
-    case 'mixed': text = 'mixed big=' + $hexOf(r.big, 60) + ' tag=' + String(r.tag) + ' count=' + String(r.count); break;
-    case 'signed_whole': text = 'signed_whole ret=' + String(r.ret) + ' mask=' + $flagsText(r.mask, WIDE_SET_BITS); break;
+    case 'mixed':
+      text = 'mixed big=' + $hexOf(r.big, 60) + ' tag=' + String(r.tag) + ' count=' + String(r.count);
+      break;
+    case 'signed_whole':
+      text = 'signed_whole ret=' + String(r.ret) + ' mask=' + $flagsText(r.mask, WIDE_SET_BITS);
+      break;
     case 'last': text = 'last value=' + $signedText(r.value, 32); break;
     default: text = `unknown(${r.id}) data0=${$hexOf(r.raw.data0)} data1=${$hexOf(r.raw.data1)}`;
   }
