@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { CHUNK_HEADER_BYTES, encodeHeader, RECORD_BYTES, ringOffset, writeIndexOffset, writeChunkHeader } from '@tracegen/runtime';
-import { loadSchemaFile } from '../generator/load-schema.js';
+import { loadSchemaFile } from '../generator/schema/load-schema.js';
 
 const FIXTURE = 'test/fixtures/veridian-seed/rings.bin';
 

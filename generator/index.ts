@@ -11,28 +11,28 @@
  * await exportTrace('app.trace', { format: 'parquet', output: 'app.parquet' });
  * const { rows } = await query(['app.parquet'], 'SELECT event, count(*) AS n FROM events GROUP BY event');
  */
-import type { DecodeRequest, RecordConsumer } from './decode/decode-run.js';
-import { consumeInput } from './decode/consume.js';
-import { DecodeOptionError } from './decode/errors.js';
-import { u64Big } from './decode/record.js';
-import { issuesOf, type FieldValue, type SchemaDecoder } from './decode/schema-decoder.js';
-import type { InputFormat } from './decode/sources.js';
-import type { Diagnostic } from './diagnostics/diagnostic.js';
-import type { Target } from './emit/targets.js';
-import { applyChanges } from './emit/write-files.js';
-import { planGenerate } from './generate-code.js';
-import { defaultOutDir } from './emit/targets.js';
-import { loadSchemaFile, loadSchemaText, type LoadResult } from './load-schema.js';
-import type { SchemaModel } from './model/model.js';
+import type { DecodeRequest, RecordConsumer } from './trace/read/decode-run.js';
+import { consumeInput } from './trace/read/consume.js';
+import { DecodeOptionError } from './trace/read/errors.js';
+import { u64Big } from './trace/read/record.js';
+import { issuesOf, type FieldValue, type SchemaDecoder } from './trace/read/schema-decoder.js';
+import type { InputFormat } from './trace/read/sources.js';
+import type { Diagnostic } from './schema/diagnostics/diagnostic.js';
+import type { Target } from './schema/emit/targets.js';
+import { applyChanges } from './schema/emit/write-files.js';
+import { planGenerate } from './schema/generate-code.js';
+import { defaultOutDir } from './schema/emit/targets.js';
+import { loadSchemaFile, loadSchemaText, type LoadResult } from './schema/load-schema.js';
+import type { SchemaModel } from './schema/model/model.js';
 
-export type { Diagnostic, DiagnosticCode, Severity, Span } from './diagnostics/diagnostic.js';
-export type { LoadResult } from './load-schema.js';
-export type { SchemaModel, EventModel, FieldModel, SpanModel } from './model/model.js';
-export type { Target } from './emit/targets.js';
-export type { FieldValue } from './decode/schema-decoder.js';
-export { UnreadableFileError } from './load/read-source.js';
-export { TemplateError } from './emit/templates/template-error.js';
-export { DecodeError, DecodeOptionError } from './decode/errors.js';
+export type { Diagnostic, DiagnosticCode, Severity, Span } from './schema/diagnostics/diagnostic.js';
+export type { LoadResult } from './schema/load-schema.js';
+export type { SchemaModel, EventModel, FieldModel, SpanModel } from './schema/model/model.js';
+export type { Target } from './schema/emit/targets.js';
+export type { FieldValue } from './trace/read/schema-decoder.js';
+export { UnreadableFileError } from './schema/load/read-source.js';
+export { TemplateError } from './schema/emit/templates/template-error.js';
+export { DecodeError, DecodeOptionError } from './trace/read/errors.js';
 
 /**
  * Reads, parses and checks a schema: a file path, or `{ text, file }` for a schema held in
@@ -265,8 +265,8 @@ export interface ExportResult extends Omit<DecodeResult, 'records'> {
  * const { events } = await exportTrace('app.trace', { format: 'parquet', output: 'app.parquet' });
  */
 export async function exportTrace(path: string, options: ExportApiOptions): Promise<ExportResult> {
-  const { CtfWriter } = await import('./export/ctf-writer.js');
-  const { ParquetExport } = await import('./export/parquet-export.js');
+  const { CtfWriter } = await import('./trace/export/ctf-writer.js');
+  const { ParquetExport } = await import('./trace/export/parquet-export.js');
   const { statOrUndefined } = await import('./fs/aside.js');
   // the output rule of every writer (docs/cli.md, "Outputs"): never the input itself
   const writer =
@@ -303,8 +303,8 @@ export interface QueryApiResult {
  * const { rows } = await query(['app.trace'], 'SELECT name, quantile_disc(duration, 0.99) AS p99 FROM spans GROUP BY name');
  */
 export async function query(inputs: readonly string[], sql: string, options: QueryApiOptions = {}): Promise<QueryApiResult> {
-  const { runQuery } = await import('./query/run-query.js');
-  const { jsValue } = await import('./query/result-format.js');
+  const { runQuery } = await import('./trace/query/run-query.js');
+  const { jsValue } = await import('./trace/query/result-format.js');
   let notes = '';
   const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
   const request = requestForApi(inputs[0] ?? '', options);

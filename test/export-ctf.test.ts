@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_HEADER_BYTES, encodeHeader, flagsText, Tracer, writeChunkHeader } from '@tracegen/runtime';
-import { loadSchemaFile } from '../generator/load-schema.js';
-import type { SchemaModel } from '../generator/model/model.js';
+import { loadSchemaFile } from '../generator/schema/load-schema.js';
+import type { SchemaModel } from '../generator/schema/model/model.js';
 import { decodeJsonl, makePoolCapture, type JsonRecord } from './helpers/decoded.js';
 import { runBin, runCli } from './helpers/run-cli.js';
 
@@ -222,7 +222,7 @@ describe('export --format ctf', () => {
     );
     // bit fields, signed, hex, enum and bool of the packed golden schema
     writeFileSync(schema, readFileSync('test/golden/packed/schema.yaml'));
-    const { ctfMetadata } = await import('../generator/export/ctf-metadata.js');
+    const { ctfMetadata } = await import('../generator/trace/export/ctf-metadata.js');
     const packed = loadSchemaFile(schema).model!;
     const text = ctfMetadata({ model: packed, uuid: '00000000-0000-4000-8000-000000000000', frequency: 0, unknownIds: [9] });
     expect(text).toContain(

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
-import { loadSchemaFile } from '../generator/load-schema.js';
+import { loadSchemaFile } from '../generator/schema/load-schema.js';
 import { decodeJsonl } from './helpers/decoded.js';
 import { runCli } from './helpers/run-cli.js';
 

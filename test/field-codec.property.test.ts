@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../generator/decode/byte-writer.js';
-import { tableLine, writeJsonAt, writeTableAt } from '../generator/decode/formats.js';
-import { issuesOf, SchemaDecoder } from '../generator/decode/schema-decoder.js';
-import { readRecord } from '../generator/decode/record.js';
-import { loadSchemaFile } from '../generator/load-schema.js';
+import { ByteWriter } from '../generator/trace/decode/byte-writer.js';
+import { tableLine, writeJsonAt, writeTableAt } from '../generator/trace/decode/formats.js';
+import { issuesOf, SchemaDecoder } from '../generator/trace/read/schema-decoder.js';
+import { readRecord } from '../generator/trace/read/record.js';
+import { loadSchemaFile } from '../generator/schema/load-schema.js';
 import { flagsText } from '@tracegen/runtime';
 import * as packed from './golden/packed/expected/index.js';
 

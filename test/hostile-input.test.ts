@@ -22,7 +22,7 @@ import {
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
-import { applyChanges } from '../generator/emit/write-files.js';
+import { applyChanges } from '../generator/schema/emit/write-files.js';
 import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from '@tracegen/runtime';
 import { hasStackTrace, ROOT, runCli } from './helpers/run-cli.js';
 

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSchemaText } from '../generator/load-schema.js';
-import { namesOf } from '../generator/model/names.js';
+import { loadSchemaText } from '../generator/schema/load-schema.js';
+import { namesOf } from '../generator/schema/model/names.js';
 import { corpus } from './corpus/words.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
 import { generate } from '../generator/index.js';
-import { rateText } from '../generator/analyse/stats-format.js';
+import { rateText } from '../generator/trace/stats/stats-format.js';
 import { runBin } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/output-text';
@@ -67,7 +67,7 @@ describe('text a new user reads', () => {
 
   it('counts with their plural', async () => {
     const { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } = await import('@tracegen/runtime');
-    const { loadSchemaFile } = await import('../generator/load-schema.js');
+    const { loadSchemaFile } = await import('../generator/schema/load-schema.js');
     const model = loadSchemaFile(SCHEMA).model!;
     const header = encodeHeader({ layout, clock: 'ns', frequency: 0, wallClockZeroMs: 0, schemaHash: model.hash, schemaText: model.text });
     const said = (overwritten: number, dropped: number) => {

@@ -1,8 +1,8 @@
 /** The report's bounded timeline: past its limit, the first record of each CPU and event per slice of the range. */
 import { describe, expect, it } from 'vitest';
-import { SchemaDecoder } from '../generator/decode/schema-decoder.js';
-import { loadSchemaFile } from '../generator/load-schema.js';
-import { REPORT_BUCKETS, ReportColumns } from '../generator/report/report-data.js';
+import { SchemaDecoder } from '../generator/trace/read/schema-decoder.js';
+import { loadSchemaFile } from '../generator/schema/load-schema.js';
+import { REPORT_BUCKETS, ReportColumns } from '../generator/trace/report/report-data.js';
 
 const decoder = new SchemaDecoder(loadSchemaFile('schema/veridian.yaml').model!);
 const rec = (ts: number, cpu: number, id: number) => ({

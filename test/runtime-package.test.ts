@@ -40,10 +40,10 @@ describe('@tracegen/runtime, alone in an app', () => {
       'dist/generator/cli/bin.js',
       'dist/generator/index.js',
       'dist/generator/index.d.ts',
-      'dist/generator/check/validators/schema.cjs',
+      'dist/generator/schema/check/validators/schema.cjs',
       'schema/tracegen.schema.json',
       'schema/tracegen.config.schema.json',
-      'generator/emit/templates/rust/trace_events.rs.hbs',
+      'generator/schema/emit/templates/rust/trace_events.rs.hbs',
     ])
       expect(cli).toContain(needed);
     for (const dir of ['.', 'runtime']) {

@@ -199,9 +199,9 @@ describe('tracegen stats', () => {
 
 describe('open spans are bounded; ends before their begins are no spans', () => {
   it('past the bound the oldest open begin is given up, counted unmatched, and handed to the consumer', async () => {
-    const { SpanMatcher } = await import('../generator/decode/span-matcher.js');
-    const { SchemaDecoder } = await import('../generator/decode/schema-decoder.js');
-    const { loadSchemaFile } = await import('../generator/load-schema.js');
+    const { SpanMatcher } = await import('../generator/trace/read/span-matcher.js');
+    const { SchemaDecoder } = await import('../generator/trace/read/schema-decoder.js');
+    const { loadSchemaFile } = await import('../generator/schema/load-schema.js');
     const matcher = new SpanMatcher(new SchemaDecoder(loadSchemaFile(SCHEMA).model!), 3);
     const dropped: number[] = [];
     matcher.dropped = (b) => dropped.push(b.tsLo);
@@ -239,7 +239,7 @@ describe('open spans are bounded; ends before their begins are no spans', () => 
 
   it('an end earlier than its begin (a ring whose clock went backwards) is noted, not a span of 0', async () => {
     const { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } = await import('@tracegen/runtime');
-    const { loadSchemaFile } = await import('../generator/load-schema.js');
+    const { loadSchemaFile } = await import('../generator/schema/load-schema.js');
     const model = loadSchemaFile(SCHEMA).model!;
     const header = encodeHeader({
       layout: LAYOUT,

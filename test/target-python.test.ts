@@ -20,10 +20,10 @@ import {
   writeIndexOffset,
   CHUNK_HEADER_BYTES,
 } from '@tracegen/runtime';
-import { issuesOf, SchemaDecoder } from '../generator/decode/schema-decoder.js';
-import { readRecord } from '../generator/decode/record.js';
-import { loadSchemaFile } from '../generator/load-schema.js';
-import { PY_NAMES, TS_MODULE_NAMES } from '../generator/model/target-names.js';
+import { issuesOf, SchemaDecoder } from '../generator/trace/read/schema-decoder.js';
+import { readRecord } from '../generator/trace/read/record.js';
+import { loadSchemaFile } from '../generator/schema/load-schema.js';
+import { PY_NAMES, TS_MODULE_NAMES } from '../generator/schema/model/target-names.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'tracegen-python-'));

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as veridian from '../generated/veridian/index.js';
 import { loadSchema } from '../generator/index.js';
-import type { FieldModel, SchemaModel } from '../generator/model/model.js';
+import type { FieldModel, SchemaModel } from '../generator/schema/model/model.js';
 import * as packed from './golden/packed/expected/index.js';
 
 type Module = typeof packed | typeof veridian;

@@ -4,11 +4,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChunkMerger, type ChunkView } from '../generator/decode/pipeline.js';
-import { misfitBits, planWords } from '../generator/emit/ts/packing.js';
-import { shortDiff } from '../generator/emit/write-files.js';
-import { loadSchemaText } from '../generator/load-schema.js';
-import type { EventModel } from '../generator/model/model.js';
+import { ChunkMerger, type ChunkView } from '../generator/trace/read/pipeline.js';
+import { misfitBits, planWords } from '../generator/schema/emit/ts/packing.js';
+import { shortDiff } from '../generator/schema/emit/write-files.js';
+import { loadSchemaText } from '../generator/schema/load-schema.js';
+import type { EventModel } from '../generator/schema/model/model.js';
 import { bigSignedField, bigUnsignedField, packHi, packLo, signedField, unsignedField } from '@tracegen/runtime';
 
 /** A random event: fields of random widths and signedness placed without overlap in both words. */

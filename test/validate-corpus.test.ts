@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { jsonSchemaErrors } from '../generator/check/json-schema.js';
-import { structuralCode } from '../generator/check/structure.js';
-import { loadSchemaFile } from '../generator/load-schema.js';
+import { jsonSchemaErrors } from '../generator/schema/check/json-schema.js';
+import { structuralCode } from '../generator/schema/check/structure.js';
+import { loadSchemaFile } from '../generator/schema/load-schema.js';
 
 const DIR = new URL('./schemas/invalid/', import.meta.url);
 const cases = readFileSync(new URL('expected.tsv', DIR), 'utf8')

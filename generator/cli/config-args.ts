@@ -1,4 +1,4 @@
-import { CONFIG_FILE, findConfig, loadConfig, type ProjectConfig } from '../config/load-config.js';
+import { CONFIG_FILE, findConfig, loadConfig, type ProjectConfig } from '../schema/config/load-config.js';
 import { UsageError } from './io.js';
 
 /**

@@ -1,8 +1,8 @@
-import { DecodeRun, type DecodeOptions } from '../decode/decode-run.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../decode/formats.js';
-import { DecodeError, DecodeOptionError } from '../decode/errors.js';
-import { Input } from '../decode/input.js';
-import { Sink } from '../decode/sink.js';
+import { DecodeRun, type DecodeOptions } from '../trace/read/decode-run.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../trace/decode/formats.js';
+import { DecodeError, DecodeOptionError } from '../trace/read/errors.js';
+import { Input } from '../trace/read/input.js';
+import { Sink } from '../trace/decode/sink.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { decodeRequest, positiveInt, traceInputArgs } from './trace-input.js';

@@ -1,7 +1,7 @@
-import { DecodeError, DecodeOptionError, OutputLimitError } from '../decode/errors.js';
+import { DecodeError, DecodeOptionError, OutputLimitError } from '../trace/read/errors.js';
 import { statOrUndefined } from '../fs/aside.js';
-import { CtfWriter } from '../export/ctf-writer.js';
-import { ParquetExport } from '../export/parquet-export.js';
+import { CtfWriter } from '../trace/export/ctf-writer.js';
+import { ParquetExport } from '../trace/export/parquet-export.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { commandHelp, EXPORT, parserOptions } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';

@@ -1,6 +1,6 @@
-import { DecodeError, DecodeOptionError } from '../decode/errors.js';
-import { writeResult } from '../query/result-format.js';
-import { runQuery } from '../query/run-query.js';
+import { DecodeError, DecodeOptionError } from '../trace/read/errors.js';
+import { writeResult } from '../trace/query/result-format.js';
+import { runQuery } from '../trace/query/run-query.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { commandHelp, parserOptions, QUERY } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';

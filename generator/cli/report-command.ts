@@ -1,10 +1,10 @@
-import { StatsCollector } from '../analyse/trace-stats.js';
-import { DecodeError, DecodeOptionError } from '../decode/errors.js';
-import { Sink } from '../decode/sink.js';
-import { fileOutput } from '../decode/write-aside.js';
+import { StatsCollector } from '../trace/stats/trace-stats.js';
+import { DecodeError, DecodeOptionError } from '../trace/read/errors.js';
+import { Sink } from '../trace/decode/sink.js';
+import { fileOutput } from '../trace/write-aside.js';
 import { statOrUndefined } from '../fs/aside.js';
-import { ReportColumns } from '../report/report-data.js';
-import { buildReport } from '../report/build-report.js';
+import { ReportColumns } from '../trace/report/report-data.js';
+import { buildReport } from '../trace/report/build-report.js';
 import { flag, parseCommandArgs, str } from './args.js';
 import { commandHelp, parserOptions, REPORT } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';

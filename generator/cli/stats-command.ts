@@ -1,5 +1,5 @@
-import { StatsCollector } from '../analyse/trace-stats.js';
-import { statsJson, statsText } from '../analyse/stats-format.js';
+import { StatsCollector } from '../trace/stats/trace-stats.js';
+import { statsJson, statsText } from '../trace/stats/stats-format.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { commandHelp, parserOptions, STATS } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, type CliIo } from './io.js';

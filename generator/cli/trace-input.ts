@@ -1,14 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
-import { renderDiagnostics } from '../diagnostics/render.js';
-import type { DecodeOptions, DecodeRequest, DecodeRun, RecordConsumer } from '../decode/decode-run.js';
-import { consumeInput } from '../decode/consume.js';
-import { DecodeOptionError } from '../decode/errors.js';
-import { INPUT_FORMATS, type InputFormat } from '../decode/sources.js';
-import { findConfig, loadConfig, relativeOrAbsolute } from '../config/load-config.js';
-import { loadSchemaFile, type LoadResult } from '../load-schema.js';
-import type { SchemaModel } from '../model/model.js';
+import { renderDiagnostics } from '../schema/diagnostics/render.js';
+import type { DecodeOptions, DecodeRequest, DecodeRun, RecordConsumer } from '../trace/read/decode-run.js';
+import { consumeInput } from '../trace/read/consume.js';
+import { DecodeOptionError } from '../trace/read/errors.js';
+import { INPUT_FORMATS, type InputFormat } from '../trace/read/sources.js';
+import { findConfig, loadConfig, relativeOrAbsolute } from '../schema/config/load-config.js';
+import { loadSchemaFile, type LoadResult } from '../schema/load-schema.js';
+import type { SchemaModel } from '../schema/model/model.js';
 import { flag, oneOf, str, strs, type ParsedArgs } from './args.js';
 import { CliError, EXIT_INVALID, UsageError, type CliIo } from './io.js';
 

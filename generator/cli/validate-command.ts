@@ -1,7 +1,7 @@
-import { renderDiagnostics, type DiagnosticFormat } from '../diagnostics/render.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadSchemaFile } from '../load-schema.js';
-import { UnreadableFileError } from '../load/read-source.js';
+import { renderDiagnostics, type DiagnosticFormat } from '../schema/diagnostics/render.js';
+import type { Diagnostic } from '../schema/diagnostics/diagnostic.js';
+import { loadSchemaFile } from '../schema/load-schema.js';
+import { UnreadableFileError } from '../schema/load/read-source.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { commandHelp, parserOptions, VALIDATE } from './commands.js';
@@ -65,7 +65,7 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
   if (failing || against === undefined) return failing ? EXIT_INVALID : EXIT_OK;
   // the schema is valid: now the evolution check, loaded only when asked for
   const { loadBoth, reportFindings } = await import('./diff-command.js');
-  const { diffLoaded } = await import('../diff/run-diff.js');
+  const { diffLoaded } = await import('../schema/diff/run-diff.js');
   const sides = loadBoth(against, positionals[0] ?? [...loaded.keys()][0]!, io);
   if (typeof sides === 'number') return sides;
   return reportFindings(diffLoaded(sides[0], sides[1]), format, failOn, sides, io, against);

@@ -1,6 +1,6 @@
 import { existsSync, type FSWatcher, statSync, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { UnreadableFileError } from '../load/read-source.js';
+import { UnreadableFileError } from '../schema/load/read-source.js';
 import { CliError, EXIT_OK, type CliIo } from './io.js';
 
 /** What one round of `generate --watch` works from. */

@@ -28,7 +28,9 @@ function importsOf(file) {
 function nodeOf(file) {
   const parts = file.split(sep);
   if (parts[0] !== 'generator') return parts[0];
-  return parts.length > 2 ? `generator/${parts[1]}` : file.split(sep).join('/');
+  // the two halves hold folders: generator/schema/<folder>, generator/trace/<folder>
+  const depth = parts[1] === 'schema' || parts[1] === 'trace' ? 3 : 2;
+  return parts.length > depth ? parts.slice(0, depth).join('/') : parts.join('/');
 }
 
 const problems = [];

@@ -1,0 +1,216 @@
+import {
+  argumentMisfitBit,
+  argumentMisfitText,
+  bigSignedField,
+  bigUnsignedField,
+  boolField,
+  flagsText,
+  misfitValue,
+  rangeBits,
+  signedField,
+  storedMisfitPrefix,
+  storedMisfitText,
+  TWO_32,
+  unknownEnumText,
+  unsignedField,
+} from '@tracegen/runtime';
+import type { EventModel, FieldModel } from '../../schema/model/model.js';
+import { fragment, type ByteWriter } from './byte-writer.js';
+import { u64Big } from '../read/record.js';
+
+/**
+ * The issues found while writing a record's fields, kept until the args object is closed and
+ * then written as bytes: each an `{"field":...,"message":"` prefix made once per field, then the
+ * message's text or the hex digits of a misfit's raw bits, then `"}`. No string is built for
+ * the common misfit (a field on its whole word), which kernel records have by the million.
+ */
+export class JsonArgs {
+  count = 0;
+  readonly #prefix: Uint8Array[] = [];
+  readonly #text: (string | undefined)[] = [];
+  readonly #hi: number[] = [];
+  readonly #lo: number[] = [];
+
+  /** An issue whose message is `text` (ASCII: names, digits, our own words). */
+  add(prefix: Uint8Array, text: string): void {
+    const i = this.count++;
+    this.#prefix[i] = prefix;
+    this.#text[i] = text;
+  }
+
+  /** An issue whose message is `prefix` followed by the hex digits of a u64 given as halves. */
+  addHex(prefix: Uint8Array, hi: number, lo: number): void {
+    const i = this.count++;
+    this.#prefix[i] = prefix;
+    this.#text[i] = undefined;
+    this.#hi[i] = hi;
+    this.#lo[i] = lo;
+  }
+
+  /** Writes the issues, comma-separated, and forgets them. */
+  write(w: ByteWriter): void {
+    for (let i = 0; i < this.count; i++) {
+      if (i) w.bytes(COMMA);
+      w.bytes(this.#prefix[i]!);
+      const text = this.#text[i];
+      if (text === undefined) w.hex(this.#hi[i]!, this.#lo[i]!);
+      else w.ascii(text);
+      w.bytes(ISSUE_END);
+    }
+    this.count = 0;
+  }
+}
+
+const ISSUE_END = fragment('"}');
+
+/** The start of an issue object of `field`, up to its message's first character. */
+function issuePrefix(field: string, messageStart = ''): Uint8Array {
+  return fragment(`{"field":${JSON.stringify(field)},"message":"${messageStart}`);
+}
+
+/**
+ * Writes one field's `"name":value` for `--format jsonl`, straight from the record's u32 halves
+ * into bytes: the hot loop of decoding a capture, so no intermediate objects or strings, and
+ * BigInt only for values beyond 2^53.
+ */
+type FieldWriter = (lo: number, hi: number, w: ByteWriter, out: JsonArgs) => void;
+
+export type ArgsWriter = (d0lo: number, d0hi: number, d1lo: number, d1hi: number, args: number, w: ByteWriter, out: JsonArgs) => void;
+
+const OPEN = fragment('{');
+const CLOSE = fragment('}');
+const COMMA = fragment(',');
+
+/** Builds the writer of an event's `args` object. */
+export function jsonArgsWriter(event: EventModel): ArgsWriter {
+  const writers = event.fields.map(fieldWriter);
+  const words = event.fields.map((f) => f.word);
+  // the argument-misfit issues of runtime records, in field order (runtime/field-codec.ts)
+  const argumentIssues = event.fields.map((f, index) => ({
+    bit: argumentMisfitBit(index),
+    prefix: issuePrefix(f.names.snake),
+    message: argumentMisfitText(f.type.kind === 'int', f.type.width),
+  }));
+  return (d0lo, d0hi, d1lo, d1hi, args, w, out) => {
+    w.bytes(OPEN);
+    for (let i = 0; i < writers.length; i++) {
+      if (i) w.bytes(COMMA);
+      if (words[i] === 0) writers[i]!(d0lo, d0hi, w, out);
+      else writers[i]!(d1lo, d1hi, w, out);
+    }
+    w.bytes(CLOSE);
+    if (args !== 0) for (const a of argumentIssues) if ((args & a.bit) !== 0) out.add(a.prefix, a.message);
+  };
+}
+
+/** A field wider than 53 bits: always a decimal string, so each field has one JSON type whatever its value. */
+const QUOTE = fragment('"');
+
+function bigText(v: bigint): string {
+  return `"${v}"`;
+}
+
+function fieldWriter(f: FieldModel): FieldWriter {
+  const key = fragment(`"${f.names.snake}":`);
+  const { lo: start, range } = f;
+  const width = f.type.width;
+  const valueKind = f.type.kind === 'bool' ? 'boolean' : f.big ? 'bigint' : 'number';
+  const prefix = issuePrefix(f.names.snake);
+  const hexPrefix = issuePrefix(f.names.snake, storedMisfitPrefix(f.type.kind === 'int', width));
+  // a whole word's raw bits are its halves as they are: no BigInt needed
+  const signed = f.type.kind === 'int';
+  const wholeWord = start === 0 && range === 64 && valueKind === 'number' && !signed;
+  const misfit = (lo: number, hi: number, w: ByteWriter, out: JsonArgs): void => {
+    w.bytes(key);
+    if (wholeWord) {
+      out.addHex(hexPrefix, hi, lo);
+      if (hi < 0x200000) w.uint(hi * TWO_32 + lo);
+      else w.ascii('null');
+      return;
+    }
+    const raw = rangeBits(lo, hi, start, range);
+    out.add(prefix, storedMisfitText(f.type.kind === 'int', width, raw));
+    const v = misfitValue(raw, valueKind, signed ? range : 0);
+    w.ascii(typeof v === 'bigint' ? bigText(v) : Number.isNaN(v) ? 'null' : String(v));
+  };
+  /** A number beyond 2^53, signed or not: exact, as a decimal string where JSON numbers are not. */
+  const bigWriter =
+    (read: (word: bigint, start: number, range: number, width: number) => bigint | undefined): FieldWriter =>
+    (lo, hi, w, out) => {
+      const v = read(u64Big(hi, lo), start, range, width);
+      if (v === undefined) return misfit(lo, hi, w, out);
+      w.bytes(key);
+      w.ascii(bigText(v));
+    };
+  switch (f.type.kind) {
+    case 'flags': {
+      const labels = f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const);
+      return (lo, hi, w, out) => {
+        const v = f.big ? bigUnsignedField(u64Big(hi, lo), start, range, width) : unsignedField(lo, hi, start, range, width);
+        if (v === undefined || v === -1) return misfit(lo, hi, w, out);
+        w.bytes(key);
+        w.ascii(`"${flagsText(v, labels)}"`);
+      };
+    }
+    case 'enum': {
+      const names: Record<number, Uint8Array> = Object.fromEntries(f.type.ref.values.map((v) => [v.value, fragment(`"${v.names.snake}"`)]));
+      const enumName = f.type.ref.names.snake;
+      return (lo, hi, w, out) => {
+        const v = unsignedField(lo, hi, start, range, width);
+        if (v === -1) return misfit(lo, hi, w, out);
+        w.bytes(key);
+        const name = names[v];
+        if (name !== undefined) return w.bytes(name);
+        out.add(prefix, unknownEnumText(v, enumName));
+        w.uint(v);
+      };
+    }
+    case 'bool':
+      return (lo, hi, w, out) => {
+        const b = boolField(lo, hi, start, range);
+        if (b === undefined) return misfit(lo, hi, w, out);
+        w.bytes(key);
+        w.ascii(b ? 'true' : 'false');
+      };
+    case 'int': {
+      if (f.wholeWord && width === 64) {
+        return (lo, hi, w) => {
+          w.bytes(key);
+          const h = hi | 0;
+          // a string whatever the value (one JSON type per field); exact as a double while the high word is within +-2^21
+          if (h >= -0x200000 && h < 0x200000) {
+            w.bytes(QUOTE);
+            w.int(h * TWO_32 + lo);
+            w.bytes(QUOTE);
+          } else w.ascii(`"${BigInt.asIntN(64, u64Big(hi, lo))}"`);
+        };
+      }
+      if (f.big) return bigWriter(bigSignedField);
+      return (lo, hi, w, out) => {
+        const v = signedField(lo, hi, start, range, width);
+        if (Number.isNaN(v)) return misfit(lo, hi, w, out);
+        w.bytes(key);
+        w.int(v);
+      };
+    }
+    default: {
+      if (f.wholeWord && width === 64) {
+        return (lo, hi, w) => {
+          w.bytes(key);
+          if (hi < 0x200000) {
+            w.bytes(QUOTE);
+            w.uint(hi * TWO_32 + lo);
+            w.bytes(QUOTE);
+          } else w.ascii(`"${u64Big(hi, lo)}"`);
+        };
+      }
+      if (f.big) return bigWriter(bigUnsignedField);
+      return (lo, hi, w, out) => {
+        const v = unsignedField(lo, hi, start, range, width);
+        if (v === -1) return misfit(lo, hi, w, out);
+        w.bytes(key);
+        w.uint(v);
+      };
+    }
+  }
+}
