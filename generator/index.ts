@@ -11,12 +11,14 @@
  * await exportTrace('app.trace', { format: 'parquet', output: 'app.parquet' });
  * const { rows } = await query(['app.parquet'], 'SELECT event, count(*) AS n FROM events GROUP BY event');
  */
-import type { DecodeRequest, RecordConsumer } from './trace/read/decode-run.js';
-import { consumeInput } from './trace/read/consume.js';
 import { DecodeOptionError } from './trace/read/errors.js';
+import type { ReadNote } from './trace/read/notes.js';
+import { readTraceFile, type ReadRequest } from './trace/read/reader.js';
+import type { View } from './trace/read/view.js';
+import { EXPORT_FORMATS, type ExportFormatName } from './trace/views.js';
 import { u64Big } from './trace/read/record.js';
 import { issuesOf, type FieldValue, type SchemaDecoder } from './trace/read/schema-decoder.js';
-import type { InputFormat } from './trace/read/sources.js';
+import type { InputFormat } from './trace/read/input-formats.js';
 import type { Diagnostic } from './schema/diagnostics/diagnostic.js';
 import type { Target } from './schema/emit/targets.js';
 import { applyChanges } from './schema/emit/write-files.js';
@@ -30,6 +32,7 @@ export type { LoadResult } from './schema/load-schema.js';
 export type { SchemaModel, EventModel, FieldModel, SpanModel } from './schema/model/model.js';
 export type { Target } from './schema/emit/targets.js';
 export type { FieldValue } from './trace/read/schema-decoder.js';
+export type { ReadNote, NoteCode } from './trace/read/notes.js';
 export { UnreadableFileError } from './schema/load/read-source.js';
 export { TemplateError } from './schema/emit/templates/template-error.js';
 export { DecodeError, DecodeOptionError } from './trace/read/errors.js';
@@ -159,8 +162,11 @@ export interface DecodeResult {
   readonly records: readonly TraceEvent[];
   /** Per ring, what it lost where the input tells: overwritten by newer records, dropped as torn. */
   readonly lost: readonly { readonly ring: number; readonly overwritten: number; readonly dropped: number }[];
-  /** What `decode` prints beside its output (unknown ids, losses, disorder), one per line. */
-  readonly notes: readonly string[];
+  /**
+   * What the input says beside its records (a schema mismatch, unknown ids, losses, disorder),
+   * as data: a `code` to switch on, the figures, and the `message` `decode` prints.
+   */
+  readonly notes: readonly ReadNote[];
   /** Set when the input is damaged or cut off: `records` holds everything before the damage. */
   readonly error?: string;
 }
@@ -178,9 +184,9 @@ export interface DecodeResult {
 export function decode(path: string, options: DecodeApiOptions = {}): DecodeResult {
   const records: TraceEvent[] = [];
   let decoder: SchemaDecoder | undefined;
-  const consumer: RecordConsumer = {
-    start: (d) => {
-      decoder = d;
+  const view: View = {
+    start: (s) => {
+      decoder = s.decoder;
     },
     record: (r) => {
       const fields = decoder!.fields(r);
@@ -194,15 +200,14 @@ export function decode(path: string, options: DecodeApiOptions = {}): DecodeResu
         ...(issues.length ? { issues } : {}),
       });
     },
+    end: () => {},
   };
-  return { records, ...consumeForApi(path, options, consumer) };
+  return { records, ...readForApi(path, options, view) };
 }
 
-/** Runs the decode pipeline into `consumer` with the API's options: what it lost, its notes, its error. */
-function consumeForApi(path: string, options: DecodeApiOptions, consumer: RecordConsumer): Omit<DecodeResult, 'records'> {
-  let notes = '';
-  const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
-  const { run, error } = consumeInput(
+/** Reads `path` into `view` with the API's options: what it lost, its notes, its error. */
+function readForApi(path: string, options: DecodeApiOptions, view: View): Omit<DecodeResult, 'records'> {
+  const { lost, notes, error } = readTraceFile(
     path,
     requestForApi(path, options),
     {
@@ -215,15 +220,16 @@ function consumeForApi(path: string, options: DecodeApiOptions, consumer: Record
       frequency: options.frequency,
       run: options.run,
     },
-    consumer,
-    io,
+    view,
   );
-  run.report();
-  const lost = [...run.lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, ...l }));
-  return { lost, notes: noteLines(notes), ...(error === undefined ? {} : { error }) };
+  return {
+    lost: [...lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, ...l })),
+    notes,
+    ...(error === undefined ? {} : { error }),
+  };
 }
 
-function requestForApi(path: string, options: Pick<DecodeApiOptions, 'schema' | 'forceSchema' | 'inputFormat'>): DecodeRequest {
+function requestForApi(path: string, options: Pick<DecodeApiOptions, 'schema' | 'forceSchema' | 'inputFormat'>): ReadRequest {
   return {
     given: typeof options.schema === 'string' ? schemaOrThrow(options.schema) : options.schema,
     schemaPath: typeof options.schema === 'string' ? options.schema : undefined,
@@ -235,16 +241,9 @@ function requestForApi(path: string, options: Pick<DecodeApiOptions, 'schema' | 
   };
 }
 
-function noteLines(notes: string): string[] {
-  return notes
-    .split('\n')
-    .filter((l) => l)
-    .map((l) => l.replace(/^tracegen: /, ''));
-}
-
 export interface ExportApiOptions extends Omit<DecodeApiOptions, 'order' | 'last'> {
   /** `ctf` (a folder) or `parquet` (a file; needs the optional package `@duckdb/node-api`). */
-  readonly format: 'ctf' | 'parquet';
+  readonly format: ExportFormatName;
   /** The folder or file to write; written aside and renamed into place when complete. */
   readonly output: string;
 }
@@ -265,21 +264,17 @@ export interface ExportResult extends Omit<DecodeResult, 'records'> {
  * const { events } = await exportTrace('app.trace', { format: 'parquet', output: 'app.parquet' });
  */
 export async function exportTrace(path: string, options: ExportApiOptions): Promise<ExportResult> {
-  const { CtfWriter } = await import('./trace/export/ctf-writer.js');
-  const { ParquetExport } = await import('./trace/export/parquet-export.js');
   const { statOrUndefined } = await import('./fs/aside.js');
   // the output rule of every writer (docs/cli.md, "Outputs"): never the input itself
-  const writer =
-    options.format === 'ctf' ? new CtfWriter(options.output) : await ParquetExport.open(options.output, statOrUndefined(path, true));
+  const writer = await EXPORT_FORMATS[options.format].open(options.output, statOrUndefined(path, true));
   let result: Omit<DecodeResult, 'records'>;
   try {
-    result = consumeForApi(path, options, writer instanceof CtfWriter ? writer : writer.consumer);
+    result = readForApi(path, options, writer.view);
   } catch (e) {
     writer.abandon();
     throw e;
   }
-  if (writer instanceof CtfWriter) writer.close();
-  else await writer.finish();
+  await writer.finish();
   return { events: writer.count, ...result };
 }
 
@@ -289,8 +284,10 @@ export interface QueryApiResult {
   readonly columns: readonly string[];
   /** Rows by column name: DuckDB's integers beyond 32 bits as bigints, dates and the like as DuckDB's text. */
   readonly rows: readonly Readonly<Record<string, null | boolean | number | string | bigint>>[];
-  /** Parquet files whose spans could not be paired, and what decode notes beside its output. */
-  readonly notes: readonly string[];
+  /** What the trace inputs say beside their records (as `decode`'s notes). */
+  readonly notes: readonly ReadNote[];
+  /** Parquet files whose spans could not be paired, serial rows left out: one line each. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -305,12 +302,11 @@ export interface QueryApiResult {
 export async function query(inputs: readonly string[], sql: string, options: QueryApiOptions = {}): Promise<QueryApiResult> {
   const { runQuery } = await import('./trace/query/run-query.js');
   const { jsValue } = await import('./trace/query/result-format.js');
-  let notes = '';
-  const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) } };
+  const notes: ReadNote[] = [];
   const request = requestForApi(inputs[0] ?? '', options);
   const { value, warnings } = await runQuery(
     { inputs, sql, request, frequency: options.frequency, run: options.run, given: request.given },
-    io,
+    { note: (n) => notes.push(n) },
     async (result) => {
       const rows: Record<string, null | boolean | number | string | bigint>[] = [];
       for (let c = await result.next(); c; c = await result.next())
@@ -318,7 +314,7 @@ export async function query(inputs: readonly string[], sql: string, options: Que
       return { columns: result.names, rows };
     },
   );
-  return { ...value, notes: [...warnings, ...noteLines(notes)] };
+  return { ...value, notes, warnings };
 }
 
 function schemaOrThrow(path: string): SchemaModel {

@@ -152,3 +152,34 @@ describe("the API: import { loadSchema, validate, generate, decode, exportTrace,
     expect(spawnSync(tsc, ['-p', '.'], { cwd: APP, encoding: 'utf8' }).stdout).toMatch(/use\.ts\(2,37\): error TS2322/);
   });
 });
+
+describe('decode(): the reader notes as data', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tracegen-notes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a code to switch on, the figures, and the message decode prints', async () => {
+    const { decode } = await import('../generator/index.js');
+    const v = await import('../generated/veridian/index.js');
+    v.enable();
+    v.traceSchedSwitchIn(1, 2);
+    const trace = join(dir, 'snap.trace');
+    writeFileSync(trace, v.snapshot());
+    v.disable();
+    const mismatch = decode(trace, { schema: join(ROOT, 'test/golden/packed/schema.yaml') });
+    expect(mismatch.records.at(-1)).toMatchObject({ event: 'sched_switch_in', fields: { pid: 1, tid: 2 } });
+    expect(mismatch.notes.map((n) => n.code)).toEqual(['schema-mismatch', 'wire-changes']);
+    const [first, wire] = mismatch.notes;
+    expect(first).toMatchObject({ traceSchema: 'veridian', traceHash: v.SCHEMA_HASH, forced: false });
+    expect(first!.message).toMatch(/^note: .*snap\.trace was written with schema 'veridian' \([0-9a-f]{12}\), not .*packed\/schema\.yaml/);
+    expect(wire!.code === 'wire-changes' && wire!.findings.length).toBeGreaterThan(0);
+    expect(wire!.message.split('\n')[0]).toMatch(/would read this trace differently:$/);
+
+    const img = Buffer.from(readFileSync(RINGS));
+    img[8] = 200; // ring 0, slot 0: an id the schema lacks
+    const unknown = join(dir, 'unknown.bin');
+    writeFileSync(unknown, img);
+    expect(decode(unknown, { schema: SCHEMA }).notes).toEqual([
+      { code: 'unknown-ids', count: 1, message: '1 event with ids the schema does not define (decoded as unknown)' },
+    ]);
+  });
+});

@@ -344,7 +344,7 @@ describe('bad input: one line on stderr, exit 1, never a stack trace', () => {
     expect(r.stderr.trimEnd()).toMatch(message);
   });
 
-  it('a trace file cut off mid-chunk: what came before is decoded, then one line and exit 1', () => {
+  it('a trace file cut off mid-chunk: what came before is decoded with its notes, then one line and exit 1', () => {
     v.enable();
     v.drain();
     const first = v.snapshot(); // a header and what the ring holds
@@ -357,9 +357,13 @@ describe('bad input: one line on stderr, exit 1, never a stack trace', () => {
     const r = runBin(['decode', cut, '--format', 'jsonl', '--order', 'ring', '-o', out]);
     expect(r.code).toBe(1);
     expect(hasStackTrace(r.stderr)).toBe(false);
-    expect(r.stderr.trimEnd()).toMatch(
+    // what the records before the damage say of themselves (the ring lost what it overwrote), then the damage
+    const [losses, damage, ...more] = r.stderr.trimEnd().split('\n');
+    expect(losses).toMatch(/^tracegen: the capture lost \d+ events to overwriting and dropped 0 torn records$/);
+    expect(damage).toMatch(
       /^tracegen: .*cut\.trace: cut off at byte \d+, inside the chunk at byte \d+ \(ring 0\): 0 of its 1 records were whole and are kept$/,
     );
+    expect(more).toEqual([]);
     const decoded = jsonl(readFileSync(out, 'utf8'));
     expect(decoded.at(-1)!.args).toEqual({ pid: 1, tid: 2 });
   });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../generator/trace/decode/byte-writer.js';
 import { tableLine, writeJsonAt, writeTableAt } from '../generator/trace/decode/formats.js';
+import { RecordWriters } from '../generator/trace/decode/record-writers.js';
 import { issuesOf, SchemaDecoder } from '../generator/trace/read/schema-decoder.js';
 import { readRecord } from '../generator/trace/read/record.js';
 import { loadSchemaFile } from '../generator/schema/load-schema.js';
@@ -16,12 +17,13 @@ import * as packed from './golden/packed/expected/index.js';
 
 const model = loadSchemaFile('test/golden/packed/schema.yaml').model!;
 const decoder = new SchemaDecoder(model);
+const writers = new RecordWriters(decoder);
 
 /** jsonl of one record, parsed (u64 beyond 2^53 arrive as decimal strings). */
 function jsonOf(bytes: Uint8Array): { args: Record<string, unknown>; issues?: { field: string; message: string }[] } {
   let text = '';
   const w = new ByteWriter(new Uint8Array(8192), (b) => void (text += Buffer.from(b).toString('utf8')));
-  writeJsonAt(new DataView(bytes.buffer, bytes.byteOffset, 32), 0, decoder, w);
+  writeJsonAt(new DataView(bytes.buffer, bytes.byteOffset, 32), 0, writers, w);
   w.flush();
   return JSON.parse(text) as ReturnType<typeof jsonOf>;
 }
@@ -56,19 +58,25 @@ const record = fc.record({
   args: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
 });
 
+/** One record at timestamp 1000 on CPU 0. */
+function recordBytes(id: number, d0: bigint, d1: bigint, args: number): { bytes: Uint8Array; view: DataView } {
+  const bytes = new Uint8Array(32);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, 1000n, true);
+  bytes[8] = id;
+  view.setUint32(12, args, true);
+  view.setBigUint64(16, d0, true);
+  view.setBigUint64(24, d1, true);
+  return { bytes, view };
+}
+
 describe('one field codec', () => {
   it('every output path gives the same values and the same issues', () => {
     let misfits = 0;
     let argumentMisfits = 0;
     fc.assert(
       fc.property(record, ({ id, d0, d1, args }) => {
-        const bytes = new Uint8Array(32);
-        const view = new DataView(bytes.buffer);
-        view.setBigUint64(0, 1000n, true);
-        bytes[8] = id;
-        view.setUint32(12, args, true);
-        view.setBigUint64(16, d0, true);
-        view.setBigUint64(24, d1, true);
+        const { bytes, view } = recordBytes(id, d0, d1, args);
 
         const gen = packed.decodeRecord(bytes);
         const json = jsonOf(bytes);
@@ -123,12 +131,53 @@ describe('one field codec', () => {
           view.setBigUint64(24, d1, true);
           let text = '';
           const w = new ByteWriter(new Uint8Array(8192), (b) => void (text += Buffer.from(b).toString('utf8')));
-          writeTableAt(view, 0, d, w, frequency);
+          writeTableAt(view, 0, new RecordWriters(d), w, frequency);
           w.flush();
           expect(text).toBe(tableLine(readRecord(view, 0, 0), d, frequency));
         },
       ),
       { numRuns: 3000, seed: 20261127 },
+    );
+  });
+});
+
+/** Chrome JSON's args of one record as the rule says (decode-cli.test.ts shows it on examples). */
+function chromeArgsRule(fields: ReturnType<SchemaDecoder['fields']>, id: number): Record<string, unknown> {
+  const event = decoder.event(id)!;
+  const args: Record<string, unknown> = {};
+  fields.forEach((f, i) => {
+    const v = f.value;
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    const exact = typeof v === 'number' ? Number.isSafeInteger(v) : typeof v === 'bigint' && v >= -max && v <= max;
+    const unit = event.fields[i]!.unit;
+    args[f.name] = typeof v === 'boolean' ? v : exact ? Number(v) : typeof v === 'string' || f.issue || !unit ? f.text : String(v);
+    if (unit) args[`${f.name}_unit`] = unit;
+  });
+  const issues = issuesOf(fields);
+  if (issues.length) args['issues'] = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  return args;
+}
+
+describe('Chrome JSON args', () => {
+  it('are the fields the codec reads: numbers while exact, display text past 2^53, misfits as hex, units beside', async () => {
+    const { ChromeView } = await import('../generator/trace/decode/chrome-view.js');
+    fc.assert(
+      fc.property(record, ({ id, d0, d1, args }) => {
+        const { bytes, view } = recordBytes(id, d0, d1, args);
+        if (!decoder.event(id)) return;
+        let text = '';
+        const out = { bytes: new ByteWriter(new Uint8Array(1 << 16), (b) => void (text += Buffer.from(b).toString('utf8'))) };
+        (out as unknown as { write: (t: string) => void }).write = (t: string) => out.bytes.text(t);
+        const chrome = new ChromeView(out as never);
+        chrome.start({ decoder, frequency: 0, clock: { unit: 'ns', wallClockZeroMs: 0 }, inputName: 'x' });
+        chrome.recordAt(view, 0, 0);
+        chrome.end();
+        out.bytes.flush();
+        const events = (JSON.parse(text) as { traceEvents: { ph: string; args: unknown }[] }).traceEvents.filter((e) => e.ph !== 'M');
+        const r = readRecord(view, 0, 0);
+        expect(events.map((e) => e.args)).toEqual([chromeArgsRule(decoder.fields(r), id)]);
+      }),
+      { numRuns: 2000, seed: 20261205 },
     );
   });
 });

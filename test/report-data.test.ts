@@ -21,14 +21,14 @@ const rec = (ts: number, cpu: number, id: number) => ({
 describe('ReportColumns', () => {
   it('keeps everything up to its limit', () => {
     const c = new ReportColumns({ limit: 100 });
-    c.start(decoder, 0);
+    c.start({ decoder, frequency: 0, clock: { unit: 'ns', wallClockZeroMs: 0 }, inputName: 'test' });
     for (let i = 0; i < 100; i++) c.record(rec(i, 0, 2));
     expect([c.count, c.kept, c.bucketed]).toEqual([100, 100, undefined]);
   });
 
   it('past it: the first record of each CPU and event per slice, slices doubling as the range grows', () => {
     const c = new ReportColumns({ limit: 10 });
-    c.start(decoder, 0);
+    c.start({ decoder, frequency: 0, clock: { unit: 'ns', wallClockZeroMs: 0 }, inputName: 'test' });
     // two CPUs, two events, one record per count unit for 4 x REPORT_BUCKETS units
     const span = 4 * REPORT_BUCKETS;
     for (let t = 0; t < span; t++) c.record(rec(t, t % 2, 2 + ((t >> 1) % 2)));

@@ -768,12 +768,12 @@ def main(argv=None) -> int:
         print("%s: %s" % (parser.prog, e), file=_sys.stderr)
         return 1 if isinstance(e, (OSError, TraceFileError)) else 2
     _sys.stdout.write("\n".join(lines) + "\n")
-    if trace.error:
-        # what came before the damage is printed; the damage is the one thing to say
-        print("%s: %s" % (parser.prog, trace.error), file=_sys.stderr)
-        return 1
+    # what came before any damage is printed, with what it says of itself; then the damage
     for note in notes(trace):
         print("%s: %s" % (parser.prog, note), file=_sys.stderr)
+    if trace.error:
+        print("%s: %s" % (parser.prog, trace.error), file=_sys.stderr)
+        return 1
     return 0
 
 

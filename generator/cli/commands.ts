@@ -1,4 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
+import { INPUT_FORMATS } from '../trace/read/input-formats.js';
+import { DECODE_FORMATS, EXPORT_FORMAT_NAMES, formatsHelp } from '../trace/views.js';
 
 /**
  * Every command and option of the CLI, declared once: the parser's configuration, each
@@ -89,7 +91,7 @@ const SCHEMA: OptionSpec = {
   value: 'S',
   help: 'the schema (trace files carry their own; for images and\nserial logs the default is the one schema tracegen.config.yaml\nlists, else the one in ./schema/)',
 };
-const INPUT_FORMAT: OptionSpec = { name: 'input-format', value: 'F', help: 'trace, rings or serial: skip detection' };
+const INPUT_FORMAT: OptionSpec = { name: 'input-format', value: 'F', help: `${orList(INPUT_FORMATS)}: skip detection` };
 const FREQUENCY: OptionSpec = { name: 'frequency', value: 'HZ', help: "the clock's frequency, when the schema does not give it" };
 const RUN: OptionSpec = {
   name: 'run',
@@ -119,7 +121,7 @@ kernel's rings, or a serial log holding dump_trace output (recognised by content
     {
       name: 'format',
       value: 'F',
-      help: "table (default), jsonl, dump (the kernel's dump_trace), or\nchrome (trace event JSON for ui.perfetto.dev; spans become slices)",
+      help: formatsHelp(Object.values(DECODE_FORMATS).map((f) => f.help)),
     },
     { name: 'output', short: 'o', value: 'FILE', help: 'write here instead of stdout (a file is written aside, then renamed)' },
     INPUT_FORMAT,
@@ -195,7 +197,7 @@ event, and what was lost.`,
 
 export const EXPORT: CommandSpec<'export'> = {
   name: 'export',
-  args: '<input|-> --format ctf|parquet -o <path>',
+  args: `<input|-> --format ${EXPORT_FORMAT_NAMES.join('|')} -o <path>`,
   summary: 'a trace as CTF 1.8 (babeltrace2, Trace Compass) or Parquet (SQL engines)',
   about: `Reads what decode reads and writes it for other tools:
   ctf      a folder: 'metadata' (TSDL) and a stream file per ring, each record as
@@ -208,7 +210,7 @@ The output is written aside and renamed into place when complete. An existing fo
 is replaced only when it is a previous CTF export.`,
   options: [
     SCHEMA,
-    { name: 'format', value: 'F', help: 'ctf or parquet (required)' },
+    { name: 'format', value: 'F', help: `${orList(EXPORT_FORMAT_NAMES)} (required)` },
     { name: 'output', short: 'o', value: 'PATH', help: 'the folder (ctf) or file (parquet) to write (required)' },
     INPUT_FORMAT,
     ...FILTERS,
@@ -283,4 +285,9 @@ export function usage(): string {
     return `${head}\n${lines.map((l) => `      ${l}`).join('\n')}`;
   });
   return `usage: tracegen <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'tracegen help <command>' (or 'tracegen <command> --help') for a command's options, 'tracegen --version'\nfor the version; docs/cli.md has them all.\n`;
+}
+
+/** `a, b or c`: the values of an option, for its help. */
+function orList(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }

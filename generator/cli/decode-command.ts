@@ -1,11 +1,10 @@
-import { DecodeRun, type DecodeOptions } from '../trace/read/decode-run.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../trace/decode/formats.js';
+import { DECODE_FORMATS, OUTPUT_FORMATS, type OutputFormat } from '../trace/views.js';
 import { DecodeError, DecodeOptionError } from '../trace/read/errors.js';
 import { Input } from '../trace/read/input.js';
 import { Sink } from '../trace/decode/sink.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
-import { decodeRequest, positiveInt, traceInputArgs } from './trace-input.js';
+import { positiveInt, readInput, traceInputArgs } from './trace-input.js';
 import { commandHelp, parserOptions, DECODE } from './commands.js';
 
 /**
@@ -21,29 +20,27 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
     return EXIT_OK;
   }
   const t = traceInputArgs(args, 'decode', io);
-  const options: DecodeOptions = {
-    format: oneOf<OutputFormat>('--format', str(args, 'format'), OUTPUT_FORMATS, 'table'),
+  const format = oneOf<OutputFormat>('--format', str(args, 'format'), OUTPUT_FORMATS, 'table');
+  const order = {
     order: oneOf('--order', str(args, 'order'), ['time', 'ring'] as const, 'time'),
     last: positiveInt('--last', str(args, 'last')),
-    ...t.filters,
   };
+  const view = await DECODE_FORMATS[format].view();
   const input = new Input(t.path);
-
   let sink: Sink | undefined;
-  let run: DecodeRun | undefined;
   try {
     sink = new Sink(io, str(args, 'output'), input.identity);
-    run = new DecodeRun(options, sink, io, input);
-    run.decodeAny(decodeRequest(t, io));
+    // a damaged input: what was decoded before the damage is still written, then exit 1
+    const { error } = readInput(t, view(sink), io, order, input);
     sink.close();
-    run.report();
-    return EXIT_OK;
+    if (error === undefined) return EXIT_OK;
+    io.stderr.write(`tracegen: ${error}\n`);
+    return EXIT_INVALID;
   } catch (e) {
     if (e instanceof DecodeError) {
-      // what was decoded before the damage is still written, unless the output itself failed
+      // the output failed: said once; what was written so far is kept where it can be
       let reported = e;
       try {
-        run?.finish();
         sink?.close();
       } catch (closing) {
         if (!(closing instanceof DecodeError)) throw closing;
@@ -53,7 +50,7 @@ export async function decodeCommand(argv: readonly string[], io: CliIo): Promise
       return EXIT_INVALID;
     }
     sink?.abort();
-    // an option that does not fit this input is a usage error, said once, here
+    // `-o` naming the input itself, or a folder
     if (e instanceof DecodeOptionError) throw new UsageError(e.message);
     throw e;
   } finally {

@@ -1,11 +1,10 @@
 import { DecodeError, DecodeOptionError, OutputLimitError } from '../trace/read/errors.js';
 import { statOrUndefined } from '../fs/aside.js';
-import { CtfWriter } from '../trace/export/ctf-writer.js';
-import { ParquetExport } from '../trace/export/parquet-export.js';
+import { EXPORT_FORMAT_NAMES, EXPORT_FORMATS, type ExportFormatName, type ExportWriter } from '../trace/views.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { commandHelp, EXPORT, parserOptions } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
-import { consumeTrace, traceInputArgs } from './trace-input.js';
+import { readInput, traceInputArgs } from './trace-input.js';
 
 /**
  * `tracegen export`: a trace as a CTF folder or a Parquet file, written aside and renamed.
@@ -20,25 +19,25 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
     return EXIT_OK;
   }
   const given = str(args, 'format');
-  if (given === undefined) throw new UsageError('export needs --format ctf or --format parquet');
-  const format = oneOf('--format', given, ['ctf', 'parquet'] as const, 'ctf');
+  if (given === undefined) throw new UsageError(`export needs --format ${EXPORT_FORMAT_NAMES.join(' or --format ')}`);
+  const format = oneOf<ExportFormatName>('--format', given, EXPORT_FORMAT_NAMES, 'ctf');
+  const { output: what, label, open } = EXPORT_FORMATS[format];
   const output = str(args, 'output');
-  if (output === undefined || output === '-') throw new UsageError(`export needs -o ${format === 'ctf' ? 'DIR' : 'FILE.parquet'}`);
+  if (output === undefined || output === '-') throw new UsageError(`export needs -o ${what}`);
   const t = traceInputArgs(args, 'export', io);
   if (sameFile(t.path, output)) throw new UsageError(`-o ${output} is the input itself; write the export elsewhere`);
-  let writer: CtfWriter | ParquetExport;
+  let writer: ExportWriter;
   try {
-    writer = format === 'ctf' ? new CtfWriter(output) : await ParquetExport.open(output, statOrUndefined(t.path, true));
+    writer = await open(output, statOrUndefined(t.path, true));
   } catch (e) {
     if (e instanceof DecodeOptionError) throw new UsageError(e.message);
     if (!(e instanceof DecodeError)) throw e;
     io.stderr.write(`tracegen: ${e.message}\n`);
     return EXIT_INVALID;
   }
-  let outcome: { error: string | undefined; report: () => void };
+  let error: string | undefined;
   try {
-    const { run, error } = consumeTrace(t, writer instanceof CtfWriter ? writer : writer.consumer, io);
-    outcome = { error, report: () => run.report() };
+    error = readInput(t, writer.view, io).error;
   } catch (e) {
     writer.abandon();
     // what the format cannot hold (a time past CTF's reach): one line, nothing left behind
@@ -53,19 +52,17 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   }
   // a damaged input is exported up to the damage, like decode prints it, then exits 1
   try {
-    if (writer instanceof CtfWriter) writer.close();
-    else await writer.finish();
+    await writer.finish();
   } catch (e) {
     if (!(e instanceof DecodeError) && !isFsError(e)) throw e;
     io.stderr.write(`tracegen: cannot write ${output}: ${(e as Error).message}\n`);
     return EXIT_INVALID;
   }
-  outcome.report();
   if (writer.nameless)
     io.stderr.write(`tracegen: left out ${writer.nameless} serial rows whose event names the schema lacks (they have no id)\n`);
-  io.stderr.write(`wrote ${output} (${writer.count} events, ${format === 'ctf' ? 'CTF 1.8' : 'Parquet'})\n`);
-  if (outcome.error === undefined) return EXIT_OK;
-  io.stderr.write(`tracegen: ${outcome.error}\n`);
+  io.stderr.write(`wrote ${output} (${writer.count} events, ${label})\n`);
+  if (error === undefined) return EXIT_OK;
+  io.stderr.write(`tracegen: ${error}\n`);
   return EXIT_INVALID;
 }
 

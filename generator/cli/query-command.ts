@@ -5,6 +5,7 @@ import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { commandHelp, parserOptions, QUERY } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { decodeRequest, traceInputArgs } from './trace-input.js';
+import { ReadReporter } from './progress.js';
 
 /**
  * `tracegen query`: SQL over traces and Parquet exports with DuckDB.
@@ -29,7 +30,7 @@ export async function queryCommand(argv: readonly string[], io: CliIo): Promise<
   try {
     const { warnings } = await runQuery(
       { inputs, sql, request: decodeRequest(t, io), frequency: t.filters.frequency, run: t.filters.run, given: t.given },
-      io,
+      new ReadReporter(io, 'query'),
       (result) => writeResult(result, format, (text) => io.stdout.write(text)),
     );
     for (const w of warnings) io.stderr.write(`tracegen: ${w}\n`);

@@ -8,7 +8,8 @@ import { buildReport } from '../trace/report/build-report.js';
 import { flag, parseCommandArgs, str } from './args.js';
 import { commandHelp, parserOptions, REPORT } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
-import { consumeTrace, traceInputArgs } from './trace-input.js';
+import { readInput, traceInputArgs } from './trace-input.js';
+import { allOf } from '../trace/read/view.js';
 
 /**
  * `tracegen report`: one self-contained HTML file of a trace, written aside and renamed.
@@ -34,17 +35,7 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   }
   const columns = new ReportColumns({ full: flag(args, 'full') });
   const collector = new StatsCollector((m) => columns.span(m));
-  const both = {
-    start: (...a: Parameters<StatsCollector['start']>) => {
-      collector.start(...a);
-      columns.start(...a);
-    },
-    record: (r: Parameters<StatsCollector['record']>[0]) => {
-      collector.record(r);
-      columns.record(r);
-    },
-  };
-  const { run, error } = consumeTrace(t, both, io);
+  const { lost, error } = readInput(t, allOf(collector, columns), io);
   if (!columns.decoder) {
     io.stderr.write(`tracegen: ${error ?? `${t.path}: nothing to report`}\n`);
     return EXIT_INVALID;
@@ -54,7 +45,7 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   const lanes = columns.decoder.model.clock.unit === 'ns' ? 'thread' : 'cpu';
   let html: string;
   try {
-    html = buildReport(collector.result(run.lost), columns, name, lanes);
+    html = buildReport(collector.result(lost), columns, name, lanes);
   } catch (e) {
     // a string past V8's limit (512 MB): only --full gets there
     if (!(e instanceof RangeError)) throw e;
@@ -77,7 +68,6 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
     io.stderr.write(`tracegen: ${e.message}\n`);
     return EXIT_INVALID;
   }
-  run.report();
   const kept = columns.bucketed
     ? `; the timeline keeps ${columns.kept} of them, the first of each CPU and event per 1/${columns.bucketed.buckets} of the range (--full for all)`
     : '';

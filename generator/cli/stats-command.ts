@@ -3,7 +3,7 @@ import { statsJson, statsText } from '../trace/stats/stats-format.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { commandHelp, parserOptions, STATS } from './commands.js';
 import { EXIT_INVALID, EXIT_OK, type CliIo } from './io.js';
-import { consumeTrace, traceInputArgs } from './trace-input.js';
+import { readInput, traceInputArgs } from './trace-input.js';
 
 /**
  * `tracegen stats`: counts, rates, span latencies and losses of a trace, streamed.
@@ -20,11 +20,10 @@ export async function statsCommand(argv: readonly string[], io: CliIo): Promise<
   const format = oneOf('--format', str(args, 'format'), ['text', 'json'] as const, 'text');
   const t = traceInputArgs(args, 'stats', io);
   const collector = new StatsCollector();
-  const { run, error } = consumeTrace(t, collector, io);
-  const stats = collector.result(run.lost);
+  const { lost, error } = readInput(t, collector, io);
+  const stats = collector.result(lost);
   const name = t.path === '-' ? 'stdin' : t.path;
   io.stdout.write(format === 'json' ? `${JSON.stringify(statsJson(stats, name), null, 2)}\n` : statsText(stats, name));
-  run.report();
   if (error === undefined) return EXIT_OK;
   io.stderr.write(`tracegen: ${error}\n`);
   return EXIT_INVALID;

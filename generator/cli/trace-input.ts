@@ -2,25 +2,29 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_FREQUENCY, MIN_FREQUENCY } from '@tracegen/runtime';
 import { renderDiagnostics } from '../schema/diagnostics/render.js';
-import type { DecodeOptions, DecodeRequest, DecodeRun, RecordConsumer } from '../trace/read/decode-run.js';
-import { consumeInput } from '../trace/read/consume.js';
 import { DecodeOptionError } from '../trace/read/errors.js';
-import { INPUT_FORMATS, type InputFormat } from '../trace/read/sources.js';
+import { Input } from '../trace/read/input.js';
+import { readTrace, type ReadOptions, type ReadRequest, type ReadResult } from '../trace/read/reader.js';
+import type { View } from '../trace/read/view.js';
+import { INPUT_FORMATS, type InputFormat } from '../trace/read/input-formats.js';
 import { findConfig, loadConfig, relativeOrAbsolute } from '../schema/config/load-config.js';
 import { loadSchemaFile, type LoadResult } from '../schema/load-schema.js';
 import type { SchemaModel } from '../schema/model/model.js';
 import { flag, oneOf, str, strs, type ParsedArgs } from './args.js';
 import { CliError, EXIT_INVALID, UsageError, type CliIo } from './io.js';
+import { ReadReporter } from './progress.js';
 
 /** What the commands that read traces (decode, stats, report) take from their common options. */
 export interface TraceInputArgs {
+  /** The command reading it, as progress names it. */
+  readonly command: string;
   readonly path: string;
   readonly schemaPath: string | undefined;
   readonly given: SchemaModel | undefined;
   readonly inputFormat: InputFormat | undefined;
   readonly force: boolean;
   /** The filters: `--cpu`, `--event`, `--from`, `--to`, `--frequency`. */
-  readonly filters: Pick<DecodeOptions, 'cpus' | 'events' | 'from' | 'to' | 'frequency' | 'run'>;
+  readonly filters: Pick<ReadOptions, 'cpus' | 'events' | 'from' | 'to' | 'frequency' | 'run'>;
 }
 
 /** Reads the input and filter options every trace-reading command shares; usage errors throw. */
@@ -30,6 +34,7 @@ export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): Tr
   const forced = str(args, 'input-format');
   const schemaPath = str(args, 'schema');
   return {
+    command,
     path: args.positionals[0]!,
     schemaPath,
     given: schemaPath === undefined ? undefined : loadSchemaOrExit(schemaPath, io),
@@ -47,21 +52,34 @@ export function traceInputArgs(args: ParsedArgs, command: string, io: CliIo): Tr
 }
 
 /** The decode request of the common options: images and serial logs without `--schema` use the project's one schema (defaultSchema). */
-export function decodeRequest(t: TraceInputArgs, io: CliIo): DecodeRequest {
+export function decodeRequest(t: TraceInputArgs, io: CliIo): ReadRequest {
   return { given: t.given, schemaPath: t.schemaPath, force: t.force, inputFormat: t.inputFormat, fallback: () => defaultSchema(io) };
 }
 
 /**
- * Runs the decode pipeline into a consumer (stats, the report): every record that passes the
- * filters, in time order. A damaged or cut-off input comes back as `error` (exit 1 after the
- * figures of what came before); options that do not fit the input are usage errors.
+ * Reads a command's input into its view: every record that passes the filters, in time order
+ * unless `order` says. The reader's notes are printed as they come, with progress on a terminal
+ * (progress.ts). A damaged or cut-off input comes back as `error` (exit 1 after the output of what
+ * came before); options that do not fit the input are usage errors. `input` is opened here unless
+ * the command opened it (decode: its output is checked against it first).
  */
-export function consumeTrace(t: TraceInputArgs, consumer: RecordConsumer, io: CliIo): { run: DecodeRun; error: string | undefined } {
+export function readInput(
+  t: TraceInputArgs,
+  view: View,
+  io: CliIo,
+  order: Partial<Pick<ReadOptions, 'order' | 'last'>> = {},
+  input?: Input,
+): ReadResult {
+  const source = input ?? new Input(t.path);
+  const reporter = new ReadReporter(io, t.command);
   try {
-    return consumeInput(t.path, decodeRequest(t, io), { order: 'time', last: undefined, ...t.filters }, consumer, io);
+    return readTrace(source, decodeRequest(t, io), { order: 'time', last: undefined, ...t.filters, ...order }, view, reporter);
   } catch (e) {
     if (e instanceof DecodeOptionError) throw new UsageError(e.message);
     throw e;
+  } finally {
+    reporter.clear();
+    if (!input) source.close();
   }
 }
 

@@ -2,7 +2,9 @@
 // The folder boundaries `npm run lint` enforces beside Biome (which finds cycles between files):
 // - runtime/ imports nothing outside itself, and no package: applications load it alone;
 // - generated/ imports only the runtime's package: tracing never loads the generator;
-// - the folders of generator/ (and its top-level modules) depend on each other without cycles.
+// - inside generator/, imports go one way, down the layers of docs/architecture.md: the schema
+//   side never imports the trace side, the reader no view, a view no view of its own layer;
+// - and the folders of generator/ (and its top-level modules) depend on each other without cycles.
 // Prints each violation as FILE: message and exits 1 when there is one.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -33,6 +35,25 @@ function nodeOf(file) {
   return parts.length > depth ? parts.slice(0, depth).join('/') : parts.join('/');
 }
 
+/**
+ * The layers of generator/, lowest first (docs/architecture.md): a node imports only nodes of its
+ * own layer or below; the views of one layer are apart (none imports another).
+ */
+const LAYERS = [
+  { name: 'base', nodes: ['generator/fs', 'generator/package-root.ts'] },
+  { name: 'schema side', prefix: 'generator/schema' },
+  { name: 'the reader', nodes: ['generator/trace/read'] },
+  { name: 'the output rule', nodes: ['generator/trace/write-aside.ts'] },
+  { name: 'views', apart: true, nodes: ['generator/trace/decode', 'generator/trace/stats', 'generator/trace/export'] },
+  { name: 'views on views', apart: true, nodes: ['generator/trace/report', 'generator/trace/query'] },
+  { name: 'the views registry', nodes: ['generator/trace/views.ts'] },
+  { name: 'the CLI and the API', nodes: ['generator/cli', 'generator/index.ts'] },
+];
+function layerOf(node) {
+  const i = LAYERS.findIndex((l) => (l.prefix ? node.startsWith(`${l.prefix}/`) : l.nodes.includes(node)));
+  return i;
+}
+
 const problems = [];
 const edges = new Map();
 for (const top of ['runtime', 'generated', 'generator']) {
@@ -49,6 +70,11 @@ for (const top of ['runtime', 'generated', 'generator']) {
         if (from !== to && to.startsWith('generator')) {
           if (!edges.has(from)) edges.set(from, new Map());
           edges.get(from).set(to, file);
+          const [a, b] = [layerOf(from), layerOf(to)];
+          if (a < 0 || b < 0)
+            problems.push(`${file}: ${a < 0 ? from : to} is in no layer of docs/architecture.md (test/lint/boundaries.mjs)`);
+          else if (b > a) problems.push(`${file}: imports ${spec}; ${LAYERS[a].name} (${from}) may not import ${LAYERS[b].name} (${to})`);
+          else if (a === b && LAYERS[a].apart) problems.push(`${file}: imports ${spec}; the views ${from} and ${to} are apart`);
         }
       }
     }

@@ -12,10 +12,7 @@ import { readRecord, u64Big, u64Text, type DecodedRecord } from '../read/record.
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { JsonArgs } from './json-args.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
-
-/** What `decode --format` prints. */
-export const OUTPUT_FORMATS = ['table', 'jsonl', 'dump', 'chrome'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import type { RecordWriters } from './record-writers.js';
 
 const P_TS = fragment('{"ts":"');
 const P_CPU = fragment('","cpu":');
@@ -36,12 +33,12 @@ const issues = new JsonArgs();
  * integers, else decimal strings; enums and flags by name), `issues` when a value did not fit,
  * and `name` for serial rows whose printed name the schema lacks. Written as bytes.
  */
-export function writeJsonLine(r: DecodedRecord, decoder: SchemaDecoder, w: ByteWriter): void {
-  writeJson(r.tsHi, r.tsLo, r.cpu, r.id, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args, r.name, decoder, w);
+export function writeJsonLine(r: DecodedRecord, writers: RecordWriters, w: ByteWriter): void {
+  writeJson(r.tsHi, r.tsLo, r.cpu, r.id, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args, r.name, writers, w);
 }
 
 /** The same, for the record at byte `o` of `view` (the streaming path: no record object). */
-export function writeJsonAt(view: DataView, o: number, decoder: SchemaDecoder, w: ByteWriter): void {
+export function writeJsonAt(view: DataView, o: number, writers: RecordWriters, w: ByteWriter): void {
   writeJson(
     view.getUint32(o + OFFSET_TIMESTAMP + 4, true),
     view.getUint32(o + OFFSET_TIMESTAMP, true),
@@ -53,7 +50,7 @@ export function writeJsonAt(view: DataView, o: number, decoder: SchemaDecoder, w
     view.getUint32(o + OFFSET_DATA1 + 4, true),
     view.getUint32(o + OFFSET_ARG_MISFITS, true),
     undefined,
-    decoder,
+    writers,
     w,
   );
 }
@@ -69,7 +66,7 @@ function writeJson(
   d1hi: number,
   args: number,
   name: string | undefined,
-  decoder: SchemaDecoder,
+  writers: RecordWriters,
   w: ByteWriter,
 ): void {
   w.reserve(4096);
@@ -81,13 +78,13 @@ function writeJson(
   if (id < 0) w.bytes(P_NULL);
   else w.uint(id);
   w.bytes(P_EVENT);
-  w.bytes(decoder.nameBytes(id));
+  w.bytes(writers.nameBytes(id));
   w.bytes(P_DATA0);
   w.u64(d0hi, d0lo);
   w.bytes(P_DATA1);
   w.u64(d1hi, d1lo);
   w.bytes(P_ARGS);
-  decoder.writeJsonArgs(id, d0lo, d0hi, d1lo, d1hi, args, w, issues);
+  writers.writeJsonArgs(id, d0lo, d0hi, d1lo, d1hi, args, w, issues);
   if (id < 0 && name !== undefined)
     w.ascii(`,"name":${JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
   if (issues.count) {
@@ -148,11 +145,11 @@ const POINT = fragment('.');
  * records of ids the schema defines, without argument misfits, are written field by field with
  * no strings or objects in between; the others go through tableLine().
  */
-export function writeTableAt(view: DataView, o: number, decoder: SchemaDecoder, w: ByteWriter, frequency: number): void {
+export function writeTableAt(view: DataView, o: number, writers: RecordWriters, w: ByteWriter, frequency: number): void {
   const id = view.getUint8(o + OFFSET_ID);
-  const fields = decoder.tableArgs(id);
+  const fields = writers.tableArgs(id);
   if (fields === undefined || view.getUint32(o + OFFSET_ARG_MISFITS, true) !== 0) {
-    w.text(tableLine(readRecord(view, o, 0), decoder, frequency));
+    w.text(tableLine(readRecord(view, o, 0), writers.decoder, frequency));
     return;
   }
   w.reserve(4096);
@@ -172,7 +169,7 @@ export function writeTableAt(view: DataView, o: number, decoder: SchemaDecoder, 
   const cpu = view.getUint8(o + OFFSET_CPU);
   w.bytes(SPACES.subarray(0, cpu < 10 ? 4 : cpu < 100 ? 3 : 2));
   w.uint(cpu);
-  w.bytes(decoder.tableName(id));
+  w.bytes(writers.tableName(id));
   fields(
     view.getUint32(o + OFFSET_DATA0, true),
     view.getUint32(o + OFFSET_DATA0 + 4, true),

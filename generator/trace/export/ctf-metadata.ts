@@ -1,5 +1,5 @@
 import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_ID, RECORD_BYTES } from '@tracegen/runtime';
-import type { ClockOrigin } from '../read/decode-run.js';
+import type { ClockOrigin } from '../read/view.js';
 import { ASSUMED_FREQUENCY, ctfClock, type CtfClock } from './ctf-clock.js';
 import type { EventModel, FieldModel, SchemaModel } from '../../schema/model/model.js';
 
@@ -55,7 +55,7 @@ export interface CtfMetadataInput {
   readonly frequency: number;
   /** The clock as CTF says it (ctf-clock.ts); planned from `frequency` and `clock` when not given. */
   readonly ctfClock?: CtfClock;
-  /** What the clock counts and when it started, when the input says (decode-run.ts). */
+  /** What the clock counts and when it started, when the input says (read/view.ts). */
   readonly clock?: ClockOrigin;
   /** Ids records carried that the schema does not define: each gets an event class of its raw words. */
   readonly unknownIds: readonly number[];

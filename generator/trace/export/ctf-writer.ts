@@ -11,7 +11,7 @@ import {
   RECORD_BYTES,
   writeU64,
 } from '@tracegen/runtime';
-import type { ClockOrigin, RecordConsumer } from '../read/decode-run.js';
+import type { ClockOrigin, View, ViewStart } from '../read/view.js';
 import { OutputLimitError } from '../read/errors.js';
 import type { DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
@@ -56,10 +56,10 @@ class Stream {
  *
  * @example
  * const ctf = new CtfWriter('out.ctf');
- * consumeInput('rings.bin', request, options, ctf, io);
+ * readTraceFile('rings.bin', request, options, ctf);
  * ctf.close();
  */
-export class CtfWriter implements RecordConsumer {
+export class CtfWriter implements View {
   readonly #out: WriteAside;
   readonly #streams = new Map<number, Stream[]>();
   readonly #losses = new Map<number, number>();
@@ -87,7 +87,7 @@ export class CtfWriter implements RecordConsumer {
     );
   }
 
-  start(decoder: SchemaDecoder, frequency: number, clock: ClockOrigin): void {
+  start({ decoder, frequency, clock }: ViewStart): void {
     this.#decoder = decoder;
     this.#frequency = frequency;
     this.#clock = clock;
@@ -96,6 +96,9 @@ export class CtfWriter implements RecordConsumer {
     this.#maxHi = Number(this.#plan.maxTs >> 32n);
     this.#maxLo = Number(this.#plan.maxTs & 0xffff_ffffn);
   }
+
+  /** The files are written by `close()`, once the export is complete. */
+  end(): void {}
 
   /** A ring's losses so far (overwritten plus dropped); the next packet of that ring carries them. */
   lost(ring: number, total: number): void {

@@ -1,4 +1,4 @@
-import type { RecordConsumer } from '../read/decode-run.js';
+import type { View } from '../read/view.js';
 import { Database } from './duckdb.js';
 import { eventsSelect, sqlString } from './event-columns.js';
 import { RawEvents } from './raw-events.js';
@@ -19,7 +19,7 @@ export const KV_FREQUENCY = 'tracegen.frequency';
  *
  * @example
  * const out = await ParquetExport.open('trace.parquet');
- * consumeInput('app.trace', request, options, out.consumer, io);
+ * readTraceFile('app.trace', request, options, out.view);
  * await out.finish();
  */
 export class ParquetExport {
@@ -44,7 +44,7 @@ export class ParquetExport {
     }
   }
 
-  get consumer(): RecordConsumer {
+  get view(): View {
     return this.#raw;
   }
 

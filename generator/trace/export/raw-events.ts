@@ -1,4 +1,4 @@
-import type { ClockOrigin, RecordConsumer } from '../read/decode-run.js';
+import type { ReadEnd, View, ViewStart } from '../read/view.js';
 import type { DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import { ChunkAppender, CHUNK_ROWS } from './chunk-appender.js';
@@ -12,10 +12,10 @@ import { RECORD_COLUMNS } from './event-columns.js';
  *
  * @example
  * const raw = await RawEvents.create(db, 'raw_0');
- * consumeInput(path, request, options, raw, io);
+ * readTraceFile(path, request, options, raw);
  * raw.close();
  */
-export class RawEvents implements RecordConsumer {
+export class RawEvents implements View {
   readonly #table: ChunkAppender;
   readonly #ts: Uint32Array;
   readonly #cpu: Uint8Array;
@@ -28,9 +28,9 @@ export class RawEvents implements RecordConsumer {
   /** Serial rows whose printed name the schema lacks: they have no id, so no row. */
   nameless = 0;
   /** Also sees every record (the spans of `query`). */
-  readonly #also: RecordConsumer | undefined;
+  readonly #also: View | undefined;
 
-  private constructor(table: ChunkAppender, also: RecordConsumer | undefined) {
+  private constructor(table: ChunkAppender, also: View | undefined) {
     this.#table = table;
     this.#also = also;
     this.#ts = table.halves(0);
@@ -41,7 +41,7 @@ export class RawEvents implements RecordConsumer {
   }
 
   /** Creates the table and its appender. */
-  static async create(db: Database, table: string, also?: RecordConsumer): Promise<RawEvents> {
+  static async create(db: Database, table: string, also?: View): Promise<RawEvents> {
     const columns = RECORD_COLUMNS.map((c) => `${c.name} ${c.type} NOT NULL`).join(', ');
     return new RawEvents(await ChunkAppender.create(db, table, columns), also);
   }
@@ -51,10 +51,14 @@ export class RawEvents implements RecordConsumer {
     return this.#table.count;
   }
 
-  start(decoder: SchemaDecoder, frequency: number, clock: ClockOrigin): void {
-    this.decoder = decoder;
-    this.frequency = frequency;
-    this.#also?.start(decoder, frequency, clock);
+  start(start: ViewStart): void {
+    this.decoder = start.decoder;
+    this.frequency = start.frequency;
+    this.#also?.start(start);
+  }
+
+  end(end: ReadEnd): void {
+    this.#also?.end(end);
   }
 
   record(r: DecodedRecord): void {

@@ -1,8 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DecodeRequest } from '../read/decode-run.js';
-import { consumeInput } from '../read/consume.js';
-import { DecodeError, type DecodeIo } from '../read/errors.js';
+import { DecodeError } from '../read/errors.js';
+import { readTraceFile, type ReadHooks, type ReadRequest } from '../read/reader.js';
 import { SchemaDecoder } from '../read/schema-decoder.js';
 import { Database, GLOB_CHARS, type RowStream } from '../export/duckdb.js';
 import { eventsSelect } from '../export/event-columns.js';
@@ -15,7 +14,7 @@ export interface QueryOptions {
   readonly inputs: readonly string[];
   readonly sql: string;
   /** How each trace input is decoded (its schema, its format). */
-  readonly request: DecodeRequest;
+  readonly request: ReadRequest;
   readonly frequency: number | undefined;
   /** Only this run of captures several runs appended to. */
   readonly run?: number | undefined;
@@ -56,14 +55,14 @@ export function isParquetInput(path: string): boolean {
  * Parquet inputs behind one view `events` (columns of event-columns.ts, unioned by name), pairs
  * spans when the SQL mentions `spans`, runs the SQL and hands its rows to `take` (which prints
  * them, or collects them for the API). Throws DecodeError (one line) for input that cannot be
- * decoded and for SQL that DuckDB refuses. `io` takes what decode notes beside its output.
+ * decoded and for SQL that DuckDB refuses. `hooks` take the reader's notes on each trace input.
  *
  * @example
- * await runQuery({ inputs: ['a.trace'], sql: 'SELECT event, count(*) FROM events GROUP BY 1', ... }, io, (r) => writeResult(r, 'csv', print));
+ * await runQuery({ inputs: ['a.trace'], sql: 'SELECT event, count(*) FROM events GROUP BY 1', ... }, hooks, (r) => writeResult(r, 'csv', print));
  */
 export async function runQuery<T>(
   o: QueryOptions,
-  io: DecodeIo,
+  hooks: ReadHooks,
   take: (result: RowStream) => Promise<T>,
 ): Promise<{ value: T; warnings: string[] }> {
   const db = await Database.open('query');
@@ -89,10 +88,9 @@ export async function runQuery<T>(
         frequency: o.frequency,
         run: o.run,
       };
-      const { run, error } = consumeInput(path, o.request, options, raw, io);
+      const { error } = readTraceFile(path, o.request, options, raw, hooks);
       raw.close();
       if (error !== undefined) throw new DecodeError(error);
-      run.report();
       if (raw.nameless) warnings.push(`${path}: left out ${raw.nameless} serial rows whose event names the schema lacks`);
       parts.push(eventsSelect(raw.decoder!.model, table));
     }

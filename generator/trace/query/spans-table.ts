@@ -1,6 +1,6 @@
 import type { DuckDBVector } from '@duckdb/node-api';
 import { ChunkAppender, CHUNK_ROWS } from '../export/chunk-appender.js';
-import type { RecordConsumer } from '../read/decode-run.js';
+import type { View } from '../read/view.js';
 import type { DecodedRecord } from '../read/record.js';
 import { SchemaDecoder } from '../read/schema-decoder.js';
 import { SpanMatcher, type MatchedSpan } from '../read/span-matcher.js';
@@ -47,18 +47,19 @@ export class SpansTable {
     return new SpansTable(await ChunkAppender.create(db, 'spans_raw', columns));
   }
 
-  /** A consumer that pairs one input's records and appends its spans, from `source`. */
-  pairing(source: string): RecordConsumer {
+  /** A view that pairs one input's records and appends its spans, from `source`. */
+  pairing(source: string): View {
     let matcher: SpanMatcher | undefined;
     let sourceId = 0;
     return {
-      start: (d, frequency) => {
+      start: ({ decoder, frequency }) => {
         sourceId = this.#sources.push({ name: source, frequency }) - 1;
-        matcher = new SpanMatcher(d);
+        matcher = new SpanMatcher(decoder);
       },
       record: (r) => {
         if (matcher!.involves(r.id)) matcher!.push(r, (m) => this.#append(m, sourceId));
       },
+      end: () => {},
     };
   }
 
@@ -93,7 +94,7 @@ export class SpansTable {
        FROM read_parquet(${files}, union_by_name = true, filename = true) ORDER BY filename, ts`,
     );
     let current: string | undefined;
-    let pairing: RecordConsumer | undefined;
+    let pairing: View | undefined;
     for (let chunk = await result.next(); chunk; chunk = await result.next()) {
       for (const row of chunk.getRows()) {
         const file = row[0] as string;
@@ -101,7 +102,12 @@ export class SpansTable {
           current = file;
           const decoder = given ?? decoders.get(file);
           pairing = decoder ? this.pairing(db.nameOf(file)) : undefined;
-          pairing?.start(decoder!, meta.get(file)?.frequency ?? 0, { unit: decoder!.model.clock.unit, wallClockZeroMs: 0 });
+          pairing?.start({
+            decoder: decoder!,
+            frequency: meta.get(file)?.frequency ?? 0,
+            clock: { unit: decoder!.model.clock.unit, wallClockZeroMs: 0 },
+            inputName: db.nameOf(file),
+          });
         }
         if (!pairing) continue;
         const r: DecodedRecord = {

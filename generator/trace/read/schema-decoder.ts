@@ -16,13 +16,7 @@ import {
   unsignedField,
 } from '@tracegen/runtime';
 import type { EventModel, FieldModel, SchemaModel } from '../../schema/model/model.js';
-import { fragment, type ByteWriter } from '../decode/byte-writer.js';
-import { jsonArgsWriter, type ArgsWriter, type JsonArgs } from '../decode/json-args.js';
-import { tableArgsWriter, type TableArgsWriter } from '../decode/table-args.js';
 import { u64Big, type DecodedRecord } from './record.js';
-
-const EMPTY_OBJECT = fragment('{}');
-const UNKNOWN = fragment('unknown');
 
 /** A field's value as decode prints it: a number, a bigint, a boolean, or a label. */
 export type FieldValue = number | bigint | boolean | string;
@@ -55,10 +49,6 @@ export class SchemaDecoder {
   readonly model: SchemaModel;
   readonly #byId: (EventModel | undefined)[] = new Array(256);
   readonly #byName = new Map<string, EventModel>();
-  readonly #json: (ArgsWriter | undefined)[] = new Array(256);
-  readonly #nameBytes: (Uint8Array | undefined)[] = new Array(256);
-  readonly #table: (TableArgsWriter | undefined)[] = new Array(256);
-  readonly #tableNames: (Uint8Array | undefined)[] = new Array(256);
   readonly #labels = new Map<FieldModel, Readonly<Record<number, string>> | readonly (readonly [number, string])[]>();
 
   constructor(model: SchemaModel) {
@@ -66,10 +56,6 @@ export class SchemaDecoder {
     for (const e of model.events) {
       this.#byId[e.id] = e;
       this.#byName.set(e.names.snake, e);
-      this.#json[e.id] = jsonArgsWriter(e);
-      this.#nameBytes[e.id] = fragment(e.names.snake);
-      this.#table[e.id] = tableArgsWriter(e);
-      this.#tableNames[e.id] = fragment(` ${e.names.snake.padEnd(18)}`);
       for (const f of e.fields) {
         if (f.type.kind === 'enum') this.#labels.set(f, Object.fromEntries(f.type.ref.values.map((v) => [v.value, v.names.snake])));
         if (f.type.kind === 'flags')
@@ -79,28 +65,6 @@ export class SchemaDecoder {
           );
       }
     }
-  }
-
-  /** Writes the record's named fields as a JSON object; issues are appended to `out.issues`. */
-  writeJsonArgs(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number, args: number, w: ByteWriter, out: JsonArgs): void {
-    const write = id >= 0 ? this.#json[id] : undefined;
-    if (write) write(d0lo, d0hi, d1lo, d1hi, args, w, out);
-    else w.bytes(EMPTY_OBJECT);
-  }
-
-  /** The table's field writer of an event id; undefined for ids the schema lacks. */
-  tableArgs(id: number): TableArgsWriter | undefined {
-    return this.#table[id];
-  }
-
-  /** The table's name column of an id the schema has: a space and the name padded to 18. */
-  tableName(id: number): Uint8Array {
-    return this.#tableNames[id]!;
-  }
-
-  /** The printed name of an id as bytes (`unknown` for ids the schema lacks). */
-  nameBytes(id: number): Uint8Array {
-    return (id >= 0 ? this.#nameBytes[id] : undefined) ?? UNKNOWN;
   }
 
   event(id: number): EventModel | undefined {
@@ -184,9 +148,13 @@ export class SchemaDecoder {
 
   #numberText(f: FieldModel, v: number | bigint): string {
     // a unit stands apart from the value: `bytes_total=81920 bytes`
-    const unit = f.unit === undefined ? '' : ` ${f.unit}`;
-    if (f.format === 'hex') return hexOf(v, f.type.width) + unit;
-    if (f.format === 'signed' && f.type.kind === 'uint') return signedText(v, f.type.width) + unit;
-    return String(v) + unit;
+    return f.unit === undefined ? numberText(f, v) : `${numberText(f, v)} ${f.unit}`;
   }
+}
+
+/** A number field's value in its display format (hex, signed, or decimal), without its unit. */
+export function numberText(f: FieldModel, v: number | bigint): string {
+  if (f.format === 'hex') return hexOf(v, f.type.width);
+  if (f.format === 'signed' && f.type.kind === 'uint') return signedText(v, f.type.width);
+  return String(v);
 }

@@ -13,6 +13,7 @@ import type { Input } from './input.js';
 import type { ChunkView } from './pipeline.js';
 import { halves, readRecord, type DecodedRecord } from './record.js';
 
+import type { InputFormat } from './input-formats.js';
 /**
  * A batch of records from an input. Records within one ring are in write order; a trace file
  * yields a batch per drain (its chunks, one per ring), an image or a serial dump one batch.
@@ -24,10 +25,6 @@ export interface RecordBatch {
   /** Per ring, events lost to overwriting and records dropped as torn, as the file says. */
   readonly lost?: ReadonlyMap<number, { overwritten: number; dropped: number }>;
 }
-
-/** What an input can be, detected or given with `--input-format`. */
-export const INPUT_FORMATS = ['trace', 'rings', 'serial'] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 /** Recognises an input by its content: a trace file's magic, dump text, or else a raw image. */
 export function detectFormat(head: Uint8Array): InputFormat {

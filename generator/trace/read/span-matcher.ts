@@ -1,16 +1,33 @@
+import { rangeBits, unsignedField } from '@tracegen/runtime';
 import type { DecodedRecord } from './record.js';
 import type { SchemaDecoder } from './schema-decoder.js';
 import type { EventModel, FieldModel, SpanModel } from '../../schema/model/model.js';
 
 /** A begin and the end it was paired with. */
-export interface MatchedSpan {
+export class MatchedSpan {
   readonly span: SpanModel;
   /** The span's index in the schema's `spans`. */
   readonly index: number;
   readonly begin: DecodedRecord;
   readonly end: DecodedRecord;
-  /** The value both carry, as text (undefined for a span without `match`). */
-  readonly match: string | undefined;
+  readonly #field: FieldModel | undefined;
+  readonly #decoder: SchemaDecoder;
+
+  constructor(role: Role, begin: DecodedRecord, end: DecodedRecord, decoder: SchemaDecoder) {
+    this.span = role.span;
+    this.index = role.index;
+    this.begin = begin;
+    this.end = end;
+    this.#field = role.field;
+    this.#decoder = decoder;
+  }
+
+  /** The value both carry, as text (undefined for a span without `match`); a misfit is its raw bits in hex. Made when asked. */
+  get match(): string | undefined {
+    if (!this.#field) return undefined;
+    const f = this.#decoder.field(this.end, this.#field);
+    return f.issue ? f.text : String(f.value);
+  }
 }
 
 /** A span an event takes part in, and the field of that event its match value is read from. */
@@ -18,6 +35,12 @@ interface Role {
   readonly span: SpanModel;
   readonly index: number;
   readonly field: FieldModel | undefined;
+  /**
+   * The open-begins key of a record of this role: its span, CPU and the raw bits of its match
+   * field (equal bits, equal values: a misfit's bits differ from every value's). A number while
+   * that is exact, else text.
+   */
+  readonly key: (r: DecodedRecord) => number | string;
 }
 
 /** How many begins may wait for their ends at once, by default (docs/cli.md, stats). */
@@ -27,6 +50,8 @@ export const MAX_OPEN_SPANS = 1_000_000;
 interface Stack {
   readonly items: number[];
   head: number;
+  /** The span's index in the schema's `spans`. */
+  readonly index: number;
 }
 
 const WORDS = 10;
@@ -106,14 +131,15 @@ class BeginStore {
  */
 export class SpanMatcher {
   readonly #decoder: SchemaDecoder;
-  readonly #byBegin = new Map<number, Role[]>();
-  readonly #byEnd = new Map<number, Role[]>();
+  /** Per event id, the spans it begins and ends (undefined for most ids). */
+  readonly #byBegin: (Role[] | undefined)[] = new Array(256);
+  readonly #byEnd: (Role[] | undefined)[] = new Array(256);
   /**
    * Per span, CPU and match value, the open begins. A key leaves the map when its stack empties,
    * so the map's first key holds the oldest open begin at its bottom (its stack has not been
    * empty since that begin came, and every key before it came earlier still).
    */
-  readonly #open = new Map<string, Stack>();
+  readonly #open = new Map<number | string, Stack>();
   readonly #store = new BeginStore();
   #openCount = 0;
   readonly #maxOpen: number;
@@ -129,14 +155,14 @@ export class SpanMatcher {
   constructor(decoder: SchemaDecoder, maxOpen = MAX_OPEN_SPANS) {
     this.#maxOpen = maxOpen;
     this.#decoder = decoder;
-    const role = (span: SpanModel, index: number, event: EventModel): Role => ({
-      span,
-      index,
-      field: span.match === undefined ? undefined : event.fields.find((f) => f.names.snake === span.match),
-    });
+    const spans = decoder.model.spans.length;
+    const role = (span: SpanModel, index: number, event: EventModel): Role => {
+      const field = span.match === undefined ? undefined : event.fields.find((f) => f.names.snake === span.match);
+      return { span, index, field, key: keyOf(field, index, spans) };
+    };
     decoder.model.spans.forEach((span, index) => {
-      this.#byBegin.set(span.begin.id, [...(this.#byBegin.get(span.begin.id) ?? []), role(span, index, span.begin)]);
-      this.#byEnd.set(span.end.id, [...(this.#byEnd.get(span.end.id) ?? []), role(span, index, span.end)]);
+      this.#byBegin[span.begin.id] = [...(this.#byBegin[span.begin.id] ?? []), role(span, index, span.begin)];
+      this.#byEnd[span.end.id] = [...(this.#byEnd[span.end.id] ?? []), role(span, index, span.end)];
     });
     this.unmatchedEnds = decoder.model.spans.map(() => 0);
     this.evicted = decoder.model.spans.map(() => 0);
@@ -145,7 +171,7 @@ export class SpanMatcher {
 
   /** True when the event id begins or ends some span (others need not be passed in). */
   involves(id: number): boolean {
-    return this.#byBegin.has(id) || this.#byEnd.has(id);
+    return id >= 0 && (this.#byBegin[id] !== undefined || this.#byEnd[id] !== undefined);
   }
 
   /**
@@ -153,37 +179,41 @@ export class SpanMatcher {
    * when the record is a begin or a matched end of some span.
    */
   push(r: DecodedRecord, matched: (m: MatchedSpan) => void): boolean {
+    if (r.id < 0) return false;
     let consumed = false;
-    for (const { span, index, field } of this.#byEnd.get(r.id) ?? []) {
-      const match = this.#match(field, r);
-      const slot = this.#pop(key(index, r.cpu, match));
-      if (slot === undefined) {
-        this.unmatchedEnds[index]!++;
-        continue;
+    const ends = this.#byEnd[r.id];
+    if (ends !== undefined)
+      for (const role of ends) {
+        const slot = this.#pop(role.key(r));
+        if (slot === undefined) {
+          this.unmatchedEnds[role.index]!++;
+          continue;
+        }
+        const begin = this.#store.take(slot);
+        if (r.tsHi < begin.tsHi || (r.tsHi === begin.tsHi && r.tsLo < begin.tsLo)) {
+          this.backwards[role.index]!++;
+          this.dropped?.(begin);
+          continue;
+        }
+        matched(new MatchedSpan(role, begin, r, this.#decoder));
+        consumed = true;
       }
-      const begin = this.#store.take(slot);
-      if (r.tsHi < begin.tsHi || (r.tsHi === begin.tsHi && r.tsLo < begin.tsLo)) {
-        this.backwards[index]!++;
-        this.dropped?.(begin);
-        continue;
+    const begins = this.#byBegin[r.id];
+    if (begins !== undefined)
+      for (const role of begins) {
+        const k = role.key(r);
+        const slot = this.#store.put(r);
+        const stack = this.#open.get(k);
+        if (stack) stack.items.push(slot);
+        else this.#open.set(k, { items: [slot], head: 0, index: role.index });
+        if (++this.#openCount > this.#maxOpen) this.#evictOldest();
+        consumed = true;
       }
-      matched({ span, index, begin, end: r, match });
-      consumed = true;
-    }
-    for (const { index, field } of this.#byBegin.get(r.id) ?? []) {
-      const k = key(index, r.cpu, this.#match(field, r));
-      const slot = this.#store.put(r);
-      const stack = this.#open.get(k);
-      if (stack) stack.items.push(slot);
-      else this.#open.set(k, { items: [slot], head: 0 });
-      if (++this.#openCount > this.#maxOpen) this.#evictOldest();
-      consumed = true;
-    }
     return consumed;
   }
 
   /** The slot of the most recent open begin of a key, if any; an emptied key leaves the map. */
-  #pop(k: string): number | undefined {
+  #pop(k: number | string): number | undefined {
     const stack = this.#open.get(k);
     if (!stack) return undefined;
     const begin = stack.items.pop()!;
@@ -194,7 +224,7 @@ export class SpanMatcher {
 
   /** Gives up the oldest open begin: the bottom of the first key's stack. */
   #evictOldest(): void {
-    const [k, stack] = this.#open.entries().next().value as [string, Stack];
+    const [k, stack] = this.#open.entries().next().value as [number | string, Stack];
     const begin = this.#store.take(stack.items[stack.head++]!);
     if (stack.items.length === stack.head) this.#open.delete(k);
     else if (stack.head > 1024 && stack.head * 2 > stack.items.length) {
@@ -202,7 +232,7 @@ export class SpanMatcher {
       stack.head = 0;
     }
     this.#openCount--;
-    this.evicted[Number(k.slice(0, k.indexOf('\u0000')))]!++;
+    this.evicted[stack.index]!++;
     this.dropped?.(begin);
   }
 
@@ -213,8 +243,8 @@ export class SpanMatcher {
    */
   drainOpen(visit?: (index: number, begin: DecodedRecord) => void): number[] {
     const counts = this.unmatchedEnds.map(() => 0);
-    for (const [k, stack] of this.#open) {
-      const index = Number(k.slice(0, k.indexOf('\u0000')));
+    for (const stack of this.#open.values()) {
+      const index = stack.index;
       counts[index]! += stack.items.length - stack.head;
       if (visit) for (let i = stack.head; i < stack.items.length; i++) visit(index, this.#store.take(stack.items[i]!));
     }
@@ -222,15 +252,22 @@ export class SpanMatcher {
     this.#openCount = 0;
     return counts;
   }
-
-  /** The match value of a record, as text: a misfit is its raw bits in hex. */
-  #match(field: FieldModel | undefined, r: DecodedRecord): string | undefined {
-    if (!field) return undefined;
-    const f = this.#decoder.field(r, field);
-    return f.issue ? f.text : String(f.value);
-  }
 }
 
-function key(index: number, cpu: number, match: string | undefined): string {
-  return `${index}\u0000${cpu}\u0000${match ?? ''}`;
+/**
+ * The key function of a role: span index, CPU and the match field's raw bits, packed into one
+ * exact number (`index + spans * (cpu + 256 * bits)`) while that stays below 2^53, else text.
+ */
+function keyOf(field: FieldModel | undefined, index: number, spans: number): (r: DecodedRecord) => number | string {
+  if (!field) return (r) => index + spans * r.cpu;
+  const { word, lo: start, range } = field;
+  // below this, the packed number is exact
+  const exactBelow = Math.floor(2 ** 53 / (spans * 256));
+  return (r) => {
+    const lo = word === 0 ? r.d0lo : r.d1lo;
+    const hi = word === 0 ? r.d0hi : r.d1hi;
+    // the runtime's reading of the range (a width of the range itself always fits)
+    const bits = range <= 53 ? unsignedField(lo, hi, start, range, range) : rangeBits(lo, hi, start, range);
+    return bits < exactBelow ? index + spans * (r.cpu + 256 * Number(bits)) : `${index}:${r.cpu}:${bits}`;
+  };
 }

@@ -66,3 +66,24 @@ export interface View {
    */
   readonly wholeRings?: boolean;
 }
+
+/**
+ * One view that hands everything to each of `views` in turn (the report: its stats and its
+ * timeline from one read).
+ */
+export function allOf(...views: View[]): View {
+  return {
+    start: (s) => {
+      for (const v of views) v.start(s);
+    },
+    record: (r) => {
+      for (const v of views) v.record(r);
+    },
+    lost: (ring, total) => {
+      for (const v of views) v.lost?.(ring, total);
+    },
+    end: (e) => {
+      for (const v of views) v.end(e);
+    },
+  };
+}

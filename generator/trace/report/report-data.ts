@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { RecordConsumer } from '../read/decode-run.js';
+import type { View, ViewStart } from '../read/view.js';
 import type { DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import type { MatchedSpan } from '../read/span-matcher.js';
@@ -70,7 +70,7 @@ class Columns {
  * down to a slice, in bounded memory and size. Counts, percentiles and losses come from `stats`
  * and stay exact; the page says that its timeline is bucketed.
  */
-export class ReportColumns implements RecordConsumer {
+export class ReportColumns implements View {
   #all = new Columns();
   #spans: { begin: number; end: number; cpu: number; span: number }[] = [];
   #seen = 0;
@@ -85,10 +85,12 @@ export class ReportColumns implements RecordConsumer {
     this.#limit = options.full ? Number.POSITIVE_INFINITY : (options.limit ?? REPORT_FULL_RECORDS);
   }
 
-  start(decoder: SchemaDecoder, frequency: number): void {
+  start({ decoder, frequency }: ViewStart): void {
     this.decoder = decoder;
     this.frequency = frequency;
   }
+
+  end(): void {}
 
   record(r: DecodedRecord): void {
     this.#seen++;

@@ -1,5 +1,5 @@
 import { TWO_32 } from '@tracegen/runtime';
-import type { RecordConsumer } from '../read/decode-run.js';
+import type { View, ViewStart } from '../read/view.js';
 import { u64Big, type DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import { SpanMatcher, type MatchedSpan } from '../read/span-matcher.js';
@@ -60,11 +60,11 @@ export interface TraceStats {
 }
 
 /**
- * Counts events per type and CPU and pairs spans as records stream past (a `RecordConsumer`
- * of the decode pipeline): memory grows with the number of event types, CPUs and open spans,
+ * Counts events per type and CPU and pairs spans as records stream past (a `View`
+ * of the reader): memory grows with the number of event types, CPUs and open spans,
  * and with each span's durations only up to a fixed bound (durations.ts).
  */
-export class StatsCollector implements RecordConsumer {
+export class StatsCollector implements View {
   #decoder: SchemaDecoder | undefined;
   #frequency = 0;
   #matcher: SpanMatcher | undefined;
@@ -83,12 +83,14 @@ export class StatsCollector implements RecordConsumer {
     this.#onSpan = onSpan;
   }
 
-  start(decoder: SchemaDecoder, frequency: number): void {
+  start({ decoder, frequency }: ViewStart): void {
     this.#decoder = decoder;
     this.#frequency = frequency;
     this.#matcher = new SpanMatcher(decoder);
     this.#durations = decoder.model.spans.map(() => new Durations());
   }
+
+  end(): void {}
 
   record(r: DecodedRecord): void {
     this.#events++;

@@ -1,0 +1,229 @@
+import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, TWO_32 } from '@tracegen/runtime';
+import { readRecord, u64Big, type DecodedRecord } from '../read/record.js';
+import type { SchemaDecoder } from '../read/schema-decoder.js';
+import { SpanMatcher } from '../read/span-matcher.js';
+import type { View, ViewStart } from '../read/view.js';
+import { fragment, type ByteWriter } from './byte-writer.js';
+import { JsonArgs } from './json-args.js';
+import { RecordWriters } from './record-writers.js';
+import type { Sink } from './sink.js';
+
+const P_INSTANT = fragment('{"name":"');
+const P_INSTANT_TS = fragment('","cat":"event","ph":"i","s":"t","ts":');
+const P_SPAN_TS = fragment('","cat":"span","ph":"X","ts":');
+const P_DUR = fragment(',"dur":');
+const P_TID = fragment(',"pid":1,"tid":');
+const P_ARGS = fragment(',"args":');
+const P_BEGIN = fragment(',"args":{"begin":');
+const P_END = fragment(',"end":');
+const P_ISSUES = fragment(',"issues":');
+const OPEN = fragment('{');
+const CLOSE = fragment('}');
+const NEXT = fragment(',\n');
+const POINT = fragment('.');
+/** Counts below this many ns are microseconds written exactly from integers (see `#ts`). */
+const EXACT_NS = 2 ** 43;
+
+/**
+ * `--format chrome`: Chrome trace event JSON, which ui.perfetto.dev and chrome://tracing open,
+ * written as bytes like jsonl (one event per record, no object in between). Each ring is a thread
+ * of one process. The schema's spans become complete events ("X", with a duration) from a begin
+ * to the matching end on the same ring; every other event, and a begin that never ends, is an
+ * instant ("i"). An event's `args` are its fields (json-args.ts, Chrome's dialect: numbers while
+ * they are exact, units beside them), with `issues` among them when a value did not fit; a span's
+ * are `begin` and `end`, each so.
+ * Timestamps are microseconds: counts divided by the clock frequency, or counts taken as
+ * nanoseconds when the frequency is unknown (as `otherData` says).
+ */
+export class ChromeView implements View {
+  readonly #out: Sink;
+  readonly #w: ByteWriter;
+  #decoder!: SchemaDecoder;
+  #writers!: RecordWriters;
+  readonly #issues = new JsonArgs();
+  /** Microseconds per count, and whether a count is a whole nanosecond (exact integer output). */
+  #usPerCount = 0;
+  #nsClock = false;
+  #spans!: SpanMatcher;
+  readonly #spanNames: Uint8Array[] = [];
+  /** Per ring: 1 once its thread has been named. */
+  readonly #named = new Uint8Array(256);
+  #first = true;
+
+  constructor(out: Sink) {
+    this.#out = out;
+    this.#w = out.bytes;
+  }
+
+  start({ decoder, frequency }: ViewStart): void {
+    this.#decoder = decoder;
+    this.#writers = new RecordWriters(decoder);
+    this.#usPerCount = frequency > 0 ? 1e6 / frequency : 1e-3;
+    this.#nsClock = frequency <= 0 || frequency === 1e9;
+    this.#spans = new SpanMatcher(decoder);
+    for (const [i, span] of decoder.model.spans.entries()) this.#spanNames[i] = fragment(span.names.snake);
+    // begins the matcher gives up are still records: instants
+    this.#spans.dropped = (begin) => this.#instantOf(begin);
+    const clock = decoder.model.clock.unit;
+    const other = {
+      schema: decoder.model.name,
+      clock,
+      frequency_hz: frequency > 0 ? frequency : null,
+      timestamps: frequency > 0 ? 'microseconds' : `${clock} shown as nanoseconds (the frequency is not known)`,
+    };
+    this.#out.write(`{"displayTimeUnit":"ns","otherData":${JSON.stringify(other)},"traceEvents":[\n`);
+    this.#meta({ name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: decoder.model.name } });
+  }
+
+  record(r: DecodedRecord): void {
+    if (this.#spans.involves(r.id)) this.#span(r);
+    else this.#instantOf(r);
+  }
+
+  recordAt(view: DataView, o: number, ring: number): void {
+    const id = view.getUint8(o + OFFSET_ID);
+    if (this.#spans.involves(id)) {
+      this.#span(readRecord(view, o, ring));
+      return;
+    }
+    this.#instant(
+      id,
+      view.getUint8(o + OFFSET_CPU),
+      view.getUint32(o + OFFSET_TIMESTAMP + 4, true),
+      view.getUint32(o + OFFSET_TIMESTAMP, true),
+      view.getUint32(o + OFFSET_DATA0, true),
+      view.getUint32(o + OFFSET_DATA0 + 4, true),
+      view.getUint32(o + OFFSET_DATA1, true),
+      view.getUint32(o + OFFSET_DATA1 + 4, true),
+      view.getUint32(o + OFFSET_ARG_MISFITS, true),
+    );
+  }
+
+  /** Closes the JSON; begins that never ended are written as instants. */
+  end(): void {
+    this.#spans.drainOpen((_, begin) => this.#instantOf(begin));
+    this.#out.write('\n]}\n');
+  }
+
+  #span(r: DecodedRecord): void {
+    const consumed = this.#spans.push(r, ({ span, begin, end }) => {
+      const w = this.#next(end.cpu);
+      w.bytes(P_INSTANT);
+      w.bytes(this.#spanNames[this.#decoder.model.spans.indexOf(span)]!);
+      w.bytes(P_SPAN_TS);
+      this.#ts(begin.tsHi, begin.tsLo);
+      w.bytes(P_DUR);
+      if (this.#nsClock && end.tsHi < EXACT_NS / TWO_32) this.#nsAsUs(end.tsHi * TWO_32 + end.tsLo - (begin.tsHi * TWO_32 + begin.tsLo));
+      else {
+        const ts = this.#us(begin);
+        w.ascii(String(Math.max(0, Math.round((this.#us(end) - ts) * 1000) / 1000)));
+      }
+      w.bytes(P_TID);
+      w.uint(end.cpu);
+      w.bytes(P_BEGIN);
+      this.#args(begin.id, begin.d0lo, begin.d0hi, begin.d1lo, begin.d1hi, begin.args);
+      w.bytes(P_END);
+      this.#args(end.id, end.d0lo, end.d0hi, end.d1lo, end.d1hi, end.args);
+      w.bytes(CLOSE);
+      w.bytes(CLOSE);
+    });
+    if (!consumed) this.#instantOf(r);
+  }
+
+  #instantOf(r: DecodedRecord): void {
+    this.#instant(r.id, r.cpu, r.tsHi, r.tsLo, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args);
+  }
+
+  #instant(
+    id: number,
+    cpu: number,
+    tsHi: number,
+    tsLo: number,
+    d0lo: number,
+    d0hi: number,
+    d1lo: number,
+    d1hi: number,
+    args: number,
+  ): void {
+    const w = this.#next(cpu);
+    w.bytes(P_INSTANT);
+    w.bytes(this.#writers.nameBytes(id));
+    w.bytes(P_INSTANT_TS);
+    this.#ts(tsHi, tsLo);
+    w.bytes(P_TID);
+    w.uint(cpu);
+    w.bytes(P_ARGS);
+    this.#args(id, d0lo, d0hi, d1lo, d1hi, args);
+    w.bytes(CLOSE);
+  }
+
+  /** The event separator, after naming the ring's thread the first time it has an event. */
+  #next(cpu: number): ByteWriter {
+    if (this.#named[cpu] === 0) {
+      this.#named[cpu] = 1;
+      this.#meta({ name: 'thread_name', ph: 'M', pid: 1, tid: cpu, args: { name: `cpu ${cpu}` } });
+    }
+    const w = this.#w;
+    w.reserve(4096);
+    if (this.#first) this.#first = false;
+    else w.bytes(NEXT);
+    return w;
+  }
+
+  #meta(event: object): void {
+    this.#w.reserve(4096);
+    if (this.#first) this.#first = false;
+    else this.#w.bytes(NEXT);
+    this.#w.ascii(JSON.stringify(event));
+  }
+
+  /** A record's args: its fields as jsonl writes them, and its issues; an unknown id's words. */
+  #args(id: number, d0lo: number, d0hi: number, d1lo: number, d1hi: number, args: number): void {
+    const w = this.#w;
+    const event = this.#decoder.event(id);
+    if (!event) {
+      w.ascii(`{"id":${id},"data0":"0x${u64Big(d0hi, d0lo).toString(16)}","data1":"0x${u64Big(d1hi, d1lo).toString(16)}"}`);
+      return;
+    }
+    w.bytes(OPEN);
+    this.#writers.writeChromeFields(id, d0lo, d0hi, d1lo, d1hi, args, w, this.#issues);
+    // issues come from fields: there is one before them
+    if (this.#issues.count) {
+      w.bytes(P_ISSUES);
+      this.#issues.writeText(w);
+    }
+    w.bytes(CLOSE);
+  }
+
+  /**
+   * A timestamp in microseconds, kept to the nanosecond. A count of whole nanoseconds is written
+   * from integers (the digits, a point, up to three decimals): what `String()` of the same
+   * double prints, without the double; other clocks go through one.
+   */
+  #ts(hi: number, lo: number): void {
+    if (this.#nsClock && hi < EXACT_NS / TWO_32) this.#nsAsUs(hi * TWO_32 + lo);
+    else this.#w.ascii(String(Math.round(Number(u64Big(hi, lo)) * this.#usPerCount * 1000) / 1000));
+  }
+
+  /** Nanoseconds (below 2^43) as microseconds: the digits, and a point and up to three decimals when needed. */
+  #nsAsUs(ns: number): void {
+    const w = this.#w;
+    const us = Math.floor(ns / 1000);
+    let frac = ns - us * 1000;
+    w.uint(us);
+    if (frac === 0) return;
+    w.bytes(POINT);
+    // up to three digits, without the zeros at the end
+    let digits = 3;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      digits--;
+    }
+    w.uintPadded(frac, digits, 48);
+  }
+
+  /** Microseconds of a record, kept to the nanosecond. */
+  #us(r: DecodedRecord): number {
+    return Math.round(Number(u64Big(r.tsHi, r.tsLo)) * this.#usPerCount * 1000) / 1000;
+  }
+}
