@@ -163,7 +163,7 @@ describe('Chrome JSON args', () => {
     const { ChromeView } = await import('../generator/trace/decode/chrome-view.js');
     fc.assert(
       fc.property(record, ({ id, d0, d1, args }) => {
-        const { bytes, view } = recordBytes(id, d0, d1, args);
+        const { view } = recordBytes(id, d0, d1, args);
         if (!decoder.event(id)) return;
         let text = '';
         const out = { bytes: new ByteWriter(new Uint8Array(1 << 16), (b) => void (text += Buffer.from(b).toString('utf8'))) };
