@@ -1,16 +1,15 @@
 import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, TWO_32 } from '@tracegen/runtime';
 import { readRecord, u64Big, type DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
-import { SpanMatcher } from '../read/span-matcher.js';
+import { type MatchedSpan, SpanMatcher } from '../read/span-matcher.js';
 import type { View, ViewStart } from '../read/view.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { JsonArgs } from './json-args.js';
 import { RecordWriters } from './record-writers.js';
 import type { Sink } from './sink.js';
 
-const P_INSTANT = fragment('{"name":"');
-const P_INSTANT_TS = fragment('","cat":"event","ph":"i","s":"t","ts":');
-const P_SPAN_TS = fragment('","cat":"span","ph":"X","ts":');
+/** Of an instant of an id the schema lacks: the start up to its timestamp. */
+const P_UNKNOWN_HEAD = instantHead('unknown');
 const P_DUR = fragment(',"dur":');
 const P_TID = fragment(',"pid":1,"tid":');
 const P_ARGS = fragment(',"args":');
@@ -45,7 +44,9 @@ export class ChromeView implements View {
   #usPerCount = 0;
   #nsClock = false;
   #spans!: SpanMatcher;
-  readonly #spanNames: Uint8Array[] = [];
+  /** Per event id and per span: the start of its event up to the timestamp, one copy a record. */
+  readonly #instantHeads: (Uint8Array | undefined)[] = new Array(256);
+  readonly #spanHeads: Uint8Array[] = [];
   /** Per ring: 1 once its thread has been named. */
   readonly #named = new Uint8Array(256);
   #first = true;
@@ -61,7 +62,9 @@ export class ChromeView implements View {
     this.#usPerCount = frequency > 0 ? 1e6 / frequency : 1e-3;
     this.#nsClock = frequency <= 0 || frequency === 1e9;
     this.#spans = new SpanMatcher(decoder);
-    for (const [i, span] of decoder.model.spans.entries()) this.#spanNames[i] = fragment(span.names.snake);
+    for (const e of decoder.model.events) this.#instantHeads[e.id] = instantHead(e.names.snake);
+    for (const [i, span] of decoder.model.spans.entries())
+      this.#spanHeads[i] = fragment(`,\n{"name":${JSON.stringify(span.names.snake)},"cat":"span","ph":"X","ts":`);
     // begins the matcher gives up are still records: instants
     this.#spans.dropped = (begin) => this.#instantOf(begin);
     const clock = decoder.model.clock.unit;
@@ -83,7 +86,7 @@ export class ChromeView implements View {
   recordAt(view: DataView, o: number, ring: number): void {
     const id = view.getUint8(o + OFFSET_ID);
     if (this.#spans.involves(id)) {
-      this.#span(readRecord(view, o, ring));
+      if (!this.#spans.pushAt(view, o, ring, this.#matched)) this.#instantOf(readRecord(view, o, ring));
       return;
     }
     this.#instant(
@@ -106,29 +109,29 @@ export class ChromeView implements View {
   }
 
   #span(r: DecodedRecord): void {
-    const consumed = this.#spans.push(r, ({ span, begin, end }) => {
-      const w = this.#next(end.cpu);
-      w.bytes(P_INSTANT);
-      w.bytes(this.#spanNames[this.#decoder.model.spans.indexOf(span)]!);
-      w.bytes(P_SPAN_TS);
-      this.#ts(begin.tsHi, begin.tsLo);
-      w.bytes(P_DUR);
-      if (this.#nsClock && end.tsHi < EXACT_NS / TWO_32) this.#nsAsUs(end.tsHi * TWO_32 + end.tsLo - (begin.tsHi * TWO_32 + begin.tsLo));
-      else {
-        const ts = this.#us(begin);
-        w.ascii(String(Math.max(0, Math.round((this.#us(end) - ts) * 1000) / 1000)));
-      }
-      w.bytes(P_TID);
-      w.uint(end.cpu);
-      w.bytes(P_BEGIN);
-      this.#args(begin.id, begin.d0lo, begin.d0hi, begin.d1lo, begin.d1hi, begin.args);
-      w.bytes(P_END);
-      this.#args(end.id, end.d0lo, end.d0hi, end.d1lo, end.d1hi, end.args);
-      w.bytes(CLOSE);
-      w.bytes(CLOSE);
-    });
-    if (!consumed) this.#instantOf(r);
+    if (!this.#spans.push(r, this.#matched)) this.#instantOf(r);
   }
+
+  /** A span's complete event ("X"), from its begin to its end. */
+  readonly #matched = ({ index, begin, end }: MatchedSpan): void => {
+    const w = this.#next(end.cpu);
+    w.bytes(this.#spanHeads[index]!);
+    this.#ts(begin.tsHi, begin.tsLo);
+    w.bytes(P_DUR);
+    if (this.#nsClock && end.tsHi < EXACT_NS / TWO_32) this.#nsAsUs(end.tsHi * TWO_32 + end.tsLo - (begin.tsHi * TWO_32 + begin.tsLo));
+    else {
+      const ts = this.#us(begin);
+      w.ascii(String(Math.max(0, Math.round((this.#us(end) - ts) * 1000) / 1000)));
+    }
+    w.bytes(P_TID);
+    w.uint(end.cpu);
+    w.bytes(P_BEGIN);
+    this.#args(begin.id, begin.d0lo, begin.d0hi, begin.d1lo, begin.d1hi, begin.args);
+    w.bytes(P_END);
+    this.#args(end.id, end.d0lo, end.d0hi, end.d1lo, end.d1hi, end.args);
+    w.bytes(CLOSE);
+    w.bytes(CLOSE);
+  };
 
   #instantOf(r: DecodedRecord): void {
     this.#instant(r.id, r.cpu, r.tsHi, r.tsLo, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args);
@@ -146,9 +149,7 @@ export class ChromeView implements View {
     args: number,
   ): void {
     const w = this.#next(cpu);
-    w.bytes(P_INSTANT);
-    w.bytes(this.#writers.nameBytes(id));
-    w.bytes(P_INSTANT_TS);
+    w.bytes((id >= 0 ? this.#instantHeads[id] : undefined) ?? P_UNKNOWN_HEAD);
     this.#ts(tsHi, tsLo);
     w.bytes(P_TID);
     w.uint(cpu);
@@ -157,17 +158,17 @@ export class ChromeView implements View {
     w.bytes(CLOSE);
   }
 
-  /** The event separator, after naming the ring's thread the first time it has an event. */
+  /**
+   * Room for a record's event, after naming the ring's thread the first time it has one. The
+   * separator before it is the first bytes of its head: the process's name always comes first.
+   */
   #next(cpu: number): ByteWriter {
     if (this.#named[cpu] === 0) {
       this.#named[cpu] = 1;
       this.#meta({ name: 'thread_name', ph: 'M', pid: 1, tid: cpu, args: { name: `cpu ${cpu}` } });
     }
-    const w = this.#w;
-    w.reserve(4096);
-    if (this.#first) this.#first = false;
-    else w.bytes(NEXT);
-    return w;
+    this.#w.reserve(4096);
+    return this.#w;
   }
 
   #meta(event: object): void {
@@ -226,4 +227,9 @@ export class ChromeView implements View {
   #us(r: DecodedRecord): number {
     return Math.round(Number(u64Big(r.tsHi, r.tsLo)) * this.#usPerCount * 1000) / 1000;
   }
+}
+
+/** `,\n{"name":"<event>","cat":"event","ph":"i","s":"t","ts":` */
+function instantHead(name: string): Uint8Array {
+  return fragment(`,\n{"name":${JSON.stringify(name)},"cat":"event","ph":"i","s":"t","ts":`);
 }
