@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/run-cli.js';
+import { ROOT } from '../test/helpers/run-cli.js';
 
 // The suite checks that the benchmark runs and reports every row; how fast things are is for
 // `npm run bench` and BENCHMARKS.md, never a test's pass or fail on a shared machine.
