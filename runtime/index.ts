@@ -59,6 +59,7 @@ export {
   type ArgumentField,
   type FieldValueKind,
 } from './field-codec.js';
+export { numberText, readField, type FieldReading, type FieldReadValue, type FieldSpec } from './field-reader.js';
 export { appendRecord, readRawRecord, type RawRecord } from './image-writer.js';
 export { startCapture, type Capture, type CaptureOptions, type CaptureRingStats, type CaptureStats } from './capture.js';
 export { RUNTIME_VERSION, RuntimeVersionError, requireRuntime } from './version.js';

@@ -7,6 +7,7 @@ import {
   flagsText,
   hexOf,
   misfitValue,
+  numberText,
   rangeBits,
   signedField,
   storedMisfitPrefix,
@@ -18,7 +19,7 @@ import {
 import type { EventModel, FieldModel } from '../../schema/model/model.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
 import { u64Big } from '../read/record.js';
-import { numberText } from '../read/schema-decoder.js';
+import { fieldSpec } from '../read/schema-decoder.js';
 
 /**
  * The issues found while writing a record's fields, kept until the args object is closed and
@@ -152,6 +153,7 @@ const QUOTE_HEX = fragment('"0x');
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function fieldWriter(f: FieldModel, chrome: boolean): FieldWriter {
+  const spec = fieldSpec(f);
   const key = fragment(`"${f.names.snake}":`);
   const { lo: start, range } = f;
   const width = f.type.width;
@@ -192,7 +194,7 @@ function fieldWriter(f: FieldModel, chrome: boolean): FieldWriter {
     if (!chrome) w.ascii(bigText(v));
     else if (v >= -MAX_SAFE && v <= MAX_SAFE) w.ascii(String(v));
     // with a unit beside it, the number's decimal digits; without, its display text
-    else w.ascii(`"${f.unit === undefined ? numberText(f, v) : String(v)}"`);
+    else w.ascii(`"${f.unit === undefined ? numberText(spec, v, false) : String(v)}"`);
   };
   /** A number beyond 2^53, signed or not: exact, as a decimal string where JSON numbers are not. */
   const bigWriter =

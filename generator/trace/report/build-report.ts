@@ -1,11 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
 import type { TraceStats } from '../stats/trace-stats.js';
 import { statsJson } from '../stats/stats-format.js';
 import { fieldTables, type ReportColumns } from './report-data.js';
 
 const PAGE_DIR = () => join(packageRoot(), 'generator', 'trace', 'report', 'page');
+
+/**
+ * The runtime's field reader as a script of the page (the one codec: the page decodes no field
+ * itself): its module and the ones it imports, from the runtime's build, inside a function that
+ * returns what the page calls. The modules are tsc's output of our own code: their imports are
+ * dropped (they are all here) and `export` taken off their declarations.
+ */
+const CODEC_MODULES = ['layout.js', 'bits.js', 'field-codec.js', 'field-reader.js'];
+function codecScript(): string {
+  const dir = dirname(createRequire(import.meta.url).resolve('@tracegen/runtime'));
+  const sources = CODEC_MODULES.map((m) =>
+    readFileSync(join(dir, m), 'utf8')
+      .replace(/^import\b[\s\S]*?\bfrom\s*'[^']+';[^\S\n]*$/gm, '')
+      .replace(/^export \{[^}]*\};?[^\S\n]*$/gm, '')
+      .replace(/^export (?=(?:async )?(?:function|const|let|class)\b)/gm, '')
+      .replace(/^\/\/# sourceMappingURL=.*$/gm, ''),
+  );
+  return `const codec = (() => {\n${sources.join('\n')}\nreturn { readField, argumentMisfitBit, argumentMisfitText };\n})();\n`;
+}
 
 /** The page's own script inside a <script> element: no `</script`, no comment opener. */
 const scriptSafe = (text: string) => text.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
@@ -47,7 +67,7 @@ export function buildReport(stats: TraceStats, columns: ReportColumns, input: st
     }),
   };
   const css = readFileSync(join(PAGE_DIR(), 'report.css'), 'utf8');
-  const js = readFileSync(join(PAGE_DIR(), 'report.js'), 'utf8');
+  const js = codecScript() + readFileSync(join(PAGE_DIR(), 'report.js'), 'utf8');
   const clock = columns.frequency ? `${model.clock.unit} at ${columns.frequency} Hz` : `${model.clock.unit}, frequency unknown`;
   const title = `${model.name}: ${input}`;
   return `<!doctype html>

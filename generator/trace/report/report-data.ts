@@ -1,9 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import type { View, ViewStart } from '../read/view.js';
 import type { DecodedRecord } from '../read/record.js';
-import type { SchemaDecoder } from '../read/schema-decoder.js';
+import type { FieldSpec } from '@tracegen/runtime';
+import { fieldSpec, type SchemaDecoder } from '../read/schema-decoder.js';
 import type { MatchedSpan } from '../read/span-matcher.js';
-import type { FieldModel, SchemaModel } from '../../schema/model/model.js';
+import type { SchemaModel } from '../../schema/model/model.js';
 import { tsOf } from '../stats/trace-stats.js';
 
 /** Records a report keeps in full by default; past it, the timeline is bucketed (`--full` keeps all). */
@@ -242,25 +243,10 @@ function halve(rows: Map<number, Int32Array>, move: (index: number) => number): 
 }
 
 /**
- * What the page needs to print a record's fields as `decode --format table` does: per event,
- * per field its word, bit range, type and display format, and the names of enum values and flag
- * bits. The page's formatter follows the rules of runtime/field-codec.ts and runtime/bits.ts (a
- * browser test compares its text with decode's for every kind of field).
+ * What the page needs to print a record's fields as `decode --format table` does: per event, its
+ * name and its fields as the runtime's field reader takes them (runtime/field-reader.ts, which
+ * the page embeds: build-report.ts).
  */
-export function fieldTables(model: SchemaModel): Record<number, { name: string; fields: object[] }> {
-  const field = (f: FieldModel) => ({
-    name: f.names.snake,
-    word: f.word,
-    lo: f.lo,
-    range: f.range,
-    kind: f.type.kind,
-    width: f.type.width,
-    format: f.format,
-    unit: f.unit ?? '',
-    ...(f.type.kind === 'enum'
-      ? { labels: Object.fromEntries(f.type.ref.values.map((v) => [v.value, v.names.snake])), enumName: f.type.ref.names.snake }
-      : {}),
-    ...(f.type.kind === 'flags' ? { bits: f.type.ref.bits.map((b) => [b.bit, b.names.snake]) } : {}),
-  });
-  return Object.fromEntries(model.events.map((e) => [e.id, { name: e.names.snake, fields: e.fields.map(field) }]));
+export function fieldTables(model: SchemaModel): Record<number, { name: string; fields: FieldSpec[] }> {
+  return Object.fromEntries(model.events.map((e) => [e.id, { name: e.names.snake, fields: e.fields.map(fieldSpec) }]));
 }

@@ -29,47 +29,11 @@
   const spanCpu = col('spanCpu', Uint8Array);
   const spanIndex = col('spanIndex', Uint16Array);
 
-  // ---- the record formatter: decode --format table's text (runtime/bits.ts, field-codec.ts)
+  // ---- the record formatter: decode --format table's text, from the runtime's field reader (codec, embedded before this script)
   const B = BigInt;
   const word = (i, w) => (B(words[i * 5 + w * 2 + 1]) << 32n) | B(words[i * 5 + w * 2]);
-  const typeName = (f) => (f.kind === 'int' ? 'i' : 'u') + f.width;
-  function fieldText(f, i) {
-    const raw = BigInt.asUintN(f.range, word(i, f.word) >> B(f.lo));
-    const misfit = () => ({ text: '0x' + raw.toString(16), issue: `does not fit ${typeName(f)}: 0x${raw.toString(16)}` });
-    if (f.kind === 'bool') return raw > 1n ? misfit() : { text: String(raw === 1n) };
-    if (f.kind === 'int') {
-      const v = BigInt.asIntN(f.range, raw);
-      const limit = 1n << B(f.width - 1);
-      if (v < -limit || v >= limit) return misfit();
-      return { text: number(f, v) };
-    }
-    if (raw >> B(f.width) !== 0n) return misfit();
-    if (f.kind === 'enum') {
-      const label = f.labels[String(raw)];
-      return label === undefined ? { text: `unknown(${raw})`, issue: `${raw} is not a value of ${f.enumName}` } : { text: label };
-    }
-    if (f.kind === 'flags') {
-      if (raw === 0n) return { text: '0' };
-      let rest = raw;
-      const parts = [];
-      for (const [bit, name] of f.bits) {
-        const m = 1n << B(bit);
-        if (rest & m) { parts.push(name); rest &= ~m; }
-      }
-      if (rest) parts.push('0x' + rest.toString(16));
-      return { text: parts.join('|') };
-    }
-    return { text: number(f, raw) };
-  }
-  function number(f, v) {
-    const unit = f.unit ? ` ${f.unit}` : '';
-    if (f.format === 'hex') return '0x' + BigInt.asUintN(f.width, v).toString(16) + unit;
-    if (f.format === 'signed' && f.kind === 'uint') return BigInt.asIntN(f.width, v).toString() + unit;
-    return v.toString() + unit;
-  }
   // rates as stats prints them (stats-format.ts rateText): 3 significant digits, never an exponent
   const rateText = (r) => (r >= 100 ? String(Math.round(r)) : Number(r.toPrecision(3)).toString());
-  const argumentText = (f) => `argument did not fit ${typeName(f)} when traced (only its low bits were recorded)`;
   /** The fields of record i as the table prints them after the event name. */
   function fieldsText(i) {
     const e = meta.fields[id[i]];
@@ -77,8 +41,9 @@
     const args = words[i * 5 + 4];
     return e.fields
       .map((f, k) => {
-        const { text, issue } = fieldText(f, i);
-        const issues = [issue, args & (k < 31 ? 1 << k : 1 << 31) ? argumentText(f) : undefined].filter((x) => x);
+        const { text, issue } = codec.readField(f, words[i * 5 + f.word * 2], words[i * 5 + f.word * 2 + 1]);
+        const argument = args & codec.argumentMisfitBit(k) ? codec.argumentMisfitText(f.kind === 'int', f.width) : undefined;
+        const issues = [issue, argument].filter((x) => x);
         return `${f.name}=${text}${issues.length ? ` (!${issues.join('; ')})` : ''}`;
       })
       .join(' ');
