@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { defaultOutDir, targetsHelp } from '../schema/emit/targets.js';
 import { INPUT_FORMATS } from '../trace/read/input-formats.js';
 import { DECODE_FORMATS, EXPORT_FORMAT_NAMES, formatsHelp } from '../trace/views.js';
 
@@ -64,17 +65,17 @@ export const GENERATE: CommandSpec<'generate'> = {
   args: '[<schema.yaml>...]',
   summary: 'validate, then write generated code',
   about: `Validates each schema (an invalid one writes nothing), then writes its code to
-generated/<name>/ (or --out DIR, for one schema). Files are written all or nothing;
+${defaultOutDir('<name>')}/ (or --out DIR, for one schema). Files are written all or nothing;
 unchanged files are left alone; generated files the run no longer produces are removed.
 With no schema files, tracegen.config.yaml (here or in a folder above) lists them.`,
   options: [
     CONFIG,
-    { name: 'out', value: 'DIR', help: 'output folder (default generated/<name>/; one schema only)' },
+    { name: 'out', value: 'DIR', help: `output folder (default ${defaultOutDir('<name>')}/; one schema only)` },
     {
       name: 'target',
       value: 'T',
       multiple: true,
-      help: 'ts (default), js (JavaScript + .d.ts), rust, c, md, python, gdb (with python); repeatable',
+      help: `${targetsHelp()}; repeatable`,
     },
     { name: 'templates', value: 'DIR', help: 'also emit every *.hbs template in DIR (see docs/templates.md)' },
     { name: 'check', help: 'write nothing; exit 1 when generated files are out of date' },

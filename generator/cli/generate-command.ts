@@ -78,7 +78,8 @@ function jobsFromArgs(args: ParsedArgs): GeneratePlanInput {
   if (str(args, 'config') !== undefined) throw new UsageError('--config goes without schema files: it lists them');
   const schemas = args.positionals;
   const out = str(args, 'out');
-  if (out !== undefined && schemas.length > 1) throw new UsageError('--out takes one schema; without it each goes to generated/<name>/');
+  if (out !== undefined && schemas.length > 1)
+    throw new UsageError(`--out takes one schema; without it each goes to ${defaultOutDir('<name>')}/`);
   const targets = strs(args, 'target');
   for (const t of targets)
     if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${t}'`);

@@ -5,6 +5,7 @@ import { namesOf } from '../model/names.js';
 import { imageBytes } from '@tracegen/runtime';
 import { enumWidth } from '../model/model.js';
 import {
+  C_HEADER_MACROS,
   cConstantProblem,
   eventNameProblem,
   fieldNameProblem,
@@ -144,9 +145,7 @@ function checkGeneratedNames(schema: RawSchema, err: Report): void {
     }
   }
   // The C header puts event ids, enum values and flag bits in one space of <NAME>_ constants.
-  const constants = new Map<string, string>(
-    ['RING_SIZE', 'RING_COUNT', 'STATIC_ASSERT', 'TRACE_EMIT', 'TRACE_EVENTS_H'].map((c) => [c, 'the header itself']),
-  );
+  const constants = new Map<string, string>(C_HEADER_MACROS.map((c) => [c, 'the header itself']));
   const claim = (constant: string, what: string, path: Path) => {
     const problem = cConstantProblem(`${schema.name.toUpperCase()}_${constant}`);
     if (problem) err('reserved-word', path, `${what} becomes the C constant ${problem}`, 'key');

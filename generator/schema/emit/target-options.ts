@@ -1,10 +1,11 @@
+import { KERNEL_TRACE_FN } from '../model/target-names.js';
 const RUST_IDENT = '(?:r#)?[A-Za-z_][A-Za-z0-9_]*';
 const RUST_PATH = new RegExp(`^(?:::)?${RUST_IDENT}(?:::${RUST_IDENT})*$`);
 /** What Rust accepts as a visibility (the Reference, "Visibility and privacy"), or none. */
 const RUST_VISIBILITY = new RegExp(`^(?:pub(?:\\((?:crate|super|self|in (?:::)?${RUST_IDENT}(?:::${RUST_IDENT})*)\\))?)?$`);
 
 export const DEFAULT_RUST_VISIBILITY = 'pub(crate)';
-export const DEFAULT_RUST_TRACE_FN = 'trace_event';
+export const DEFAULT_RUST_TRACE_FN = KERNEL_TRACE_FN;
 
 /** Why a Rust visibility cannot be used, or undefined when Rust accepts it. */
 export function rustVisibilityProblem(v: string): string | undefined {

@@ -8,6 +8,22 @@ export type Target = (typeof TARGETS)[number];
 /** What `generate` writes when no target is named (templates alone name none). */
 export const DEFAULT_TARGETS: readonly Target[] = ['ts'];
 
+/** How `--target`'s help names each target. */
+const TARGET_HELP: Record<Target, string> = {
+  ts: 'ts',
+  js: 'js (JavaScript + .d.ts)',
+  rust: 'rust',
+  c: 'c',
+  md: 'md',
+  python: 'python',
+  gdb: 'gdb (with python)',
+};
+
+/** The targets as `--target`'s help lists them, the default marked. */
+export function targetsHelp(): string {
+  return TARGETS.map((t) => (DEFAULT_TARGETS.includes(t) ? `${TARGET_HELP[t]} (default)` : TARGET_HELP[t])).join(', ');
+}
+
 /** Where a schema's code goes when no output folder is named: `generated/<its name>`. */
 export function defaultOutDir(schemaName: string): string {
   return `generated/${schemaName}`;

@@ -406,11 +406,32 @@ const C_LIBRARY_MACRO = new RegExp(
 /** Tags the C header declares itself (`enum <name>_event_type`, `struct <name>_trace_record`): an enum may not take one. */
 const C_TAGS = new Set(['event_type', 'trace_record']);
 
+/** The kernel's function that writes a record: what the Rust helpers call by default, and the C header's `<name>_trace_event`. */
+export const KERNEL_TRACE_FN = 'trace_event';
+
+/**
+ * What the C header declares beside the schema's names, each after the schema's prefix: the
+ * function the includer provides (`<name>_trace_event`) and the macros (`<NAME>_TRACE_EMIT`, ...).
+ * The template writes them from here (template-model.ts), and validate keeps the schema's
+ * constants off them.
+ */
+export const C_NAMES = {
+  traceEvent: KERNEL_TRACE_FN,
+  emit: 'TRACE_EMIT',
+  guard: 'TRACE_EVENTS_H',
+  staticAssert: 'STATIC_ASSERT',
+  ringSize: 'RING_SIZE',
+  ringCount: 'RING_COUNT',
+} as const;
+
+/** The macros of C_NAMES: the header's own `<NAME>_` constants. */
+export const C_HEADER_MACROS = [C_NAMES.emit, C_NAMES.guard, C_NAMES.staticAssert, C_NAMES.ringSize, C_NAMES.ringCount] as const;
+
 /** Functions the C header declares besides the helpers (`<name>_trace_event`): an event's helper may not be one. */
-const C_FUNCTIONS = new Set(['trace_event']);
+const C_FUNCTIONS = new Set<string>([C_NAMES.traceEvent]);
 
 /** The Rust helpers call the kernel's trace function, `trace_event` by default: a parameter of that name would hide it. */
-const RUST_LOCALS = new Set(['trace_event']);
+const RUST_LOCALS = new Set<string>([KERNEL_TRACE_FN]);
 
 /** Why a field name cannot be used: which target it would break, or which key of a decoded record it would hide. */
 export function fieldNameProblem(name: string): string | undefined {

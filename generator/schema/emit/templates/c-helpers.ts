@@ -1,5 +1,6 @@
 import { visibleText } from '../visible-text.js';
 import type { TemplateEvent, TemplateField } from './template-model.js';
+import { C_NAMES } from '../../model/target-names.js';
 
 /**
  * C rendering for the `c` target. Docs go in block comments, where no text can end the
@@ -57,7 +58,7 @@ export function cTraceHelper(e: TemplateEvent, prefix: string): string {
   const params = e.fields.length ? e.fields.map((f) => `${cType(f, prefix)} ${f.name}`).join(', ') : 'void';
   return [
     `static inline void ${prefix}_trace_${e.name}(${params}) {`,
-    `    ${upper}_TRACE_EMIT(${upper}_${e.names.upper}, ${word(e.data0)}, ${word(e.data1)});`,
+    `    ${upper}_${C_NAMES.emit}(${upper}_${e.names.upper}, ${word(e.data0)}, ${word(e.data1)});`,
     '}',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
-import { imageBytes, RECORD_BYTES, ringBytes } from '@tracegen/runtime';
+import { imageBytes, OFFSET_CPU, OFFSET_DATA0, OFFSET_ID, OFFSET_TIMESTAMP, RECORD_BYTES, ringBytes } from '@tracegen/runtime';
+import { C_NAMES } from '../../model/target-names.js';
 import type { EnumModel, EventModel, FieldModel, FlagsModel, Names, SchemaModel } from '../../model/model.js';
 import { namesOf } from '../../model/names.js';
 
@@ -20,10 +21,20 @@ export interface TemplateContext {
   readonly layout: {
     readonly ringSize: number;
     readonly rings: number;
-    readonly recordBytes: 32;
+    readonly recordBytes: number;
+    /** Where each member of a record starts (runtime/layout.ts): timestamp, id, cpu, the bytes after cpu, data. */
+    readonly offsets: {
+      readonly timestamp: number;
+      readonly id: number;
+      readonly cpu: number;
+      readonly pad: number;
+      readonly data: number;
+    };
     readonly ringBytes: number;
     readonly imageBytes: number;
   };
+  /** What the C header declares beside the schema's names (model/target-names.ts C_NAMES), each after its prefix. */
+  readonly cNames: typeof C_NAMES;
   readonly events: readonly TemplateEvent[];
   /** True when the schema defines all 256 ids, so no id is `unknown`. */
   readonly allIds: boolean;
@@ -93,9 +104,11 @@ export function templateContext(m: SchemaModel, options: { rustVisibility: strin
       ringSize: m.layout.ringSize,
       rings: m.layout.rings,
       recordBytes: RECORD_BYTES,
+      offsets: { timestamp: OFFSET_TIMESTAMP, id: OFFSET_ID, cpu: OFFSET_CPU, pad: OFFSET_CPU + 1, data: OFFSET_DATA0 },
       ringBytes: ring,
       imageBytes: imageBytes(m.layout),
     },
+    cNames: C_NAMES,
     events: m.events.map(eventContext),
     allIds: m.events.length === 256,
     enums: m.enums.map(enumContext),

@@ -2,6 +2,7 @@ import type { StatementStructures } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
 import type { SchemaModel } from '../../model/model.js';
 import { list } from './layout.js';
+import { TS_NAMES } from '../../model/target-names.js';
 
 /** What the module's `Tracer` is made with: the schema's layout, names and text (read only when a file is written). */
 const TRACER_OPTIONS = [
@@ -32,7 +33,7 @@ export function runtimeControls(m: SchemaModel): (StatementStructures | string)[
     returnType,
     statements: [statement],
   });
-  const eventArg = { name: 'event', type: 'TraceEventType | TraceEventName' };
+  const eventArg = { name: 'event', type: `${TS_NAMES.eventType} | ${TS_NAMES.eventName}` };
   const first = m.events[0]?.names.snake ?? 'event';
   return [
     `const $tracer = ${list(16, 'new $Tracer({ ', TRACER_OPTIONS, ' })', { trail: 1 })};`,
@@ -124,7 +125,7 @@ export function runtimeControls(m: SchemaModel): (StatementStructures | string)[
     fn(
       'setEventMask',
       'Traces only these events (by id or printed name).',
-      [{ name: 'events', type: 'Iterable<TraceEventType | TraceEventName>' }],
+      [{ name: 'events', type: `Iterable<${TS_NAMES.eventType} | ${TS_NAMES.eventName}>` }],
       'void',
       '$tracer.setEventMask([...events].map($idOf));',
       `setEventMask([${JSON.stringify(first).replace(/"/g, "'")}]);`,

@@ -170,7 +170,7 @@ function schemaConstants(m: SchemaModel): Statement[] {
       'Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis.',
       m.spans.length
         ? undefined
-        : `ReadonlyArray<{\n${['name: string', 'begin: TraceEventName', 'end: TraceEventName', 'match: string | undefined'].map((p) => `  readonly ${p};\n`).join('')}}>`,
+        : `ReadonlyArray<{\n${['name: string', `begin: ${TS_NAMES.eventName}`, `end: ${TS_NAMES.eventName}`, 'match: string | undefined'].map((p) => `  readonly ${p};\n`).join('')}}>`,
     ),
     constant(
       'KERNEL_CLOCK',
@@ -257,7 +257,7 @@ function eventTypes(m: SchemaModel): Statement[] {
   });
   return [
     constant(
-      'TraceEventType',
+      TS_NAMES.eventType,
       (lead) =>
         list(
           lead,
@@ -266,9 +266,9 @@ function eventTypes(m: SchemaModel): Statement[] {
           ' } as const',
           { trail: 1 },
         ),
-      'Event ids by kernel variant name: `TraceEventType.SyscallEntry === 0`.',
+      `Event ids by kernel variant name: \`${TS_NAMES.eventType}.SyscallEntry === 0\`.`,
     ),
-    typeAlias('TraceEventType', m.events.length ? '(typeof TraceEventType)[keyof typeof TraceEventType]' : 'never'),
+    typeAlias(TS_NAMES.eventType, m.events.length ? `(typeof ${TS_NAMES.eventType})[keyof typeof ${TS_NAMES.eventType}]` : 'never'),
     constant(
       'EVENT_NAMES',
       (lead) =>
@@ -281,8 +281,8 @@ function eventTypes(m: SchemaModel): Statement[] {
         ),
       'Printed names by id: what dumps print.',
     ),
-    typeAlias('TraceEventName', m.events.length ? '(typeof EVENT_NAMES)[keyof typeof EVENT_NAMES]' : 'never'),
-    `const $NAME_BY_ID: ReadonlyArray<TraceEventName | undefined> = ${list(62, '[', table, ']', { trail: 1 })};`,
+    typeAlias(TS_NAMES.eventName, m.events.length ? '(typeof EVENT_NAMES)[keyof typeof EVENT_NAMES]' : 'never'),
+    `const $NAME_BY_ID: ReadonlyArray<${TS_NAMES.eventName} | undefined> = ${list(62, '[', table, ']', { trail: 1 })};`,
     {
       kind: StructureKind.Function,
       isExported: true,
@@ -296,7 +296,7 @@ function eventTypes(m: SchemaModel): Statement[] {
         },
       ],
       parameters: [{ name: 'id', type: 'number' }],
-      returnType: "TraceEventName | 'unknown'",
+      returnType: `${TS_NAMES.eventName} | 'unknown'`,
       statements: ["return $NAME_BY_ID[id] ?? 'unknown';"],
     },
     {
@@ -305,8 +305,11 @@ function eventTypes(m: SchemaModel): Statement[] {
       name: 'eventTypeId',
       docs: ['The id of a printed name, or undefined.'],
       parameters: [{ name: 'name', type: 'string' }],
-      returnType: 'TraceEventType | undefined',
-      statements: ['const id = $NAME_BY_ID.indexOf(name as TraceEventName);', 'return id < 0 ? undefined : (id as TraceEventType);'],
+      returnType: `${TS_NAMES.eventType} | undefined`,
+      statements: [
+        `const id = $NAME_BY_ID.indexOf(name as ${TS_NAMES.eventName});`,
+        `return id < 0 ? undefined : (id as ${TS_NAMES.eventType});`,
+      ],
     },
   ];
 }
@@ -368,7 +371,7 @@ function recordTypes(m: SchemaModel): Statement[] {
   out.push({
     kind: StructureKind.Interface,
     isExported: true,
-    name: 'UnknownRecord',
+    name: TS_NAMES.unknownRecord,
     extends: [TS_NAMES.recordBase],
     docs: ['A record whose id the schema does not define: its words are kept as they are.'],
     properties: [
@@ -379,8 +382,9 @@ function recordTypes(m: SchemaModel): Statement[] {
   });
   out.push(
     typeAlias(
-      'TraceRecord',
-      (lead) => chain(lead, ' | ', [...m.events.map((e) => `${e.names.pascal}Record`), 'UnknownRecord'], { trail: 1, breakFirst: true }),
+      TS_NAMES.record,
+      (lead) =>
+        chain(lead, ' | ', [...m.events.map((e) => `${e.names.pascal}Record`), TS_NAMES.unknownRecord], { trail: 1, breakFirst: true }),
       'Every decoded record: switch on `event` to narrow.',
     ),
   );
@@ -456,7 +460,7 @@ function decoders(m: SchemaModel): Statement[] {
       name: '$decodeBare',
       docs: ["A record's event and fields, without the issues of its argument-misfit word."],
       parameters: RECORD_AT,
-      returnType: 'TraceRecord',
+      returnType: TS_NAMES.record,
       statements: [
         'const ts = view.getBigUint64(offset, true);',
         `const id = view.getUint8(offset + ${OFFSET_ID});`,
@@ -471,9 +475,11 @@ function decoders(m: SchemaModel): Statement[] {
       kind: StructureKind.Function,
       isExported: true,
       name: 'decodeRecordAt',
-      docs: ['Decodes the 32-byte record at byte `offset` of `view`, with an issue for each traced argument that did not fit its field.'],
+      docs: [
+        `Decodes the ${RECORD_BYTES}-byte record at byte \`offset\` of \`view\`, with an issue for each traced argument that did not fit its field.`,
+      ],
       parameters: RECORD_AT,
-      returnType: 'TraceRecord',
+      returnType: TS_NAMES.record,
       statements: [
         'const record = $decodeBare(view, offset);',
         `return ${ternary(BODY_COLUMN + 7, `${ARGUMENT_WORD('view', 'offset')} === 0`, 'record', WITH_ARGUMENT_ISSUES)};`,
@@ -485,7 +491,7 @@ function decoders(m: SchemaModel): Statement[] {
       name: 'decodeRecord',
       docs: [
         {
-          description: 'Decodes the 32-byte record at byte `offset` of `bytes` (a ring image, a chunk of a trace file).',
+          description: `Decodes the ${RECORD_BYTES}-byte record at byte \`offset\` of \`bytes\` (a ring image, a chunk of a trace file).`,
           tags: [
             {
               tagName: 'example',
@@ -498,7 +504,7 @@ function decoders(m: SchemaModel): Statement[] {
         { name: 'bytes', type: 'Uint8Array' },
         { name: 'offset', type: 'number', initializer: '0' },
       ],
-      returnType: 'TraceRecord',
+      returnType: TS_NAMES.record,
       statements: [
         `if (offset < 0 || offset + ${RECORD_BYTES} > bytes.length) {`,
         '  throw new RangeError(`no whole record at byte ${offset} of ${bytes.length}`);',
@@ -544,7 +550,7 @@ function decoders(m: SchemaModel): Statement[] {
         { name: 'fileBytes', type: 'Uint8Array' },
         { name: 'options', type: TS_NAMES.decodeOptions, initializer: '{}' },
       ],
-      returnType: 'Generator<TraceRecord, $TraceHeader>',
+      returnType: `Generator<${TS_NAMES.record}, $TraceHeader>`,
       statements: walkRecords((record) => `yield ${record}`),
     },
     {
@@ -562,7 +568,7 @@ function decoders(m: SchemaModel): Statement[] {
       ],
       parameters: [
         { name: 'fileBytes', type: 'Uint8Array' },
-        { name: 'visit', type: '(record: TraceRecord) => void' },
+        { name: 'visit', type: `(record: ${TS_NAMES.record}) => void` },
         { name: 'options', type: TS_NAMES.decodeOptions, initializer: '{}' },
       ],
       returnType: '$TraceHeader',
@@ -579,7 +585,7 @@ function decoders(m: SchemaModel): Statement[] {
           tags: [{ tagName: 'example', text: `formatRecord(record); // ${tsString(exampleFormat(m))}` }],
         },
       ],
-      parameters: [{ name: 'r', type: 'TraceRecord' }],
+      parameters: [{ name: 'r', type: TS_NAMES.record }],
       returnType: 'string',
       statements: [
         'let text: string;',

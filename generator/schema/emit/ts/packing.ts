@@ -1,4 +1,4 @@
-import { argumentMisfitBit } from '@tracegen/runtime';
+import { argumentMisfitBit, TWO_32 } from '@tracegen/runtime';
 import type { EventModel, FieldModel } from '../../model/model.js';
 
 /**
@@ -52,7 +52,7 @@ function numberParts(f: FieldModel): [string | undefined, string | undefined] {
   const width = f.type.width;
   if (f.wholeWord) {
     if (width <= 32) return [`${v} >>> 0`, signed ? `${v} >> 31` : undefined];
-    return [`${v} >>> 0`, `Math.floor(${v} / 4294967296) >>> 0`];
+    return [`${v} >>> 0`, `Math.floor(${v} / ${TWO_32}) >>> 0`];
   }
   const s = f.lo;
   const r = f.range;
