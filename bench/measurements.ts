@@ -321,6 +321,8 @@ export function cliDecode(mb: number): {
   peakMb: number;
   /** `export --format parquet` of the same capture; undefined when DuckDB is not installed. */
   parquet: { eventsPerSecond: number; peakMb: number } | undefined;
+  /** `decode --format chrome` of the same capture, timed in turn with jsonl (`jsonlSeconds` is that jsonl's). */
+  chrome: { eventsPerSecond: number; peakMb: number; seconds: number; jsonlSeconds: number };
 } {
   const dir = mkdtempSync(join(tmpdir(), 'tracegen-bench-'));
   try {
@@ -329,14 +331,27 @@ export function cliDecode(mb: number): {
     const made = spawnSync(process.execPath, [join(ROOT, 'dist/bench/make-capture.js'), capture, String(mb)], { encoding: 'utf8' });
     const events = Number(/(\d+) events/.exec(made.stderr)?.[1]);
     if (made.status !== 0 || !events) throw new Error(`make-capture failed: ${made.stderr}`);
-    const out = join(dir, 'capture.jsonl');
+    const out = join(dir, 'capture.out');
     const rss = pathToFileURL(join(ROOT, 'bench/report-rss.mjs')).href;
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', rss, BIN, 'decode', capture, '--format', 'jsonl', '-o', out], { cwd: ROOT });
-    const seconds = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`decode failed: ${r.stderr.toString()}`);
-    const peakKb = Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1]);
-    rmSync(out, { force: true });
+    /** One `decode --format F -o FILE` of the capture: seconds and peak MB. */
+    const decode = (format: string): { seconds: number; peakMb: number } => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, ['--import', rss, BIN, 'decode', capture, '--format', format, '-o', out], { cwd: ROOT });
+      const seconds = (performance.now() - t0) / 1000;
+      if (r.status !== 0) throw new Error(`decode failed: ${r.stderr.toString()}`);
+      rmSync(out, { force: true });
+      return { seconds, peakMb: Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1]) / 1024 };
+    };
+    // jsonl and chrome in turn, three times each, the fastest of each: the ratio of one run
+    const jsonlRuns: { seconds: number; peakMb: number }[] = [];
+    const chromeRuns: { seconds: number; peakMb: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      jsonlRuns.push(decode('jsonl'));
+      chromeRuns.push(decode('chrome'));
+    }
+    const fastest = (runs: { seconds: number; peakMb: number }[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const { seconds, peakMb } = fastest(jsonlRuns);
+    const chrome = fastest(chromeRuns);
     const parquet = join(dir, 'capture.parquet');
     const t1 = performance.now();
     const p = spawnSync(process.execPath, ['--import', rss, BIN, 'export', capture, '--format', 'parquet', '-o', parquet], { cwd: ROOT });
@@ -347,7 +362,8 @@ export function cliDecode(mb: number): {
       eventsPerSecond: events / seconds,
       events,
       bytes: statSync(capture).size,
-      peakMb: peakKb / 1024,
+      peakMb,
+      chrome: { eventsPerSecond: events / chrome.seconds, peakMb: chrome.peakMb, seconds: chrome.seconds, jsonlSeconds: seconds },
       parquet: duckdbMissing
         ? undefined
         : { eventsPerSecond: events / parquetSeconds, peakMb: Number(/maxrss (\d+)/.exec(p.stderr.toString())?.[1]) / 1024 },

@@ -142,6 +142,13 @@ row(
   '>= 1 M/s, < 200 MB',
   mark(cli.eventsPerSecond >= 1e6 && cli.peakMb < 200),
 );
+row(
+  `tracegen decode --format chrome -o FILE, ${(cli.bytes / 2 ** 20).toFixed(0)} MB capture`,
+  rate(cli.chrome.eventsPerSecond),
+  `${(cli.chrome.seconds / cli.chrome.jsonlSeconds).toFixed(2)}x jsonl's time, peak ${cli.chrome.peakMb.toFixed(0)} MB`,
+  '<= 1.2x jsonl',
+  mark(cli.chrome.seconds <= 1.2 * cli.chrome.jsonlSeconds),
+);
 if (cli.parquet)
   row(
     `tracegen export --format parquet, ${(cli.bytes / 2 ** 20).toFixed(0)} MB capture`,
