@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+// the tree to check: this repository, or the one `BOUNDARIES_ROOT` names (the lint's own test)
+const ROOT = process.env.BOUNDARIES_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '../..');
 const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function files(dir) {

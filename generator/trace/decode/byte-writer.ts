@@ -125,6 +125,14 @@ export class ByteWriter {
     this.uint(v);
   }
 
+  /** A u64 given as u32 halves, read as signed (two's complement), in decimal. */
+  i64(hi: number, lo: number): void {
+    const h = hi | 0;
+    // exact as a double while the high word is within +-2^21
+    if (h >= -0x200000 && h < 0x200000) this.int(h * TWO_32 + lo);
+    else this.ascii(BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString());
+  }
+
   /** A u64 given as u32 halves, in decimal. */
   u64(hi: number, lo: number): void {
     if (hi < 0x200000) this.uint(hi * TWO_32 + lo);

@@ -247,13 +247,10 @@ function fieldWriter(f: FieldModel, chrome: boolean): FieldWriter {
       if (f.wholeWord && width === 64) {
         return (lo, hi, w) => {
           w.bytes(key);
-          const h = hi | 0;
-          // a string whatever the value (one JSON type per field); exact as a double while the high word is within +-2^21
-          if (h >= -0x200000 && h < 0x200000) {
-            w.bytes(QUOTE);
-            w.int(h * TWO_32 + lo);
-            w.bytes(QUOTE);
-          } else w.ascii(`"${BigInt.asIntN(64, u64Big(hi, lo))}"`);
+          // a string whatever the value: one JSON type per field
+          w.bytes(QUOTE);
+          w.i64(hi, lo);
+          w.bytes(QUOTE);
         };
       }
       if (f.big) return bigWriter(bigSignedField);
@@ -274,11 +271,9 @@ function fieldWriter(f: FieldModel, chrome: boolean): FieldWriter {
       if (f.wholeWord && width === 64) {
         return (lo, hi, w) => {
           w.bytes(key);
-          if (hi < 0x200000) {
-            w.bytes(QUOTE);
-            w.uint(hi * TWO_32 + lo);
-            w.bytes(QUOTE);
-          } else w.ascii(`"${u64Big(hi, lo)}"`);
+          w.bytes(QUOTE);
+          w.u64(hi, lo);
+          w.bytes(QUOTE);
         };
       }
       if (f.big) return bigWriter(bigUnsignedField);

@@ -110,10 +110,7 @@ function fieldWriter(f: FieldModel): FieldWriter {
       if (f.wholeWord && width === 64 && f.format !== 'hex')
         return (lo, hi, w) => {
           w.bytes(key);
-          const h = hi | 0;
-          // exact as a double while the high word is within +-2^21
-          if (h >= -0x200000 && h < 0x200000) w.int(h * TWO_32 + lo);
-          else w.ascii(BigInt.asIntN(64, u64Big(hi, lo)).toString());
+          w.i64(hi, lo);
           withUnit(w);
         };
       if (f.big)
@@ -142,11 +139,8 @@ function fieldWriter(f: FieldModel): FieldWriter {
           if (hex) {
             w.bytes(HEX_PREFIX);
             w.hex(hi, lo);
-          } else if (asSigned) {
-            const h = hi | 0;
-            if (h >= -0x200000 && h < 0x200000) w.int(h * TWO_32 + lo);
-            else w.ascii(BigInt.asIntN(64, u64Big(hi, lo)).toString());
-          } else w.u64(hi, lo);
+          } else if (asSigned) w.i64(hi, lo);
+          else w.u64(hi, lo);
           withUnit(w);
         };
       if (f.big)
