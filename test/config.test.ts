@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, hasStackTrace, ROOT, runBin } from './helpers/run-cli.js';
+import { BIN, hasStackTrace, ROOT, runCli } from './helpers/run-cli.js';
 
 // outside this repository, whose own tracegen.config.yaml a walk up would find
 const TMP = mkdtempSync(join(tmpdir(), 'tracegen-config-'));
@@ -29,9 +29,9 @@ beforeEach(() => makeProject(CONFIG));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 describe('tracegen.config.yaml', () => {
-  it('found by walking up: generate, --check and validate use it from any folder of the project', () => {
+  it('found by walking up: generate, --check and validate use it from any folder of the project', async () => {
     const cwd = join(PROJECT, 'src/deep');
-    const wrote = runBin(['generate'], undefined, cwd);
+    const wrote = await runCli(['generate'], { cwd });
     expect(wrote.code).toBe(0);
     expect(wrote.stderr).toBe(
       ['wrote     ../../generated/veridian/index.ts', 'wrote     ../../generated/veridian/trace_events.rs', ''].join('\n'),
@@ -42,46 +42,46 @@ describe('tracegen.config.yaml', () => {
       '// Edit the schema, then run `npx tracegen generate`.',
     ]);
     expect(rs).toContain('pub enum TraceEventType');
-    expect(runBin(['generate', '--check'], undefined, cwd)).toMatchObject({ code: 0 });
-    expect(runBin(['validate'], undefined, PROJECT)).toMatchObject({ code: 0, stderr: 'schema/veridian.yaml: ok (10 events)\n' });
+    expect(await runCli(['generate', '--check'], { cwd })).toMatchObject({ code: 0 });
+    expect(await runCli(['validate'], { cwd: PROJECT })).toMatchObject({ code: 0, stderr: 'schema/veridian.yaml: ok (10 events)\n' });
   });
 
-  it('the command a stale --check prints, run as printed from the project root, makes --check pass', () => {
-    expect(runBin(['generate'], undefined, PROJECT).code).toBe(0);
+  it('the command a stale --check prints, run as printed from the project root, makes --check pass', async () => {
+    expect((await runCli(['generate'], { cwd: PROJECT })).code).toBe(0);
     const index = join(PROJECT, 'generated/veridian/index.ts');
     writeFileSync(index, readFileSync(index, 'utf8').replace('export const RING_SIZE = 4096;', 'export const RING_SIZE = 8192;'));
-    const stale = runBin(['generate', '--check'], undefined, join(PROJECT, 'src'));
+    const stale = await runCli(['generate', '--check'], { cwd: join(PROJECT, 'src') });
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('tracegen: ../generated/veridian/index.ts is out of date\n');
     const hint = /^Regenerate with: npx tracegen (.*)$/m.exec(stale.stderr)![1]!;
     expect(hint).toBe('generate');
-    expect(runBin(hint.split(' '), undefined, PROJECT).code).toBe(0);
-    expect(runBin(['generate', '--check'], undefined, PROJECT)).toMatchObject({ code: 0 });
+    expect((await runCli(hint.split(' '), { cwd: PROJECT })).code).toBe(0);
+    expect(await runCli(['generate', '--check'], { cwd: PROJECT })).toMatchObject({ code: 0 });
   });
 
-  it('a schema file the config lists, named alone, uses its entry: generate FILE --check agrees with generate', () => {
-    expect(runBin(['generate'], undefined, PROJECT).code).toBe(0);
+  it('a schema file the config lists, named alone, uses its entry: generate FILE --check agrees with generate', async () => {
+    expect((await runCli(['generate'], { cwd: PROJECT })).code).toBe(0);
     const cwd = join(PROJECT, 'src');
-    const check = runBin(['generate', '../schema/veridian.yaml', '--check'], undefined, cwd);
+    const check = await runCli(['generate', '../schema/veridian.yaml', '--check'], { cwd });
     expect(check).toMatchObject({ code: 0, stderr: '../schema/veridian.yaml: generated code is up to date (2 files)\n' });
     // the entry's targets and options, not the command line's defaults (ts only, private Rust)
-    const again = runBin(['generate', 'schema/veridian.yaml'], undefined, PROJECT);
+    const again = await runCli(['generate', 'schema/veridian.yaml'], { cwd: PROJECT });
     expect(again.stderr).toBe('unchanged generated/veridian/index.ts\nunchanged generated/veridian/trace_events.rs\n');
     // options of its own make it a command-line run, as before
-    const own = runBin(['generate', 'schema/veridian.yaml', '--check', '--target', 'ts'], undefined, PROJECT);
+    const own = await runCli(['generate', 'schema/veridian.yaml', '--check', '--target', 'ts'], { cwd: PROJECT });
     expect(own.code).toBe(1);
     expect(own.stderr).toContain('Regenerate with: npx tracegen generate schema/veridian.yaml --target ts');
   });
 
-  it('--config names another file; the hint names it too', () => {
+  it('--config names another file; the hint names it too', async () => {
     writeFileSync(join(PROJECT, 'trace.ci.yaml'), CONFIG.replace('[ts, rust]', '[c]'));
-    expect(runBin(['generate', '--config', 'trace.ci.yaml'], undefined, PROJECT).code).toBe(0);
+    expect((await runCli(['generate', '--config', 'trace.ci.yaml'], { cwd: PROJECT })).code).toBe(0);
     const h = readFileSync(join(PROJECT, 'generated/veridian/trace_events.h'), 'utf8');
     expect(h.split('\n')[1]).toBe('// Edit the schema, then run `npx tracegen generate --config trace.ci.yaml`.');
-    expect(runBin(['generate', '--check', '--config', 'trace.ci.yaml'], undefined, PROJECT).code).toBe(0);
+    expect((await runCli(['generate', '--check', '--config', 'trace.ci.yaml'], { cwd: PROJECT })).code).toBe(0);
   });
 
-  it('each problem of the config is a diagnostic at its line and column, exit 1, nothing written', () => {
+  it('each problem of the config is a diagnostic at its line and column, exit 1, nothing written', async () => {
     writeFileSync(
       join(PROJECT, 'tracegen.config.yaml'),
       `tracegen: 1
@@ -96,7 +96,7 @@ schemas:
 `,
     );
     for (const command of ['generate', 'validate']) {
-      const r = runBin([command], undefined, PROJECT);
+      const r = await runCli([command], { cwd: PROJECT });
       expect(r.code).toBe(1);
       expect(hasStackTrace(r.stderr)).toBe(false);
       const found = [...r.stderr.matchAll(/^tracegen\.config\.yaml:(\d+):(\d+): error\[([\w-]+)\]/gm)].map(
@@ -109,7 +109,7 @@ schemas:
       join(PROJECT, 'tracegen.config.yaml'),
       readFileSync(join(PROJECT, 'tracegen.config.yaml'), 'utf8').replace('[ts, java]', '[ts]'),
     );
-    const r = runBin(['generate'], undefined, PROJECT);
+    const r = await runCli(['generate'], { cwd: PROJECT });
     expect(r.code).toBe(1);
     const found = [...r.stderr.matchAll(/^tracegen\.config\.yaml:(\d+):(\d+): error\[([\w-]+)\]: (.*)$/gm)].map(
       (m) => `${m[1]}:${m[2]} ${m[3]}: ${m[4]}`,
@@ -124,46 +124,46 @@ schemas:
     expect(existsSync(join(PROJECT, 'generated'))).toBe(false);
   });
 
-  it('a config that is not YAML, or not a mapping: a diagnostic with its position', () => {
+  it('a config that is not YAML, or not a mapping: a diagnostic with its position', async () => {
     writeFileSync(join(PROJECT, 'tracegen.config.yaml'), 'tracegen: 1\nschemas: [\n');
-    const r = runBin(['validate'], undefined, PROJECT);
+    const r = await runCli(['validate'], { cwd: PROJECT });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^tracegen\.config\.yaml:3:1: error\[yaml-syntax\]/m);
     writeFileSync(join(PROJECT, 'tracegen.config.yaml'), '- schema/veridian.yaml\n');
-    expect(runBin(['generate'], undefined, PROJECT).stderr).toMatch(
+    expect((await runCli(['generate'], { cwd: PROJECT })).stderr).toMatch(
       /^tracegen\.config\.yaml:1:1: error\[not-a-mapping\]: a configuration is a YAML mapping of keys \(tracegen, schemas, baseline\)$/m,
     );
   });
 
-  it('--config to a missing file is a usage error (exit 2); no config and no files, too', () => {
+  it('--config to a missing file is a usage error (exit 2); no config and no files, too', async () => {
     for (const command of ['generate', 'validate', 'diff']) {
-      const r = runBin([command, '--config', 'nope.yaml'], undefined, PROJECT);
+      const r = await runCli([command, '--config', 'nope.yaml'], { cwd: PROJECT });
       expect(r).toMatchObject({ code: 2, stderr: 'tracegen: cannot read nope.yaml: no such file\n' });
     }
     rmSync(join(PROJECT, 'tracegen.config.yaml'));
-    const r = runBin(['generate'], undefined, join(PROJECT, 'src'));
+    const r = await runCli(['generate'], { cwd: join(PROJECT, 'src') });
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(
       'tracegen: generate needs schema files, or a tracegen.config.yaml here or in a folder above that lists them',
     );
   });
 
-  it('options that belong to schema files are refused beside the config', () => {
-    const r = runBin(['generate', '--target', 'c'], undefined, PROJECT);
+  it('options that belong to schema files are refused beside the config', async () => {
+    const r = await runCli(['generate', '--target', 'c'], { cwd: PROJECT });
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('tracegen: --target goes with schema files; without them, the project config says it');
   });
 
-  it("diff compares every schema with the config's baseline revision", () => {
+  it("diff compares every schema with the config's baseline revision", async () => {
     writeFileSync(join(PROJECT, 'tracegen.config.yaml'), `${CONFIG}baseline: HEAD\n`);
     const git = (...a: string[]) => spawnSync('git', a, { cwd: PROJECT, encoding: 'utf8' });
     git('init', '-q');
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '.');
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base');
-    expect(runBin(['diff'], undefined, join(PROJECT, 'src'))).toMatchObject({ code: 0 });
+    expect(await runCli(['diff'], { cwd: join(PROJECT, 'src') })).toMatchObject({ code: 0 });
     const schema = join(PROJECT, 'schema/veridian.yaml');
     writeFileSync(schema, readFileSync(schema, 'utf8').replace('name: syscall_exit', 'name: syscall_done'));
-    const r = runBin(['diff'], undefined, join(PROJECT, 'src'));
+    const r = await runCli(['diff'], { cwd: join(PROJECT, 'src') });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain('syscall_exit');
   });
@@ -230,7 +230,7 @@ describe('generate --watch', () => {
     expect(w.text()).toMatch(/tracegen: stopped watching\n$/);
     expect(hasStackTrace(w.text())).toBe(false);
     expect(readdirSync(join(PROJECT, 'generated/veridian')).sort()).toEqual(['EVENTS.md', 'index.ts', 'trace_events.rs']);
-    expect(runBin(['generate', '--check'], undefined, PROJECT).code).toBe(0);
+    expect((await runCli(['generate', '--check'], { cwd: PROJECT })).code).toBe(0);
   });
 
   it('with a schema file: deleted, renamed away or replaced by a folder, it says so and waits for it to come back', async () => {

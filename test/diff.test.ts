@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as v from '../generated/veridian/index.js';
 import { Tracer } from '@tracegen/runtime';
 import { CASES, VERIDIAN } from './helpers/diff-cases.js';
-import { hasStackTrace, ROOT, runBin, runCli } from './helpers/run-cli.js';
+import { hasStackTrace, ROOT, runCli } from './helpers/run-cli.js';
 
 mkdirSync('test/tmp', { recursive: true });
 const TMP = mkdtempSync('test/tmp/diff-');
@@ -126,7 +126,7 @@ describe('tracegen diff', () => {
     expect((await runCli(['diff', before, after])).stdout).toContain('48 |     name: sched_switch_out');
   });
 
-  it('reads a git revision as the baseline, REV:PATH, from a throwaway repository', () => {
+  it('reads a git revision as the baseline, REV:PATH, from a throwaway repository', async () => {
     const repo = join(TMP, 'repo');
     mkdirSync(join(repo, 'schema'), { recursive: true });
     const git = (...args: string[]) =>
@@ -136,24 +136,24 @@ describe('tracegen diff', () => {
     git('add', '.');
     git('commit', '-qm', 'first');
     writeFileSync(join(repo, 'schema/x.yaml'), swapped);
-    const r = runBin(['diff', 'HEAD:schema/x.yaml', 'schema/x.yaml', '--format', 'json'], undefined, join(ROOT, repo));
+    const r = await runCli(['diff', 'HEAD:schema/x.yaml', 'schema/x.yaml', '--format', 'json'], { cwd: join(ROOT, repo) });
     expect(r.code).toBe(1);
     expect((JSON.parse(r.stdout) as { code: string }[]).map((f) => f.code)).toEqual(['id-reused', 'id-reused']);
     git('commit', '-qam', 'second');
     // both sides from git
-    const both = runBin(['diff', 'HEAD~1:schema/x.yaml', 'HEAD:schema/x.yaml'], undefined, join(ROOT, repo));
+    const both = await runCli(['diff', 'HEAD~1:schema/x.yaml', 'HEAD:schema/x.yaml'], { cwd: join(ROOT, repo) });
     expect(both.code).toBe(1);
     expect(both.stdout).toContain('HEAD:schema/x.yaml:48:11: error[id-reused]');
     // an unknown revision, a path outside the repository: one line, exit 2
     for (const arg of ['nosuchrev:schema/x.yaml', 'HEAD:../outside.yaml', 'HEAD:schema/absent.yaml']) {
-      const bad = runBin(['diff', arg, 'schema/x.yaml'], undefined, join(ROOT, repo));
+      const bad = await runCli(['diff', arg, 'schema/x.yaml'], { cwd: join(ROOT, repo) });
       expect([arg, bad.code]).toEqual([arg, 2]);
       expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(bad.stderr).toMatch(new RegExp(`^tracegen: cannot read ${arg.replace(/[.]/g, '\\.')}: `));
     }
   });
 
-  it('github annotations name working-tree paths from the repository root, never REV:PATH', () => {
+  it('github annotations name working-tree paths from the repository root, never REV:PATH', async () => {
     const repo = join(TMP, 'gh-repo');
     mkdirSync(join(repo, 'sub/schema'), { recursive: true });
     const git = (...args: string[]) =>
@@ -169,7 +169,7 @@ describe('tracegen diff', () => {
       ['sub', ['HEAD:./schema/app.yaml', 'schema/app.yaml']],
       ['.', ['HEAD:sub/schema/app.yaml', 'sub/schema/app.yaml']],
     ] as const) {
-      const r = runBin(['diff', ...args, '--format', 'github'], undefined, join(ROOT, repo, cwd));
+      const r = await runCli(['diff', ...args, '--format', 'github'], { cwd: join(ROOT, repo, cwd) });
       expect(r.code).toBe(1);
       const files = r.stdout
         .trimEnd()
@@ -184,26 +184,26 @@ describe('tracegen diff', () => {
     }
   });
 
-  it('a baseline revision never reaches git as an option; the config baseline neither', () => {
+  it('a baseline revision never reaches git as an option; the config baseline neither', async () => {
     const repo = join(TMP, 'opt-repo');
     mkdirSync(join(repo, 'schema'), { recursive: true });
     spawnSync('git', ['init', '-q'], { cwd: repo });
     writeFileSync(join(repo, 'schema/app.yaml'), VERIDIAN);
     const victim = join(ROOT, TMP, 'written-by-git');
-    const r = runBin(['diff', '--', `--output=${victim}:schema/app.yaml`, 'schema/app.yaml'], undefined, join(ROOT, repo));
+    const r = await runCli(['diff', '--', `--output=${victim}:schema/app.yaml`, 'schema/app.yaml'], { cwd: join(ROOT, repo) });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`tracegen: cannot read --output=${victim}:schema/app.yaml: a revision cannot begin with '-'\n`);
     writeFileSync(
       join(repo, 'tracegen.config.yaml'),
       `tracegen: 1\nbaseline: "--output=${victim}"\nschemas:\n  - { path: schema/app.yaml, out: gen, targets: [md] }\n`,
     );
-    const c = runBin(['diff'], undefined, join(ROOT, repo));
+    const c = await runCli(['diff'], { cwd: join(ROOT, repo) });
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/a revision cannot begin with '-'/);
     expect(existsSync(victim)).toBe(false);
   });
 
-  it('a trace baseline whose header claims a 4 GiB schema is refused without allocating it', () => {
+  it('a trace baseline whose header claims a 4 GiB schema is refused without allocating it', async () => {
     const claim = Buffer.from(readFileSync(join(TMP, 'before.trace')));
     claim.writeUInt32LE(0xffff_fff0, 80);
     const path = join(TMP, 'claims-4g.trace');
@@ -244,7 +244,7 @@ describe('tracegen diff', () => {
       [empty, 2, /carries no schema/],
     ];
     for (const [baseline, code, message] of cases) {
-      const r = runBin(['diff', baseline, 'schema/veridian.yaml']);
+      const r = await runCli(['diff', baseline, 'schema/veridian.yaml']);
       expect([baseline, r.code]).toEqual([baseline, code]);
       expect(r.stderr).toMatch(message);
       expect(hasStackTrace(r.stderr)).toBe(false);

@@ -40,9 +40,9 @@ interface Stats {
 
 async function open(input: string, extra: string[], name: string) {
   const html = join(TMP, `${name}.html`);
-  const made = runBin(['report', input, '-o', html, ...extra]);
+  const made = await runCli(['report', input, '-o', html, ...extra]);
   expect(made.code, made.stderr).toBe(0);
-  const stats = JSON.parse(runBin(['stats', input, '--format', 'json', ...extra]).stdout) as Stats;
+  const stats = JSON.parse((await runCli(['stats', input, '--format', 'json', ...extra])).stdout) as Stats;
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -53,8 +53,8 @@ async function open(input: string, extra: string[], name: string) {
 }
 
 /** The table line `decode` prints for the record at this timestamp and cpu: its fields. */
-function decodedFields(input: string, extra: string[], cpu: number, event: string, ts: string): string[] {
-  const table = runBin(['decode', input, '--cpu', String(cpu), '--event', event, ...extra]).stdout.split('\n');
+async function decodedFields(input: string, extra: string[], cpu: number, event: string, ts: string): Promise<string[]> {
+  const table = (await runCli(['decode', input, '--cpu', String(cpu), '--event', event, ...extra])).stdout.split('\n');
   return table.filter((l) => l.trimStart().startsWith(`${ts} `)).map((l) => l.slice(l.indexOf(event) + event.length).trim());
 }
 
@@ -111,7 +111,7 @@ describe('tracegen report in a browser (Debian chromium)', () => {
       const m = /^(\S+)(?: s)? {2}cpu (\d+) {2}(\w+) ?(.*)$/.exec(tip);
       expect(m, tip).not.toBeNull();
       const [, ts, cpu, event, fields] = m!;
-      expect(decodedFields(input, c.extra, Number(cpu), event!, ts!)).toContain(fields);
+      expect(await decodedFields(input, c.extra, Number(cpu), event!, ts!)).toContain(fields);
 
       await page.screenshot({ path: join(TMP, `${c.name}.png`), fullPage: true });
       expect(statSync(join(TMP, `${c.name}.png`)).size).toBeGreaterThan(10_000);
@@ -206,7 +206,7 @@ describe('tracegen report in a browser (Debian chromium)', () => {
     expect(statSync(html).size).toBeLessThan(2 * 1024 * 1024);
     await page.close();
     const full = join(TMP, 'big-full.html');
-    const r = runBin(['report', big, '--full', '-o', full]);
+    const r = await runCli(['report', big, '--full', '-o', full]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(`wrote ${full} (${stats.total} events, ${Math.round(statSync(full).size / 1024)} KiB)\n`);
     expect(readFileSync(full, 'utf8')).toContain('"bucketed":null');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHeader, readTraceFile } from '@tracegen/runtime';
 import { decode, DecodeOptionError } from '../generator/index.js';
-import { ROOT, runBin } from './helpers/run-cli.js';
+import { ROOT, runCli } from './helpers/run-cli.js';
 
 const TMP = join(ROOT, 'test/tmp/runs');
 const TWO = join(TMP, 'two.trace');
@@ -37,7 +37,7 @@ beforeAll(() => {
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 describe('runs appended to one capture', () => {
-  it('every header carries its run id; a run that drains twice is one run, another process another', () => {
+  it('every header carries its run id; a run that drains twice is one run, another process another', async () => {
     const { chunks } = readTraceFile(readFileSync(TWO));
     expect(chunks.map((c) => c.run)).toEqual([1, 1, 2, 2]);
     const one = join(TMP, 'one.trace');
@@ -45,8 +45,8 @@ describe('runs appended to one capture', () => {
     expect(readTraceFile(readFileSync(one)).chunks.map((c) => c.run)).toEqual([1, 1]);
   });
 
-  it('decode prints each run in turn, named, never merged by time; --run picks one', () => {
-    const table = runBin(['decode', TWO]);
+  it('decode prints each run in turn, named, never merged by time; --run picks one', async () => {
+    const table = await runCli(['decode', TWO]);
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n').slice(1);
     const marker = lines.findIndex((l) => l.startsWith('--- run 2 of '));
@@ -66,7 +66,7 @@ describe('runs appended to one capture', () => {
         .filter((l) => l.includes('sched_switch_in'))
         .every((l) => l.includes('pid=200')),
     ).toBe(true);
-    const second = runBin(['decode', TWO, '--run', '2', '--format', 'jsonl']);
+    const second = await runCli(['decode', TWO, '--run', '2', '--format', 'jsonl']);
     expect(second.code).toBe(0);
     const records = second.stdout
       .trim()
@@ -74,11 +74,11 @@ describe('runs appended to one capture', () => {
       .map((l) => JSON.parse(l) as { event: string; args: Record<string, unknown> });
     expect(records.map((r) => r.event)).toEqual(['sched_switch_in', 'sched_switch_in', 'sched_switch_in', 'syscall_entry', 'syscall_exit']);
     expect(records.filter((r) => r.event === 'sched_switch_in').map((r) => r.args['pid'])).toEqual([200, 200, 200]);
-    const absent = runBin(['decode', TWO, '--run', '3']);
+    const absent = await runCli(['decode', TWO, '--run', '3']);
     expect([absent.code, absent.stderr.split('\n')[0]]).toEqual([2, `tracegen: --run 3: ${TWO} holds 2 runs`]);
   });
 
-  it('every other reader refuses to mix runs (exit 2, naming --run), and reads one when told', () => {
+  it('every other reader refuses to mix runs (exit 2, naming --run), and reads one when told', async () => {
     const refusals = [
       ['decode', TWO, '--format', 'jsonl'],
       ['decode', TWO, '--format', 'chrome'],
@@ -89,18 +89,18 @@ describe('runs appended to one capture', () => {
       ['query', TWO, 'SELECT count(*) FROM events'],
     ];
     for (const args of refusals) {
-      const r = runBin(args);
+      const r = await runCli(args);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
       expect(r.stderr).toContain(`${TWO} holds more than one run: run 2 (id `);
       expect(r.stderr).toContain('give --run N for one');
     }
-    const stats = JSON.parse(runBin(['stats', TWO, '--run', '1', '--format', 'json']).stdout) as {
+    const stats = JSON.parse((await runCli(['stats', TWO, '--run', '1', '--format', 'json'])).stdout) as {
       total: number;
       spans: { count: number }[];
     };
     expect([stats.total, stats.spans[0]!.count]).toEqual([5, 1]);
-    expect(runBin(['export', TWO, '--run', '2', '--format', 'ctf', '-o', join(TMP, 'x.ctf')]).code).toBe(0);
-    const q = runBin(['query', TWO, '--run', '2', 'SELECT count(*) AS n FROM events', '--format', 'csv']);
+    expect((await runCli(['export', TWO, '--run', '2', '--format', 'ctf', '-o', join(TMP, 'x.ctf')])).code).toBe(0);
+    const q = await runCli(['query', TWO, '--run', '2', 'SELECT count(*) AS n FROM events', '--format', 'csv']);
     expect([q.code, q.stdout.trim().split('\n').at(-1)]).toEqual([0, '5']);
   });
 
@@ -116,13 +116,13 @@ describe('runs appended to one capture', () => {
     expect(n).toBe(5);
   });
 
-  it('the API too', () => {
+  it('the API too', async () => {
     expect(() => decode(TWO)).toThrow(DecodeOptionError);
     const second = decode(TWO, { run: 2 });
     expect(second.records.filter((r) => r.event === 'sched_switch_in').map((r) => r.fields['pid'])).toEqual([200, 200, 200]);
   });
 
-  it('files of writers without run ids: each header begins a run', () => {
+  it('files of writers without run ids: each header begins a run', async () => {
     const { header, chunks } = readTraceFile(readFileSync(TWO));
     const bytes = readFileSync(TWO);
     // the same file with its run ids zeroed, as an older writer left them

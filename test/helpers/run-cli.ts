@@ -14,10 +14,13 @@ export interface CliResult {
   bytes: Buffer;
 }
 
-/** Runs the CLI function in-process with captured streams. */
+/**
+ * Runs the CLI function in-process with captured streams; `cwd` runs it from that folder (each
+ * test file runs in a process of its own, one test at a time, so changing folder is safe).
+ */
 export async function runCli(
   argv: string[],
-  opts: { stdoutTTY?: boolean; stderrTTY?: boolean; now?: () => number } = {},
+  opts: { stdoutTTY?: boolean; stderrTTY?: boolean; now?: () => number; cwd?: string } = {},
 ): Promise<CliResult> {
   const out: Buffer[] = [];
   let err = '';
@@ -26,7 +29,14 @@ export async function runCli(
     stderr: { write: (c: string) => (err += c), isTTY: opts.stderrTTY ?? false },
     ...(opts.now ? { now: opts.now } : {}),
   };
-  const code = await cli(argv, io);
+  const here = process.cwd();
+  if (opts.cwd) process.chdir(opts.cwd);
+  let code: number;
+  try {
+    code = await cli(argv, io);
+  } finally {
+    process.chdir(here);
+  }
   const bytes = Buffer.concat(out);
   return { code, stdout: bytes.toString('utf8'), stderr: err, bytes };
 }
