@@ -1,4 +1,5 @@
 import type { SchemaModel } from '../model/model.js';
+import type { EmitOptions } from './emit-options.js';
 import type { GeneratedFile } from './generated-file.js';
 
 /** The languages `generate` emits. */
@@ -45,19 +46,6 @@ export const TARGET_NEEDS: Partial<Record<Target, Target>> = { gdb: 'python' };
 
 /** What generated TypeScript imports the runtime as, unless told otherwise: its npm package. */
 export const RUNTIME_PACKAGE = '@tracegen/runtime';
-
-export interface EmitOptions {
-  /** Output folder, relative to where the command runs (for the TS target's runtime import). */
-  readonly outDir: string;
-  /** Import path of the runtime from the generated TypeScript module. */
-  readonly runtimeSpecifier: string;
-  /** Rust: visibility of generated items (`pub(crate)` like the seed). */
-  readonly rustVisibility: string;
-  /** Rust: path of the kernel's trace function the helpers call. */
-  readonly rustTraceFn: string;
-  /** The command that regenerates this target's files, as their headers print it. */
-  readonly regenerate: string;
-}
 
 /**
  * Emits one target. Each emitter is imported when asked for, so a run that only validates or

@@ -115,6 +115,9 @@ class TraceReader {
   readonly #lost = new Map<number, { overwritten: number; dropped: number }>();
   #merger: ChunkMerger | undefined;
   #filter: (r: DecodedRecord) => boolean = () => true;
+  /** For views of whole rings: what the rings ever held, and how many of each ring's last records were kept. */
+  #total = 0;
+  #lastCount: number | undefined;
 
   constructor(input: Input, o: ReadOptions, view: View, hooks: ReadHooks) {
     this.#input = input;
@@ -147,9 +150,6 @@ class TraceReader {
       ...(error === undefined ? {} : { error }),
     };
   }
-
-  #total = 0;
-  #lastCount: number | undefined;
 
   #note(n: ReadNote): void {
     this.#notes.push(n);

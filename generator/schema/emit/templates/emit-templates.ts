@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import { packageRoot } from '../../../package-root.js';
 import type { SchemaModel } from '../../model/model.js';
 import { preamble, type GeneratedFile } from '../generated-file.js';
-import type { EmitOptions } from '../targets.js';
+import type { EmitOptions } from '../emit-options.js';
 import { cDoc, cString, cTraceHelper, cType } from './c-helpers.js';
 import { mdCell, mdText } from './md-helpers.js';
 import { gdbCommand, pyComment, pyField, pyLabels, pyString } from './python-helpers.js';
