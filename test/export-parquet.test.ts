@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRecord, imageBytes } from '@tracegen/runtime';
 import { loadSchemaFile } from '../generator/schema/load-schema.js';
-import { decodeJsonl } from './helpers/decoded.js';
+import { decodeJsonl, decodeJsonlHere } from './helpers/decoded.js';
 import { runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/export-parquet';
@@ -19,14 +19,17 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
+/** One DuckDB of the tests' own, apart from tracegen's, opened at the first query. */
+let reader: Promise<DuckDBInstance> | undefined;
+afterAll(async () => (await reader)?.closeSync());
+
 async function sql(text: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
+  reader ??= DuckDBInstance.create(':memory:');
+  const c = await (await reader).connect();
   try {
     return (await c.runAndReadAll(text)).getRowObjectsJS() as Record<string, unknown>[];
   } finally {
     c.closeSync();
-    db.closeSync();
   }
 }
 
@@ -134,7 +137,7 @@ describe('export --format parquet', () => {
         const r = await runCli(['export', input, '--schema', PACKED, '--format', 'parquet', '-o', out]);
         expect(r.code, r.stderr).toBe(0);
         const rows = await sql(`SELECT * FROM '${out}' ORDER BY ts`);
-        const decoded = decodeJsonl(input, ['--schema', PACKED]);
+        const decoded = await decodeJsonlHere(input, ['--schema', PACKED]);
         expect(rows.length).toBe(decoded.length);
         rows.forEach((row, i) => {
           const d = decoded[i]!;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
-import { ROOT, runBin } from './run-cli.js';
+import { ROOT, runBin, runCli } from './run-cli.js';
 
 /** One line of `tracegen decode --format jsonl`. */
 export interface JsonRecord {
@@ -12,6 +12,16 @@ export interface JsonRecord {
   data1: string;
   args: Record<string, unknown>;
   issues?: { field: string; message: string }[];
+}
+
+/** The same, from the CLI run in this process (for tests that decode many small inputs). */
+export async function decodeJsonlHere(input: string, extra: readonly string[] = []): Promise<JsonRecord[]> {
+  const r = await runCli(['decode', input, '--format', 'jsonl', ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JsonRecord);
 }
 
 /** What `tracegen decode INPUT --format jsonl ...extra` prints, parsed (the built binary, as users run it). */
