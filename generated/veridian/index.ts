@@ -42,8 +42,13 @@ export const RING_COUNT = 16;
 export const RECORD_BYTES = 32;
 /** Bytes of the whole ring image (the kernel's TRACE_RINGS). */
 export const IMAGE_BYTES = 2097280;
-/** Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis. */
-export const SPANS = [{ name: 'syscall', begin: 'syscall_entry', end: 'syscall_exit', match: 'syscall_nr' }] as const;
+/**
+ * Begin/end event pairs, matched by a field both carry (undefined: the nearest end), on one ring (scope thread) or any
+ * (process), for analysis.
+ */
+export const SPANS = [
+  { name: 'syscall', begin: 'syscall_entry', end: 'syscall_exit', match: 'syscall_nr', scope: 'thread' },
+] as const;
 /**
  * What the kernel's timestamps count. x86_64 rdtsc (TSC cycles, not calibrated); aarch64 cntvct_el0 ticks; riscv64
  * rdcycle. The frequency is not known by default: pass it when decoding to get time.

@@ -303,6 +303,13 @@ function checkSpans(schema: RawSchema, err: Report): void {
     const end = byName.get(span.end);
     if (!begin) err('span-unknown-event', at('begin'), `span '${span.name}' begins with '${span.begin}', which is not an event`);
     if (!end) err('span-unknown-event', at('end'), `span '${span.name}' ends with '${span.end}', which is not an event`);
+    // on any ring, only a value both carry tells which begin an end closes
+    if (span.scope === 'process' && span.match === undefined)
+      err(
+        'process-span-without-match',
+        at('scope'),
+        `span '${span.name}' is process-scoped: it needs a match field to pair its begins and ends across threads`,
+      );
     if (!begin || !end || span.match === undefined) return;
     const bf = begin.fields?.find((f) => f.name === span.match);
     const ef = end.fields?.find((f) => f.name === span.match);

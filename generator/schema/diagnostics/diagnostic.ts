@@ -45,6 +45,7 @@ export type DiagnosticCode =
   | 'span-unknown-event'
   | 'span-unknown-field'
   | 'span-field-mismatch'
+  | 'process-span-without-match'
   | 'duplicate-span'
   // a project's tracegen.config.yaml
   | 'missing-file'

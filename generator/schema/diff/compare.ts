@@ -122,7 +122,7 @@ export function compareSchemas(base: SchemaSide, next: SchemaSide): Finding[] {
     if (!b.reserved.includes(id) && !baseById.has(id)) add('reserved-added', next.at.reserved(id), `id ${id} is now reserved`);
 
   const spanText = (m: SchemaModel) =>
-    new Map(m.spans.map((s) => [s.names.snake, `${s.begin.names.snake}>${s.end.names.snake}:${s.match ?? ''}:${s.doc}`]));
+    new Map(m.spans.map((s) => [s.names.snake, `${s.begin.names.snake}>${s.end.names.snake}:${s.match ?? ''}:${s.scope}:${s.doc}`]));
   const [bs, ns] = [spanText(b), spanText(n)];
   for (const [name, text] of ns)
     if (bs.get(name) !== text)

@@ -78,6 +78,7 @@ export function buildModel(raw: RawSchema, text: string, sourcePath: string): Sc
     begin: byName.get(s.begin)!,
     end: byName.get(s.end)!,
     match: s.match,
+    scope: s.scope ?? 'thread',
     doc: s.doc ?? '',
   }));
 

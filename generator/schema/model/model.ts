@@ -100,8 +100,15 @@ export interface SpanModel {
   readonly end: EventModel;
   /** The field both events carry, or undefined to pair the nearest begin and end. */
   readonly match: string | undefined;
+  /**
+   * `thread`: a begin and its end are on one ring (a CPU's or a thread's work; spans nest).
+   * `process`: on any ring, paired by `match` (work one thread hands to another).
+   */
+  readonly scope: SpanScope;
   readonly doc: string;
 }
+
+export type SpanScope = 'thread' | 'process';
 
 /** Bits an enum's largest value needs. */
 export function enumWidth(values: readonly number[]): number {

@@ -35,5 +35,6 @@ export interface RawSpan {
   begin: string;
   end: string;
   match?: string;
+  scope?: 'thread' | 'process';
   doc?: string;
 }

@@ -12,6 +12,7 @@ import type { Sink } from './sink.js';
 const P_UNKNOWN_HEAD = instantHead('unknown');
 const P_DUR = fragment(',"dur":');
 const P_TID = fragment(',"pid":1,"tid":');
+const P_TS = fragment(',"ts":');
 const P_ARGS = fragment(',"args":');
 const P_BEGIN = fragment(',"args":{"begin":');
 const P_END = fragment(',"end":');
@@ -28,7 +29,8 @@ const EXACT_NS = 2 ** 43;
  * written as bytes like jsonl (one event per record, no object in between). Each ring is a thread
  * of one process. The schema's spans become complete events ("X", with a duration) from a begin
  * to the matching end on the same ring; every other event, and a begin that never ends, is an
- * instant ("i"). An event's `args` are its fields (json-args.ts, Chrome's dialect: numbers while
+ * instant ("i"); a process-scoped span (begin and end on any threads) is an async pair ("b",
+ * "e", one id each). An event's `args` are its fields (json-args.ts, Chrome's dialect: numbers while
  * they are exact, units beside them), with `issues` among them when a value did not fit; a span's
  * are `begin` and `end`, each so.
  * Timestamps are microseconds: counts divided by the clock frequency, or counts taken as
@@ -47,6 +49,10 @@ export class ChromeView implements View {
   /** Per event id and per span: the start of its event up to the timestamp, one copy a record. */
   readonly #instantHeads: (Uint8Array | undefined)[] = new Array(256);
   readonly #spanHeads: Uint8Array[] = [];
+  /** Per process-scoped span, the heads of its async begin and end ("b", "e"), up to the id. */
+  readonly #asyncHeads: ([Uint8Array, Uint8Array] | undefined)[] = [];
+  /** The id of the next async span: one per pair, so that viewers tell overlapping ones apart. */
+  #asyncId = 0;
   /** Per ring: 1 once its thread has been named. */
   readonly #named = new Uint8Array(256);
   #first = true;
@@ -65,6 +71,11 @@ export class ChromeView implements View {
     for (const e of decoder.model.events) this.#instantHeads[e.id] = instantHead(e.names.snake);
     for (const [i, span] of decoder.model.spans.entries())
       this.#spanHeads[i] = fragment(`,\n{"name":${JSON.stringify(span.names.snake)},"cat":"span","ph":"X","ts":`);
+    for (const [i, span] of decoder.model.spans.entries())
+      if (span.scope === 'process') {
+        const head = (ph: string) => fragment(`,\n{"name":${JSON.stringify(span.names.snake)},"cat":"span","ph":"${ph}","id":`);
+        this.#asyncHeads[i] = [head('b'), head('e')];
+      }
     // begins the matcher gives up are still records: instants
     this.#spans.dropped = (begin) => this.#instantOf(begin);
     const clock = decoder.model.clock.unit;
@@ -112,8 +123,19 @@ export class ChromeView implements View {
     if (!this.#spans.push(r, this.#matched)) this.#instantOf(r);
   }
 
-  /** A span's complete event ("X"), from its begin to its end. */
+  /**
+   * A span's complete event ("X"), from its begin to its end on one thread; a process-scoped
+   * span, whose begin and end may be on two threads, is an async pair ("b" on the begin's
+   * thread, "e" on the end's) that viewers draw on a track of its own.
+   */
   readonly #matched = ({ index, begin, end }: MatchedSpan): void => {
+    const async = this.#asyncHeads[index];
+    if (async) {
+      const id = ++this.#asyncId;
+      this.#asyncEvent(async[0], id, begin);
+      this.#asyncEvent(async[1], id, end);
+      return;
+    }
     const w = this.#next(end.cpu);
     w.bytes(this.#spanHeads[index]!);
     this.#ts(begin.tsHi, begin.tsLo);
@@ -132,6 +154,19 @@ export class ChromeView implements View {
     w.bytes(CLOSE);
     w.bytes(CLOSE);
   };
+
+  #asyncEvent(head: Uint8Array, id: number, r: DecodedRecord): void {
+    const w = this.#next(r.cpu);
+    w.bytes(head);
+    w.uint(id);
+    w.bytes(P_TS);
+    this.#ts(r.tsHi, r.tsLo);
+    w.bytes(P_TID);
+    w.uint(r.cpu);
+    w.bytes(P_ARGS);
+    this.#args(r.id, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args);
+    w.bytes(CLOSE);
+  }
 
   #instantOf(r: DecodedRecord): void {
     this.#instant(r.id, r.cpu, r.tsHi, r.tsLo, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args);

@@ -182,10 +182,11 @@ class BeginStore {
 
 /**
  * Pairs the schema's span begins and ends, the one rule every consumer (stats, the report,
- * Chrome JSON, query's spans) shares: a begin and an end pair on the same CPU and, for a span
- * with `match`, with the same value of that field (a value that does not fit its field pairs
- * by its raw bits, so two different misfits never pair); of several open begins that qualify,
- * the most recent (spans nest). An end with no open begin is unmatched; so is a begin still
+ * Chrome JSON, query's spans) shares: a begin and an end pair on the same CPU (a span of scope
+ * `thread`) or on any (`process`: work handed across threads) and, for a span with `match`,
+ * with the same value of that field (a value that does not fit its field pairs by its raw bits,
+ * so two different misfits never pair); of several open begins that qualify, the most recent
+ * (spans nest). An end with no open begin is unmatched; so is a begin still
  * open at the end.
  *
  * Memory is bounded: at most `maxOpen` begins wait at once; past that the oldest is given up
@@ -233,7 +234,7 @@ export class SpanMatcher {
     const spans = decoder.model.spans.length;
     const role = (span: SpanModel, index: number, event: EventModel): Role => {
       const field = span.match === undefined ? undefined : event.fields.find((f) => f.names.snake === span.match);
-      return { span, index, field, key: keyOf(field, index, spans), word: field?.word ?? 0 };
+      return { span, index, field, key: keyOf(field, index, spans, span.scope === 'process'), word: field?.word ?? 0 };
     };
     decoder.model.spans.forEach((span, index) => {
       this.#byBegin[span.begin.id] = [...(this.#byBegin[span.begin.id] ?? []), role(span, index, span.begin)];
@@ -413,12 +414,19 @@ export class SpanMatcher {
  * The key function of a role: span index, CPU and the match field's raw bits, packed into one
  * exact number (`index + spans * (cpu + 256 * bits)`) while that stays below 2^53, else text.
  */
-function keyOf(field: FieldModel | undefined, index: number, spans: number): (lo: number, hi: number, cpu: number) => number | string {
+function keyOf(
+  field: FieldModel | undefined,
+  index: number,
+  spans: number,
+  anyRing: boolean,
+): (lo: number, hi: number, cpu: number) => number | string {
   if (!field) return (_lo, _hi, cpu) => index + spans * cpu;
   const { lo: start, range } = field;
   // below this, the packed number is exact
   const exactBelow = Math.floor(2 ** 53 / (spans * 256));
-  return (lo, hi, cpu) => {
+  return (lo, hi, ringCpu) => {
+    // a process-scoped span pairs across rings: the CPU is not part of its key
+    const cpu = anyRing ? 0 : ringCpu;
     // the runtime's reading of the range (a width of the range itself always fits)
     const bits = range <= 53 ? unsignedField(lo, hi, start, range, range) : rangeBits(lo, hi, start, range);
     return bits < exactBelow ? index + spans * (cpu + 256 * Number(bits)) : `${index}:${cpu}:${bits}`;

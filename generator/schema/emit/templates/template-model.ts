@@ -41,7 +41,13 @@ export interface TemplateContext {
   readonly enums: readonly TemplateEnum[];
   readonly flags: readonly TemplateFlags[];
   readonly reserved: readonly number[];
-  readonly spans: readonly (TemplateNamed & { readonly begin: string; readonly end: string; readonly match: string | null })[];
+  readonly spans: readonly (TemplateNamed & {
+    readonly begin: string;
+    readonly end: string;
+    readonly match: string | null;
+    /** `thread` (begin and end on one ring) or `process` (on any, paired by `match`). */
+    readonly scope: string;
+  })[];
   readonly options: { readonly rustVisibility: string; readonly rustTraceFn: string };
 }
 
@@ -120,6 +126,7 @@ export function templateContext(m: SchemaModel, options: { rustVisibility: strin
       begin: s.begin.names.snake,
       end: s.end.names.snake,
       match: s.match ?? null,
+      scope: s.scope,
       doc: s.doc,
     })),
     options,

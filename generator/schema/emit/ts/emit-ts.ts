@@ -159,6 +159,7 @@ function schemaConstants(m: SchemaModel): Statement[] {
                 `begin: ${tsString(sp.begin.names.snake)}`,
                 `end: ${tsString(sp.end.names.snake)}`,
                 `match: ${sp.match === undefined ? 'undefined' : tsString(sp.match)}`,
+                `scope: ${tsString(sp.scope)}`,
               ],
               ' }',
               { trail: 1, indent: '  ' },
@@ -167,10 +168,10 @@ function schemaConstants(m: SchemaModel): Statement[] {
           '] as const',
           { trail: 1 },
         ),
-      'Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis.',
+      'Begin/end event pairs, matched by a field both carry (undefined: the nearest end), on one ring (scope thread) or any (process), for analysis.',
       m.spans.length
         ? undefined
-        : `ReadonlyArray<{\n${['name: string', `begin: ${TS_NAMES.eventName}`, `end: ${TS_NAMES.eventName}`, 'match: string | undefined'].map((p) => `  readonly ${p};\n`).join('')}}>`,
+        : `ReadonlyArray<{\n${['name: string', `begin: ${TS_NAMES.eventName}`, `end: ${TS_NAMES.eventName}`, 'match: string | undefined', "scope: 'thread' | 'process'"].map((p) => `  readonly ${p};\n`).join('')}}>`,
     ),
     constant(
       'KERNEL_CLOCK',

@@ -40,12 +40,16 @@ export const RING_COUNT = 2;
 export const RECORD_BYTES = 32;
 /** Bytes of the whole ring image (the kernel's TRACE_RINGS). */
 export const IMAGE_BYTES = 65552;
-/** Begin/end event pairs on one CPU, matched by a field both carry (undefined: the nearest end), for analysis. */
+/**
+ * Begin/end event pairs, matched by a field both carry (undefined: the nearest end), on one ring (scope thread) or any
+ * (process), for analysis.
+ */
 export const SPANS: ReadonlyArray<{
   readonly name: string;
   readonly begin: TraceEventName;
   readonly end: TraceEventName;
   readonly match: string | undefined;
+  readonly scope: 'thread' | 'process';
 }> = [] as const;
 /** What the kernel's timestamps count. */
 export const KERNEL_CLOCK = { unit: 'ticks', frequency: undefined } as const;
