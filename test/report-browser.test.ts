@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin, runCli } from './helpers/run-cli.js';
+import { appendRecord, imageBytes } from '@tracegen/runtime';
+import { loadSchemaText } from '../generator/schema/load-schema.js';
 
 const TMP = resolve(ROOT, 'test/tmp/report');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -120,6 +122,29 @@ describe('tracegen report in a browser (Debian chromium)', () => {
       await page.close();
     },
   );
+
+  it('a counter field: the page shows its min, max, mean and latest value beside stats', async () => {
+    const schemaPath = join(TMP, 'queue.yaml');
+    const text = `tracegen: 1
+name: queue
+clock: { unit: ns, frequency: 1000000000 }
+layout: { ring_size: 16, rings: 2 }
+events:
+  - { id: 0, name: queue_depth, doc: sampled, fields: [{ name: depth, word: data0, type: u32, counter: true, unit: jobs }] }
+`;
+    writeFileSync(schemaPath, text);
+    const layout = loadSchemaText(text, schemaPath).model!.layout;
+    const image = new Uint8Array(imageBytes(layout));
+    for (const [i, depth] of [3, 9, 1, 5].entries())
+      appendRecord(image, layout, i % 2, { timestamp: BigInt(1000 * (i + 1)), id: 0, cpu: i % 2, data0: BigInt(depth), data1: 0n });
+    const input = join(TMP, 'queue.bin');
+    writeFileSync(input, image);
+    const { page, errors } = await open(input, ['--schema', schemaPath], 'counters');
+    const rows = await page.locator('#counters tr').allTextContents();
+    expect(rows).toEqual(['countercountminmaxmeanlast', 'queue_depth.depth41 jobs9 jobs4.5 jobs5 jobs']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('whatever text a schema or a file name carries reaches the page as that text, never as markup or script', async () => {
     const schema = readFileSync('schema/veridian.yaml', 'utf8');

@@ -240,6 +240,14 @@ export const CASES: Case[] = [
     edits: [['{ name: target, word: data0, type: u64, doc: "Target', '{ name: target, word: data0, type: u64, format: hex, doc: "Target']],
     expect: [['format-changed', 'compatible', 'format: hex, doc: "Target']],
   },
+  {
+    what: 'a field made a counter',
+    base: V,
+    edits: [
+      ['{ name: target, word: data0, type: u64, doc: "Target', '{ name: target, word: data0, type: u64, counter: true, doc: "Target'],
+    ],
+    expect: [['counter-changed', 'compatible', 'counter: true, doc: "Target']],
+  },
   // flags (the default schema)
   {
     what: 'a flag bit moved',

@@ -276,6 +276,8 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
       if (field.format !== undefined && kind !== 'int') {
         err('format-mismatch', path('format'), `format '${field.format}' applies to integer types only; ${field.type} has its own display`);
       }
+      if (field.counter && kind !== 'int')
+        err('counter-not-a-number', path('counter'), `a counter is a number: ${field.type} is not an integer type`);
     }
 
     for (const other of occupied) {

@@ -37,6 +37,7 @@ export type DiagnosticCode =
   | 'type-too-wide'
   | 'unknown-type'
   | 'format-mismatch'
+  | 'counter-not-a-number'
   | 'duplicate-enum-name'
   | 'enum-flags-clash'
   | 'type-name-clash'

@@ -305,6 +305,8 @@ function compareField(id: number, event: string, bf: FieldModel, nf: FieldModel,
       `the unit of ${name} changed from ${bf.unit ?? 'none'} to ${nf.unit ?? 'none'}: old values would be read in the new unit; add a new field in the new unit`,
     );
   if (bf.format !== nf.format) add('format-changed', at('format'), `${name} is now shown as ${nf.format} (was ${bf.format})`);
+  if (bf.counter !== nf.counter)
+    add('counter-changed', at(nf.counter ? 'counter' : 'name'), `${name} is ${nf.counter ? 'now' : 'no longer'} a counter`);
   if (bf.doc !== nf.doc) add('doc-changed', at('doc'), `the doc of ${name} changed`);
 }
 

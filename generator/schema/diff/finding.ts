@@ -53,6 +53,7 @@ export const RULES = {
   'type-added': 'compatible',
   'reserved-added': 'compatible',
   'format-changed': 'compatible',
+  'counter-changed': 'compatible',
   'doc-changed': 'compatible',
   'span-changed': 'compatible',
   'clock-frequency-added': 'compatible',

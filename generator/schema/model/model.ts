@@ -85,6 +85,8 @@ export interface FieldModel {
   readonly type: FieldType;
   readonly format: DisplayFormat;
   readonly unit: string | undefined;
+  /** A quantity over time: a counter track in viewers, min/max/mean/last in stats. */
+  readonly counter: boolean;
   readonly doc: string;
   /** True when values do not fit a JavaScript number exactly (type width above 53). */
   readonly big: boolean;

@@ -27,6 +27,7 @@ export interface RawField {
   type: string;
   format?: 'dec' | 'hex' | 'signed';
   unit?: string;
+  counter?: boolean;
   doc?: string;
 }
 

@@ -1,6 +1,16 @@
-import { OFFSET_ARG_MISFITS, OFFSET_CPU, OFFSET_DATA0, OFFSET_DATA1, OFFSET_ID, OFFSET_TIMESTAMP, TWO_32 } from '@tracegen/runtime';
+import {
+  type FieldSpec,
+  OFFSET_ARG_MISFITS,
+  OFFSET_CPU,
+  OFFSET_DATA0,
+  OFFSET_DATA1,
+  OFFSET_ID,
+  OFFSET_TIMESTAMP,
+  readField,
+  TWO_32,
+} from '@tracegen/runtime';
 import { readRecord, u64Big, type DecodedRecord } from '../read/record.js';
-import type { SchemaDecoder } from '../read/schema-decoder.js';
+import { fieldSpec, type SchemaDecoder } from '../read/schema-decoder.js';
 import { type MatchedSpan, SpanMatcher } from '../read/span-matcher.js';
 import type { View, ViewStart } from '../read/view.js';
 import { fragment, type ByteWriter } from './byte-writer.js';
@@ -30,7 +40,8 @@ const EXACT_NS = 2 ** 43;
  * of one process. The schema's spans become complete events ("X", with a duration) from a begin
  * to the matching end on the same ring; every other event, and a begin that never ends, is an
  * instant ("i"); a process-scoped span (begin and end on any threads) is an async pair ("b",
- * "e", one id each). An event's `args` are its fields (json-args.ts, Chrome's dialect: numbers while
+ * "e", one id each); a counter field's values are also counter events ("C", one track per
+ * `<event>.<field>`). An event's `args` are its fields (json-args.ts, Chrome's dialect: numbers while
  * they are exact, units beside them), with `issues` among them when a value did not fit; a span's
  * are `begin` and `end`, each so.
  * Timestamps are microseconds: counts divided by the clock frequency, or counts taken as
@@ -53,6 +64,8 @@ export class ChromeView implements View {
   readonly #asyncHeads: ([Uint8Array, Uint8Array] | undefined)[] = [];
   /** The id of the next async span: one per pair, so that viewers tell overlapping ones apart. */
   #asyncId = 0;
+  /** Per event id, its counter fields: the head of each one's counter event ("C") up to the timestamp, and the rest up to the value. */
+  readonly #counters: ({ readonly head: Uint8Array; readonly key: Uint8Array; readonly spec: FieldSpec }[] | undefined)[] = new Array(256);
   /** Per ring: 1 once its thread has been named. */
   readonly #named = new Uint8Array(256);
   #first = true;
@@ -69,6 +82,15 @@ export class ChromeView implements View {
     this.#nsClock = frequency <= 0 || frequency === 1e9;
     this.#spans = new SpanMatcher(decoder);
     for (const e of decoder.model.events) this.#instantHeads[e.id] = instantHead(e.names.snake);
+    for (const e of decoder.model.events) {
+      const counters = e.fields.filter((f) => f.counter);
+      if (counters.length)
+        this.#counters[e.id] = counters.map((f) => ({
+          head: fragment(`,\n{"name":${JSON.stringify(`${e.names.snake}.${f.names.snake}`)},"ph":"C","ts":`),
+          key: fragment(`,"pid":1,"args":{${JSON.stringify(f.names.snake)}:`),
+          spec: fieldSpec(f),
+        }));
+    }
     for (const [i, span] of decoder.model.spans.entries())
       this.#spanHeads[i] = fragment(`,\n{"name":${JSON.stringify(span.names.snake)},"cat":"span","ph":"X","ts":`);
     for (const [i, span] of decoder.model.spans.entries())
@@ -90,12 +112,26 @@ export class ChromeView implements View {
   }
 
   record(r: DecodedRecord): void {
+    if (r.id >= 0 && this.#counters[r.id])
+      this.#counterEvents(this.#counters[r.id]!, r.cpu, r.tsHi, r.tsLo, r.d0lo, r.d0hi, r.d1lo, r.d1hi);
     if (this.#spans.involves(r.id)) this.#span(r);
     else this.#instantOf(r);
   }
 
   recordAt(view: DataView, o: number, ring: number): void {
     const id = view.getUint8(o + OFFSET_ID);
+    const counters = this.#counters[id];
+    if (counters)
+      this.#counterEvents(
+        counters,
+        view.getUint8(o + OFFSET_CPU),
+        view.getUint32(o + OFFSET_TIMESTAMP + 4, true),
+        view.getUint32(o + OFFSET_TIMESTAMP, true),
+        view.getUint32(o + OFFSET_DATA0, true),
+        view.getUint32(o + OFFSET_DATA0 + 4, true),
+        view.getUint32(o + OFFSET_DATA1, true),
+        view.getUint32(o + OFFSET_DATA1 + 4, true),
+      );
     if (this.#spans.involves(id)) {
       if (!this.#spans.pushAt(view, o, ring, this.#matched)) this.#instantOf(readRecord(view, o, ring));
       return;
@@ -154,6 +190,31 @@ export class ChromeView implements View {
     w.bytes(CLOSE);
     w.bytes(CLOSE);
   };
+
+  /** A counter event ("C") for each counter field of a record: the viewer's counter track of `<event>.<field>`. */
+  #counterEvents(
+    counters: readonly { readonly head: Uint8Array; readonly key: Uint8Array; readonly spec: FieldSpec }[],
+    cpu: number,
+    tsHi: number,
+    tsLo: number,
+    d0lo: number,
+    d0hi: number,
+    d1lo: number,
+    d1hi: number,
+  ): void {
+    for (const c of counters) {
+      const { value, issue } = c.spec.word === 0 ? readField(c.spec, d0lo, d0hi) : readField(c.spec, d1lo, d1hi);
+      // a value that does not fit its field is no point of the counter
+      if (issue !== undefined) continue;
+      const w = this.#next(cpu);
+      w.bytes(c.head);
+      this.#ts(tsHi, tsLo);
+      w.bytes(c.key);
+      w.ascii(String(value));
+      w.bytes(CLOSE);
+      w.bytes(CLOSE);
+    }
+  }
 
   #asyncEvent(head: Uint8Array, id: number, r: DecodedRecord): void {
     const w = this.#next(r.cpu);

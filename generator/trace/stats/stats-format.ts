@@ -49,6 +49,16 @@ export function statsJson(s: TraceStats, input: string): object {
       unit: s.unit,
       exact: sp.exact,
     })),
+    counters: s.counters.map((c) => ({
+      event: c.event,
+      field: c.field,
+      count: c.count,
+      min: jsonNumber(c.min),
+      max: jsonNumber(c.max),
+      mean: jsonNumber(c.mean),
+      last: jsonNumber(c.last),
+      unit: c.unit ?? null,
+    })),
     lost: s.lost,
   };
 }
@@ -163,6 +173,21 @@ export function statsText(s: TraceStats, input: string): string {
       if (h) out.push(h);
     }
   }
+  if (s.counters.length)
+    out.push(
+      table(
+        [
+          ['counter', 'count', 'min', 'max', 'mean', 'last'],
+          ...s.counters.map((c) => {
+            const unit = c.unit ? ` ${c.unit}` : '';
+            const v = (x: number | undefined) => (x === undefined ? '-' : `${Number(x.toPrecision(6))}${unit}`);
+            return [`${c.event}.${c.field}`, String(c.count), v(c.min), v(c.max), v(c.mean), v(c.last)];
+          }),
+        ],
+        (i) => i > 0,
+      ),
+      '',
+    );
   if (s.lost.length)
     out.push(
       `lost: ${s.lost.map((l) => `ring ${l.ring} ${l.overwritten} overwritten${l.dropped ? `, ${l.dropped} dropped` : ''}`).join('; ')}`,

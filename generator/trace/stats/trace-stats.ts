@@ -4,6 +4,19 @@ import { u64Big, type DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import { SpanMatcher, type MatchedSpan } from '../read/span-matcher.js';
 import { Durations } from './durations.js';
+import type { EventModel, FieldModel } from '../../schema/model/model.js';
+
+/** A counter field's figures while the records pass. */
+interface CounterSum {
+  readonly event: EventModel;
+  readonly field: FieldModel;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+  last: number;
+  lastTs: number;
+}
 
 /** The percentiles `stats` reports (nearest rank). */
 export const PERCENTILES = [50, 90, 99] as const;
@@ -43,6 +56,20 @@ export interface SpanStats {
   readonly log2: ReadonlyMap<number, number>;
 }
 
+/** What `stats` says about one counter field (a quantity over time) of one event. */
+export interface CounterStats {
+  readonly event: string;
+  readonly field: string;
+  /** Values read (a value that does not fit its field is none). */
+  readonly count: number;
+  readonly min: number | undefined;
+  readonly max: number | undefined;
+  readonly mean: number | undefined;
+  /** The value of the latest record. */
+  readonly last: number | undefined;
+  readonly unit: string | undefined;
+}
+
 export interface TraceStats {
   readonly schema: string;
   readonly clockUnit: string;
@@ -56,6 +83,7 @@ export interface TraceStats {
   readonly last: bigint | undefined;
   readonly byEvent: readonly EventStats[];
   readonly spans: readonly SpanStats[];
+  readonly counters: readonly CounterStats[];
   readonly lost: readonly { readonly ring: number; readonly overwritten: number; readonly dropped: number }[];
 }
 
@@ -88,7 +116,15 @@ export class StatsCollector implements View {
     this.#frequency = frequency;
     this.#matcher = new SpanMatcher(decoder);
     this.#durations = decoder.model.spans.map(() => new Durations());
+    for (const e of decoder.model.events) {
+      const fields = e.fields.filter((f) => f.counter);
+      if (fields.length)
+        this.#counters[e.id] = fields.map((field) => ({ event: e, field, count: 0, min: 0, max: 0, sum: 0, last: 0, lastTs: -1 }));
+    }
   }
+
+  /** Per event id, its counter fields and what they held so far. */
+  readonly #counters: (CounterSum[] | undefined)[] = new Array(256);
 
   end(): void {}
 
@@ -105,12 +141,29 @@ export class StatsCollector implements View {
       this.#last = ts;
       this.#lastRecord = r;
     }
+    const counters = r.id >= 0 ? this.#counters[r.id] : undefined;
+    if (counters) for (const c of counters) this.#count(c, r, ts);
     const matcher = this.#matcher!;
     if (matcher.involves(r.id))
       matcher.push(r, (m) => {
         this.#durations[m.index]!.add(tsOf(m.end) - tsOf(m.begin));
         this.#onSpan?.(m);
       });
+  }
+
+  #count(c: CounterSum, r: DecodedRecord, ts: number): void {
+    const f = this.#decoder!.field(r, c.field);
+    if (f.issue !== undefined) return;
+    const v = Number(f.value);
+    if (c.count === 0 || v < c.min) c.min = v;
+    if (c.count === 0 || v > c.max) c.max = v;
+    c.count++;
+    c.sum += v;
+    // the latest by time (records come in time order, or ring by ring)
+    if (ts >= c.lastTs) {
+      c.last = v;
+      c.lastTs = ts;
+    }
   }
 
   /** The figures, once every record has passed; `lost` is the decode's per-ring loss. */
@@ -169,6 +222,18 @@ export class StatsCollector implements View {
       last: exact(this.#lastRecord),
       byEvent,
       spans,
+      counters: this.#counters.flatMap((list) =>
+        (list ?? []).map((c) => ({
+          event: c.event.names.snake,
+          field: c.field.names.snake,
+          count: c.count,
+          min: c.count ? c.min : undefined,
+          max: c.count ? c.max : undefined,
+          mean: c.count ? c.sum / c.count : undefined,
+          last: c.count ? c.last : undefined,
+          unit: c.field.unit,
+        })),
+      ),
       lost: [...lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, overwritten: l.overwritten, dropped: l.dropped })),
     };
   }

@@ -257,6 +257,14 @@
     }
     return box;
   }
+  // counter fields (stats' figures): min, max, mean and the latest value
+  const counters = document.getElementById('counters');
+  if (s.counters.length) {
+    counters.append(row('th', ['counter', 'count', 'min', 'max', 'mean', 'last']));
+    const v = (x, unit) => (x === null ? '-' : `${Number(Number(x).toPrecision(6))}${unit ? ` ${unit}` : ''}`);
+    for (const c of s.counters)
+      counters.append(row('td', [`${c.event}.${c.field}`, c.count, v(c.min, c.unit), v(c.max, c.unit), v(c.mean, c.unit), v(c.last, c.unit)]));
+  } else counters.closest('section').remove();
   const lost = document.getElementById('lost');
   if (s.lost.length) {
     lost.append(row('th', ['ring', 'overwritten', 'dropped']));
