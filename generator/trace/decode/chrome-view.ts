@@ -112,26 +112,19 @@ export class ChromeView implements View {
   }
 
   record(r: DecodedRecord): void {
-    if (r.id >= 0 && this.#counters[r.id])
-      this.#counterEvents(this.#counters[r.id]!, r.cpu, r.tsHi, r.tsLo, r.d0lo, r.d0hi, r.d1lo, r.d1hi);
+    const counters = r.id >= 0 ? this.#counters[r.id] : undefined;
+    if (counters) this.#counterEvents(counters, r);
     if (this.#spans.involves(r.id)) this.#span(r);
     else this.#instantOf(r);
   }
 
   recordAt(view: DataView, o: number, ring: number): void {
     const id = view.getUint8(o + OFFSET_ID);
-    const counters = this.#counters[id];
-    if (counters)
-      this.#counterEvents(
-        counters,
-        view.getUint8(o + OFFSET_CPU),
-        view.getUint32(o + OFFSET_TIMESTAMP + 4, true),
-        view.getUint32(o + OFFSET_TIMESTAMP, true),
-        view.getUint32(o + OFFSET_DATA0, true),
-        view.getUint32(o + OFFSET_DATA0 + 4, true),
-        view.getUint32(o + OFFSET_DATA1, true),
-        view.getUint32(o + OFFSET_DATA1 + 4, true),
-      );
+    // a record with counter fields (a sampled quantity: few) takes the path of record objects
+    if (this.#counters[id]) {
+      this.record(readRecord(view, o, ring));
+      return;
+    }
     if (this.#spans.involves(id)) {
       if (!this.#spans.pushAt(view, o, ring, this.#matched)) this.#instantOf(readRecord(view, o, ring));
       return;
@@ -194,21 +187,15 @@ export class ChromeView implements View {
   /** A counter event ("C") for each counter field of a record: the viewer's counter track of `<event>.<field>`. */
   #counterEvents(
     counters: readonly { readonly head: Uint8Array; readonly key: Uint8Array; readonly spec: FieldSpec }[],
-    cpu: number,
-    tsHi: number,
-    tsLo: number,
-    d0lo: number,
-    d0hi: number,
-    d1lo: number,
-    d1hi: number,
+    r: DecodedRecord,
   ): void {
     for (const c of counters) {
-      const { value, issue } = c.spec.word === 0 ? readField(c.spec, d0lo, d0hi) : readField(c.spec, d1lo, d1hi);
+      const { value, issue } = c.spec.word === 0 ? readField(c.spec, r.d0lo, r.d0hi) : readField(c.spec, r.d1lo, r.d1hi);
       // a value that does not fit its field is no point of the counter
       if (issue !== undefined) continue;
-      const w = this.#next(cpu);
+      const w = this.#next(r.cpu);
       w.bytes(c.head);
-      this.#ts(tsHi, tsLo);
+      this.#ts(r.tsHi, r.tsLo);
       w.bytes(c.key);
       w.ascii(String(value));
       w.bytes(CLOSE);
