@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { defaultOutDir, targetsHelp } from '../schema/emit/targets.js';
 import { INPUT_FORMATS } from '../trace/read/input-formats.js';
-import { DECODE_FORMATS, EXPORT_FORMAT_NAMES, formatsHelp } from '../trace/views.js';
+import { DECODE_FORMATS, EXPORT_FORMAT_NAMES } from '../trace/views.js';
 
 /**
  * Every command and option of the CLI, declared once: the parser's configuration, each
@@ -122,7 +122,10 @@ kernel's rings, or a serial log holding dump_trace output (recognised by content
     {
       name: 'format',
       value: 'F',
-      help: formatsHelp(Object.values(DECODE_FORMATS).map((f) => f.help)),
+      help: orList(
+        Object.values(DECODE_FORMATS).map((f) => f.help),
+        true,
+      ),
     },
     { name: 'output', short: 'o', value: 'FILE', help: 'write here instead of stdout (a file is written aside, then renamed)' },
     INPUT_FORMAT,
@@ -288,7 +291,8 @@ export function usage(): string {
   return `usage: tracegen <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'tracegen help <command>' (or 'tracegen <command> --help') for a command's options, 'tracegen --version'\nfor the version; docs/cli.md has them all.\n`;
 }
 
-/** `a, b or c`: the values of an option, for its help. */
-function orList(values: readonly string[]): string {
-  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+/** `a, b or c`: the values of an option, for its help; with `lastOnItsLine`, `a, b, or\nc` (long phrases). */
+function orList(values: readonly string[], lastOnItsLine = false): string {
+  if (values.length < 2) return values.join('');
+  return `${values.slice(0, -1).join(', ')}${lastOnItsLine ? ', or\n' : ' or '}${values.at(-1)}`;
 }

@@ -79,11 +79,6 @@ export const EXPORT_FORMATS = {
 export type ExportFormatName = keyof typeof EXPORT_FORMATS;
 export const EXPORT_FORMAT_NAMES = Object.keys(EXPORT_FORMATS) as ExportFormatName[];
 
-/** `a (x), b, or\nc`: a list of formats for an option's help, the last on its own line. */
-export function formatsHelp(phrases: readonly string[]): string {
-  return phrases.length < 2 ? phrases.join('') : `${phrases.slice(0, -1).join(', ')}, or\n${phrases.at(-1)}`;
-}
-
 function viewOf(make: new (out: Sink) => View): (out: Sink) => View {
   return (out) => new make(out);
 }

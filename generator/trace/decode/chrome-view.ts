@@ -171,8 +171,8 @@ export class ChromeView implements View {
     w.bytes(P_DUR);
     if (this.#nsClock && end.tsHi < EXACT_NS / TWO_32) this.#nsAsUs(end.tsHi * TWO_32 + end.tsLo - (begin.tsHi * TWO_32 + begin.tsLo));
     else {
-      const ts = this.#us(begin);
-      w.ascii(String(Math.max(0, Math.round((this.#us(end) - ts) * 1000) / 1000)));
+      const ts = this.#us(begin.tsHi, begin.tsLo);
+      w.ascii(String(Math.max(0, Math.round((this.#us(end.tsHi, end.tsLo) - ts) * 1000) / 1000)));
     }
     w.bytes(P_TID);
     w.uint(end.cpu);
@@ -286,7 +286,7 @@ export class ChromeView implements View {
    */
   #ts(hi: number, lo: number): void {
     if (this.#nsClock && hi < EXACT_NS / TWO_32) this.#nsAsUs(hi * TWO_32 + lo);
-    else this.#w.ascii(String(Math.round(Number(u64Big(hi, lo)) * this.#usPerCount * 1000) / 1000));
+    else this.#w.ascii(String(this.#us(hi, lo)));
   }
 
   /** Nanoseconds (below 2^43) as microseconds: the digits, and a point and up to three decimals when needed. */
@@ -306,9 +306,9 @@ export class ChromeView implements View {
     w.uintPadded(frac, digits, 48);
   }
 
-  /** Microseconds of a record, kept to the nanosecond. */
-  #us(r: DecodedRecord): number {
-    return Math.round(Number(u64Big(r.tsHi, r.tsLo)) * this.#usPerCount * 1000) / 1000;
+  /** Microseconds of a timestamp given as u32 halves, kept to the nanosecond (through a double). */
+  #us(hi: number, lo: number): number {
+    return Math.round(Number(u64Big(hi, lo)) * this.#usPerCount * 1000) / 1000;
   }
 }
 
