@@ -259,10 +259,13 @@ describe('generate --watch', () => {
     rmSync(`${schema}.away`);
     await comesBack('Page fault (renamed, back)');
 
-    await gone(() => {
-      rmSync(schema);
-      mkdirSync(schema);
-    }, 'tracegen: cannot read schema/veridian.yaml: is a directory, not a schema file; waiting for a change');
+    // a folder where the file was: the file goes first, and the folder comes once the watcher
+    // watches again (made at once, it could land while the watcher re-arms, and be missed)
+    await gone(() => rmSync(schema), 'tracegen: cannot read schema/veridian.yaml: no such file; waiting for a change');
+    await gone(
+      () => mkdirSync(schema),
+      'tracegen: cannot read schema/veridian.yaml: is a directory, not a schema file; waiting for a change',
+    );
     rmSync(schema, { recursive: true });
     await comesBack('Page fault (folder, back)');
 
