@@ -243,6 +243,8 @@ describe('generate --watch', () => {
       writeFileSync(schema, good.replace('doc: Page fault', `doc: ${doc}`));
       await w.until('wrote     gen/EVENTS.md', mark);
       expect(readFileSync(join(PROJECT, 'gen/EVENTS.md'), 'utf8')).toContain(doc);
+      // the next change once it watches again
+      await w.until('watching', mark + w.text().slice(mark).indexOf('wrote     gen/EVENTS.md'));
     };
 
     // each change once the watcher watches again (a change while it re-arms is a later round's)
