@@ -6,8 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendRecord, imageBytes } from '@tracegen/runtime';
-import { loadSchemaText } from '../generator/schema/load-schema.js';
+import { ringImage } from './helpers/ring-image.js';
 import { runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/counters';
@@ -31,18 +30,13 @@ writeFileSync(SCHEMA, TEXT);
 
 /** Depths 3, 9, 1 on ring 0, then 5 on ring 1, and a stored 0x1f that does not fit u4. */
 function image(): string {
-  const layout = loadSchemaText(TEXT, SCHEMA).model!.layout;
-  const bytes = new Uint8Array(imageBytes(layout));
-  const put = (ring: number, ts: number, depth: number) =>
-    appendRecord(bytes, layout, ring, { timestamp: BigInt(ts), id: 0, cpu: ring, data0: BigInt(depth), data1: 1n });
-  put(0, 1000, 3);
-  put(0, 2000, 9);
-  put(0, 3000, 1);
-  put(1, 4000, 5);
-  put(1, 5000, 0x1f);
-  const input = join(TMP, 'queue.bin');
-  writeFileSync(input, bytes);
-  return input;
+  return ringImage(TMP, 'queue', TEXT, [
+    [0, 1000, 0, 3, 1],
+    [0, 2000, 0, 9, 1],
+    [0, 3000, 0, 1, 1],
+    [1, 4000, 0, 5, 1],
+    [1, 5000, 0, 0x1f, 1],
+  ]).input;
 }
 
 describe('counter fields', () => {

@@ -3,11 +3,9 @@
  * in stats, Chrome JSON (an async pair) and query's `spans`; the same records under scope
  * `thread` pair nothing across rings.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendRecord, imageBytes } from '@tracegen/runtime';
-import { loadSchemaText } from '../generator/schema/load-schema.js';
+import { ringImage } from './helpers/ring-image.js';
 import { runCli } from './helpers/run-cli.js';
 
 const TMP = 'test/tmp/span-scope';
@@ -27,20 +25,13 @@ spans:
 
 /** Jobs 7 and 8 queued on ring 0, finished on rings 1 and 2 (8 before 7), and job 9 never finished. */
 function image(dir: string, scope: string): { input: string; schemaPath: string } {
-  const schemaPath = join(dir, `${scope}.yaml`);
-  writeFileSync(schemaPath, schema(scope));
-  const layout = loadSchemaText(schema(scope), schemaPath).model!.layout;
-  const bytes = new Uint8Array(imageBytes(layout));
-  const put = (ring: number, ts: number, id: number, job: number) =>
-    appendRecord(bytes, layout, ring, { timestamp: BigInt(ts), id, cpu: ring, data0: BigInt(job), data1: 0n });
-  put(0, 1000, 0, 7);
-  put(0, 1100, 0, 8);
-  put(0, 1200, 0, 9);
-  put(2, 1500, 1, 8);
-  put(1, 3000, 1, 7);
-  const input = join(dir, `${scope}.bin`);
-  writeFileSync(input, bytes);
-  return { input, schemaPath };
+  return ringImage(dir, scope, schema(scope), [
+    [0, 1000, 0, 7],
+    [0, 1100, 0, 8],
+    [0, 1200, 0, 9],
+    [2, 1500, 1, 8],
+    [1, 3000, 1, 7],
+  ]);
 }
 
 describe('span scope', () => {

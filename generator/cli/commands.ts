@@ -202,11 +202,14 @@ event, and what was lost.`,
 export const EXPORT: CommandSpec<'export'> = {
   name: 'export',
   args: `<input|-> --format ${EXPORT_FORMAT_NAMES.join('|')} -o <path>`,
-  summary: 'a trace as CTF 1.8 (babeltrace2, Trace Compass) or Parquet (SQL engines)',
+  summary: 'a trace as CTF 1.8 (babeltrace2, Trace Compass), Perfetto (ui.perfetto.dev) or Parquet (SQL engines)',
   about: `Reads what decode reads and writes it for other tools:
   ctf      a folder: 'metadata' (TSDL) and a stream file per ring, each record as
            the ring held it, every schema field an integer of its bit range; what a
            ring lost is CTF's events_discarded (babeltrace2 reports it)
+  perfetto one file, Perfetto's protobuf trace: a track per ring, spans as slices
+           (async tracks for spans across threads), counter tracks, instants with
+           the fields as arguments, names interned, timestamps in the trace's clock
   parquet  one file, a row per event: ts, cpu, id, event, data0, data1, then a
            column per schema field (docs/export.md names them); needs the optional
            package @duckdb/node-api
@@ -215,7 +218,7 @@ is replaced only when it is a previous CTF export.`,
   options: [
     SCHEMA,
     { name: 'format', value: 'F', help: `${orList(EXPORT_FORMAT_NAMES)} (required)` },
-    { name: 'output', short: 'o', value: 'PATH', help: 'the folder (ctf) or file (parquet) to write (required)' },
+    { name: 'output', short: 'o', value: 'PATH', help: 'the folder (ctf) or file (perfetto, parquet) to write (required)' },
     INPUT_FORMAT,
     ...FILTERS,
     HELP,

@@ -69,6 +69,25 @@ export const EXPORT_FORMATS = {
       };
     },
   },
+  perfetto: {
+    output: 'FILE.pftrace',
+    label: 'Perfetto',
+    open: async (path, input) => {
+      const [{ PerfettoView }, { Sink }] = await Promise.all([import('./export/perfetto-view.js'), import('./decode/sink.js')]);
+      // an export always has a file: standard output is never written
+      const sink = new Sink({ stdout: { write: () => false }, stderr: { write: () => false } }, path, input);
+      const view = new PerfettoView(sink);
+      return {
+        view,
+        get count() {
+          return view.count;
+        },
+        nameless: 0,
+        finish: () => sink.close(),
+        abandon: () => sink.abort(),
+      };
+    },
+  },
   parquet: {
     output: 'FILE.parquet',
     label: 'Parquet',
