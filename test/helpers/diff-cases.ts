@@ -248,6 +248,12 @@ export const CASES: Case[] = [
     ],
     expect: [['counter-changed', 'compatible', 'counter: true, doc: "Target']],
   },
+  {
+    what: 'a field made a flow id',
+    base: V,
+    edits: [['{ name: target, word: data0, type: u64, doc: "Target', '{ name: target, word: data0, type: u64, flow: true, doc: "Target']],
+    expect: [['flow-changed', 'compatible', 'flow: true, doc: "Target']],
+  },
   // flags (the default schema)
   {
     what: 'a flag bit moved',

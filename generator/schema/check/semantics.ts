@@ -278,6 +278,8 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
       }
       if (field.counter && kind !== 'int')
         err('counter-not-a-number', path('counter'), `a counter is a number: ${field.type} is not an integer type`);
+      if (field.flow && kind !== 'int')
+        err('flow-not-an-id', path('flow'), `a flow id is an integer: ${field.type} is not an integer type`);
     }
 
     for (const other of occupied) {

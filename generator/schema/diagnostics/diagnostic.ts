@@ -38,6 +38,7 @@ export type DiagnosticCode =
   | 'unknown-type'
   | 'format-mismatch'
   | 'counter-not-a-number'
+  | 'flow-not-an-id'
   | 'duplicate-enum-name'
   | 'enum-flags-clash'
   | 'type-name-clash'

@@ -307,6 +307,7 @@ function compareField(id: number, event: string, bf: FieldModel, nf: FieldModel,
   if (bf.format !== nf.format) add('format-changed', at('format'), `${name} is now shown as ${nf.format} (was ${bf.format})`);
   if (bf.counter !== nf.counter)
     add('counter-changed', at(nf.counter ? 'counter' : 'name'), `${name} is ${nf.counter ? 'now' : 'no longer'} a counter`);
+  if (bf.flow !== nf.flow) add('flow-changed', at(nf.flow ? 'flow' : 'name'), `${name} is ${nf.flow ? 'now' : 'no longer'} a flow id`);
   if (bf.doc !== nf.doc) add('doc-changed', at('doc'), `the doc of ${name} changed`);
 }
 

@@ -54,6 +54,7 @@ export const RULES = {
   'reserved-added': 'compatible',
   'format-changed': 'compatible',
   'counter-changed': 'compatible',
+  'flow-changed': 'compatible',
   'doc-changed': 'compatible',
   'span-changed': 'compatible',
   'clock-frequency-added': 'compatible',

@@ -64,6 +64,7 @@ export function buildModel(raw: RawSchema, text: string, sourcePath: string): Sc
           format: f.format ?? (type.kind === 'int' ? 'signed' : 'dec'),
           unit: f.unit,
           counter: f.counter ?? false,
+          flow: f.flow ?? false,
           doc: f.doc ?? '',
           big: type.width > 53,
           wholeWord: lo === 0 && hi === 63,

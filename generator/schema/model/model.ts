@@ -87,6 +87,11 @@ export interface FieldModel {
   readonly unit: string | undefined;
   /** A quantity over time: a counter track in viewers, min/max/mean/last in stats. */
   readonly counter: boolean;
+  /**
+   * An id that chains records across threads: records whose flow fields of this name carry one
+   * value form a chain, in time order (arrows in viewers, chains in stats).
+   */
+  readonly flow: boolean;
   readonly doc: string;
   /** True when values do not fit a JavaScript number exactly (type width above 53). */
   readonly big: boolean;

@@ -28,6 +28,7 @@ export interface RawField {
   format?: 'dec' | 'hex' | 'signed';
   unit?: string;
   counter?: boolean;
+  flow?: boolean;
   doc?: string;
 }
 

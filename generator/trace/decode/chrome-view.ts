@@ -9,7 +9,8 @@ import {
   readField,
   TWO_32,
 } from '@tracegen/runtime';
-import { readRecord, u64Big, type DecodedRecord } from '../read/record.js';
+import { Flows } from '../read/flows.js';
+import { readRecord, u64Big, u64Text, type DecodedRecord } from '../read/record.js';
 import { fieldSpec, type SchemaDecoder } from '../read/schema-decoder.js';
 import { type MatchedSpan, SpanMatcher } from '../read/span-matcher.js';
 import type { View, ViewStart } from '../read/view.js';
@@ -31,6 +32,8 @@ const OPEN = fragment('{');
 const CLOSE = fragment('}');
 const NEXT = fragment(',\n');
 const POINT = fragment('.');
+/** How many chains' ids are kept to tell a chain's first record from its next ones. */
+const MAX_CHAINS = 1 << 20;
 /** Counts below this many ns are microseconds written exactly from integers (see `#ts`). */
 const EXACT_NS = 2 ** 43;
 
@@ -41,7 +44,8 @@ const EXACT_NS = 2 ** 43;
  * to the matching end on the same ring; every other event, and a begin that never ends, is an
  * instant ("i"); a process-scoped span (begin and end on any threads) is an async pair ("b",
  * "e", one id each); a counter field's values are also counter events ("C", one track per
- * `<event>.<field>`). An event's `args` are its fields (json-args.ts, Chrome's dialect: numbers while
+ * `<event>.<field>`); a flow's chains are flow events ("s", then "t", one id a chain) bound to the
+ * slice around each record. An event's `args` are its fields (json-args.ts, Chrome's dialect: numbers while
  * they are exact, units beside them), with `issues` among them when a value did not fit; a span's
  * are `begin` and `end`, each so.
  * Timestamps are microseconds: counts divided by the clock frequency, or counts taken as
@@ -66,6 +70,10 @@ export class ChromeView implements View {
   #asyncId = 0;
   /** Per event id, its counter fields: the head of each one's counter event ("C") up to the timestamp, and the rest up to the value. */
   readonly #counters: ({ readonly head: Uint8Array; readonly key: Uint8Array; readonly spec: FieldSpec }[] | undefined)[] = new Array(256);
+  #flows!: Flows;
+  /** Per flow, the head of its flow events up to the phase; the chains begun (bounded: past it, a step may start anew). */
+  #flowHeads: Uint8Array[] = [];
+  readonly #chains = new Set<string>();
   /** Per ring: 1 once its thread has been named. */
   readonly #named = new Uint8Array(256);
   #first = true;
@@ -98,6 +106,8 @@ export class ChromeView implements View {
         const head = (ph: string) => fragment(`,\n{"name":${JSON.stringify(span.names.snake)},"cat":"span","ph":"${ph}","id":`);
         this.#asyncHeads[i] = [head('b'), head('e')];
       }
+    this.#flows = new Flows(decoder.model);
+    this.#flowHeads = this.#flows.names.map((name) => fragment(`,\n{"name":${JSON.stringify(name)},"cat":"flow","ph":"`));
     // begins the matcher gives up are still records: instants
     this.#spans.dropped = (begin) => this.#instantOf(begin);
     const clock = decoder.model.clock.unit;
@@ -114,14 +124,16 @@ export class ChromeView implements View {
   record(r: DecodedRecord): void {
     const counters = r.id >= 0 ? this.#counters[r.id] : undefined;
     if (counters) this.#counterEvents(counters, r);
+    // as the record comes, in time order: a chain's first flow event is its earliest
+    if (this.#flows.has(r.id)) this.#flowEvents(r);
     if (this.#spans.involves(r.id)) this.#span(r);
     else this.#instantOf(r);
   }
 
   recordAt(view: DataView, o: number, ring: number): void {
     const id = view.getUint8(o + OFFSET_ID);
-    // a record with counter fields (a sampled quantity: few) takes the path of record objects
-    if (this.#counters[id]) {
+    // a record with counter or flow fields (samples, hand-offs: few) takes the path of record objects
+    if (this.#counters[id] || this.#flows.has(id)) {
       this.record(readRecord(view, o, ring));
       return;
     }
@@ -218,6 +230,32 @@ export class ChromeView implements View {
 
   #instantOf(r: DecodedRecord): void {
     this.#instant(r.id, r.cpu, r.tsHi, r.tsLo, r.d0lo, r.d0hi, r.d1lo, r.d1hi, r.args);
+  }
+
+  /**
+   * A flow event ("s" for a chain's first record, "t" for the next) per flow of `r`, at its time
+   * and on its thread, bound to the slice around it: viewers draw an arrow from each record of a
+   * chain to the next. Written as the record comes (spans are written at their end), so that
+   * a chain's "s" is its earliest event.
+   */
+  #flowEvents(r: DecodedRecord): void {
+    this.#flows.each(r, (flow, hi, lo) => {
+      const id = `${this.#flows.names[flow]}:${u64Text(hi, lo)}`;
+      let phase = 't';
+      if (!this.#chains.has(id)) {
+        if (this.#chains.size >= MAX_CHAINS) this.#chains.clear();
+        this.#chains.add(id);
+        phase = 's';
+      }
+      const w = this.#next(r.cpu);
+      w.bytes(this.#flowHeads[flow]!);
+      w.ascii(`${phase}","id":${JSON.stringify(id)},"bp":"e"`);
+      w.bytes(P_TS);
+      this.#ts(r.tsHi, r.tsLo);
+      w.bytes(P_TID);
+      w.uint(r.cpu);
+      w.bytes(CLOSE);
+    });
   }
 
   #instant(

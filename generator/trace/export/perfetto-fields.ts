@@ -49,7 +49,6 @@ export const TRACK_EVENT = {
   name: 23,
   counterValue: 30,
   flowIds: 47,
-  terminatingFlowIds: 48,
 } as const;
 
 /** TrackEvent.Type. */

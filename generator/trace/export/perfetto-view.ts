@@ -2,6 +2,7 @@ import { argumentMisfitBit, argumentMisfitText, type FieldSpec, readField, TWO_3
 import type { Sink } from '../decode/sink.js';
 import type { DecodedRecord } from '../read/record.js';
 import { fieldSpec, type SchemaDecoder } from '../read/schema-decoder.js';
+import { Flows } from '../read/flows.js';
 import { type MatchedSpan, SpanMatcher } from '../read/span-matcher.js';
 import type { View, ViewStart } from '../read/view.js';
 import type { EventModel } from '../../schema/model/model.js';
@@ -87,7 +88,8 @@ class Lane {
  * as a slice on an async track of its name (a lane per span in flight at once); every other
  * record as an instant whose debug annotations are its fields (numbers as numbers, hex fields as
  * pointers, enum names interned, issues as text); a counter field's values on a counter track of
- * `<event>.<field>`; a ring's losses as an instant `records lost` on its track. Event names,
+ * `<event>.<field>`; a flow's chains as flows (arrows) between the slices and instants of its
+ * records; a ring's losses as an instant `records lost` on its track. Event names,
  * annotation names and enum names are interned once, at the start. Timestamps keep the clock's
  * counts (`perfettoClock`). Written as the records come, through one buffer: memory is bounded
  * by the span matcher's open begins.
@@ -101,6 +103,9 @@ export class PerfettoView implements View {
   #decoder!: SchemaDecoder;
   #clock: PerfettoClock = perfettoClock(1e9);
   #spans!: SpanMatcher;
+  #flows!: Flows;
+  /** A slice's flow ids, as halves, to write each once. */
+  readonly #flowIds: number[] = [];
   /** Per event id: its name's iid (0: not interned) and its fields. */
   readonly #eventIid = new Uint32Array(256);
   readonly #fields: (AnnotatedField[] | undefined)[] = new Array(256);
@@ -138,6 +143,7 @@ export class PerfettoView implements View {
     this.#clock = perfettoClock(frequency);
     this.#spans = new SpanMatcher(decoder);
     this.#spans.dropped = (begin) => this.#instant(begin);
+    this.#flows = new Flows(decoder.model);
     this.#processName = decoder.model.name;
     this.#intern(decoder);
     this.#writeClock();
@@ -334,6 +340,11 @@ export class PerfettoView implements View {
     const at = this.#event(r.tsHi, r.tsLo, F.TYPE_INSTANT, THREAD_TRACK + r.cpu);
     this.#name(r);
     this.#annotations(r);
+    if (this.#flows.has(r.id)) {
+      this.#flowIds.length = 0;
+      this.#collectFlows(r);
+      this.#writeFlows();
+    }
     this.#close(at);
   }
 
@@ -416,12 +427,35 @@ export class PerfettoView implements View {
     const open = this.#event(begin.tsHi, begin.tsLo, F.TYPE_SLICE_BEGIN, track);
     this.#pw.varint(F.TRACK_EVENT.nameIid, name);
     this.#annotations(begin);
+    // the flows of both records bind to the slice, where its arrows start and end
+    this.#flowIds.length = 0;
+    this.#collectFlows(begin);
+    this.#collectFlows(end);
+    this.#writeFlows();
     this.#close(open);
     // the end's fields join the slice's arguments
     const close = this.#event(end.tsHi, end.tsLo, F.TYPE_SLICE_END, track);
     this.#annotations(end);
     this.#close(close);
   };
+
+  /**
+   * A record's flow ids, each once: Perfetto's ids are global, so the flow's index goes in the
+   * top byte (ids of 2^56 and more share theirs with another flow).
+   */
+  #collectFlows(r: DecodedRecord): void {
+    this.#flows.each(r, (flow, hi, lo) => {
+      const top = (((flow + 1) << 24) | (hi & 0xffffff)) >>> 0;
+      const ids = this.#flowIds;
+      for (let i = 0; i < ids.length; i += 2) if (ids[i] === top && ids[i + 1] === lo) return;
+      ids.push(top, lo);
+    });
+  }
+
+  #writeFlows(): void {
+    const ids = this.#flowIds;
+    for (let i = 0; i < ids.length; i += 2) this.#pw.fixed64(F.TRACK_EVENT.flowIds, ids[i]!, ids[i + 1]!);
+  }
 
   /** The track of a thread span [b, e] on `ring`: its thread's, else the first lane where it nests. */
   #laneTrack(ring: number, b: number, e: number): number {

@@ -1,4 +1,5 @@
 import { MAX_OPEN_SPANS } from '../read/span-matcher.js';
+import { MAX_CHAINS } from './flow-chains.js';
 import type { SpanStats, TraceStats } from './trace-stats.js';
 
 /** A number as JSON carries it: a number when it is one exactly (durations to the picosecond), else a string. */
@@ -58,6 +59,20 @@ export function statsJson(s: TraceStats, input: string): object {
       mean: jsonNumber(c.mean),
       last: jsonNumber(c.last),
       unit: c.unit ?? null,
+    })),
+    flows: s.flows.map((f) => ({
+      name: f.name,
+      chains: f.chains,
+      linked: f.linked,
+      records: f.records,
+      evicted: f.evicted,
+      min: jsonNumber(f.min),
+      p50: jsonNumber(f.p50),
+      p90: jsonNumber(f.p90),
+      p99: jsonNumber(f.p99),
+      max: jsonNumber(f.max),
+      mean: jsonNumber(f.mean),
+      unit: s.unit,
     })),
     lost: s.lost,
   };
@@ -188,6 +203,28 @@ export function statsText(s: TraceStats, input: string): string {
       ),
       '',
     );
+  if (s.flows.length) {
+    out.push(
+      table(
+        [
+          ['flow', 'chains', 'linked', 'records', 'min', 'p50', 'p90', 'p99', 'max', 'mean'],
+          ...s.flows.map((f) => [
+            f.name,
+            String(f.chains),
+            String(f.linked),
+            String(f.records),
+            ...[f.min, f.p50, f.p90, f.p99, f.max, f.mean].map((v) => durationText(v, s.unit)),
+          ]),
+        ],
+        (i) => i > 0,
+      ),
+      `(end-to-end times of the linked chains, first record to last, in ${s.unit})`,
+      '',
+    );
+    for (const f of s.flows)
+      if (f.evicted)
+        out.push(`note: flow ${f.name}: ${f.evicted} chains taken as ended early: more than ${MAX_CHAINS} were followed at once`, '');
+  }
   if (s.lost.length)
     out.push(
       `lost: ${s.lost.map((l) => `ring ${l.ring} ${l.overwritten} overwritten${l.dropped ? `, ${l.dropped} dropped` : ''}`).join('; ')}`,

@@ -4,6 +4,8 @@ import { u64Big, type DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import { SpanMatcher, type MatchedSpan } from '../read/span-matcher.js';
 import { Durations } from './durations.js';
+import { FlowChains } from './flow-chains.js';
+import { Flows } from '../read/flows.js';
 import type { EventModel, FieldModel } from '../../schema/model/model.js';
 
 /** A counter field's figures while the records pass. */
@@ -33,8 +35,31 @@ export interface EventStats {
   readonly perCpu: ReadonlyMap<number, number>;
 }
 
+/** Durations' figures, in `unit` (undefined when there are none). */
+export interface DurationFigures {
+  readonly min: number | undefined;
+  readonly p50: number | undefined;
+  readonly p90: number | undefined;
+  readonly p99: number | undefined;
+  readonly max: number | undefined;
+  readonly mean: number | undefined;
+}
+
+/** The figures of `d`, each multiplied by `scale` (ns per count, or 1). */
+function figuresOf(d: Durations, scale: number): DurationFigures {
+  const [p50, p90, p99] = d.percentiles(PERCENTILES)?.map((v) => v * scale) ?? [];
+  return {
+    min: d.count ? d.min * scale : undefined,
+    p50,
+    p90,
+    p99,
+    max: d.count ? d.max * scale : undefined,
+    mean: d.count ? (d.sum / d.count) * scale : undefined,
+  };
+}
+
 /** What `stats` says about one span of the schema; durations in `unit`. */
-export interface SpanStats {
+export interface SpanStats extends DurationFigures {
   readonly name: string;
   readonly count: number;
   /** Begins that never ended, those given up past the bound of open begins (`evicted`) included. */
@@ -44,12 +69,6 @@ export interface SpanStats {
   readonly evicted: number;
   /** Ends earlier than their begins (a clock that went backwards): neither spans nor durations of 0. */
   readonly backwards: number;
-  readonly min: number | undefined;
-  readonly p50: number | undefined;
-  readonly p90: number | undefined;
-  readonly p99: number | undefined;
-  readonly max: number | undefined;
-  readonly mean: number | undefined;
   /** False once more durations came than are kept: percentiles are then within 0.4%. */
   readonly exact: boolean;
   /** Durations per power of two of `unit` (k holds [2^k, 2^(k+1))), for histograms. */
@@ -70,6 +89,18 @@ export interface CounterStats {
   readonly unit: string | undefined;
 }
 
+/** What `stats` says about one flow (fields `flow: true` of one name); end-to-end times in `unit`. */
+export interface FlowStats extends DurationFigures {
+  readonly name: string;
+  /** Ids seen, each a chain; of those, the ones of two records or more. */
+  readonly chains: number;
+  readonly linked: number;
+  /** Records that took part. */
+  readonly records: number;
+  /** Chains taken as ended early: more than MAX_CHAINS were followed at once (flow-chains.ts). */
+  readonly evicted: number;
+}
+
 export interface TraceStats {
   readonly schema: string;
   readonly clockUnit: string;
@@ -84,6 +115,7 @@ export interface TraceStats {
   readonly byEvent: readonly EventStats[];
   readonly spans: readonly SpanStats[];
   readonly counters: readonly CounterStats[];
+  readonly flows: readonly FlowStats[];
   readonly lost: readonly { readonly ring: number; readonly overwritten: number; readonly dropped: number }[];
 }
 
@@ -97,6 +129,7 @@ export class StatsCollector implements View {
   #frequency = 0;
   #matcher: SpanMatcher | undefined;
   #durations: Durations[] = [];
+  #flows: FlowChains | undefined;
   /** Per event id and CPU (id * 256 + cpu), how many: two array accesses per record, no map. */
   readonly #counts = new Float64Array(256 * 256);
   #events = 0;
@@ -116,6 +149,8 @@ export class StatsCollector implements View {
     this.#frequency = frequency;
     this.#matcher = new SpanMatcher(decoder);
     this.#durations = decoder.model.spans.map(() => new Durations());
+    const flows = new Flows(decoder.model);
+    if (flows.names.length) this.#flows = new FlowChains(flows);
     for (const e of decoder.model.events) {
       const fields = e.fields.filter((f) => f.counter);
       if (fields.length)
@@ -143,6 +178,7 @@ export class StatsCollector implements View {
     }
     const counters = r.id >= 0 ? this.#counters[r.id] : undefined;
     if (counters) for (const c of counters) this.#count(c, r, ts);
+    this.#flows?.record(r, ts);
     const matcher = this.#matcher!;
     if (matcher.involves(r.id))
       matcher.push(r, (m) => {
@@ -175,7 +211,6 @@ export class StatsCollector implements View {
     const open = this.#matcher?.drainOpen() ?? [];
     const spans = (model?.spans ?? []).map((span, i): SpanStats => {
       const d = this.#durations[i]!;
-      const [p50, p90, p99] = d.percentiles(PERCENTILES)?.map((v) => v * scale) ?? [];
       const log2 = new Map<number, number>();
       // the histogram in the unit shown: re-bucket by the scaled durations' powers of two
       for (const [k, n] of d.log2Counts()) {
@@ -189,12 +224,7 @@ export class StatsCollector implements View {
         unmatchedEnds: this.#matcher?.unmatchedEnds[i] ?? 0,
         evicted: this.#matcher?.evicted[i] ?? 0,
         backwards: this.#matcher?.backwards[i] ?? 0,
-        min: d.count ? d.min * scale : undefined,
-        p50,
-        p90,
-        p99,
-        max: d.count ? d.max * scale : undefined,
-        mean: d.count ? (d.sum / d.count) * scale : undefined,
+        ...figuresOf(d, scale),
         exact: d.exact,
         log2,
       };
@@ -234,6 +264,14 @@ export class StatsCollector implements View {
           unit: c.field.unit,
         })),
       ),
+      flows: (this.#flows?.result() ?? []).map((f) => ({
+        name: f.name,
+        chains: f.chains,
+        linked: f.linked,
+        records: f.records,
+        evicted: f.evicted,
+        ...figuresOf(f.durations, scale),
+      })),
       lost: [...lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, overwritten: l.overwritten, dropped: l.dropped })),
     };
   }
