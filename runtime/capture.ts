@@ -14,7 +14,7 @@
  *   the oldest beyond `files` is removed) and a new file begins with a header of the same run:
  *   the newest `files` files hold the last stretch of the trace.
  */
-import { CHUNK_AT, CHUNK_HEADER_BYTES, CHUNK_MAGIC, HEADER_AT } from './trace-file.js';
+import { CHUNK_AT, CHUNK_HEADER_BYTES, HEADER_AT, HEADER_MAGIC, NAME_AT, NAME_HEADER_BYTES, NAME_MAGIC } from './trace-file.js';
 import { RECORD_BYTES, readU64 } from './layout.js';
 
 /** What the capture needs of a tracer: its drains, and a header to begin a rotated file. */
@@ -172,14 +172,24 @@ export function startCapture(source: CaptureSource, path: string, options: Captu
   };
 }
 
-const CHUNK_MAGIC_WORD = new DataView(new TextEncoder().encode(CHUNK_MAGIC).buffer).getUint32(0, true);
+const NAME_MAGIC_WORD = new DataView(new TextEncoder().encode(NAME_MAGIC).buffer).getUint32(0, true);
+const HEADER_MAGIC_WORD = new DataView(new TextEncoder().encode(HEADER_MAGIC).buffer).getUint32(0, true);
 
 /** Adds what a drain's chunks hold and report lost to the per-ring counts. */
 function count(bytes: Uint8Array, rings: { recorded: number; overwritten: number; dropped: number }[]): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // a first drain begins with the header: its length is in it
-  let at = bytes.length >= 16 && view.getUint32(0, true) !== CHUNK_MAGIC_WORD ? view.getUint32(HEADER_AT.length, true) : 0;
+  let at = 0;
   while (at + CHUNK_HEADER_BYTES <= bytes.length) {
+    // a first drain begins with the header, and names come before the chunks: their lengths are in them
+    const magic = view.getUint32(at, true);
+    if (magic === HEADER_MAGIC_WORD) {
+      at += view.getUint32(at + HEADER_AT.length, true);
+      continue;
+    }
+    if (magic === NAME_MAGIC_WORD) {
+      at += NAME_HEADER_BYTES + ((view.getUint32(at + NAME_AT.length, true) + 7) & ~7);
+      continue;
+    }
     const ring = rings[view.getUint16(at + CHUNK_AT.ring, true)];
     const n = view.getUint32(at + CHUNK_AT.count, true);
     if (ring) {

@@ -8,7 +8,7 @@
  * tracer.enable();
  * if (tracer.mask[0]! & 1) tracer.write(0, 42, 0, 7, 0);
  */
-export { Tracer, TracingError, type RingStats, type TracerConfig } from './tracer.js';
+export { Tracer, TracingError, type AttachOptions, type RingStats, type TracerConfig } from './tracer.js';
 export { type ClockKind, type ClockUnitName, CLOCK_CODES, clockName } from './clock.js';
 export * from './layout.js';
 export {
@@ -19,7 +19,11 @@ export {
   isTraceFile,
   encodeHeader,
   writeChunkHeader,
+  writeNameSection,
   TRACE_FILE_VERSION,
+  MAX_RING_NAME_BYTES,
+  NAME_HEADER_BYTES,
+  NAME_AT,
   CHUNK_HEADER_BYTES,
   HEADER_FIXED_BYTES,
   HEADER_AT,

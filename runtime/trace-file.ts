@@ -2,6 +2,7 @@
  * The trace file: self-describing and appendable (docs/trace-file.md has it byte by byte).
  *
  *   header  "TRACEGEN", version, layout, clock, wall-clock zero, schema hash and text
+ *   name*   "NAME", ring, the name its thread gave it (version 2)
  *   chunk*  "CHNK", ring, record count, first record index, overwritten and dropped counts,
  *           then the records, 32 bytes each, exactly as the rings hold them
  *
@@ -13,9 +14,17 @@
 import { RECORD_BYTES, readU64, writeU64, type Layout } from './layout.js';
 import { CLOCK_CODES, clockName, type ClockUnitName } from './clock.js';
 
-export const TRACE_FILE_VERSION = 1;
+/** The version writers write; readers read every version from 1 up to it (1 has no names). */
+export const TRACE_FILE_VERSION = 2;
 export const HEADER_MAGIC = 'TRACEGEN';
 export const CHUNK_MAGIC = 'CHNK';
+export const NAME_MAGIC = 'NAME';
+/** A name section's fixed part; the name follows, padded to 8 bytes. */
+export const NAME_HEADER_BYTES = 16;
+/** The longest ring name, in UTF-8 bytes: what the runtime's name slot holds (tracer.ts). */
+export const MAX_RING_NAME_BYTES = 56;
+/** Byte offsets of a name section's fields. */
+export const NAME_AT = { magic: 0, ring: 4, length: 8 } as const;
 export const HEADER_FIXED_BYTES = 88;
 /**
  * The largest schema text a header may carry: the schema loader's limit too (schemas are
@@ -111,6 +120,21 @@ export function encodeHeader(h: Omit<TraceHeader, 'byteLength' | 'version' | 'ru
   return out;
 }
 
+/**
+ * Writes a name section at `offset` of `out`: ring `ring` is named by the `name` bytes (UTF-8,
+ * at most MAX_RING_NAME_BYTES; none: the ring's name is cleared). Returns the bytes written.
+ */
+export function writeNameSection(out: Uint8Array, offset: number, ring: number, name: Uint8Array): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const size = NAME_HEADER_BYTES + align8(name.length);
+  out.fill(0, offset, offset + size);
+  out.set(NAME_MAGIC_BYTES, offset + NAME_AT.magic);
+  view.setUint16(offset + NAME_AT.ring, ring, true);
+  view.setUint32(offset + NAME_AT.length, name.length, true);
+  out.set(name, offset + NAME_HEADER_BYTES);
+  return size;
+}
+
 /** Writes a chunk header at `offset` of `out`; the caller puts `count` records after it. */
 export function writeChunkHeader(
   out: Uint8Array,
@@ -129,6 +153,8 @@ export function writeChunkHeader(
 }
 
 const CHUNK_MAGIC_BYTES = encoder.encode(CHUNK_MAGIC);
+const NAME_MAGIC_BYTES = encoder.encode(NAME_MAGIC);
+const nameDecoder = new TextDecoder('utf-8', { fatal: true });
 const HEADER_MAGIC_BYTES = encoder.encode(HEADER_MAGIC);
 
 /** True when `bytes` start like a trace file. */
@@ -159,6 +185,8 @@ export class TraceFileReader {
   #chunks = 0;
   readonly #runs: TraceHeader[] = [];
   #cut: { at: number; ring: number; count: number; declared: number } | undefined;
+  readonly #names = new Map<number, string>();
+  #newNames: [number, string][] = [];
 
   /** The first header, once it has been read. */
   get header(): TraceHeader | undefined {
@@ -171,6 +199,21 @@ export class TraceFileReader {
    */
   get runs(): readonly TraceHeader[] {
     return this.#runs;
+  }
+
+  /** Each ring's name as last read (a ring its thread never named has none). */
+  get names(): ReadonlyMap<number, string> {
+    return this.#names;
+  }
+
+  /**
+   * The names read since the last call, in file order, as `[ring, name]` (an empty name: the
+   * ring's name was cleared). A name applies to the ring's records in the chunks after it.
+   */
+  takeNames(): [number, string][] {
+    const names = this.#newNames;
+    this.#newNames = [];
+    return names;
   }
 
   /** Appends bytes to what is still to parse. */
@@ -246,8 +289,33 @@ export class TraceFileReader {
         continue;
       }
       if (!this.#header) throw new TraceFileError('not a tracegen trace file (no TRACEGEN header)');
+      if (startsWith(this.#buf, at, NAME_MAGIC_BYTES)) {
+        if (avail < NAME_HEADER_BYTES) return;
+        const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, NAME_HEADER_BYTES);
+        const ring = view.getUint16(NAME_AT.ring, true);
+        const length = view.getUint32(NAME_AT.length, true);
+        if (ring >= this.#header.layout.rings || length > MAX_RING_NAME_BYTES)
+          throw new TraceFileError(
+            `at byte ${this.#consumed + at}: name section for ring ${ring} of ${length} bytes (rings: ${this.#header.layout.rings}, names: at most ${MAX_RING_NAME_BYTES} bytes): the file is damaged`,
+          );
+        const size = NAME_HEADER_BYTES + align8(length);
+        if (avail < size) return;
+        let name: string;
+        try {
+          name = nameDecoder.decode(this.#buf.subarray(at + NAME_HEADER_BYTES, at + NAME_HEADER_BYTES + length));
+        } catch {
+          throw new TraceFileError(`at byte ${this.#consumed + at}: the name of ring ${ring} is not UTF-8: the file is damaged`);
+        }
+        if (name) this.#names.set(ring, name);
+        else this.#names.delete(ring);
+        this.#newNames.push([ring, name]);
+        this.#start += size;
+        continue;
+      }
       if (!startsWith(this.#buf, at, CHUNK_MAGIC_BYTES)) {
-        throw new TraceFileError(`at byte ${this.#consumed + at}: expected a chunk (CHNK), found other bytes: the file is damaged`);
+        throw new TraceFileError(
+          `at byte ${this.#consumed + at}: expected a chunk (CHNK) or a name (NAME), found other bytes: the file is damaged`,
+        );
       }
       if (avail < CHUNK_HEADER_BYTES) return;
       const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, CHUNK_HEADER_BYTES);
@@ -347,8 +415,10 @@ export function readTraceFile(bytes: Uint8Array): { header: TraceHeader; chunks:
 function decodeHeader(bytes: Uint8Array, at: number): TraceHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(HEADER_AT.version, true);
-  if (version !== TRACE_FILE_VERSION) {
-    throw new TraceFileError(`at byte ${at}: trace file format version ${version}; this tracegen reads version ${TRACE_FILE_VERSION}`);
+  if (version < 1 || version > TRACE_FILE_VERSION) {
+    throw new TraceFileError(
+      `at byte ${at}: trace file format version ${version}; this tracegen reads versions 1 to ${TRACE_FILE_VERSION}`,
+    );
   }
   const textLength = view.getUint32(HEADER_AT.schemaTextLength, true);
   if (HEADER_FIXED_BYTES + textLength > bytes.length)

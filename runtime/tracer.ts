@@ -19,7 +19,14 @@ import type { ClockKind } from './clock.js';
 import { startCapture, type Capture, type CaptureOptions } from './capture.js';
 import { copyRing, loadWriteIndex } from './ring-reader.js';
 import { formatDump, type DumpOptions } from './dump.js';
-import { CHUNK_HEADER_BYTES, encodeHeader, writeChunkHeader } from './trace-file.js';
+import {
+  CHUNK_HEADER_BYTES,
+  encodeHeader,
+  MAX_RING_NAME_BYTES,
+  NAME_HEADER_BYTES,
+  writeChunkHeader,
+  writeNameSection,
+} from './trace-file.js';
 import {
   checkLayout,
   imageBytes,
@@ -46,8 +53,12 @@ const C_CLAIMS = 24; // one word per ring: 0 free, else the owner's thread id + 
 const C_SUSPECT = C_CLAIMS + 256; // one word per ring: 1 when its writer was killed (see #releaseThread)
 const C_CARRY = C_SUSPECT + 256; // one word per ring: the write index's carry seqlock (ring-reader.ts)
 const C_RUN = C_CARRY + 256; // the run id every header of this buffer's captures carries (trace-file.ts)
-const CONTROL_WORDS = C_RUN + 1;
-const CONTROL_MAGIC = 0x54524733; // "TRG3": the control area grew a word (C_RUN); an older runtime must not attach
+// NAME_WORDS words per ring: its name's generation (odd while its owner writes it), its length
+// in bytes, then MAX_RING_NAME_BYTES of UTF-8
+const C_NAMES = C_RUN + 1;
+const NAME_WORDS = 2 + MAX_RING_NAME_BYTES / 4;
+const CONTROL_WORDS = C_NAMES + 256 * NAME_WORDS;
+const CONTROL_MAGIC = 0x54524734; // "TRG4": the control area grew ring names (C_NAMES); an older runtime must not attach
 
 /** Node's built-in modules when running on Node (20.16+), nothing in a browser. */
 const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
@@ -125,6 +136,8 @@ export class Tracer {
   #watching = false;
   // reader-side state, per thread: drain position and what readers left out, per ring
   #drainNext: number[] | undefined;
+  /** Per ring, the generation of its name the drains last wrote. */
+  #drainNames: Int32Array | undefined;
   #dropped: DroppedRanges[];
   #scratch: Uint8Array | undefined;
 
@@ -228,8 +241,11 @@ export class Tracer {
    * index becomes the cpu byte of this thread's records. Throws `TracingError` when every ring
    * is taken. Returns the ring. After `detach()`, attaching to the same buffer claims a ring again.
    */
-  attach(buffer: SharedArrayBuffer): number {
-    if (this.#buffer === buffer && this.#ring >= 0) return this.#ring;
+  attach(buffer: SharedArrayBuffer, options: AttachOptions = {}): number {
+    if (this.#buffer === buffer && this.#ring >= 0) {
+      if (options.name !== undefined) this.setThreadName(options.name);
+      return this.#ring;
+    }
     if (this.#ring >= 0) throw new TracingError(`this thread already writes ring ${this.#ring} of another buffer`);
     const expected = imageBytes(this.layout) + CONTROL_WORDS * 4;
     if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength !== expected) {
@@ -244,12 +260,74 @@ export class Tracer {
       if (Atomics.compareExchange(i32, ctl + C_CLAIMS + ring, 0, CLAIM) === 0) {
         if (this.#buffer !== buffer) this.#use(buffer);
         this.#bind(ring);
+        // the ring's name is its thread's: a name its last writer gave it goes
+        if (options.name !== undefined || this.#nameLength(ring) > 0) this.#writeName(ring, options.name ?? '');
         return ring;
       }
     }
     throw new TracingError(
       `all ${this.layout.rings} rings are claimed: no ring left for this thread (layout.rings in the schema sets how many)`,
     );
+  }
+
+  /**
+   * Names this thread's ring: readers show the name as its track (decode, stats, the report,
+   * Chrome JSON and Perfetto tracks, CTF). The main thread names ring 0, which it takes on first
+   * use. A name is at most 56 bytes of UTF-8: a longer one is cut at a character. `''` clears it.
+   *
+   * @example
+   * setThreadName('http main');
+   */
+  setThreadName(name: string): void {
+    this.#ensure();
+    if (this.#ring < 0) throw new TracingError('this thread writes no ring: attach it first');
+    this.#writeName(this.#ring, name);
+  }
+
+  /** This thread's ring's name ('' when it has none). */
+  threadName(): string {
+    if (this.#ring < 0) return '';
+    return new TextDecoder().decode(this.#nameBytes(this.#ring).slice(0, this.#nameLength(this.#ring)));
+  }
+
+  #nameBytes(ring: number): Uint8Array {
+    return new Uint8Array(this.#buffer!, (this.#ctl + C_NAMES + ring * NAME_WORDS + 2) * 4, MAX_RING_NAME_BYTES);
+  }
+
+  #nameLength(ring: number): number {
+    return Atomics.load(this.#i32, this.#ctl + C_NAMES + ring * NAME_WORDS + 1);
+  }
+
+  /** Writes a ring's name slot; only the ring's owner does, under the slot's generation (a seqlock). */
+  #writeName(ring: number, name: string): void {
+    const bytes = nameBytes(name);
+    const slot = this.#ctl + C_NAMES + ring * NAME_WORDS;
+    Atomics.add(this.#i32, slot, 1);
+    const dest = this.#nameBytes(ring);
+    dest.fill(0);
+    dest.set(bytes);
+    Atomics.store(this.#i32, slot + 1, bytes.length);
+    Atomics.add(this.#i32, slot, 1);
+  }
+
+  /**
+   * Name sections for the rings whose name changed since `seen` (their generations, updated),
+   * or for every named ring when `seen` is undefined, written at `at` of `out`; returns the end.
+   * A name being written is left for the next copy.
+   */
+  #nameSections(out: Uint8Array, at: number, seen: Int32Array | undefined): number {
+    for (let ring = 0; ring < this.layout.rings; ring++) {
+      const slot = this.#ctl + C_NAMES + ring * NAME_WORDS;
+      const generation = Atomics.load(this.#i32, slot);
+      if ((generation & 1) !== 0 || generation === (seen ? seen[ring]! : 0)) continue;
+      const length = Math.min(this.#nameLength(ring), MAX_RING_NAME_BYTES);
+      if (!seen && length === 0) continue;
+      const bytes = this.#nameBytes(ring).slice(0, length);
+      if (Atomics.load(this.#i32, slot) !== generation) continue;
+      at += writeNameSection(out, at, ring, bytes);
+      if (seen) seen[ring] = generation;
+    }
+    return at;
   }
 
   /**
@@ -477,7 +555,7 @@ export class Tracer {
    * while it was copied is dropped and counted in its chunk, never returned torn.
    */
   snapshot(): Uint8Array {
-    return this.#capture(new Array<number>(this.layout.rings).fill(0), true);
+    return this.#capture(new Array<number>(this.layout.rings).fill(0), true, undefined);
   }
 
   /**
@@ -490,21 +568,25 @@ export class Tracer {
   drain(): Uint8Array {
     const first = this.#drainNext === undefined;
     this.#drainNext ??= new Array<number>(this.layout.rings).fill(0);
-    return this.#capture(this.#drainNext, first);
+    this.#drainNames ??= new Int32Array(this.layout.rings);
+    return this.#capture(this.#drainNext, first, this.#drainNames);
   }
 
-  #capture(from: number[], withHeader: boolean): Uint8Array {
+  /** Records from `from` per ring (advanced), after the header when asked and the names `names` has not seen (all, without). */
+  #capture(from: number[], withHeader: boolean, names: Int32Array | undefined): Uint8Array {
     this.#ensure();
     const header = withHeader ? this.#header() : new Uint8Array(0);
     const image = this.image();
     const rings = this.layout.rings;
-    // worst case: every ring full; trimmed to what was copied
-    const room = header.length + rings * (CHUNK_HEADER_BYTES + this.layout.ringSize * RECORD_BYTES);
+    // worst case: every ring named and full; trimmed to what was copied
+    const room =
+      header.length + rings * (NAME_HEADER_BYTES + MAX_RING_NAME_BYTES + CHUNK_HEADER_BYTES + this.layout.ringSize * RECORD_BYTES);
     // one worst-case buffer per tracer, reused: a drain loop allocates only what it returns
     if (!this.#scratch || this.#scratch.length < room) this.#scratch = new Uint8Array(room);
     const out = this.#scratch;
     out.set(header, 0);
-    let at = header.length;
+    // the names before the records: a reader shows a ring's records under the name it had
+    let at = this.#nameSections(out, header.length, names);
     for (let ring = 0; ring < rings; ring++) {
       // no writer can be part-way through a record of our own ring or of a free one, unless
       // the free ring's last writer was killed (suspect): then its oldest slot may be torn
@@ -544,9 +626,12 @@ export class Tracer {
     return startCapture(this, path, options);
   }
 
-  /** The header a capture file of this run begins with (a rotated capture's new file too). */
+  /** The header a capture file of this run begins with (a rotated capture's new file too), with the rings' names. */
   captureHeader(): Uint8Array {
-    return this.#header();
+    const header = this.#header();
+    const out = new Uint8Array(header.length + this.layout.rings * (NAME_HEADER_BYTES + MAX_RING_NAME_BYTES));
+    out.set(header);
+    return out.slice(0, this.#nameSections(out, header.length, undefined));
   }
 
   #header(): Uint8Array {
@@ -581,6 +666,20 @@ export class Tracer {
       if (wasEnabled) this.enable();
     }
   }
+}
+
+/** What a thread attaching to a tracing buffer may say of itself. */
+export interface AttachOptions {
+  /** Its ring's name, as `setThreadName` sets it. */
+  readonly name?: string;
+}
+
+const nameEncoder = new TextEncoder();
+
+/** A ring name's bytes: UTF-8, cut at a character to fit MAX_RING_NAME_BYTES. */
+function nameBytes(name: string): Uint8Array {
+  const out = new Uint8Array(MAX_RING_NAME_BYTES);
+  return out.slice(0, nameEncoder.encodeInto(name, out).written);
 }
 
 /** Lines go to stdout on Node and to the console where there is no `process` (a browser page). */

@@ -149,7 +149,7 @@ describe('workers writing while the main thread reads', () => {
     for (let i = 0; i < 20; i++) tracer.write(1, i, i + 1, 0xdeadbeef, 0);
     const { header, chunks } = readTraceFile(tracer.snapshot());
     expect(header).toMatchObject({
-      version: 1,
+      version: 2,
       layout,
       clock: 'ns',
       frequency: 1e9,

@@ -40,7 +40,7 @@ const EXACT_NS = 2 ** 43;
 /**
  * `--format chrome`: Chrome trace event JSON, which ui.perfetto.dev and chrome://tracing open,
  * written as bytes like jsonl (one event per record, no object in between). Each ring is a thread
- * of one process. The schema's spans become complete events ("X", with a duration) from a begin
+ * of one process, named as its thread named it (else `cpu N`). The schema's spans become complete events ("X", with a duration) from a begin
  * to the matching end on the same ring; every other event, and a begin that never ends, is an
  * instant ("i"); a process-scoped span (begin and end on any threads) is an async pair ("b",
  * "e", one id each); a counter field's values are also counter events ("C", one track per
@@ -74,8 +74,9 @@ export class ChromeView implements View {
   /** Per flow, the head of its flow events up to the phase; the chains begun (bounded: past it, a step may start anew). */
   #flowHeads: Uint8Array[] = [];
   readonly #chains = new Set<string>();
-  /** Per ring: 1 once its thread has been named. */
+  /** Per ring: 1 once its thread has been named; the name its thread gave it. */
   readonly #named = new Uint8Array(256);
+  readonly #names: (string | undefined)[] = [];
   #first = true;
 
   constructor(out: Sink) {
@@ -152,6 +153,12 @@ export class ChromeView implements View {
       view.getUint32(o + OFFSET_DATA1 + 4, true),
       view.getUint32(o + OFFSET_ARG_MISFITS, true),
     );
+  }
+
+  /** A ring's name: its thread's, from now on (a thread already shown is named again). */
+  ringName(ring: number, name: string): void {
+    this.#names[ring] = name || undefined;
+    if (this.#named[ring]) this.#meta({ name: 'thread_name', ph: 'M', pid: 1, tid: ring, args: { name: name || `cpu ${ring}` } });
   }
 
   /** Closes the JSON; begins that never ended are written as instants. */
@@ -286,7 +293,7 @@ export class ChromeView implements View {
   #next(cpu: number): ByteWriter {
     if (this.#named[cpu] === 0) {
       this.#named[cpu] = 1;
-      this.#meta({ name: 'thread_name', ph: 'M', pid: 1, tid: cpu, args: { name: `cpu ${cpu}` } });
+      this.#meta({ name: 'thread_name', ph: 'M', pid: 1, tid: cpu, args: { name: this.#names[cpu] ?? `cpu ${cpu}` } });
     }
     this.#w.reserve(4096);
     return this.#w;
@@ -296,7 +303,8 @@ export class ChromeView implements View {
     this.#w.reserve(4096);
     if (this.#first) this.#first = false;
     else this.#w.bytes(NEXT);
-    this.#w.ascii(JSON.stringify(event));
+    // names are any text (a thread named in UTF-8)
+    this.#w.text(JSON.stringify(event));
   }
 
   /** A record's args: its fields as jsonl writes them, and its issues; an unknown id's words. */

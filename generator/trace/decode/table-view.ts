@@ -40,5 +40,10 @@ export class TableView implements View {
     this.#out.write(`--- run ${run} of ${inputName} (${id}${started}); its timestamps start again ---\n`);
   }
 
+  /** A ring's name, on a line of its own before the records after it. */
+  ringName(ring: number, name: string): void {
+    this.#out.write(name ? `--- ring ${ring} is ${JSON.stringify(name)} ---\n` : `--- ring ${ring} has no name ---\n`);
+  }
+
   end(): void {}
 }

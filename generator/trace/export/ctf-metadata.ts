@@ -59,6 +59,8 @@ export interface CtfMetadataInput {
   readonly clock?: ClockOrigin;
   /** Ids records carried that the schema does not define: each gets an event class of its raw words. */
   readonly unknownIds: readonly number[];
+  /** The rings their threads named: `thread_name_<ring>` in the environment. */
+  readonly threads?: ReadonlyMap<number, string>;
 }
 
 // checked once here, so the TSDL below and the writer agree on where each part of a record is
@@ -115,7 +117,10 @@ env {
 \tschema = "${model.name}";
 \tschema_sha256 = "${model.hash}";
 \tclock_unit = "${clock}";
-\tclock_frequency_known = ${known ? 1 : 0};
+\tclock_frequency_known = ${known ? 1 : 0};${[...(input.threads ?? [])]
+    .sort(([a], [b]) => a - b)
+    .map(([ring, name]) => `\n\tthread_name_${ring} = ${JSON.stringify(name)};`)
+    .join('')}
 };
 
 clock {

@@ -77,6 +77,13 @@ export class CtfWriter implements View {
   /** Serial rows whose printed name the schema lacks: no id to give them in CTF. */
   nameless = 0;
   count = 0;
+  readonly #threads = new Map<number, string>();
+
+  /** A ring's name: in the metadata's environment as `thread_name_<ring>`. */
+  ringName(ring: number, name: string): void {
+    if (name) this.#threads.set(ring, name);
+    else this.#threads.delete(ring);
+  }
 
   constructor(path: string) {
     // an existing folder is replaced only when it is a previous export (or empty)
@@ -187,7 +194,15 @@ export class CtfWriter implements View {
         const unknownIds = [...this.#unknownIds].sort((a, b) => a - b);
         writeFileSync(
           join(this.#out.path, 'metadata'),
-          ctfMetadata({ model, uuid: this.#uuidText, frequency: this.#frequency, clock: this.#clock, ctfClock: this.#plan, unknownIds }),
+          ctfMetadata({
+            model,
+            uuid: this.#uuidText,
+            frequency: this.#frequency,
+            clock: this.#clock,
+            ctfClock: this.#plan,
+            unknownIds,
+            threads: this.#threads,
+          }),
         );
       }
       this.#out.commit();

@@ -84,7 +84,7 @@ class Lane {
 /**
  * `export --format perfetto`: the native protobuf trace ui.perfetto.dev and trace_processor open
  * (docs/export.md has what maps to what). One process track (the schema's name), a thread track
- * per ring, and on them: a span of scope `thread` as a slice (begin, end); one of scope `process`
+ * per ring (named as its thread named it, else `cpu N`), and on them: a span of scope `thread` as a slice (begin, end); one of scope `process`
  * as a slice on an async track of its name (a lane per span in flight at once); every other
  * record as an instant whose debug annotations are its fields (numbers as numbers, hex fields as
  * pointers, enum names interned, issues as text); a counter field's values on a counter track of
@@ -120,8 +120,9 @@ export class PerfettoView implements View {
   #lostNameIid = 0;
   #lostTotalIid = 0;
   readonly #enumIids = new Map<string, number>();
-  /** Per ring: its track written; losses waiting for its next record; its last timestamp. */
+  /** Per ring: its track written, its name; losses waiting for its next record; its last timestamp. */
   readonly #tracks = new Uint8Array(256);
+  readonly #names: (string | undefined)[] = [];
   readonly #pendingLost = new Float64Array(256);
   readonly #lostSoFar = new Float64Array(256);
   readonly #lastHi = new Uint32Array(256);
@@ -297,16 +298,26 @@ export class PerfettoView implements View {
     pw.end(packet);
   }
 
+  /** A ring's name: its thread track's from now on (described again when it already was). */
+  ringName(ring: number, name: string): void {
+    this.#names[ring] = name || undefined;
+    if (this.#tracks[ring]) this.#describeThread(ring);
+  }
+
   /** The ring's thread track, described before its first event. */
   #thread(ring: number): void {
     if (this.#tracks[ring]) return;
     this.#tracks[ring] = 1;
+    this.#describeThread(ring);
+  }
+
+  #describeThread(ring: number): void {
     this.#trackDescriptor(THREAD_TRACK + ring, PROCESS_TRACK, (pw) => {
       const t = pw.begin(F.TRACK_DESCRIPTOR.thread);
       pw.varint(F.THREAD.pid, 1);
       // tid 0 is the idle task to Perfetto: a ring's thread is its index + 1
       pw.varint(F.THREAD.tid, ring + 1);
-      pw.string(F.THREAD.threadName, `cpu ${ring}`);
+      pw.string(F.THREAD.threadName, this.#names[ring] ?? `cpu ${ring}`);
       pw.end(t);
     });
   }
@@ -466,7 +477,7 @@ export class PerfettoView implements View {
         lane = lanes[k] = new Lane();
         if (k > 0)
           this.#trackDescriptor(LANE_TRACK + ring * 4096 + k, THREAD_TRACK + ring, (pw) =>
-            pw.string(F.TRACK_DESCRIPTOR.name, `cpu ${ring} (overlapping spans ${k})`),
+            pw.string(F.TRACK_DESCRIPTOR.name, `${this.#names[ring] ?? `cpu ${ring}`} (overlapping spans ${k})`),
           );
       }
       if (lane.take(b, e)) return k === 0 ? THREAD_TRACK + ring : LANE_TRACK + ring * 4096 + k;

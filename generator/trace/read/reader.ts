@@ -239,6 +239,7 @@ class TraceReader {
           if (run !== 0) this.#nextRun(batch, merger, emit, last !== undefined);
           run = batch.run;
         }
+        for (const [ring, name] of batch.names) this.#view.ringName?.(ring, name);
         for (const [ring, n] of batch.written) written.set(ring, n);
         for (const [ring, l] of batch.lost) {
           const prev = this.#lost.get(ring) ?? { overwritten: 0, dropped: 0 };

@@ -54,6 +54,8 @@ export interface TraceBatch {
   readonly chunks: ChunkView[];
   readonly written: ReadonlyMap<number, number>;
   readonly lost: ReadonlyMap<number, { overwritten: number; dropped: number }>;
+  /** Rings named (or renamed; '' when a name was cleared) before this batch's records. */
+  readonly names: ReadonlyMap<number, string>;
   /** The run of the file its chunks belong to (1 = the first), and that run's header. */
   readonly run: number;
   readonly header: TraceHeader;
@@ -64,10 +66,11 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
   let batch: ChunkView[] = [];
   let written = new Map<number, number>();
   let lost = new Map<number, { overwritten: number; dropped: number }>();
+  let names = new Map<number, string>();
   let lastRing = -1;
   let batchRun = 0;
   let announced = false;
-  const done = (): TraceBatch => ({ chunks: batch, written, lost, run: batchRun, header: reader.runs[batchRun - 1]! });
+  const done = (): TraceBatch => ({ chunks: batch, written, lost, names, run: batchRun, header: reader.runs[batchRun - 1]! });
   const take = (chunk: TraceChunk): TraceBatch | undefined => {
     if (run !== undefined && chunk.run !== run) return undefined;
     if (!announced) {
@@ -80,7 +83,10 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
       batch = [];
       written = new Map();
       lost = new Map();
+      names = new Map();
     }
+    // names read before this chunk: the ones the next drain carried come with its batch
+    for (const [ring, name] of reader.takeNames()) names.set(ring, name);
     batchRun = chunk.run;
     lastRing = chunk.ring;
     // views into the blocks read: the reader never reuses a block, so they stay valid
@@ -122,7 +128,8 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
     if (e instanceof TraceFileError) throw new DecodeError(`${input.name}: ${e.message}`);
     throw e;
   }
-  if (batch.length || written.size) yield done();
+  for (const [ring, name] of reader.takeNames()) names.set(ring, name);
+  if (batch.length || written.size || names.size) yield done();
 }
 
 /** Throws unless `size` bytes (`more`: more than that) is the size of an image of `layout`. */

@@ -52,6 +52,11 @@ export interface View {
    * takes it without a record object (the hot path of a large capture). Without it, `record`.
    */
   recordAt?(view: DataView, o: number, ring: number): void;
+  /**
+   * A ring's name, as its thread gave it (a trace file's names; '' when it was cleared), before
+   * the records read after it. Views show it as the ring's thread or track.
+   */
+  ringName?(ring: number, name: string): void;
   /** A ring's losses so far (overwritten plus dropped), before the records read after them. */
   lost?(ring: number, total: number): void;
   /**
@@ -81,6 +86,9 @@ export function allOf(...views: View[]): View {
     },
     lost: (ring, total) => {
       for (const v of views) v.lost?.(ring, total);
+    },
+    ringName: (ring, name) => {
+      for (const v of views) v.ringName?.(ring, name);
     },
     end: (e) => {
       for (const v of views) v.end(e);

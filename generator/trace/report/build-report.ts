@@ -94,7 +94,7 @@ ${css}</style>
 <pre id="record"></pre>
 <section><h2>Spans</h2><table id="spans"></table><p class="note" id="spans-unit"></p><div class="hists" id="hists"></div></section>
 <section><h2>Events</h2><table id="events"></table></section>
-<section><h2>Counters</h2><table id="counters"></table></section>
+<section><h2>Counters</h2><table id="counters"></table><div class="hists" id="counter-plots"></div></section>
 <section><h2>Lost</h2><table id="lost"></table></section>
 </main>
 <script type="application/json" id="meta">${jsonForScript(meta)}</script>

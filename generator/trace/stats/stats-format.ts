@@ -74,6 +74,7 @@ export function statsJson(s: TraceStats, input: string): object {
       mean: jsonNumber(f.mean),
       unit: s.unit,
     })),
+    threads: s.threads,
     lost: s.lost,
   };
 }
@@ -134,6 +135,7 @@ export function statsText(s: TraceStats, input: string): string {
         : ` from ${s.first} to ${s.last} (${durationText(Number(span) * (s.frequency ? 1e9 / s.frequency : 1), s.unit)})`),
     '',
   );
+  if (s.threads.length) out.push(`threads: ${s.threads.map((t) => `${t.ring} ${JSON.stringify(t.name)}`).join(', ')}`, '');
   const cpus = [...new Set(s.byEvent.flatMap((e) => [...e.perCpu.keys()]))].sort((a, b) => a - b);
   out.push(
     table(

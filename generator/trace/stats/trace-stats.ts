@@ -116,6 +116,8 @@ export interface TraceStats {
   readonly spans: readonly SpanStats[];
   readonly counters: readonly CounterStats[];
   readonly flows: readonly FlowStats[];
+  /** The rings their threads named, by ring. */
+  readonly threads: readonly { readonly ring: number; readonly name: string }[];
   readonly lost: readonly { readonly ring: number; readonly overwritten: number; readonly dropped: number }[];
 }
 
@@ -162,6 +164,13 @@ export class StatsCollector implements View {
   readonly #counters: (CounterSum[] | undefined)[] = new Array(256);
 
   end(): void {}
+
+  readonly #names = new Map<number, string>();
+
+  ringName(ring: number, name: string): void {
+    if (name) this.#names.set(ring, name);
+    else this.#names.delete(ring);
+  }
 
   record(r: DecodedRecord): void {
     this.#events++;
@@ -272,6 +281,7 @@ export class StatsCollector implements View {
         evicted: f.evicted,
         ...figuresOf(f.durations, scale),
       })),
+      threads: [...this.#names].sort(([a], [b]) => a - b).map(([ring, name]) => ({ ring, name })),
       lost: [...lost].sort(([a], [b]) => a - b).map(([ring, l]) => ({ ring, overwritten: l.overwritten, dropped: l.dropped })),
     };
   }

@@ -108,11 +108,22 @@ export function runtimeControls(m: SchemaModel): (StatementStructures | string)[
     ),
     fn(
       'attachTracing',
-      "In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this thread's records. Throws `TracingError` when every ring is taken.",
-      [{ name: 'buffer', type: 'SharedArrayBuffer' }],
+      "In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this thread's records. `name` names the ring (every reader shows it as the thread's track). Throws `TracingError` when every ring is taken.",
+      [
+        { name: 'buffer', type: 'SharedArrayBuffer' },
+        { name: 'options', type: '$AttachOptions', hasQuestionToken: true },
+      ],
       'number',
-      'return $tracer.attach(buffer);',
-      'attachTracing(workerData);',
+      'return $tracer.attach(buffer, options);',
+      "attachTracing(workerData, { name: 'http worker 3' });",
+    ),
+    fn(
+      'setThreadName',
+      "Names this thread's ring (the main thread's is ring 0): every reader shows the name as its track. At most 56 bytes of UTF-8 (a longer name is cut at a character); `''` clears it.",
+      [{ name: 'name', type: 'string' }],
+      'void',
+      '$tracer.setThreadName(name);',
+      "setThreadName('http main');",
     ),
     fn('detachTracing', "Gives this thread's ring back; its records stay readable until overwritten.", [], 'void', '$tracer.detach();'),
     fn(

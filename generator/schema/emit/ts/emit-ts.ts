@@ -36,7 +36,17 @@ const RUNTIME_IMPORTS = [
   'unsignedField',
   'withArgumentIssues',
 ];
-const RUNTIME_TYPES = ['ArgumentField', 'Capture', 'CaptureOptions', 'ClockKind', 'FieldIssue', 'RawWords', 'RingStats', 'TraceHeader'];
+const RUNTIME_TYPES = [
+  'ArgumentField',
+  'AttachOptions',
+  'Capture',
+  'CaptureOptions',
+  'ClockKind',
+  'FieldIssue',
+  'RawWords',
+  'RingStats',
+  'TraceHeader',
+];
 
 /**
  * Emits `index.ts` for a schema: the typed enum, name table, trace helpers, decoders and the

@@ -52,7 +52,9 @@
   const tsText = (t) => (meta.frequency ? ((t + meta.first) / meta.frequency).toFixed(9) + ' s' : String(t + meta.first));
   const recordText = (i) => `${tsText(ts[i])}  cpu ${cpu[i]}  ${eventName(i)} ${fieldsText(i)}`;
 
-  // ---- lanes: one per CPU, each an index list sorted by time
+  // ---- lanes: one per CPU, each an index list sorted by time; named as a runtime trace's threads named their rings
+  const threadNames = new Map(meta.stats.threads.map((t) => [t.ring, t.name]));
+  const laneLabel = (c) => threadNames.get(c) ?? `${meta.laneName} ${c}`;
   const cpus = [...new Set(cpu)].sort((a, b) => a - b);
   const lanes = new Map(cpus.map((c) => [c, []]));
   for (let i = 0; i < n; i++) lanes.get(cpu[i]).push(i);
@@ -93,7 +95,7 @@
       ctx.fillStyle = lane % 2 ? '#f7f8fa' : '#fff';
       ctx.fillRect(0, y, w, LANE);
       ctx.fillStyle = '#39404f';
-      ctx.fillText(`${meta.laneName} ${c}`, 6, y + 20);
+      ctx.fillText(laneLabel(c), 6, y + 20);
       // spans: bars in the upper half; what is narrower than a pixel is drawn as one
       const drawn = new Uint8Array(w);
       for (const s of laneSpans.get(c) ?? []) {
@@ -199,7 +201,7 @@
   };
   const events = document.getElementById('events');
   const laneCpus = [...new Set(s.events.flatMap((e) => Object.keys(e.perCpu)))].sort((a, b) => a - b);
-  events.append(row('th', ['event', 'id', 'count', 'rate/s', ...laneCpus.map((c) => `${meta.laneName} ${c}`)]));
+  events.append(row('th', ['event', 'id', 'count', 'rate/s', ...laneCpus.map((c) => laneLabel(Number(c)))]));
   for (const e of s.events) {
     const tr = row('td', [e.name, e.id, e.count, e.rate === null ? '-' : rateText(Number(e.rate)), ...laneCpus.map((c) => e.perCpu[c] ?? 0)]);
     tr.dataset.event = e.name;
@@ -264,7 +266,59 @@
     const v = (x, unit) => (x === null ? '-' : `${Number(Number(x).toPrecision(6))}${unit ? ` ${unit}` : ''}`);
     for (const c of s.counters)
       counters.append(row('td', [`${c.event}.${c.field}`, c.count, v(c.min, c.unit), v(c.max, c.unit), v(c.mean, c.unit), v(c.last, c.unit)]));
+    const plots = document.getElementById('counter-plots');
+    for (const c of s.counters) plots.append(counterPlot(c));
   } else counters.closest('section').remove();
+  /**
+   * A counter's values over the trace's time, as a step line: each record of its event that the
+   * timeline holds, read by the codec (a value that does not fit its field is no point).
+   */
+  function counterPlot(c) {
+    const box = document.createElement('div');
+    box.className = 'hist';
+    box.append(cell('h3', `${c.event}.${c.field}${c.unit ? ` (${c.unit})` : ''}`));
+    const canvas = document.createElement('canvas');
+    canvas.width = 420;
+    canvas.height = 120;
+    canvas.dataset.counter = `${c.event}.${c.field}`;
+    box.append(canvas);
+    const e = Object.entries(meta.fields).find(([, f]) => f.name === c.event);
+    const f = e && e[1].fields.find((x) => x.name === c.field);
+    const points = [];
+    for (let i = 0; f && i < n; i++) {
+      if (id[i] !== Number(e[0])) continue;
+      const { value, issue } = codec.readField(f, words[i * 5 + f.word * 2], words[i * 5 + f.word * 2 + 1]);
+      if (!issue) points.push([ts[i], Number(value)]);
+    }
+    canvas.dataset.points = String(points.length);
+    const g = canvas.getContext('2d');
+    g.font = '10px system-ui, sans-serif';
+    if (!points.length) {
+      g.fillText('no values', 10, 20);
+      return box;
+    }
+    const lo = Math.min(...points.map((p) => p[1]));
+    const hi = Math.max(...points.map((p) => p[1]));
+    const t0 = ts[0] ?? 0;
+    const t1 = n ? ts[n - 1] : 1;
+    const x = (t) => 40 + ((t - t0) / Math.max(1, t1 - t0)) * (canvas.width - 50);
+    const y = (v) => canvas.height - 16 - ((v - lo) / Math.max(1, hi - lo)) * (canvas.height - 34);
+    g.strokeStyle = `hsl(${hue(c.field.length + 3)}, 55%, 45%)`;
+    g.beginPath();
+    points.forEach(([t, v], k) => {
+      if (k === 0) g.moveTo(x(t), y(v));
+      else {
+        g.lineTo(x(t), y(points[k - 1][1]));
+        g.lineTo(x(t), y(v));
+      }
+    });
+    g.lineTo(x(t1), y(points[points.length - 1][1]));
+    g.stroke();
+    g.fillStyle = '#39404f';
+    g.fillText(String(hi), 2, 20);
+    g.fillText(String(lo), 2, canvas.height - 14);
+    return box;
+  }
   const lost = document.getElementById('lost');
   if (s.lost.length) {
     lost.append(row('th', ['ring', 'overwritten', 'dropped']));

@@ -4,6 +4,7 @@
 
 import { addIssue as $addIssue } from '@tracegen/runtime';
 import type { ArgumentField as $ArgumentField } from '@tracegen/runtime';
+import type { AttachOptions as $AttachOptions } from '@tracegen/runtime';
 import { bigUnsignedField as $bigUnsignedField } from '@tracegen/runtime';
 import { boolField as $boolField } from '@tracegen/runtime';
 import type { Capture as $Capture } from '@tracegen/runtime';
@@ -564,11 +565,21 @@ export function tracingBuffer(): SharedArrayBuffer {
 
 /**
  * In a worker: claims a free ring of the buffer from `tracingBuffer()`; returns its index, the cpu byte of this
- * thread's records. Throws `TracingError` when every ring is taken.
- * @example attachTracing(workerData);
+ * thread's records. `name` names the ring (every reader shows it as the thread's track). Throws `TracingError` when
+ * every ring is taken.
+ * @example attachTracing(workerData, { name: 'http worker 3' });
  */
-export function attachTracing(buffer: SharedArrayBuffer): number {
-  return $tracer.attach(buffer);
+export function attachTracing(buffer: SharedArrayBuffer, options?: $AttachOptions): number {
+  return $tracer.attach(buffer, options);
+}
+
+/**
+ * Names this thread's ring (the main thread's is ring 0): every reader shows the name as its track. At most 56 bytes of
+ * UTF-8 (a longer name is cut at a character); `''` clears it.
+ * @example setThreadName('http main');
+ */
+export function setThreadName(name: string): void {
+  $tracer.setThreadName(name);
 }
 
 /** Gives this thread's ring back; its records stay readable until overwritten. */
