@@ -123,7 +123,7 @@ describe('tracegen report in a browser (Debian chromium)', () => {
     },
   );
 
-  it('a counter field: the page shows its min, max, mean and latest value beside stats', async () => {
+  it('a counter field: the page shows its min, max, mean and latest value beside stats, and plots it', async () => {
     const schemaPath = join(TMP, 'queue.yaml');
     const text = `tracegen: 1
 name: queue
@@ -142,6 +142,9 @@ events:
     const { page, errors } = await open(input, ['--schema', schemaPath], 'counters');
     const rows = await page.locator('#counters tr').allTextContents();
     expect(rows).toEqual(['countercountminmaxmeanlast', 'queue_depth.depth41 jobs9 jobs4.5 jobs5 jobs']);
+    // and a plot of its values over time: one point per record
+    const plot = page.locator('canvas[data-counter="queue_depth.depth"]');
+    expect(await plot.getAttribute('data-points')).toBe('4');
     expect(errors).toEqual([]);
     await page.close();
   });
