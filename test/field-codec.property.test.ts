@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../generator/trace/decode/byte-writer.js';
+import { ByteWriter } from '../generator/trace/output/byte-writer.js';
 import { tableLine, writeJsonAt, writeTableAt } from '../generator/trace/decode/formats.js';
 import { RecordWriters } from '../generator/trace/decode/record-writers.js';
 import { issuesOf, SchemaDecoder } from '../generator/trace/read/schema-decoder.js';

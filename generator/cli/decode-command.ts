@@ -1,7 +1,7 @@
 import { DECODE_FORMATS, OUTPUT_FORMATS, type OutputFormat } from '../trace/views.js';
 import { DecodeError, DecodeOptionError } from '../trace/read/errors.js';
 import { Input } from '../trace/read/input.js';
-import { Sink } from '../trace/decode/sink.js';
+import { Sink } from '../trace/output/sink.js';
 import { flag, oneOf, parseCommandArgs, str } from './args.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { positiveInt, readInput, traceInputArgs } from './trace-input.js';

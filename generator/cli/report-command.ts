@@ -1,6 +1,6 @@
 import { StatsCollector } from '../trace/stats/trace-stats.js';
 import { DecodeError, DecodeOptionError } from '../trace/read/errors.js';
-import { Sink } from '../trace/decode/sink.js';
+import { Sink } from '../trace/output/sink.js';
 import { fileOutput } from '../trace/write-aside.js';
 import { statOrUndefined } from '../fs/aside.js';
 import { ReportColumns } from '../trace/report/report-data.js';

@@ -1,4 +1,4 @@
-import type { Sink } from './decode/sink.js';
+import type { Sink } from './output/sink.js';
 import type { View } from './read/view.js';
 import type { FileIdentity } from './write-aside.js';
 
@@ -73,7 +73,7 @@ export const EXPORT_FORMATS = {
     output: 'FILE.pftrace',
     label: 'Perfetto',
     open: async (path, input) => {
-      const [{ PerfettoView }, { Sink }] = await Promise.all([import('./export/perfetto-view.js'), import('./decode/sink.js')]);
+      const [{ PerfettoView }, { Sink }] = await Promise.all([import('./export/perfetto-view.js'), import('./output/sink.js')]);
       // an export always has a file: standard output is never written
       const sink = new Sink({ stdout: { write: () => false }, stderr: { write: () => false } }, path, input);
       const view = new PerfettoView(sink);

@@ -44,7 +44,7 @@ const LAYERS = [
   { name: 'base', nodes: ['generator/fs', 'generator/package-root.ts'] },
   { name: 'schema side', prefix: 'generator/schema' },
   { name: 'the reader', nodes: ['generator/trace/read'] },
-  { name: 'the output rule', nodes: ['generator/trace/write-aside.ts'] },
+  { name: 'the output rule', nodes: ['generator/trace/write-aside.ts', 'generator/trace/output'] },
   { name: 'views', apart: true, nodes: ['generator/trace/decode', 'generator/trace/stats', 'generator/trace/export'] },
   { name: 'views on views', apart: true, nodes: ['generator/trace/report', 'generator/trace/query'] },
   { name: 'the views registry', nodes: ['generator/trace/views.ts'] },

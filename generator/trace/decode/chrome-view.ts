@@ -14,10 +14,10 @@ import { readRecord, u64Big, u64Text, type DecodedRecord } from '../read/record.
 import { fieldSpec, type SchemaDecoder } from '../read/schema-decoder.js';
 import { type MatchedSpan, SpanMatcher } from '../read/span-matcher.js';
 import type { View, ViewStart } from '../read/view.js';
-import { fragment, type ByteWriter } from './byte-writer.js';
+import { fragment, type ByteWriter } from '../output/byte-writer.js';
 import { JsonArgs } from './json-args.js';
 import { RecordWriters } from './record-writers.js';
-import type { Sink } from './sink.js';
+import type { Sink } from '../output/sink.js';
 
 /** Of an instant of an id the schema lacks: the start up to its timestamp. */
 const P_UNKNOWN_HEAD = instantHead('unknown');

@@ -2,7 +2,7 @@ import type { DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import type { ReadEnd, View, ViewStart } from '../read/view.js';
 import { dumpLines } from './formats.js';
-import type { Sink } from './sink.js';
+import type { Sink } from '../output/sink.js';
 
 /**
  * `decode --format dump`: what the kernel's `dump_trace(count)` prints for the same rings, so it

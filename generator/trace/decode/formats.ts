@@ -9,7 +9,7 @@ import {
   TWO_32,
 } from '@tracegen/runtime';
 import { readRecord, u64Big, u64Text, type DecodedRecord } from '../read/record.js';
-import { fragment, type ByteWriter } from './byte-writer.js';
+import { fragment, type ByteWriter } from '../output/byte-writer.js';
 import { JsonArgs } from './json-args.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import type { RecordWriters } from './record-writers.js';

@@ -17,7 +17,7 @@ import {
   unsignedField,
 } from '@tracegen/runtime';
 import type { EventModel, FieldModel } from '../../schema/model/model.js';
-import { fragment, type ByteWriter } from './byte-writer.js';
+import { fragment, type ByteWriter } from '../output/byte-writer.js';
 import { u64Big } from '../read/record.js';
 import { fieldSpec } from '../read/schema-decoder.js';
 

@@ -2,7 +2,7 @@ import type { DecodedRecord } from '../read/record.js';
 import { RecordWriters } from './record-writers.js';
 import type { View, ViewStart } from '../read/view.js';
 import { writeJsonAt, writeJsonLine } from './formats.js';
-import type { Sink } from './sink.js';
+import type { Sink } from '../output/sink.js';
 
 /** `decode --format jsonl`: one JSON object per event, written as bytes (formats.ts). */
 export class JsonlView implements View {

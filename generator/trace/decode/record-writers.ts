@@ -1,5 +1,5 @@
 import type { SchemaDecoder } from '../read/schema-decoder.js';
-import { fragment, type ByteWriter } from './byte-writer.js';
+import { fragment, type ByteWriter } from '../output/byte-writer.js';
 import { jsonArgsWriter, type ArgsWriter, type JsonArgs } from './json-args.js';
 import { tableArgsWriter, type TableArgsWriter } from './table-args.js';
 

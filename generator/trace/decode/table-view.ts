@@ -3,7 +3,7 @@ import type { SchemaDecoder } from '../read/schema-decoder.js';
 import { RecordWriters } from './record-writers.js';
 import type { RunBoundary, View, ViewStart } from '../read/view.js';
 import { tableHeader, tableLine, writeTableAt } from './formats.js';
-import type { Sink } from './sink.js';
+import type { Sink } from '../output/sink.js';
 
 /**
  * `decode --format table`: a header, then one readable line per event (formats.ts). The one view

@@ -1,5 +1,5 @@
 import { argumentMisfitBit, argumentMisfitText, type FieldSpec, readField, TWO_32 } from '@tracegen/runtime';
-import type { Sink } from '../decode/sink.js';
+import type { Sink } from '../output/sink.js';
 import type { DecodedRecord } from '../read/record.js';
 import { fieldSpec, type SchemaDecoder } from '../read/schema-decoder.js';
 import { Flows } from '../read/flows.js';

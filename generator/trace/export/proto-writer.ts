@@ -1,4 +1,4 @@
-import type { ByteWriter } from '../decode/byte-writer.js';
+import type { ByteWriter } from '../output/byte-writer.js';
 
 /** Protocol buffers' wire types (the low three bits of a tag). */
 const I64 = 1;
