@@ -24,6 +24,7 @@ describe('npm run bench', () => {
       'startCapture at 1M events/s for 1 s (drains every 3 ms)',
       'generated decoder (forEachRecord), number fields',
       'tracegen decode --format chrome -o FILE, 8 MB capture',
+      'tracegen export --format perfetto, 8 MB capture',
       'tracegen generate, 256-event schema (process)',
       'tracegen validate, default schema (process)',
     ]) {

@@ -322,7 +322,9 @@ export function cliDecode(mb: number): {
   /** `export --format parquet` of the same capture; undefined when DuckDB is not installed. */
   parquet: { eventsPerSecond: number; peakMb: number } | undefined;
   /** `decode --format chrome` of the same capture, timed in turn with jsonl (`jsonlSeconds` is that jsonl's). */
-  chrome: { eventsPerSecond: number; peakMb: number; seconds: number; jsonlSeconds: number };
+  chrome: { eventsPerSecond: number; peakMb: number; seconds: number; jsonlSeconds: number; bytes: number };
+  /** `export --format perfetto` of the same capture, after chrome: its time and file size beside Chrome JSON's. */
+  perfetto: { eventsPerSecond: number; peakMb: number; seconds: number; bytes: number };
 } {
   const dir = mkdtempSync(join(tmpdir(), 'tracegen-bench-'));
   try {
@@ -334,22 +336,27 @@ export function cliDecode(mb: number): {
     const out = join(dir, 'capture.out');
     const rss = pathToFileURL(join(ROOT, 'bench/report-rss.mjs')).href;
     /** One `decode --format F -o FILE` of the capture: seconds and peak MB. */
-    const decode = (format: string): { seconds: number; peakMb: number } => {
+    const decode = (format: string, command = 'decode'): { seconds: number; peakMb: number; bytes: number } => {
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, ['--import', rss, BIN, 'decode', capture, '--format', format, '-o', out], { cwd: ROOT });
+      const r = spawnSync(process.execPath, ['--import', rss, BIN, command, capture, '--format', format, '-o', out], { cwd: ROOT });
       const seconds = (performance.now() - t0) / 1000;
-      if (r.status !== 0) throw new Error(`decode failed: ${r.stderr.toString()}`);
+      if (r.status !== 0) throw new Error(`${command} failed: ${r.stderr.toString()}`);
+      const bytes = statSync(out).size;
       rmSync(out, { force: true });
-      return { seconds, peakMb: Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1]) / 1024 };
+      return { seconds, peakMb: Number(/maxrss (\d+)/.exec(r.stderr.toString())?.[1]) / 1024, bytes };
     };
     // jsonl and chrome in turn, three times each, the fastest of each: the ratio of one run
-    const jsonlRuns: { seconds: number; peakMb: number }[] = [];
-    const chromeRuns: { seconds: number; peakMb: number }[] = [];
+    type Run = { seconds: number; peakMb: number; bytes: number };
+    const jsonlRuns: Run[] = [];
+    const chromeRuns: Run[] = [];
+    const perfettoRuns: Run[] = [];
     for (let i = 0; i < 3; i++) {
       jsonlRuns.push(decode('jsonl'));
       chromeRuns.push(decode('chrome'));
+      perfettoRuns.push(decode('perfetto', 'export'));
     }
-    const fastest = (runs: { seconds: number; peakMb: number }[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const fastest = (runs: Run[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const perfetto = fastest(perfettoRuns);
     const { seconds, peakMb } = fastest(jsonlRuns);
     const chrome = fastest(chromeRuns);
     const parquet = join(dir, 'capture.parquet');
@@ -363,7 +370,14 @@ export function cliDecode(mb: number): {
       events,
       bytes: statSync(capture).size,
       peakMb,
-      chrome: { eventsPerSecond: events / chrome.seconds, peakMb: chrome.peakMb, seconds: chrome.seconds, jsonlSeconds: seconds },
+      chrome: {
+        eventsPerSecond: events / chrome.seconds,
+        peakMb: chrome.peakMb,
+        seconds: chrome.seconds,
+        jsonlSeconds: seconds,
+        bytes: chrome.bytes,
+      },
+      perfetto: { eventsPerSecond: events / perfetto.seconds, peakMb: perfetto.peakMb, seconds: perfetto.seconds, bytes: perfetto.bytes },
       parquet: duckdbMissing
         ? undefined
         : { eventsPerSecond: events / parquetSeconds, peakMb: Number(/maxrss (\d+)/.exec(p.stderr.toString())?.[1]) / 1024 },

@@ -149,6 +149,13 @@ row(
   '<= 1.2x jsonl',
   mark(cli.chrome.seconds <= 1.2 * cli.chrome.jsonlSeconds),
 );
+row(
+  `tracegen export --format perfetto, ${(cli.bytes / 2 ** 20).toFixed(0)} MB capture`,
+  rate(cli.perfetto.eventsPerSecond),
+  `${(cli.perfetto.seconds / cli.chrome.seconds).toFixed(2)}x Chrome JSON's time, file ${((100 * cli.perfetto.bytes) / cli.chrome.bytes).toFixed(0)}% of its size, peak ${cli.perfetto.peakMb.toFixed(0)} MB`,
+  '<= 40% of Chrome JSON',
+  mark(cli.perfetto.bytes <= 0.4 * cli.chrome.bytes),
+);
 if (cli.parquet)
   row(
     `tracegen export --format parquet, ${(cli.bytes / 2 ** 20).toFixed(0)} MB capture`,
