@@ -71,6 +71,8 @@ export class ChromeView implements View {
   /** Per event id, its counter fields: the head of each one's counter event ("C") up to the timestamp, and the rest up to the value. */
   readonly #counters: ({ readonly head: Uint8Array; readonly key: Uint8Array; readonly spec: FieldSpec }[] | undefined)[] = new Array(256);
   #flows!: Flows;
+  /** Per event id: 1 when its records take the path of record objects (counter or flow fields). */
+  readonly #objectPath = new Uint8Array(256);
   /** Per flow, the head of its flow events up to the phase; the chains begun (bounded: past it, a step may start anew). */
   #flowHeads: Uint8Array[] = [];
   readonly #chains = new Set<string>();
@@ -108,6 +110,7 @@ export class ChromeView implements View {
         this.#asyncHeads[i] = [head('b'), head('e')];
       }
     this.#flows = new Flows(decoder.model);
+    for (const e of decoder.model.events) if (this.#counters[e.id] || this.#flows.has(e.id)) this.#objectPath[e.id] = 1;
     this.#flowHeads = this.#flows.names.map((name) => fragment(`,\n{"name":${JSON.stringify(name)},"cat":"flow","ph":"`));
     // begins the matcher gives up are still records: instants
     this.#spans.dropped = (begin) => this.#instantOf(begin);
@@ -134,7 +137,7 @@ export class ChromeView implements View {
   recordAt(view: DataView, o: number, ring: number): void {
     const id = view.getUint8(o + OFFSET_ID);
     // a record with counter or flow fields (samples, hand-offs: few) takes the path of record objects
-    if (this.#counters[id] || this.#flows.has(id)) {
+    if (this.#objectPath[id] === 1) {
       this.record(readRecord(view, o, ring));
       return;
     }
