@@ -61,6 +61,20 @@ export function unknownEnumText(value: number, enumName: string): string {
   return `${value} is not a value of ${enumName}`;
 }
 
+/**
+ * The issue of a string field whose id has no text: 0 is what the runtime records when its
+ * table was full; any other id is missing from the input (a kernel image has no table, a file
+ * cut before its strings).
+ */
+export function missingStringText(id: number): string {
+  return id === 0 ? 'the string table was full when traced: the text was not kept' : `string id ${id} is not in the trace's string table`;
+}
+
+/** A string field's value when its text is missing: `#id`. */
+export function missingStringValue(id: number): string {
+  return `#${id}`;
+}
+
 /** The bits of a field's range in a word given as two u32 halves, unsigned. */
 export function rangeBits(lo: number, hi: number, start: number, range: number): bigint {
   return BigInt.asUintN(range, ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)) >> BigInt(start));

@@ -10,12 +10,12 @@
  * Depends only on bits.ts, field-codec.ts and layout.ts, whose code the report page embeds with it.
  */
 import { bigSignedField, bigUnsignedField, boolField, enumText, flagsText, hexOf, signedField, signedText, unsignedField } from './bits.js';
-import { misfitValue, rangeBits, storedMisfitText, unknownEnumText } from './field-codec.js';
+import { missingStringText, missingStringValue, misfitValue, rangeBits, storedMisfitText, unknownEnumText } from './field-codec.js';
 
 /** What a reader needs of a field: where its bits are, its type, its display format and its names. */
 export interface FieldSpec {
   readonly name: string;
-  readonly kind: 'uint' | 'int' | 'bool' | 'enum' | 'flags';
+  readonly kind: 'uint' | 'int' | 'bool' | 'enum' | 'flags' | 'string';
   /** Which data word (0 or 1) and which bits of it: from `lo`, `range` bits. */
   readonly word: 0 | 1;
   readonly lo: number;
@@ -35,7 +35,14 @@ export interface FieldSpec {
   readonly bits?: readonly (readonly [number, string])[];
 }
 
-/** A field's value as readers give it: a number, a bigint, a boolean, or a label (an enum's name, flags). */
+/** Where a string field's id finds its text: the trace's string table (a Map of id to text). */
+export interface StringLookup {
+  get(id: number): string | undefined;
+}
+
+const NO_STRINGS: StringLookup = new Map();
+
+/** A field's value as readers give it: a number, a bigint, a boolean, or a label (an enum's name, flags, a string field's text). */
 export type FieldReadValue = number | bigint | boolean | string;
 
 export interface FieldReading {
@@ -47,13 +54,13 @@ export interface FieldReading {
 }
 
 /**
- * Reads field `f` from its data word, given as u32 halves.
+ * Reads field `f` from its data word, given as u32 halves; a string field's text from `strings`.
  *
  * @example
  * readField({ name: 'nr', kind: 'uint', word: 0, lo: 0, range: 32, width: 32, big: false, format: 'decimal' }, 7, 0);
  * // { value: 7, text: '7' }
  */
-export function readField(f: FieldSpec, lo: number, hi: number): FieldReading {
+export function readField(f: FieldSpec, lo: number, hi: number, strings: StringLookup = NO_STRINGS): FieldReading {
   const signed = f.kind === 'int';
   const misfit = (): FieldReading => {
     const raw = rangeBits(lo, hi, f.lo, f.range);
@@ -90,9 +97,20 @@ export function readField(f: FieldSpec, lo: number, hi: number): FieldReading {
         const text = flagsText(v, f.bits!);
         return { value: text, text };
       }
+      if (f.kind === 'string') return stringReading(v, strings);
       return { value: v, text: numberText(f, v, true) };
     }
   }
+}
+
+/** A string field's reading: its text (quoted in the table), or `#id` and the issue when the table lacks it. */
+export function stringReading(id: number, strings: StringLookup): FieldReading {
+  const text = strings.get(id);
+  if (text === undefined || id === 0) {
+    const value = missingStringValue(id);
+    return { value, text: value, issue: missingStringText(id) };
+  }
+  return { value: text, text: JSON.stringify(text) };
 }
 
 /**

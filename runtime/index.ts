@@ -8,7 +8,7 @@
  * tracer.enable();
  * if (tracer.mask[0]! & 1) tracer.write(0, 42, 0, 7, 0);
  */
-export { Tracer, TracingError, type AttachOptions, type RingStats, type TracerConfig } from './tracer.js';
+export { Tracer, TracingError, type AttachOptions, type RingStats, type StringStats, type TracerConfig } from './tracer.js';
 export { type ClockKind, type ClockUnitName, CLOCK_CODES, clockName } from './clock.js';
 export * from './layout.js';
 export {
@@ -20,7 +20,10 @@ export {
   encodeHeader,
   writeChunkHeader,
   writeNameSection,
+  writeStringSection,
   TRACE_FILE_VERSION,
+  STRING_HEADER_BYTES,
+  STRING_AT,
   MAX_RING_NAME_BYTES,
   NAME_HEADER_BYTES,
   NAME_AT,
@@ -47,6 +50,14 @@ export {
   type DumpRow,
   type ImageRing,
 } from './dump.js';
+export {
+  StringTable,
+  STRING_TABLE_BYTES,
+  STRING_TABLE_FULL,
+  STRING_ID_BITS,
+  MAX_STRING_BYTES,
+  cutUtf8,
+} from './strings.js';
 export { copyRing, loadWriteIndex, type RingCopy } from './ring-reader.js';
 export * from './bits.js';
 export {
@@ -54,6 +65,8 @@ export {
   argumentMisfitText,
   misfitTypeName,
   misfitValue,
+  missingStringText,
+  missingStringValue,
   rangeBits,
   storedMisfitPrefix,
   storedMisfitText,
@@ -63,7 +76,15 @@ export {
   type ArgumentField,
   type FieldValueKind,
 } from './field-codec.js';
-export { numberText, readField, type FieldReading, type FieldReadValue, type FieldSpec } from './field-reader.js';
+export {
+  numberText,
+  readField,
+  stringReading,
+  type FieldReading,
+  type FieldReadValue,
+  type FieldSpec,
+  type StringLookup,
+} from './field-reader.js';
 export { appendRecord, readRawRecord, type RawRecord } from './image-writer.js';
 export { startCapture, type Capture, type CaptureOptions, type CaptureRingStats, type CaptureStats } from './capture.js';
 export { RUNTIME_VERSION, RuntimeVersionError, requireRuntime } from './version.js';

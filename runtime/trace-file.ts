@@ -3,6 +3,7 @@
  *
  *   header  "TRACEGEN", version, layout, clock, wall-clock zero, schema hash and text
  *   name*   "NAME", ring, the name its thread gave it (version 2)
+ *   string* "STRG", id, the text of a string field's id (version 3)
  *   chunk*  "CHNK", ring, record count, first record index, overwritten and dropped counts,
  *           then the records, 32 bytes each, exactly as the rings hold them
  *
@@ -13,9 +14,10 @@
  */
 import { RECORD_BYTES, readU64, writeU64, type Layout } from './layout.js';
 import { CLOCK_CODES, clockName, type ClockUnitName } from './clock.js';
+import { MAX_STRING_BYTES } from './strings.js';
 
-/** The version writers write; readers read every version from 1 up to it (1 has no names). */
-export const TRACE_FILE_VERSION = 2;
+/** The version writers write; readers read every version from 1 up to it (1 has no names, 2 no strings). */
+export const TRACE_FILE_VERSION = 3;
 export const HEADER_MAGIC = 'TRACEGEN';
 export const CHUNK_MAGIC = 'CHNK';
 export const NAME_MAGIC = 'NAME';
@@ -25,6 +27,11 @@ export const NAME_HEADER_BYTES = 16;
 export const MAX_RING_NAME_BYTES = 56;
 /** Byte offsets of a name section's fields. */
 export const NAME_AT = { magic: 0, ring: 4, length: 8 } as const;
+export const STRING_MAGIC = 'STRG';
+/** A string section's fixed part; the text follows, padded to 8 bytes. */
+export const STRING_HEADER_BYTES = 16;
+/** Byte offsets of a string section's fields. */
+export const STRING_AT = { magic: 0, id: 4, length: 8 } as const;
 export const HEADER_FIXED_BYTES = 88;
 /**
  * The largest schema text a header may carry: the schema loader's limit too (schemas are
@@ -135,6 +142,21 @@ export function writeNameSection(out: Uint8Array, offset: number, ring: number, 
   return size;
 }
 
+/**
+ * Writes a string section at `offset` of `out`: id `id` stands for the `text` bytes (UTF-8, at
+ * most MAX_STRING_BYTES). Returns the bytes written.
+ */
+export function writeStringSection(out: Uint8Array, offset: number, id: number, text: Uint8Array): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const size = STRING_HEADER_BYTES + align8(text.length);
+  out.fill(0, offset, offset + size);
+  out.set(STRING_MAGIC_BYTES, offset + STRING_AT.magic);
+  view.setUint32(offset + STRING_AT.id, id, true);
+  view.setUint32(offset + STRING_AT.length, text.length, true);
+  out.set(text, offset + STRING_HEADER_BYTES);
+  return size;
+}
+
 /** Writes a chunk header at `offset` of `out`; the caller puts `count` records after it. */
 export function writeChunkHeader(
   out: Uint8Array,
@@ -154,6 +176,7 @@ export function writeChunkHeader(
 
 const CHUNK_MAGIC_BYTES = encoder.encode(CHUNK_MAGIC);
 const NAME_MAGIC_BYTES = encoder.encode(NAME_MAGIC);
+const STRING_MAGIC_BYTES = encoder.encode(STRING_MAGIC);
 const nameDecoder = new TextDecoder('utf-8', { fatal: true });
 const HEADER_MAGIC_BYTES = encoder.encode(HEADER_MAGIC);
 
@@ -187,6 +210,7 @@ export class TraceFileReader {
   #cut: { at: number; ring: number; count: number; declared: number } | undefined;
   readonly #names = new Map<number, string>();
   #newNames: [number, string][] = [];
+  #newStrings: [number, string][] = [];
 
   /** The first header, once it has been read. */
   get header(): TraceHeader | undefined {
@@ -214,6 +238,16 @@ export class TraceFileReader {
     const names = this.#newNames;
     this.#newNames = [];
     return names;
+  }
+
+  /**
+   * The strings read since the last call, in file order, as `[id, text]`. A string's id is its
+   * run's: a reader keeps one table per run, and a text comes before the records that use it.
+   */
+  takeStrings(): [number, string][] {
+    const strings = this.#newStrings;
+    this.#newStrings = [];
+    return strings;
   }
 
   /** Appends bytes to what is still to parse. */
@@ -312,9 +346,30 @@ export class TraceFileReader {
         this.#start += size;
         continue;
       }
+      if (startsWith(this.#buf, at, STRING_MAGIC_BYTES)) {
+        if (avail < STRING_HEADER_BYTES) return;
+        const view = new DataView(this.#buf.buffer, this.#buf.byteOffset + at, STRING_HEADER_BYTES);
+        const id = view.getUint32(STRING_AT.id, true);
+        const length = view.getUint32(STRING_AT.length, true);
+        if (id === 0 || length > MAX_STRING_BYTES)
+          throw new TraceFileError(
+            `at byte ${this.#consumed + at}: string section of id ${id} and ${length} bytes (ids start at 1, texts are at most ${MAX_STRING_BYTES} bytes): the file is damaged`,
+          );
+        const size = STRING_HEADER_BYTES + align8(length);
+        if (avail < size) return;
+        let text: string;
+        try {
+          text = nameDecoder.decode(this.#buf.subarray(at + STRING_HEADER_BYTES, at + STRING_HEADER_BYTES + length));
+        } catch {
+          throw new TraceFileError(`at byte ${this.#consumed + at}: the text of string ${id} is not UTF-8: the file is damaged`);
+        }
+        this.#newStrings.push([id, text]);
+        this.#start += size;
+        continue;
+      }
       if (!startsWith(this.#buf, at, CHUNK_MAGIC_BYTES)) {
         throw new TraceFileError(
-          `at byte ${this.#consumed + at}: expected a chunk (CHNK) or a name (NAME), found other bytes: the file is damaged`,
+          `at byte ${this.#consumed + at}: expected a chunk (CHNK), a name (NAME) or a string (STRG), found other bytes: the file is damaged`,
         );
       }
       if (avail < CHUNK_HEADER_BYTES) return;

@@ -24,9 +24,12 @@ import {
   encodeHeader,
   MAX_RING_NAME_BYTES,
   NAME_HEADER_BYTES,
+  STRING_HEADER_BYTES,
   writeChunkHeader,
   writeNameSection,
+  writeStringSection,
 } from './trace-file.js';
+import { STRING_TABLE_BYTES, STRING_TABLE_WORDS, StringTable } from './strings.js';
 import {
   checkLayout,
   imageBytes,
@@ -57,8 +60,9 @@ const C_RUN = C_CARRY + 256; // the run id every header of this buffer's capture
 // in bytes, then MAX_RING_NAME_BYTES of UTF-8
 const C_NAMES = C_RUN + 1;
 const NAME_WORDS = 2 + MAX_RING_NAME_BYTES / 4;
-const CONTROL_WORDS = C_NAMES + 256 * NAME_WORDS;
-const CONTROL_MAGIC = 0x54524734; // "TRG4": the control area grew ring names (C_NAMES); an older runtime must not attach
+const C_STRINGS = C_NAMES + 256 * NAME_WORDS; // the string table (strings.ts)
+const CONTROL_WORDS = C_STRINGS + STRING_TABLE_WORDS;
+const CONTROL_MAGIC = 0x54524735; // "TRG5": the control area grew the string table (C_STRINGS); an older runtime must not attach
 
 /** Node's built-in modules when running on Node (20.16+), nothing in a browser. */
 const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
@@ -138,6 +142,9 @@ export class Tracer {
   #drainNext: number[] | undefined;
   /** Per ring, the generation of its name the drains last wrote. */
   #drainNames: Int32Array | undefined;
+  /** The string table's entry word the drains have written up to. */
+  #drainStrings = 0;
+  #strings: StringTable | undefined;
   #dropped: DroppedRanges[];
   #scratch: Uint8Array | undefined;
 
@@ -180,6 +187,7 @@ export class Tracer {
     const zero = new Float64Array(sab, (this.#ctl + C_ORIGIN) * 4, 1)[0]!;
     this.#originMs = performance.timeOrigin - zero;
     this.#sequence = Atomics.load(this.#i32, this.#ctl + C_CLOCK) === 1;
+    this.#strings = new StringTable(this.#i32, this.#ctl + C_STRINGS);
     this.#watchThreads();
   }
 
@@ -443,6 +451,27 @@ export class Tracer {
     return i;
   }
 
+  /**
+   * The id of a string field's text: one map lookup once this thread has traced the text, else
+   * it is added to the buffer's string table (strings.ts). 0 when the table is full (counted in
+   * `stringStats`). Call only after testing `mask`.
+   */
+  intern(text: string): number {
+    return this.#strings!.intern(text);
+  }
+
+  /** The string table: texts interned, bytes they take of STRING_TABLE_BYTES, and texts refused because it was full. */
+  stringStats(): StringStats {
+    this.#ensure();
+    const { entries } = this.#strings!.entriesFrom(0);
+    return { strings: entries.length, bytes: entries.reduce((n, [, b]) => n + 4 + ((b.length + 3) & ~3), 0), refused: this.#strings!.refused() };
+  }
+
+  /** The text of a string id of this buffer's records, or undefined (the generated decoders' lookup). */
+  stringText(id: number): string | undefined {
+    return this.#strings?.text(id);
+  }
+
   /** Publishes the record started by `begin`. */
   commit(): void {
     this.#publish(this.#count + 1);
@@ -555,7 +584,7 @@ export class Tracer {
    * while it was copied is dropped and counted in its chunk, never returned torn.
    */
   snapshot(): Uint8Array {
-    return this.#capture(new Array<number>(this.layout.rings).fill(0), true, undefined);
+    return this.#capture(new Array<number>(this.layout.rings).fill(0), true, undefined, { next: 0 });
   }
 
   /**
@@ -569,24 +598,33 @@ export class Tracer {
     const first = this.#drainNext === undefined;
     this.#drainNext ??= new Array<number>(this.layout.rings).fill(0);
     this.#drainNames ??= new Int32Array(this.layout.rings);
-    return this.#capture(this.#drainNext, first, this.#drainNames);
+    const strings = { next: this.#drainStrings };
+    const out = this.#capture(this.#drainNext, first, this.#drainNames, strings);
+    this.#drainStrings = strings.next;
+    return out;
   }
 
-  /** Records from `from` per ring (advanced), after the header when asked and the names `names` has not seen (all, without). */
-  #capture(from: number[], withHeader: boolean, names: Int32Array | undefined): Uint8Array {
+  /**
+   * Records from `from` per ring (advanced), after the header when asked, the names `names` has
+   * not seen (all, without) and the string table's entries from `strings.next` (advanced).
+   */
+  #capture(from: number[], withHeader: boolean, names: Int32Array | undefined, strings: { next: number }): Uint8Array {
     this.#ensure();
     const header = withHeader ? this.#header() : new Uint8Array(0);
     const image = this.image();
     const rings = this.layout.rings;
     // worst case: every ring named and full; trimmed to what was copied
     const room =
-      header.length + rings * (NAME_HEADER_BYTES + MAX_RING_NAME_BYTES + CHUNK_HEADER_BYTES + this.layout.ringSize * RECORD_BYTES);
+      header.length +
+      rings * (NAME_HEADER_BYTES + MAX_RING_NAME_BYTES + CHUNK_HEADER_BYTES + this.layout.ringSize * RECORD_BYTES) +
+      STRING_SECTIONS_ROOM;
     // one worst-case buffer per tracer, reused: a drain loop allocates only what it returns
     if (!this.#scratch || this.#scratch.length < room) this.#scratch = new Uint8Array(room);
     const out = this.#scratch;
     out.set(header, 0);
     // the names before the records: a reader shows a ring's records under the name it had
     let at = this.#nameSections(out, header.length, names);
+    const chunksAt = at;
     for (let ring = 0; ring < rings; ring++) {
       // no writer can be part-way through a record of our own ring or of a free one, unless
       // the free ring's last writer was killed (suspect): then its oldest slot may be torn
@@ -611,6 +649,17 @@ export class Tracer {
       writeChunkHeader(out, at, copy);
       at += CHUNK_HEADER_BYTES + copy.count * RECORD_BYTES;
     }
+    // The table is read after the rings, so it holds every text the copied records use (a
+    // thread interns before it writes), and written before them, so a reader has the texts first.
+    const { entries, next } = this.#strings!.entriesFrom(strings.next);
+    strings.next = next;
+    if (entries.length > 0) {
+      const size = entries.reduce((n, [, text]) => n + STRING_HEADER_BYTES + ((text.length + 7) & ~7), 0);
+      out.copyWithin(chunksAt + size, chunksAt, at);
+      let p = chunksAt;
+      for (const [id, text] of entries) p += writeStringSection(out, p, id, text);
+      at += size;
+    }
     return out.slice(0, at);
   }
 
@@ -629,9 +678,12 @@ export class Tracer {
   /** The header a capture file of this run begins with (a rotated capture's new file too), with the rings' names. */
   captureHeader(): Uint8Array {
     const header = this.#header();
-    const out = new Uint8Array(header.length + this.layout.rings * (NAME_HEADER_BYTES + MAX_RING_NAME_BYTES));
+    const out = new Uint8Array(header.length + this.layout.rings * (NAME_HEADER_BYTES + MAX_RING_NAME_BYTES) + STRING_SECTIONS_ROOM);
     out.set(header);
-    return out.slice(0, this.#nameSections(out, header.length, undefined));
+    let at = this.#nameSections(out, header.length, undefined);
+    // a new file of a rotated capture: its records may use any text interned before
+    for (const [id, text] of this.#strings!.entriesFrom(0).entries) at += writeStringSection(out, at, id, text);
+    return out.slice(0, at);
   }
 
   #header(): Uint8Array {
@@ -667,6 +719,22 @@ export class Tracer {
     }
   }
 }
+
+/** The string table's use (Tracer.stringStats). */
+export interface StringStats {
+  /** Texts in the table. */
+  readonly strings: number;
+  /** Bytes their entries take, of STRING_TABLE_BYTES. */
+  readonly bytes: number;
+  /** Texts that found no room: their records hold id 0, which readers show as missing. */
+  readonly refused: number;
+}
+
+/**
+ * The most bytes of string sections a copy of the table can take: each entry is at least a word
+ * of the table and becomes a section header plus its text padded to 8.
+ */
+const STRING_SECTIONS_ROOM = (STRING_TABLE_BYTES / 4) * STRING_HEADER_BYTES + 2 * STRING_TABLE_BYTES;
 
 /** What a thread attaching to a tracing buffer may say of itself. */
 export interface AttachOptions {

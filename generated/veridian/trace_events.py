@@ -220,6 +220,9 @@ def decode_field(field, word: int) -> TraceField:
     if kind == "flags":
         text = _flags_text(value, labels)
         return TraceField(name, text, text)
+    if kind == "string":
+        # the id in the trace's string table: 'tracegen decode' shows the text
+        return TraceField(name, value, "#%d" % value)
     return TraceField(name, value, _number_text(value, kind, width, fmt, unit))
 
 
@@ -421,9 +424,9 @@ def read_trace_file(data: bytes, name: str = "<trace>", run=None) -> TraceInput:
                 break
             fixed = _HEADER.unpack_from(data, at)
             (_, version, _, length, ring_size, rings, _, frequency, zero_ms, digest, text_length, run_id) = fixed
-            if version < 1 or version > 2:
+            if version < 1 or version > 3:
                 raise TraceFileError(
-                    "%s: at byte %d: trace file format version %d; this module reads versions 1 to 2" % (name, at, version)
+                    "%s: at byte %d: trace file format version %d; this module reads versions 1 to 3" % (name, at, version)
                 )
             if digest.hex() != SCHEMA_HASH:
                 raise TraceFileError(
@@ -447,16 +450,17 @@ def read_trace_file(data: bytes, name: str = "<trace>", run=None) -> TraceInput:
             continue
         if header is None:
             raise TraceFileError("%s: not a tracegen trace file (no TRACEGEN header)" % name)
-        if data[at : at + 4] == b"NAME":
-            # a ring's name (version 2): readers of this module show records, not threads
+        if data[at : at + 4] in (b"NAME", b"STRG"):
+            # a ring's name (version 2) or a string field's text (version 3): this module shows
+            # records, not threads, and a string field's id ('tracegen decode' shows its text)
             if len(data) - at < 16:
-                error = "cut off at byte %d, inside a name section" % len(data)
+                error = "cut off at byte %d, inside a %s section" % (len(data), "name" if data[at] == 78 else "string")
                 break
             at += 16 + ((int.from_bytes(data[at + 8 : at + 12], "little") + 7) & ~7)
             continue
         if data[at : at + 4] != b"CHNK":
             raise TraceFileError(
-                "%s: at byte %d: expected a chunk (CHNK) or a name (NAME), found other bytes: the file is damaged" % (name, at)
+                "%s: at byte %d: expected a chunk (CHNK), a name (NAME) or a string (STRG), found other bytes: the file is damaged" % (name, at)
             )
         if len(data) - at < _CHUNK_BYTES:
             error = "cut off at byte %d: %d bytes of an incomplete chunk header after %d whole chunks"

@@ -50,6 +50,7 @@ export async function planGenerate(model: SchemaModel, options: GenerateOptions)
   // both write the module `index` (index.ts beside index.js and index.d.ts would be two modules)
   if (targets.includes('ts') && targets.includes('js'))
     throw new OutputRefusedError('the ts and js targets both write the module index: choose one per output folder');
+  refuseKernelStrings(model, targets);
   const sourcePath = options.sourcePath ?? model.sourcePath;
   const withPath = { ...model, sourcePath };
   const hint = (t: Target | 'templates') => options.regenerate?.[t] ?? `npx tracegen generate ${sourcePath}`;
@@ -70,6 +71,23 @@ export async function planGenerate(model: SchemaModel, options: GenerateOptions)
   const inputs = [...(options.inputs ?? []), ...(options.templates === undefined ? [] : filesIn(options.templates))];
   const changes = planChanges(options.out, files, sourcePath, (path) => extensions.has(extname(path)), inputs);
   return { outDir: options.out, files, changes };
+}
+
+/**
+ * The kernel's side cannot write a string field: it has no string table (its records are what
+ * its rings hold, and a ring holds numbers). Rust and C code for such a schema would trace ids
+ * that mean nothing, so they are refused; the Python and gdb readers show the field's id.
+ */
+function refuseKernelStrings(model: SchemaModel, targets: readonly Target[]): void {
+  const kernel = targets.filter((t) => t === 'rust' || t === 'c');
+  if (kernel.length === 0) return;
+  for (const e of model.events) {
+    const f = e.fields.find((x) => x.type.kind === 'string');
+    if (f)
+      throw new OutputRefusedError(
+        `${kernel.join(' and ')}: event '${e.names.snake}' has string field '${f.names.snake}', which kernel code cannot trace (the kernel has no string table); generate ts, js, md or python for this schema`,
+      );
+  }
 }
 
 function filesIn(folder: string): string[] {

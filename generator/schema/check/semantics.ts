@@ -2,7 +2,7 @@ import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../load/yaml-document.js';
 import type { RawEvent, RawField, RawSchema } from '../model/raw-schema.js';
 import { namesOf } from '../model/names.js';
-import { imageBytes } from '@tracegen/runtime';
+import { imageBytes, STRING_ID_BITS } from '@tracegen/runtime';
 import { enumWidth } from '../model/model.js';
 import {
   C_HEADER_MACROS,
@@ -78,7 +78,7 @@ function checkTypes(schema: RawSchema, err: Report): Map<string, DeclaredType> {
       err('enum-flags-clash', path, `'${name}' is declared both as an enum and as a flags set`, 'key');
       return;
     }
-    if (/^([ui]\d+|bool)$/.test(name)) {
+    if (/^([ui]\d+|bool|string)$/.test(name)) {
       err('type-name-clash', path, `'${name}' is a built-in type name`, 'key');
       return;
     }
@@ -236,6 +236,7 @@ function fieldWidth(field: RawField, declared: Map<string, DeclaredType>): numbe
   const m = /^([ui])(\d+)$/.exec(field.type);
   if (m) return Number(m[2]) >= 1 && Number(m[2]) <= 64 ? Number(m[2]) : undefined;
   if (field.type === 'bool') return 1;
+  if (field.type === 'string') return STRING_ID_BITS;
   return declared.get(field.type)?.width;
 }
 
@@ -267,12 +268,12 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
 
     const width = fieldWidth(field, typeNames);
     if (width === undefined) {
-      err('unknown-type', path('type'), `unknown type '${field.type}': not u1..u64, i1..i64, bool, or a declared enum or flags set`);
+      err('unknown-type', path('type'), `unknown type '${field.type}': not u1..u64, i1..i64, bool, string, or a declared enum or flags set`);
     } else {
       if (width > range) {
         err('type-too-wide', path('type'), `type ${field.type} needs ${width} bits but the field has ${range} (bits [${lo}, ${hi}])`);
       }
-      const kind = /^[ui]\d+$/.test(field.type) ? 'int' : field.type === 'bool' ? 'bool' : typeNames.get(field.type)?.kind;
+      const kind = /^[ui]\d+$/.test(field.type) ? 'int' : field.type === 'bool' || field.type === 'string' ? field.type : typeNames.get(field.type)?.kind;
       if (field.format !== undefined && kind !== 'int') {
         err('format-mismatch', path('format'), `format '${field.format}' applies to integer types only; ${field.type} has its own display`);
       }

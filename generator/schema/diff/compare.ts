@@ -415,7 +415,8 @@ function typeText(f: FieldModel): string {
     case 'int':
       return `i${f.type.width}`;
     case 'bool':
-      return 'bool';
+    case 'string':
+      return f.type.kind;
     default:
       return `${f.type.kind} '${f.type.ref.names.snake}'`;
   }

@@ -40,6 +40,7 @@ export function buildModel(raw: RawSchema, text: string, sourcePath: string): Sc
     const m = /^([ui])(\d+)$/.exec(field.type);
     if (m) return { kind: m[1] === 'u' ? 'uint' : 'int', width: Number(m[2]) };
     if (field.type === 'bool') return { kind: 'bool', width: 1 };
+    if (field.type === 'string') return { kind: 'string', width: 32 };
     const e = enums.find((x) => x.names.snake === field.type);
     if (e) return { kind: 'enum', width: e.width, ref: e };
     const f = flags.find((x) => x.names.snake === field.type)!;

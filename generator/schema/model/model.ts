@@ -72,7 +72,9 @@ export type FieldType =
   | { readonly kind: 'int'; readonly width: number }
   | { readonly kind: 'bool'; readonly width: 1 }
   | { readonly kind: 'enum'; readonly width: number; readonly ref: EnumModel }
-  | { readonly kind: 'flags'; readonly width: number; readonly ref: FlagsModel };
+  | { readonly kind: 'flags'; readonly width: number; readonly ref: FlagsModel }
+  /** Text: the record holds a u32 id in the trace's string table (0: the table was full). */
+  | { readonly kind: 'string'; readonly width: 32 };
 
 export interface FieldModel {
   readonly names: Names;

@@ -236,9 +236,14 @@ class TraceReader {
       for (const batch of traceFileBatches(this.#input, onHeader, this.#o.run)) {
         emit ??= this.#emitAt(); // the schema is known once the header has been read
         if (batch.run !== run) {
-          if (run !== 0) this.#nextRun(batch, merger, emit, last !== undefined);
+          if (run !== 0) {
+            this.#nextRun(batch, merger, emit, last !== undefined);
+            // ids are their run's: the records before are all through
+            this.#decoder!.strings.clear();
+          }
           run = batch.run;
         }
+        for (const [id, text] of batch.strings) this.#decoder!.strings.set(id, text);
         for (const [ring, name] of batch.names) this.#view.ringName?.(ring, name);
         for (const [ring, n] of batch.written) written.set(ring, n);
         for (const [ring, l] of batch.lost) {

@@ -35,6 +35,11 @@ export class SchemaDecoder {
   readonly #byId: (EventModel | undefined)[] = new Array(256);
   readonly #byName = new Map<string, EventModel>();
   readonly #specs = new Map<FieldModel, FieldSpec>();
+  /**
+   * The texts of string fields' ids, as the input has given them so far (its string sections):
+   * the reader adds them before the records that use them and empties it when another run begins.
+   */
+  readonly strings = new Map<number, string>();
 
   constructor(model: SchemaModel) {
     this.model = model;
@@ -71,7 +76,8 @@ export class SchemaDecoder {
 
   /** One field of a record, as stored (what fields() gives it, without argument issues): the runtime's readField. */
   field(r: DecodedRecord, f: FieldModel): DecodedField {
-    const reading = f.word === 0 ? readField(this.#specs.get(f)!, r.d0lo, r.d0hi) : readField(this.#specs.get(f)!, r.d1lo, r.d1hi);
+    const spec = this.#specs.get(f)!;
+    const reading = f.word === 0 ? readField(spec, r.d0lo, r.d0hi, this.strings) : readField(spec, r.d1lo, r.d1hi, this.strings);
     return { name: f.names.snake, ...reading };
   }
 }

@@ -56,6 +56,8 @@ export interface TraceBatch {
   readonly lost: ReadonlyMap<number, { overwritten: number; dropped: number }>;
   /** Rings named (or renamed; '' when a name was cleared) before this batch's records. */
   readonly names: ReadonlyMap<number, string>;
+  /** String table entries (`[id, text]`) read before this batch's records: its run's ids. */
+  readonly strings: readonly [number, string][];
   /** The run of the file its chunks belong to (1 = the first), and that run's header. */
   readonly run: number;
   readonly header: TraceHeader;
@@ -67,12 +69,18 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
   let written = new Map<number, number>();
   let lost = new Map<number, { overwritten: number; dropped: number }>();
   let names = new Map<number, string>();
+  let strings: [number, string][] = [];
   let lastRing = -1;
   let batchRun = 0;
   let announced = false;
-  const done = (): TraceBatch => ({ chunks: batch, written, lost, names, run: batchRun, header: reader.runs[batchRun - 1]! });
+  const done = (): TraceBatch => ({ chunks: batch, written, lost, names, strings, run: batchRun, header: reader.runs[batchRun - 1]! });
   const take = (chunk: TraceChunk): TraceBatch | undefined => {
-    if (run !== undefined && chunk.run !== run) return undefined;
+    if (run !== undefined && chunk.run !== run) {
+      // another run's names and strings are not this run's
+      reader.takeNames();
+      reader.takeStrings();
+      return undefined;
+    }
     if (!announced) {
       onHeader(reader.runs[chunk.run - 1]!);
       announced = true;
@@ -84,9 +92,11 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
       written = new Map();
       lost = new Map();
       names = new Map();
+      strings = [];
     }
-    // names read before this chunk: the ones the next drain carried come with its batch
+    // names and strings read before this chunk: the ones the next drain carried come with its batch
     for (const [ring, name] of reader.takeNames()) names.set(ring, name);
+    for (const entry of reader.takeStrings()) strings.push(entry);
     batchRun = chunk.run;
     lastRing = chunk.ring;
     // views into the blocks read: the reader never reuses a block, so they stay valid
@@ -129,7 +139,8 @@ export function* traceFileBatches(input: Input, onHeader: (h: TraceHeader) => vo
     throw e;
   }
   for (const [ring, name] of reader.takeNames()) names.set(ring, name);
-  if (batch.length || written.size || names.size) yield done();
+  for (const entry of reader.takeStrings()) strings.push(entry);
+  if (batch.length || written.size || names.size || strings.length) yield done();
 }
 
 /** Throws unless `size` bytes (`more`: more than that) is the size of an image of `layout`. */

@@ -31,9 +31,9 @@ function wordOffset(word: 0 | 1): number {
   return OFFSET_DATA0 + word * 8;
 }
 
-/** True when a field's stored bits can hold a value its type cannot. */
+/** True when a field's stored bits can hold a value its type cannot (for a string field: an id without a text). */
 export function canMisfit(f: FieldModel): boolean {
-  return f.type.width < f.range || f.type.kind === 'enum';
+  return f.type.width < f.range || f.type.kind === 'enum' || f.type.kind === 'string';
 }
 
 /**
@@ -101,6 +101,21 @@ function decodeField(f: FieldModel): string[] {
         `  $issues = $addIssue($issues, ${label}, $unknownEnumText($${name}Value, ${tsString(f.type.ref.names.snake)}));`,
         '}',
         `const ${name} = $${name}Value as ${type};`,
+      ];
+    }
+    case 'string': {
+      // the text from this buffer's table: the generated decoders read this process's records
+      const read = `$unsignedField($d${w}lo, $d${w}hi, ${s}, ${r}, ${width})`;
+      const missing = (id: string) => [
+        `  $issues = $addIssue($issues, ${label}, $missingStringText(${id}));`,
+        `  ${name} = $missingStringValue(${id});`,
+      ];
+      return [
+        `const $${name}Id = ${read};`,
+        `let ${name} = $${name}Id > 0 ? $tracer.stringText($${name}Id) : undefined;`,
+        ...(f.range > width ? [...misfit(`$${name}Id === -1`, rawOf, undefined, 'number').slice(0, -1), `  ${name} = $hexOf($raw);`, `} else if (${name} === undefined) {`] : [`if (${name} === undefined) {`]),
+        ...missing(`$${name}Id`),
+        '}',
       ];
     }
     default: {

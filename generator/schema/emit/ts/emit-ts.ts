@@ -25,6 +25,8 @@ const RUNTIME_IMPORTS = [
   'flagsText',
   'hexOf',
   'misfitValue',
+  'missingStringText',
+  'missingStringValue',
   'packHi',
   'packLo',
   'rangeBits',

@@ -14,6 +14,8 @@ export function formatExpression(f: FieldModel): string {
       return `$enumText(${v}, ${labelTableName(f.type.ref)}${f.range > f.type.width ? `, ${f.type.width}` : ''})`;
     case 'flags':
       return `$flagsText(${v}, ${labelTableName(f.type.ref)})`;
+    case 'string':
+      return `JSON.stringify(${v})`;
     default:
       if (f.format === 'hex') return `$hexOf(${v}, ${f.type.width})${unit}`;
       if (f.format === 'signed' && f.type.kind === 'uint') return `$signedText(${v}, ${f.type.width})${unit}`;

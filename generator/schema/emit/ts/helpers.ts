@@ -3,7 +3,7 @@ import type { FunctionDeclarationStructure } from 'ts-morph';
 import { StructureKind } from './ts-morph.js';
 import type { EventModel, FieldModel } from '../../model/model.js';
 import { jsDocText } from './escape.js';
-import { misfitBits, planWords } from './packing.js';
+import { misfitBits, planWords, stringIdLocal } from './packing.js';
 import { fieldPlace, fieldTsType } from './types.js';
 import { call, chain, LINE_WIDTH } from './layout.js';
 
@@ -22,7 +22,12 @@ export function traceHelper(event: EventModel): FunctionDeclarationStructure {
   // does not fit on its line takes one argument a line (the misfit terms one a line after that)
   const terms = misfitBits(event);
   const misfits = terms.length ? [chain(BODY_COLUMN + 2, ' | ', terms, { trail: 1, indent: '  ' })] : [];
-  const body: string[] = [`if (($tracer.mask[${word}]! & ${bit}) === 0) return;`, ...wrongTypeGuards(event)];
+  const body: string[] = [
+    `if (($tracer.mask[${word}]! & ${bit}) === 0) return;`,
+    ...wrongTypeGuards(event),
+    // a string's text becomes its id: one map lookup once this thread has traced it
+    ...event.fields.filter((f) => f.type.kind === 'string').map((f) => `const ${stringIdLocal(f)} = $tracer.intern(${f.names.camel});`),
+  ];
   if (!w0.big && !w1.big) {
     body.push(call(BODY_COLUMN, '$tracer.write', [String(event.id), w0.lo, w0.hi, w1.lo, w1.hi, ...misfits], ';'));
   } else {
@@ -65,7 +70,8 @@ export function traceHelper(event: EventModel): FunctionDeclarationStructure {
  * the helpers without guards: 0-3%, the noise of the machine; a guard per parameter cost 2-4%).
  */
 function wrongTypeGuards(event: EventModel): string[] {
-  const guarded = event.fields.filter((f) => f.type.kind !== 'bool');
+  // a bool's check is its type; intern() takes any value as its String()
+  const guarded = event.fields.filter((f) => f.type.kind !== 'bool' && f.type.kind !== 'string');
   if (!guarded.length) return [];
   const want = (f: FieldModel) => (f.big ? 'bigint' : 'number');
   const replacement = (f: FieldModel) =>
@@ -125,6 +131,8 @@ function exampleValue(f: FieldModel): string {
   switch (f.type.kind) {
     case 'bool':
       return 'true';
+    case 'string':
+      return `'${f.names.snake}'`;
     case 'enum':
       return `${f.type.ref.names.pascal}.${f.type.ref.values[0]!.names.pascal}`;
     case 'flags':

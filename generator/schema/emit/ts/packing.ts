@@ -40,9 +40,15 @@ function join(parts: string[]): string {
   return parts.length === 0 ? '0' : parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' | ');
 }
 
-/** The parameter's value as a number, whatever its type. */
+/** The parameter's value as a number, whatever its type: a string field's is its id, which the helper interned first. */
 function numeric(f: FieldModel): string {
+  if (f.type.kind === 'string') return stringIdLocal(f);
   return f.type.kind === 'bool' ? `(${f.names.camel} === true ? 1 : 0)` : f.names.camel;
+}
+
+/** The local a helper holds a string field's id in (`$path`: no parameter begins with `$`). */
+export function stringIdLocal(f: FieldModel): string {
+  return `$${f.names.camel}`;
 }
 
 /** Low and high u32 contributions of a number field (undefined: contributes nothing there). */
@@ -103,6 +109,8 @@ function misfitCondition(f: FieldModel): string | undefined {
   const v = f.names.camel;
   const w = f.type.width;
   const signed = f.type.kind === 'int';
+  // an id from the string table is a u32 whatever the text
+  if (f.type.kind === 'string') return undefined;
   // from JavaScript, a bool parameter may get anything: only `true` and `false` fit
   if (f.type.kind === 'bool') return `typeof ${v} !== 'boolean'`;
   if (f.big) return `BigInt.as${signed ? 'IntN' : 'UintN'}(${w}, ${v}) !== ${v}`;

@@ -7,6 +7,8 @@ export function fieldTsType(f: FieldModel): string {
       return 'boolean';
     case 'enum':
       return f.type.ref.names.pascal;
+    case 'string':
+      return 'string';
     default:
       return f.big ? 'bigint' : 'number';
   }
@@ -19,8 +21,8 @@ export function fieldPlace(f: FieldModel): string {
       ? `u${f.type.width}`
       : f.type.kind === 'int'
         ? `i${f.type.width}`
-        : f.type.kind === 'bool'
-          ? 'bool'
+        : f.type.kind === 'bool' || f.type.kind === 'string'
+          ? f.type.kind
           : `${f.type.kind} ${f.type.ref.names.pascal}`;
   const where = f.wholeWord ? `data${f.word}` : `data${f.word} bits ${f.lo}-${f.lo + f.range - 1}`;
   return `${t}, ${where}`;
