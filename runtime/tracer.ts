@@ -464,7 +464,11 @@ export class Tracer {
   stringStats(): StringStats {
     this.#ensure();
     const { entries } = this.#strings!.entriesFrom(0);
-    return { strings: entries.length, bytes: entries.reduce((n, [, b]) => n + 4 + ((b.length + 3) & ~3), 0), refused: this.#strings!.refused() };
+    return {
+      strings: entries.length,
+      bytes: entries.reduce((n, [, b]) => n + 4 + ((b.length + 3) & ~3), 0),
+      refused: this.#strings!.refused(),
+    };
   }
 
   /** The text of a string id of this buffer's records, or undefined (the generated decoders' lookup). */

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTraceFile, TraceFileReader } from '@tracegen/runtime';
+import { readTraceFile, TRACE_FILE_VERSION, TraceFileReader } from '@tracegen/runtime';
 import { readPerfetto } from './helpers/perfetto.js';
 import { ROOT, runCli } from './helpers/run-cli.js';
 
@@ -52,7 +52,7 @@ describe('named tracks', () => {
       [0, 'http main'],
       [1, WORKER],
     ]);
-    expect(readTraceFile(bytes).header.version).toBe(2);
+    expect(readTraceFile(bytes).header.version).toBe(TRACE_FILE_VERSION);
   });
 
   it('decode, stats, Chrome JSON, Perfetto and CTF show them', async () => {

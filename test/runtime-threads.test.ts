@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { readTraceFile, Tracer, type TraceChunk } from '@tracegen/runtime';
+import { readTraceFile, TRACE_FILE_VERSION, Tracer, type TraceChunk } from '@tracegen/runtime';
 
 const WORKER = new URL('./helpers/stress-worker.mjs', import.meta.url);
 const tracerFor = (layout: { ringSize: number; rings: number }) =>
@@ -149,7 +149,7 @@ describe('workers writing while the main thread reads', () => {
     for (let i = 0; i < 20; i++) tracer.write(1, i, i + 1, 0xdeadbeef, 0);
     const { header, chunks } = readTraceFile(tracer.snapshot());
     expect(header).toMatchObject({
-      version: 2,
+      version: TRACE_FILE_VERSION,
       layout,
       clock: 'ns',
       frequency: 1e9,

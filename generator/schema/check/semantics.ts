@@ -268,12 +268,20 @@ function checkFields(event: RawEvent, typeNames: Map<string, DeclaredType>, at: 
 
     const width = fieldWidth(field, typeNames);
     if (width === undefined) {
-      err('unknown-type', path('type'), `unknown type '${field.type}': not u1..u64, i1..i64, bool, string, or a declared enum or flags set`);
+      err(
+        'unknown-type',
+        path('type'),
+        `unknown type '${field.type}': not u1..u64, i1..i64, bool, string, or a declared enum or flags set`,
+      );
     } else {
       if (width > range) {
         err('type-too-wide', path('type'), `type ${field.type} needs ${width} bits but the field has ${range} (bits [${lo}, ${hi}])`);
       }
-      const kind = /^[ui]\d+$/.test(field.type) ? 'int' : field.type === 'bool' || field.type === 'string' ? field.type : typeNames.get(field.type)?.kind;
+      const kind = /^[ui]\d+$/.test(field.type)
+        ? 'int'
+        : field.type === 'bool' || field.type === 'string'
+          ? field.type
+          : typeNames.get(field.type)?.kind;
       if (field.format !== undefined && kind !== 'int') {
         err('format-mismatch', path('format'), `format '${field.format}' applies to integer types only; ${field.type} has its own display`);
       }

@@ -16,7 +16,9 @@ import {
   unknownEnumText,
   unsignedField,
 } from '@tracegen/runtime';
+import type { StringLookup } from '@tracegen/runtime';
 import type { EventModel, FieldModel } from '../../schema/model/model.js';
+import { StringFieldWriter } from './string-field.js';
 import { fragment, type ByteWriter } from '../output/byte-writer.js';
 import { u64Big } from '../read/record.js';
 import { fieldSpec } from '../read/schema-decoder.js';
@@ -112,9 +114,12 @@ export type JsonDialect = 'jsonl' | 'chrome';
 
 const COMMA = fragment(',');
 
-/** Builds the writer of an event's fields, `"name":value` comma-separated: the inside of its `args` object. */
-export function jsonArgsWriter(event: EventModel, dialect: JsonDialect = 'jsonl'): ArgsWriter {
-  const writers = event.fields.map((f) => withUnit(f, fieldWriter(f, dialect === 'chrome'), dialect === 'chrome'));
+/**
+ * Builds the writer of an event's fields, `"name":value` comma-separated: the inside of its
+ * `args` object. `strings`: the trace's string table as the reader fills it (SchemaDecoder.strings).
+ */
+export function jsonArgsWriter(event: EventModel, strings: StringLookup, dialect: JsonDialect = 'jsonl'): ArgsWriter {
+  const writers = event.fields.map((f) => withUnit(f, fieldWriter(f, strings, dialect === 'chrome'), dialect === 'chrome'));
   const words = event.fields.map((f) => f.word);
   // the argument-misfit issues of runtime records, in field order (runtime/field-codec.ts)
   const argumentIssues = event.fields.map((f, index) => ({
@@ -152,7 +157,7 @@ function withUnit(f: FieldModel, write: FieldWriter, chrome: boolean): FieldWrit
 const QUOTE_HEX = fragment('"0x');
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function fieldWriter(f: FieldModel, chrome: boolean): FieldWriter {
+function fieldWriter(f: FieldModel, strings: StringLookup, chrome: boolean): FieldWriter {
   const spec = fieldSpec(f);
   const key = fragment(`"${f.names.snake}":`);
   const { lo: start, range } = f;
@@ -206,6 +211,17 @@ function fieldWriter(f: FieldModel, chrome: boolean): FieldWriter {
       bigValue(v, w);
     };
   switch (f.type.kind) {
+    case 'string': {
+      const text = new StringFieldWriter(f, strings);
+      const missing = (value: string, w: ByteWriter) => w.ascii(`"${value}"`);
+      return (lo, hi, w, out) => {
+        const id = text.id(lo, hi);
+        if (id === -1) return misfit(lo, hi, w, out);
+        w.bytes(key);
+        const problem = text.write(id, w, missing);
+        if (problem !== undefined) out.add(prefix, problem);
+      };
+    }
     case 'flags': {
       const labels = f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const);
       return (lo, hi, w, out) => {

@@ -24,10 +24,10 @@ export class RecordWriters {
   constructor(decoder: SchemaDecoder) {
     this.decoder = decoder;
     for (const e of decoder.model.events) {
-      this.#json[e.id] = jsonArgsWriter(e);
-      this.#chrome[e.id] = jsonArgsWriter(e, 'chrome');
+      this.#json[e.id] = jsonArgsWriter(e, decoder.strings);
+      this.#chrome[e.id] = jsonArgsWriter(e, decoder.strings, 'chrome');
       this.#nameBytes[e.id] = fragment(e.names.snake);
-      this.#table[e.id] = tableArgsWriter(e);
+      this.#table[e.id] = tableArgsWriter(e, decoder.strings);
       this.#tableNames[e.id] = fragment(` ${e.names.snake.padEnd(18)}`);
     }
   }

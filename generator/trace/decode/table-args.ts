@@ -12,7 +12,9 @@ import {
   unknownEnumText,
   unsignedField,
 } from '@tracegen/runtime';
+import type { StringLookup } from '@tracegen/runtime';
 import type { EventModel, FieldModel } from '../../schema/model/model.js';
+import { StringFieldWriter } from './string-field.js';
 import { fragment, type ByteWriter } from '../output/byte-writer.js';
 import { u64Big } from '../read/record.js';
 
@@ -31,8 +33,9 @@ const ISSUE_OPEN = fragment(' (!');
 const ISSUE_CLOSE = fragment(')');
 const HEX_PREFIX = fragment('0x');
 
-export function tableArgsWriter(event: EventModel): TableArgsWriter {
-  const writers = event.fields.map(fieldWriter);
+/** `strings`: the trace's string table as the reader fills it (SchemaDecoder.strings). */
+export function tableArgsWriter(event: EventModel, strings: StringLookup): TableArgsWriter {
+  const writers = event.fields.map((f) => fieldWriter(f, strings));
   const words = event.fields.map((f) => f.word);
   const n = writers.length;
   return (d0lo, d0hi, d1lo, d1hi, w) => {
@@ -49,7 +52,7 @@ function issue(w: ByteWriter, text: string): void {
   w.bytes(ISSUE_CLOSE);
 }
 
-function fieldWriter(f: FieldModel): FieldWriter {
+function fieldWriter(f: FieldModel, strings: StringLookup): FieldWriter {
   const key = fragment(` ${f.names.snake}=`);
   // a unit stands apart from the value: `bytes_total=81920 bytes`
   const unit = f.unit === undefined ? undefined : fragment(` ${f.unit}`);
@@ -77,6 +80,17 @@ function fieldWriter(f: FieldModel): FieldWriter {
     if (unit) w.bytes(unit);
   };
   switch (f.type.kind) {
+    case 'string': {
+      const text = new StringFieldWriter(f, strings);
+      const missing = (value: string, w: ByteWriter) => w.ascii(value);
+      return (lo, hi, w) => {
+        const id = text.id(lo, hi);
+        if (id === -1) return misfit(lo, hi, w);
+        w.bytes(key);
+        const problem = text.write(id, w, missing);
+        if (problem !== undefined) issue(w, problem);
+      };
+    }
     case 'flags': {
       const labels = f.type.ref.bits.map((b) => [b.bit, b.names.snake] as const);
       return (lo, hi, w) => {

@@ -61,6 +61,8 @@ export interface CtfMetadataInput {
   readonly unknownIds: readonly number[];
   /** The rings their threads named: `thread_name_<ring>` in the environment. */
   readonly threads?: ReadonlyMap<number, string>;
+  /** The run's string table: string fields are enums of their ids, labelled with the texts. */
+  readonly strings?: ReadonlyMap<number, string>;
 }
 
 // checked once here, so the TSDL below and the writer agree on where each part of a record is
@@ -91,7 +93,7 @@ export function ctfMetadata(input: CtfMetadataInput): string {
     ? `${model.name} ${clock} clock, ${frequency} Hz${scaled}`
     : `${model.name} ${clock} clock; frequency unknown, assumed ${ASSUMED_FREQUENCY} Hz (times read as nanoseconds are counts)`;
   const events = [
-    ...model.events.map((e) => eventClass(e.id, e.names.snake, payload(e))),
+    ...model.events.map((e) => eventClass(e.id, e.names.snake, payload(e, input.strings ?? new Map()))),
     ...unknownIds.map((id) => eventClass(id, `unknown_${id}`, rawPayload())),
   ];
   return `${CTF_EXPORT_MARK}${model.name} (sha256 ${model.hash}). */
@@ -168,14 +170,14 @@ ${fields.map((f) => `\t\t${f};\n`).join('')}\t};
 }
 
 /** An event's two words as integers of each field's range, gaps as unused bits, in bit order. */
-function payload(e: EventModel): string[] {
+function payload(e: EventModel, strings: ReadonlyMap<number, string>): string[] {
   const out: string[] = [];
   for (const word of [0, 1] as const) {
     const fields = e.fields.filter((f) => f.word === word).sort((a, b) => a.lo - b.lo);
     let at = 0;
     for (const f of fields) {
       if (f.lo > at) out.push(unused(word, at, f.lo));
-      out.push(fieldDeclaration(f));
+      out.push(fieldDeclaration(f, strings));
       at = f.lo + f.range;
     }
     if (at < 64) out.push(unused(word, at, 64));
@@ -196,9 +198,14 @@ function unused(word: 0 | 1, from: number, to: number): string {
 }
 
 // field names take a leading underscore, which CTF readers drop: no name can clash with a TSDL keyword
-function fieldDeclaration(f: FieldModel): string {
+function fieldDeclaration(f: FieldModel, strings: ReadonlyMap<number, string>): string {
   const name = `_${f.names.snake}`;
   switch (f.type.kind) {
+    case 'string': {
+      // the record keeps the id; readers show the text as its label (id 0: the table was full)
+      const labels = [`"${STRING_TABLE_FULL_LABEL}" = 0`, ...[...strings].map(([id, text]) => `${tsdlString(text)} = ${id}`)];
+      return `enum : ${integer(f.range, f.lo, false, 10)} { ${labels.join(', ')} } ${name}`;
+    }
     case 'bool':
       return `enum : ${integer(f.range, f.lo, false, 10)} { "false" = 0, "true" = 1 } ${name}`;
     case 'enum': {
@@ -212,6 +219,14 @@ function fieldDeclaration(f: FieldModel): string {
     default:
       return `${integer(f.range, f.lo, false, f.format === 'hex' ? 16 : 10)} ${name}`;
   }
+}
+
+/** The label of a string field's id 0. */
+const STRING_TABLE_FULL_LABEL = '(string table full)';
+
+/** A text as a TSDL string literal: quotes and backslashes escaped, control characters as `?`. */
+function tsdlString(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f]/g, '?')}"`;
 }
 
 function integer(bits: number, lo: number, signed: boolean, base: 10 | 16): string {

@@ -202,6 +202,7 @@ export class CtfWriter implements View {
             ctfClock: this.#plan,
             unknownIds,
             threads: this.#threads,
+            strings: this.#decoder!.strings,
           }),
         );
       }

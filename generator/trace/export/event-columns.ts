@@ -11,7 +11,8 @@ import type { EventModel, FieldModel, SchemaModel } from '../../schema/model/mod
  *
  * **Naming rule.** A field's column is its schema name (`syscall_nr`), shared by every event
  * that has a field of that name and type. Enums and flags put their names in `<field>` and the
- * number in `<field>_raw`. When events give one name different types, or a name is taken by a
+ * number in `<field>_raw`; so do string fields, their text in `<field>` (from the run's string
+ * table, `<raw table>_strings`) and their id in `<field>_raw`. When events give one name different types, or a name is taken by a
  * column above, the column is `<event>__<field>` for each such event. A column is NULL on rows
  * whose event lacks the field, and when the stored bits do not fit the field's type (the raw
  * words keep them); an enum value with no name has a NULL name and its number in `_raw`.
@@ -40,7 +41,7 @@ const TWO_64 = 2n ** 64n;
  * @example
  * const names = eventColumns(model).map((c) => c.name); // ['ts', 'cpu', 'id', 'event', 'data0', 'data1', ...]
  */
-export function eventColumns(model: SchemaModel): EventColumn[] {
+export function eventColumns(model: SchemaModel, table = 'raw'): EventColumn[] {
   const names = model.events.map((e) => `'${e.names.snake}'`).join(', ');
   const byId = model.events.map((e) => `WHEN ${e.id} THEN ${sqlString(e.names.snake)}`).join(' ');
   const columns: EventColumn[] = [
@@ -65,8 +66,9 @@ export function eventColumns(model: SchemaModel): EventColumn[] {
   }
   for (const p of planned) {
     const type = p.members[0]!.field.type;
-    const labelled = type.kind === 'enum' || type.kind === 'flags';
-    columns.push({ name: p.name, sql: byEvent(p.members, labelled ? labelSql : valueSql) });
+    const labelled = type.kind === 'enum' || type.kind === 'flags' || type.kind === 'string';
+    const label = type.kind === 'string' ? (f: FieldModel) => stringSql(f, table) : labelSql;
+    columns.push({ name: p.name, sql: byEvent(p.members, labelled ? label : valueSql) });
     if (labelled) columns.push({ name: `${p.name}_raw`, sql: byEvent(p.members, (f) => fitting(f, rawBits(f), sqlType(f))) });
   }
   return columns;
@@ -109,6 +111,16 @@ function valueSql(f: FieldModel): string {
   }
 }
 
+/** The table of a raw table's strings (RawEvents.saveStrings). */
+export function stringsTableOf(table: string): string {
+  return quoteIdent(`${table}_strings`);
+}
+
+/** A string field's text from the run's string table; NULL when the table lacks its id. */
+function stringSql(f: FieldModel, table: string): string {
+  return `(SELECT text FROM ${stringsTableOf(table)} s WHERE s.id = ${fitting(f, rawBits(f), sqlType(f))})`;
+}
+
 /** An enum's value name or a flags set's names joined by `|`, as decode prints them. */
 function labelSql(f: FieldModel): string {
   const raw = rawBits(f);
@@ -136,7 +148,7 @@ function labelSql(f: FieldModel): string {
  * await db.run(`COPY (${eventsSelect(model, 'raw')}) TO 'out.parquet' (FORMAT parquet)`);
  */
 export function eventsSelect(model: SchemaModel, table: string): string {
-  const columns = eventColumns(model)
+  const columns = eventColumns(model, table)
     .map((c) => `${c.sql} AS ${quoteIdent(c.name)}`)
     .join(', ');
   return `SELECT ${columns} FROM ${quoteIdent(table)}`;
@@ -145,6 +157,7 @@ export function eventsSelect(model: SchemaModel, table: string): string {
 /** The SQL type of a field's value (enums and flags: of their number). */
 function sqlType(f: FieldModel): string {
   if (f.type.kind === 'bool') return 'BOOLEAN';
+  // a string field's number is its id in the string table
   const w = f.type.width;
   const size = w <= 8 ? 'TINYINT' : w <= 16 ? 'SMALLINT' : w <= 32 ? 'INTEGER' : 'BIGINT';
   return f.type.kind === 'int' ? size : `U${size}`;

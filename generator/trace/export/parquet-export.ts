@@ -60,6 +60,7 @@ export class ParquetExport {
   async finish(): Promise<void> {
     try {
       this.#raw.close();
+      await this.#raw.saveStrings(this.#db, 'raw');
       const model = this.#raw.decoder?.model;
       if (model) {
         const kv = `{${sqlString(KV_SCHEMA)}: ${sqlString(model.text)}, ${sqlString(KV_FREQUENCY)}: '${this.#raw.frequency}'}`;

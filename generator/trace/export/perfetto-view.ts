@@ -378,7 +378,8 @@ export class PerfettoView implements View {
     let issues: string | undefined;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
-      const reading = f.spec.word === 0 ? readField(f.spec, r.d0lo, r.d0hi) : readField(f.spec, r.d1lo, r.d1hi);
+      const strings = this.#decoder.strings;
+      const reading = f.spec.word === 0 ? readField(f.spec, r.d0lo, r.d0hi, strings) : readField(f.spec, r.d1lo, r.d1hi, strings);
       const a = pw.begin(F.TRACK_EVENT.debugAnnotations);
       pw.varint(F.ANNOTATION.nameIid, f.nameIid);
       const v = reading.value;

@@ -3,7 +3,7 @@ import type { DecodedRecord } from '../read/record.js';
 import type { SchemaDecoder } from '../read/schema-decoder.js';
 import { ChunkAppender, CHUNK_ROWS } from './chunk-appender.js';
 import type { Database } from './duckdb.js';
-import { RECORD_COLUMNS } from './event-columns.js';
+import { RECORD_COLUMNS, sqlString, stringsTableOf } from './event-columns.js';
 
 /**
  * Appends decoded records to a DuckDB table of RECORD_COLUMNS (event-columns.ts) as they are
@@ -88,5 +88,19 @@ export class RawEvents implements View {
     if (this.#n) this.#table.append(this.#n);
     this.#n = 0;
     this.#table.close();
+  }
+
+  /**
+   * Writes the run's string table as `<table>_strings(id, text)`, which the string fields'
+   * columns read (event-columns.ts); nothing when the schema has no string field.
+   */
+  async saveStrings(db: Database, table: string): Promise<void> {
+    const d = this.decoder;
+    if (!d?.model.events.some((e) => e.fields.some((f) => f.type.kind === 'string'))) return;
+    const name = stringsTableOf(table);
+    await db.run(`CREATE TABLE ${name} (id UINTEGER PRIMARY KEY, text VARCHAR NOT NULL)`);
+    const rows = [...d.strings].map(([id, text]) => `(${id}, ${sqlString(text)})`);
+    // a few thousand rows a statement: the table holds at most what the runtime's does
+    for (let i = 0; i < rows.length; i += 4096) await db.run(`INSERT INTO ${name} VALUES ${rows.slice(i, i + 4096).join(', ')}`);
   }
 }

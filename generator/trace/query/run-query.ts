@@ -90,6 +90,7 @@ export async function runQuery<T>(
       };
       const { error } = readTraceFile(path, o.request, options, raw, hooks);
       raw.close();
+      await raw.saveStrings(db, table);
       if (error !== undefined) throw new DecodeError(error);
       if (raw.nameless) warnings.push(`${path}: left out ${raw.nameless} serial rows whose event names the schema lacks`);
       parts.push(eventsSelect(raw.decoder!.model, table));

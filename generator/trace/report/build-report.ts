@@ -56,6 +56,8 @@ export function buildReport(stats: TraceStats, columns: ReportColumns, input: st
     laneName,
     layout,
     fields: fieldTables(model),
+    // the texts of string fields' ids, as [id, text]
+    strings: [...columns.decoder!.strings],
     stats: statsJson(stats, input),
     // per span, every power of two from its shortest duration's to its longest's, with counts
     histograms: stats.spans.map((sp) => {

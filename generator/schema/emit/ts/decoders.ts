@@ -113,7 +113,13 @@ function decodeField(f: FieldModel): string[] {
       return [
         `const $${name}Id = ${read};`,
         `let ${name} = $${name}Id > 0 ? $tracer.stringText($${name}Id) : undefined;`,
-        ...(f.range > width ? [...misfit(`$${name}Id === -1`, rawOf, undefined, 'number').slice(0, -1), `  ${name} = $hexOf($raw);`, `} else if (${name} === undefined) {`] : [`if (${name} === undefined) {`]),
+        ...(f.range > width
+          ? [
+              ...misfit(`$${name}Id === -1`, rawOf, undefined, 'number').slice(0, -1),
+              `  ${name} = $hexOf($raw);`,
+              `} else if (${name} === undefined) {`,
+            ]
+          : [`if (${name} === undefined) {`]),
         ...missing(`$${name}Id`),
         '}',
       ];

@@ -33,6 +33,7 @@
   const B = BigInt;
   const word = (i, w) => (B(words[i * 5 + w * 2 + 1]) << 32n) | B(words[i * 5 + w * 2]);
   // rates as stats prints them (stats-format.ts rateText): 3 significant digits, never an exponent
+  const strings = new Map(meta.strings);
   const rateText = (r) => (r >= 100 ? String(Math.round(r)) : Number(r.toPrecision(3)).toString());
   /** The fields of record i as the table prints them after the event name. */
   function fieldsText(i) {
@@ -41,7 +42,7 @@
     const args = words[i * 5 + 4];
     return e.fields
       .map((f, k) => {
-        const { text, issue } = codec.readField(f, words[i * 5 + f.word * 2], words[i * 5 + f.word * 2 + 1]);
+        const { text, issue } = codec.readField(f, words[i * 5 + f.word * 2], words[i * 5 + f.word * 2 + 1], strings);
         const argument = args & codec.argumentMisfitBit(k) ? codec.argumentMisfitText(f.kind === 'int', f.width) : undefined;
         const issues = [issue, argument].filter((x) => x);
         return `${f.name}=${text}${issues.length ? ` (!${issues.join('; ')})` : ''}`;
